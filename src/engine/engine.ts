@@ -1,0 +1,59 @@
+// The one interface the CLI, the tests and the app hold: never a concrete engine.
+import type { RateModel } from '../model/rateModel';
+
+export type EngineKind = 'cpu' | 'gpu-walkers' | 'gpu-lattice';
+
+export interface AdvanceLimit {
+  /** Stop after this many more events (accepted hops). */
+  events?: number;
+  /** Stop when the simulated clock reaches this absolute time (s). */
+  time?: number;
+}
+
+export interface AdvanceReport {
+  /** Events done by this call. */
+  events: number;
+  /** Simulated clock after the call (s). */
+  time: number;
+  /** What ended the call; 'frozen' when no hop is possible at all (total rate 0). */
+  stoppedBy: 'events' | 'time' | 'frozen';
+}
+
+/** Per-ion state; ions keep their index for the whole run (tracer identity). */
+export interface IonState {
+  /** Species index per ion (see RateModel.speciesNames). */
+  species: Uint8Array;
+  /** Current site per ion. */
+  site: Int32Array;
+  /** Unwrapped displacement per ion in lattice steps, 3 entries per ion (x, y, z). */
+  displacement: Int32Array;
+}
+
+export interface Engine {
+  readonly kind: EngineKind;
+  readonly model: RateModel;
+  /** Simulated time, s. */
+  readonly time: number;
+  /** Events (hops) done so far. */
+  readonly events: number;
+  /** Advances until the first limit is reached. With a time limit the clock ends exactly on it. */
+  advance(limit: AdvanceLimit): Promise<AdvanceReport>;
+  ions(): Promise<IonState>;
+  /** Species+1 per site, 0 empty (a copy). */
+  occupancy(): Promise<Uint8Array>;
+  /** Hops from region a into region b ≠ a, at [a·R + b]. */
+  crossings(): Promise<Float64Array>;
+  /** Hops per species. */
+  eventCounts(): Promise<Float64Array>;
+  /** Swaps in a rebuilt rate model (same lattice) between steps; the run goes on. */
+  setModel(model: RateModel): Promise<void>;
+  dispose(): void;
+}
+
+/** What an engine cannot do with a given model, as a message the user can act on. */
+export class EngineUnsupportedError extends Error {
+  constructor(readonly engine: EngineKind, reason: string) {
+    super(`engine ${engine} cannot run this scene: ${reason}`);
+    this.name = 'EngineUnsupportedError';
+  }
+}

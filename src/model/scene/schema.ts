@@ -1,0 +1,160 @@
+// The scene file format: one JSON document fully describes a run.
+// Shape and ranges live here (zod); relations between fields (regions tiling
+// the box, species names, populations that fit) are checked in validateScene.
+import { z } from 'zod';
+
+/** The species ionhop knows; charge in units of e. */
+export const SPECIES = {
+  'Zn2+': { charge: 2, label: 'Zn²⁺' },
+  'H+': { charge: 1, label: 'H⁺' },
+  'OH-': { charge: -1, label: 'OH⁻ (adsorbed)' },
+} as const;
+export type SpeciesName = keyof typeof SPECIES;
+export const SPECIES_NAMES = Object.keys(SPECIES) as SpeciesName[];
+
+export const AXES = ['x', 'y', 'z'] as const;
+export type AxisName = (typeof AXES)[number];
+
+/** Largest lattice the exact engine accepts (sites); keeps typed arrays in bounds. */
+export const MAX_SITES = 1 << 26;
+
+const finite = (what: string) =>
+  z.number({ error: (iss) => (iss.input === undefined ? `${what} is required` : `${what} must be a number`) })
+    .refine(Number.isFinite, { message: `${what} must be a finite number (got NaN or Infinity)` });
+
+const energy = (what: string) =>
+  finite(what).refine((v) => Math.abs(v) <= 50, { message: `${what} must lie in [-50, 50] eV` });
+
+const barrier = (what: string) =>
+  finite(what).refine((v) => v >= 0 && v <= 50, { message: `${what} must lie in [0, 50] eV` });
+
+const positiveInt = (what: string, max: number) =>
+  z.number({ error: `${what} must be a whole number` })
+    .int({ message: `${what} must be a whole number` })
+    .min(1, { message: `${what} must be at least 1` })
+    .max(max, { message: `${what} must be at most ${max}` });
+
+export const boundarySchema = z.enum(['periodic', 'reflecting'], {
+  error: 'boundary must be "periodic" or "reflecting"',
+});
+
+export const latticeSchema = z.strictObject({
+  type: z.enum(['square', 'cubic'], { error: 'lattice.type must be "square" (2D) or "cubic" (3D)' }),
+  size: z.array(positiveInt('lattice size', 1 << 16)).min(2).max(3),
+  spacing: finite('lattice.spacing (Å)').refine((v) => v > 0 && v <= 100, {
+    message: 'lattice.spacing must lie in (0, 100] Å',
+  }),
+  boundary: z.array(boundarySchema).min(2).max(3),
+});
+
+/** Per-species parameters inside one region. */
+export const regionSpeciesSchema = z.strictObject({
+  siteEnergy: energy('siteEnergy (eV)').default(0),
+  barrier: barrier('barrier (eV)'),
+});
+
+const geometrySlab = z.strictObject({
+  axis: z.enum(AXES, { error: 'slab.axis must be "x", "y" or "z"' }),
+  from: z.number().int({ message: 'slab.from must be a whole site index' }).min(0, { message: 'slab.from must be ≥ 0' }),
+  to: z.number().int({ message: 'slab.to must be a whole site index' }).min(1, { message: 'slab.to must be ≥ 1' }),
+});
+const geometryBox = z.strictObject({
+  from: z.array(z.number().int().min(0)).min(2).max(3),
+  to: z.array(z.number().int().min(1)).min(2).max(3),
+});
+
+export const regionSchema = z.strictObject({
+  name: z.string().min(1, { message: 'region name must not be empty' }).max(64),
+  /** Half-open site-index range [from, to) along one axis; omitted together with box: the rest of the lattice. */
+  slab: geometrySlab.optional(),
+  /** Half-open site-index box [from, to) per axis. */
+  box: geometryBox.optional(),
+  /** Shading in the view, CSS colour; the model ignores it. */
+  color: z.string().max(32).optional(),
+  species: z.record(z.string(), regionSpeciesSchema),
+});
+
+export const interfaceSchema = z.strictObject({
+  between: z.tuple([z.string(), z.string()]),
+  /** Barrier (eV) of a hop across the two regions, measured from the lower of the two site energies. */
+  barrier: z.record(z.string(), barrier('interface barrier (eV)')),
+});
+
+export const interactionSchema = z.strictObject({
+  species: z.tuple([z.string(), z.string()]),
+  /** Nearest-neighbour pair energy (eV); positive = repulsion. */
+  energy: energy('interaction energy (eV)'),
+});
+
+export const populationSchema = z
+  .strictObject({
+    species: z.string(),
+    region: z.string().optional(),
+    count: z.number().int({ message: 'count must be a whole number' }).min(0, { message: 'count must be ≥ 0' }).optional(),
+    fraction: finite('fraction').refine((v) => v >= 0 && v <= 1, { message: 'fraction must lie in [0, 1]' }).optional(),
+  })
+  .refine((p) => (p.count === undefined) !== (p.fraction === undefined), {
+    message: 'give exactly one of count or fraction',
+  });
+
+export const fieldSchema = z.strictObject({
+  axis: z.enum(AXES, { error: 'field.axis must be "x", "y" or "z"' }),
+  /** Field strength in V/Å (1 V/Å = 1e10 V/m). */
+  strength: finite('field.strength (V/Å)').refine((v) => Math.abs(v) <= 1, {
+    message: 'field.strength must lie in [-1, 1] V/Å',
+  }),
+});
+
+export const runSchema = z
+  .strictObject({
+    /** Stop after this many events (per replica). */
+    events: z.number().int({ message: 'run.events must be a whole number' }).min(1, { message: 'run.events must be ≥ 1' })
+      .max(1e12, { message: 'run.events must be ≤ 1e12' }).optional(),
+    /** Stop at this simulated time (s, per replica). */
+    time: finite('run.time (s)').refine((v) => v > 0, { message: 'run.time must be > 0 s' }).optional(),
+    /** Number of samples of the observables along the run. */
+    samples: positiveInt('run.samples', 100000).default(100),
+    /** Independent replicas (different random streams) used for error bars. */
+    replicas: positiveInt('run.replicas', 1024).default(4),
+  })
+  .refine((r) => r.events !== undefined || r.time !== undefined, {
+    message: 'give run.events, run.time or both',
+  });
+
+export const observeSchema = z.strictObject({
+  /** Axis of the occupancy profile (default: the field axis, else the axis normal to the first slab, else x). */
+  profileAxis: z.enum(AXES).optional(),
+  /** Fraction of the run excluded from the start of the MSD fit (ballistic/transient part). */
+  fitFrom: finite('observe.fitFrom').refine((v) => v >= 0 && v < 1, { message: 'observe.fitFrom must lie in [0, 1)' }).default(0.2),
+});
+
+export const sceneSchema = z.strictObject({
+  ionhop: z.literal(1, { error: 'ionhop (format version) must be 1' }),
+  name: z.string().min(1).max(200),
+  description: z.string().max(20000).default(''),
+  /** For the browser app: what to look at, what to change, what should happen and why. */
+  classroom: z.string().max(20000).optional(),
+  /** Literature the numbers come from. */
+  references: z.array(z.string().max(2000)).max(50).optional(),
+  lattice: latticeSchema,
+  temperature: finite('temperature (K)').refine((v) => v > 0 && v <= 5000, {
+    message: 'temperature must lie in (0, 5000] K',
+  }),
+  attemptFrequency: finite('attemptFrequency (Hz)').refine((v) => v > 0 && v <= 1e16, {
+    message: 'attemptFrequency must lie in (0, 1e16] Hz',
+  }),
+  seed: z.number().int({ message: 'seed must be a whole number' }).min(0, { message: 'seed must be ≥ 0' })
+    .max(2 ** 32 - 1, { message: 'seed must be ≤ 4294967295' }),
+  run: runSchema,
+  regions: z.array(regionSchema).min(1, { message: 'at least one region is needed' }).max(255),
+  interfaces: z.array(interfaceSchema).default([]),
+  interactions: z.array(interactionSchema).default([]),
+  populations: z.array(populationSchema).min(1, { message: 'at least one population is needed' }),
+  field: fieldSchema.optional(),
+  observe: observeSchema.default({ fitFrom: 0.2 }),
+});
+
+/** A scene as written in the file (defaults not yet applied). */
+export type SceneInput = z.input<typeof sceneSchema>;
+/** A parsed scene with defaults applied; units: eV, K, Hz, s, Å, V/Å. */
+export type Scene = z.output<typeof sceneSchema>;

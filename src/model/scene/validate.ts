@@ -1,0 +1,252 @@
+// Turns untrusted JSON into a Scene, or a SceneError listing every problem
+// with its field path, the offending value and what is allowed.
+import { sceneSchema, SPECIES, SPECIES_NAMES, AXES, MAX_SITES, type Scene } from './schema';
+
+export interface SceneIssue {
+  /** Field path in the scene file, e.g. `regions[1].species.Zn2+.barrier`. */
+  path: string;
+  message: string;
+  /** The offending value, when there is one. */
+  value?: unknown;
+}
+
+export class SceneError extends Error {
+  constructor(readonly issues: SceneIssue[], readonly source = 'scene') {
+    super(formatIssues(issues, source));
+    this.name = 'SceneError';
+  }
+}
+
+export function formatIssues(issues: SceneIssue[], source = 'scene'): string {
+  const lines = issues.map((i) => {
+    const where = i.path === '' ? '(top level)' : i.path;
+    const got = i.value === undefined ? '' : ` (got ${showValue(i.value)})`;
+    return `  ${where}: ${i.message}${got}`;
+  });
+  return `${source} is not a valid ionhop scene:\n${lines.join('\n')}`;
+}
+
+function showValue(v: unknown): string {
+  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);
+  const s = JSON.stringify(v);
+  if (s === undefined) return String(v);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+export function pathToString(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out += out === '' ? String(p) : `.${String(p)}`;
+  }
+  return out;
+}
+
+/** Parses JSON text; a syntax error becomes a SceneError with the position. */
+export function parseSceneText(text: string, source = 'scene'): Scene {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new SceneError([{ path: '', message: `not valid JSON: ${(e as Error).message}` }], source);
+  }
+  return validateScene(data, source);
+}
+
+/** Validates shape, ranges and cross-field relations; throws SceneError. */
+export function validateScene(data: unknown, source = 'scene'): Scene {
+  const parsed = sceneSchema.safeParse(data, { reportInput: true });
+  if (!parsed.success) {
+    const issues: SceneIssue[] = parsed.error.issues.map((iss) => {
+      const base = pathToString(iss.path);
+      if (iss.code === 'unrecognized_keys') {
+        const keys = iss.keys.map((k) => (base ? `${base}.${k}` : k));
+        return { path: keys.join(', '), message: `unknown key${iss.keys.length > 1 ? 's' : ''}; check the spelling against docs/scene-format.md` };
+      }
+      const value = 'input' in iss && iss.input !== undefined && typeof iss.input !== 'object' ? iss.input : undefined;
+      return { path: base, message: iss.message, value };
+    });
+    throw new SceneError(issues, source);
+  }
+  const scene = parsed.data;
+  const issues = checkRelations(scene);
+  if (issues.length > 0) throw new SceneError(issues, source);
+  return scene;
+}
+
+/** Region index of every site, or issues when regions overlap, leave the box or leave sites uncovered. */
+export function assignRegions(scene: Scene): { siteRegion: Uint8Array; issues: SceneIssue[] } {
+  const issues: SceneIssue[] = [];
+  const dim = scene.lattice.type === 'square' ? 2 : 3;
+  const size = [scene.lattice.size[0], scene.lattice.size[1], dim === 3 ? scene.lattice.size[2] : 1];
+  const nSites = size[0] * size[1] * size[2];
+  const siteRegion = new Uint8Array(nSites).fill(255);
+  let host = -1;
+  scene.regions.forEach((region, r) => {
+    const at = `regions[${r}]`;
+    if (region.slab && region.box) {
+      issues.push({ path: at, message: 'give slab or box, not both' });
+      return;
+    }
+    if (!region.slab && !region.box) {
+      if (host >= 0) issues.push({ path: at, message: `only one region may omit slab/box (the host filling the rest); "${scene.regions[host].name}" already does` });
+      else host = r;
+      return;
+    }
+    const from = [0, 0, 0];
+    const to = [size[0], size[1], size[2]];
+    if (region.slab) {
+      const a = AXES.indexOf(region.slab.axis);
+      if (a >= dim) {
+        issues.push({ path: `${at}.slab.axis`, message: `a ${scene.lattice.type} lattice has axes ${AXES.slice(0, dim).join(', ')}`, value: region.slab.axis });
+        return;
+      }
+      from[a] = region.slab.from;
+      to[a] = region.slab.to;
+      if (region.slab.to <= region.slab.from || region.slab.to > size[a]) {
+        issues.push({ path: `${at}.slab`, message: `needs 0 ≤ from < to ≤ ${size[a]} (lattice size along ${region.slab.axis})`, value: { from: region.slab.from, to: region.slab.to } });
+        return;
+      }
+    } else if (region.box) {
+      if (region.box.from.length !== dim || region.box.to.length !== dim) {
+        issues.push({ path: `${at}.box`, message: `from and to need ${dim} entries for a ${scene.lattice.type} lattice` });
+        return;
+      }
+      for (let a = 0; a < dim; a++) {
+        from[a] = region.box.from[a];
+        to[a] = region.box.to[a];
+        if (to[a] <= from[a] || to[a] > size[a]) {
+          issues.push({ path: `${at}.box`, message: `along ${AXES[a]} needs 0 ≤ from < to ≤ ${size[a]}`, value: { from: from[a], to: to[a] } });
+          return;
+        }
+      }
+    }
+    for (let z = from[2]; z < to[2]; z++)
+      for (let y = from[1]; y < to[1]; y++)
+        for (let x = from[0]; x < to[0]; x++) {
+          const i = x + size[0] * (y + size[1] * z);
+          if (siteRegion[i] !== 255) {
+            issues.push({ path: at, message: `overlaps region "${scene.regions[siteRegion[i]].name}" at site (${[x, y, z].slice(0, dim).join(', ')}); regions must not overlap` });
+            return;
+          }
+          siteRegion[i] = r;
+        }
+  });
+  let uncovered = 0;
+  for (let i = 0; i < nSites; i++) {
+    if (siteRegion[i] === 255) {
+      if (host >= 0) siteRegion[i] = host;
+      else uncovered++;
+    }
+  }
+  if (uncovered > 0 && issues.length === 0) {
+    issues.push({ path: 'regions', message: `${uncovered} sites belong to no region; add a region without slab/box to fill the rest` });
+  }
+  return { siteRegion, issues };
+}
+
+function checkRelations(scene: Scene): SceneIssue[] {
+  const issues: SceneIssue[] = [];
+  const dim = scene.lattice.type === 'square' ? 2 : 3;
+  const { lattice } = scene;
+  if (lattice.size.length !== dim) issues.push({ path: 'lattice.size', message: `a ${lattice.type} lattice needs ${dim} sizes`, value: lattice.size });
+  if (lattice.boundary.length !== dim) issues.push({ path: 'lattice.boundary', message: `a ${lattice.type} lattice needs ${dim} boundaries`, value: lattice.boundary });
+  if (issues.length > 0) return issues;
+  const nSites = lattice.size.reduce((a, b) => a * b, 1);
+  if (nSites > MAX_SITES) issues.push({ path: 'lattice.size', message: `${nSites} sites; at most ${MAX_SITES} are allowed`, value: lattice.size });
+  lattice.size.forEach((n, a) => {
+    if (n < 2) issues.push({ path: `lattice.size[${a}]`, message: 'each size must be at least 2 sites', value: n });
+  });
+  if (scene.field && AXES.indexOf(scene.field.axis) >= dim) issues.push({ path: 'field.axis', message: `a ${lattice.type} lattice has axes ${AXES.slice(0, dim).join(', ')}`, value: scene.field.axis });
+  if (scene.observe.profileAxis && AXES.indexOf(scene.observe.profileAxis) >= dim) issues.push({ path: 'observe.profileAxis', message: `a ${lattice.type} lattice has axes ${AXES.slice(0, dim).join(', ')}`, value: scene.observe.profileAxis });
+  if (issues.length > 0) return issues;
+
+  const names = new Map<string, number>();
+  scene.regions.forEach((region, r) => {
+    if (names.has(region.name)) issues.push({ path: `regions[${r}].name`, message: 'region names must be unique', value: region.name });
+    names.set(region.name, r);
+    for (const sp of Object.keys(region.species)) {
+      if (!(sp in SPECIES)) issues.push({ path: `regions[${r}].species.${sp}`, message: `unknown species; allowed: ${SPECIES_NAMES.join(', ')}` });
+    }
+  });
+  const { siteRegion, issues: geometryIssues } = assignRegions(scene);
+  issues.push(...geometryIssues);
+
+  const allowedIn = (sp: string, r: number) => Object.prototype.hasOwnProperty.call(scene.regions[r].species, sp);
+  scene.interfaces.forEach((iface, k) => {
+    const at = `interfaces[${k}]`;
+    const [a, b] = iface.between.map((n) => names.get(n));
+    iface.between.forEach((n, j) => {
+      if (!names.has(n)) issues.push({ path: `${at}.between[${j}]`, message: `unknown region; regions are ${[...names.keys()].join(', ')}`, value: n });
+    });
+    if (a === undefined || b === undefined) return;
+    if (a === b) issues.push({ path: `${at}.between`, message: 'an interface joins two different regions', value: iface.between });
+    for (const [sp, ea] of Object.entries(iface.barrier)) {
+      if (!(sp in SPECIES)) {
+        issues.push({ path: `${at}.barrier.${sp}`, message: `unknown species; allowed: ${SPECIES_NAMES.join(', ')}` });
+        continue;
+      }
+      if (!allowedIn(sp, a) || !allowedIn(sp, b)) {
+        issues.push({ path: `${at}.barrier.${sp}`, message: `${sp} must be allowed in both "${iface.between[0]}" and "${iface.between[1]}" to cross between them` });
+        continue;
+      }
+      const ea0 = scene.regions[a].species[sp].siteEnergy;
+      const eb0 = scene.regions[b].species[sp].siteEnergy;
+      if (ea < Math.abs(ea0 - eb0)) {
+        issues.push({ path: `${at}.barrier.${sp}`, message: `is measured from the lower site energy and must be ≥ |ΔE| = ${Math.abs(ea0 - eb0).toFixed(4)} eV so the saddle lies above both sites`, value: ea });
+      }
+    }
+  });
+  scene.interactions.forEach((it, k) => {
+    it.species.forEach((sp, j) => {
+      if (!(sp in SPECIES)) issues.push({ path: `interactions[${k}].species[${j}]`, message: `unknown species; allowed: ${SPECIES_NAMES.join(', ')}`, value: sp });
+    });
+  });
+
+  if (geometryIssues.length > 0) return issues;
+  // Populations must fit: one ion per site, only where the species is allowed.
+  const free = new Float64Array(scene.regions.length);
+  for (let i = 0; i < siteRegion.length; i++) free[siteRegion[i]]++;
+  const regionSites = Float64Array.from(free);
+  scene.populations.forEach((p, k) => {
+    const at = `populations[${k}]`;
+    if (!(p.species in SPECIES)) {
+      issues.push({ path: `${at}.species`, message: `unknown species; allowed: ${SPECIES_NAMES.join(', ')}`, value: p.species });
+      return;
+    }
+    let targets: number[];
+    if (p.region !== undefined) {
+      const r = names.get(p.region);
+      if (r === undefined) {
+        issues.push({ path: `${at}.region`, message: `unknown region; regions are ${[...names.keys()].join(', ')}`, value: p.region });
+        return;
+      }
+      if (!allowedIn(p.species, r)) {
+        issues.push({ path: `${at}.region`, message: `${p.species} is not allowed in "${p.region}" (add it to that region's species)`, value: p.region });
+        return;
+      }
+      targets = [r];
+    } else {
+      targets = scene.regions.map((_, r) => r).filter((r) => allowedIn(p.species, r));
+      if (targets.length === 0) {
+        issues.push({ path: `${at}.species`, message: `${p.species} is allowed in no region`, value: p.species });
+        return;
+      }
+    }
+    const capacity = targets.reduce((s, r) => s + regionSites[r], 0);
+    const available = targets.reduce((s, r) => s + free[r], 0);
+    const want = p.count ?? Math.round((p.fraction ?? 0) * capacity);
+    if (want > available) {
+      issues.push({ path: `${at}.${p.count !== undefined ? 'count' : 'fraction'}`, message: `asks for ${want} ions but only ${available} free sites remain where ${p.species} may sit (one ion per site)`, value: p.count ?? p.fraction });
+      return;
+    }
+    // Consume free sites region by region in proportion, as initialState places them.
+    let left = want;
+    for (const r of targets) {
+      const take = Math.min(free[r], left);
+      free[r] -= take;
+      left -= take;
+    }
+  });
+  return issues;
+}
