@@ -129,7 +129,8 @@ export function compileRateModel(scene: Scene): RateModel {
 
   const directionVectors: vec3[] = [];
   for (let d = 0; d < Z; d++) {
-    const v = vec3.create();
+    // Plain arrays, not vec3.create(): gl-matrix defaults to Float32, too coarse for rates.
+    const v: vec3 = [0, 0, 0];
     v[directionAxis(d)] = directionSign(d) * scene.lattice.spacing;
     directionVectors.push(v);
   }
@@ -137,7 +138,7 @@ export function compileRateModel(scene: Scene): RateModel {
   const charge = Int8Array.from(SPECIES_NAMES.map((n) => SPECIES[n].charge));
 
   const hopRate = new Float64Array(S * R * R * Z);
-  const fieldVector = vec3.create();
+  const fieldVector: vec3 = [0, 0, 0];
   if (field) fieldVector[field.axis] = field.strength;
   for (let s = 0; s < S; s++)
     for (let a = 0; a < R; a++)
