@@ -1,0 +1,24 @@
+// Builds an engine by name so callers (CLI, tests, app) hold only the Engine interface.
+import type { RateModel } from '../model/rateModel';
+import type { Engine, EngineKind } from './engine';
+
+export const ENGINE_KINDS: readonly EngineKind[] = ['cpu', 'gpu-walkers', 'gpu-lattice'];
+
+export interface EngineOptions {
+  /** Seed string of the dynamics stream (see replicaSeed). */
+  seed: string;
+  /** Numeric seed for counter-based GPU streams. */
+  seedNumber?: number;
+  replica?: number;
+}
+
+export async function createEngine(kind: EngineKind, model: RateModel, occupancy: Uint8Array, options: EngineOptions): Promise<Engine> {
+  switch (kind) {
+    case 'cpu': {
+      const { CpuEngine } = await import('./cpu/cpuEngine');
+      return new CpuEngine(model, occupancy, options.seed);
+    }
+    default:
+      throw new Error(`engine "${kind}" is not available in this build; choose one of: cpu`);
+  }
+}
