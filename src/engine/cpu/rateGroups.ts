@@ -1,0 +1,182 @@
+// Composition–rejection bookkeeping (Slepoy, Thompson & Plimpton, J. Chem. Phys.
+// 128, 205101 (2008)): items (ions) with a positive rate are grouped by the
+// binary exponent of their rate, so every member of group g has a rate in
+// [2^(g-1023), 2^(g-1022)) and a uniformly drawn member is accepted with
+// probability ≥ 1/2.
+//
+// Exactness: a rate is m·2^(g-1075) with m a 53-bit integer. Each group keeps
+// Σm split into a high (27-bit per item) and a low (26-bit per item) part, both
+// sums stay below 2^53 for up to 2^26 items, so they are exact integers in a
+// float64 and never drift, however many additions and removals happen: a rate
+// of 1e-45 Hz next to 1e6 Hz is neither absorbed nor lost, and an emptied group
+// is exactly 0. A group sum is rounded once when it is read.
+
+/** Number of float64 exponent values; group index = biased exponent. */
+export const N_GROUPS = 2048;
+const TWO_POW_26 = 67108864;
+
+export class RateGroups {
+  /** Σ of (m >> 26) over members, exact. */
+  readonly sumHi = new Float64Array(N_GROUPS);
+  /** Σ of (m & (2^26 − 1)) over members, exact. */
+  readonly sumLo = new Float64Array(N_GROUPS);
+  readonly count = new Int32Array(N_GROUPS);
+  /** Member lists (item indices), grown by doubling; swap-remove keeps them dense. */
+  readonly members: Int32Array[] = [];
+  /** 2^(g-1075): the weight of one unit of m in group g. */
+  readonly unit = new Float64Array(N_GROUPS);
+  /** 1 / 2^(g-1022): rate · invTop is the acceptance probability, in [1/2, 1). */
+  readonly invTop = new Float64Array(N_GROUPS);
+  /** Non-empty groups in ascending order of exponent. */
+  readonly active = new Int32Array(N_GROUPS);
+  nActive = 0;
+  /** Position of each item in its group's member list, −1 when its rate is 0. */
+  readonly position: Int32Array;
+  /** Scratch for one selection: group sums of `active`, same order. */
+  readonly activeSums = new Float64Array(N_GROUPS);
+
+  private readonly bitsF64 = new Float64Array(1);
+  private readonly bitsU32 = new Uint32Array(this.bitsF64.buffer);
+
+  constructor(nItems: number) {
+    this.position = new Int32Array(nItems).fill(-1);
+    const empty = new Int32Array(0);
+    for (let g = 0; g < N_GROUPS; g++) {
+      this.members.push(empty);
+      // Group 0 holds subnormal rates: m has no implicit bit, unit 2^-1074.
+      this.unit[g] = 2 ** (Math.max(g, 1) - 1075);
+      this.invTop[g] = 2 ** (1022 - Math.max(g, 1));
+    }
+  }
+
+  /** Biased float64 exponent of a rate ≥ 0 (0 for 0 and subnormals). */
+  groupOf(rate: number): number {
+    this.bitsF64[0] = rate;
+    return this.bitsU32[1] >>> 20;
+  }
+
+  /** Adds an item with rate > 0 (finite). */
+  insert(item: number, rate: number): void {
+    const b = this.bitsF64;
+    const u = this.bitsU32;
+    b[0] = rate;
+    const hi = u[1];
+    const lo = u[0];
+    const g = hi >>> 20;
+    if (g === 0x7ff) throw new Error(`hop rate ${rate} Hz is not finite: the scene's barriers or field give an overflowing rate`);
+    const mHi = ((hi & 0xfffff) | (g === 0 ? 0 : 0x100000)) * 64 + (lo >>> 26);
+    const mLo = lo & 0x3ffffff;
+    this.sumHi[g] += mHi;
+    this.sumLo[g] += mLo;
+    let n = this.count[g];
+    let list = this.members[g];
+    if (n === list.length) {
+      const grown = new Int32Array(Math.max(16, list.length * 2));
+      grown.set(list);
+      this.members[g] = list = grown;
+    }
+    list[n] = item;
+    this.position[item] = n;
+    this.count[g] = n + 1;
+    if (n === 0) this.activate(g);
+  }
+
+  /** Removes an item whose current rate (> 0) is `rate`. */
+  remove(item: number, rate: number): void {
+    const b = this.bitsF64;
+    const u = this.bitsU32;
+    b[0] = rate;
+    const hi = u[1];
+    const lo = u[0];
+    const g = hi >>> 20;
+    const mHi = ((hi & 0xfffff) | (g === 0 ? 0 : 0x100000)) * 64 + (lo >>> 26);
+    const mLo = lo & 0x3ffffff;
+    this.sumHi[g] -= mHi;
+    this.sumLo[g] -= mLo;
+    const list = this.members[g];
+    const n = this.count[g] - 1;
+    const p = this.position[item];
+    const last = list[n];
+    list[p] = last;
+    this.position[last] = p;
+    this.position[item] = -1;
+    this.count[g] = n;
+    if (n === 0) this.deactivate(g);
+  }
+
+  /** Exact sum of group g, rounded once. */
+  groupSum(g: number): number {
+    return (this.sumHi[g] * TWO_POW_26 + this.sumLo[g]) * this.unit[g];
+  }
+
+  /**
+   * Total rate: fills activeSums and sums them in ascending order of exponent,
+   * so small groups are added before large ones.
+   */
+  total(): number {
+    const active = this.active;
+    const sums = this.activeSums;
+    let r = 0;
+    for (let k = 0; k < this.nActive; k++) {
+      const g = active[k];
+      const s = (this.sumHi[g] * TWO_POW_26 + this.sumLo[g]) * this.unit[g];
+      sums[k] = s;
+      r += s;
+    }
+    return r;
+  }
+
+  /**
+   * Group for x = U·total (U uniform in (0,1]) after total(): the first group,
+   * in ascending order, whose cumulative sum exceeds x. Ascending order puts
+   * the small groups where x has the finest resolution, so a group's chance is
+   * its sum over the total to within ~nItems·2^-52 relative, however small.
+   */
+  pick(x: number): number {
+    const sums = this.activeSums;
+    const n = this.nActive;
+    let c = 0;
+    for (let k = 0; k < n - 1; k++) {
+      c += sums[k];
+      if (x < c) return this.active[k];
+    }
+    return this.active[n - 1];
+  }
+
+  /** Drops every item (for a rebuild). */
+  clear(): void {
+    for (let k = 0; k < this.nActive; k++) {
+      const g = this.active[k];
+      this.sumHi[g] = 0;
+      this.sumLo[g] = 0;
+      this.count[g] = 0;
+    }
+    this.nActive = 0;
+    this.position.fill(-1);
+  }
+
+  bytes(): number {
+    let n = this.sumHi.byteLength + this.sumLo.byteLength + this.count.byteLength + this.unit.byteLength + this.invTop.byteLength;
+    n += this.active.byteLength + this.position.byteLength + this.activeSums.byteLength + this.bitsF64.byteLength;
+    for (const m of this.members) n += m.byteLength;
+    return n;
+  }
+
+  private activate(g: number): void {
+    const a = this.active;
+    let k = this.nActive++;
+    while (k > 0 && a[k - 1] > g) {
+      a[k] = a[k - 1];
+      k--;
+    }
+    a[k] = g;
+  }
+
+  private deactivate(g: number): void {
+    const a = this.active;
+    const n = --this.nActive;
+    let k = 0;
+    while (a[k] !== g) k++;
+    for (; k < n; k++) a[k] = a[k + 1];
+  }
+}
