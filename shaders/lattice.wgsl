@@ -1,0 +1,120 @@
+// Lattice gas with site exclusion: one sub-step of the checkerboard update
+// (docs/gpu.md). The orchestrator picks a direction d and a colour c
+// ((x + y + z) mod 2) per sub-step; every site of colour c holding an ion
+// tries the hop along d into an empty neighbour with probability k·2Z·τ
+// (64-bit threshold). Targets all have the other colour and the shift along
+// d is a bijection, so no two hops of a sub-step touch the same site: the
+// result does not depend on the order of the invocations.
+// Twin: src/gpu/twins/latticeTwin.ts. Layouts: src/gpu/layouts.ts.
+
+struct LatticeParams {
+  nx: u32, ny: u32, nz: u32, n_regions: u32,
+  coordination: u32, seed: u32, substep: u32, direction: u32,
+  colour: u32, threshold_offset: u32, periodic_mask: u32, half_count: u32,
+  row_threads: u32, pad0: u32, pad1: u32, pad2: u32,
+}
+
+@group(0) @binding(0) var<uniform> P: LatticeParams;
+@group(0) @binding(1) var<storage, read> region_words: array<u32>;
+// Hop thresholds at threshold_offset + ((s·R + a)·R + b)·Z + d.
+@group(0) @binding(2) var<storage, read> tables: array<vec2<u32>>;
+// 0 empty, else (ion + 1) | species << 28
+@group(0) @binding(3) var<storage, read_write> occupancy: array<u32>;
+@group(0) @binding(4) var<storage, read_write> disp_x: array<i32>;
+@group(0) @binding(5) var<storage, read_write> disp_y: array<i32>;
+@group(0) @binding(6) var<storage, read_write> disp_z: array<i32>;
+@group(0) @binding(7) var<storage, read_write> counters: array<atomic<u32>>;
+
+// Counter slots reserved for species (src/gpu/layouts.ts SPECIES_SLOTS).
+const SPECIES_SLOTS = 4u;
+// Stream word of the lattice kernel's random keys (src/gpu/rng.ts STREAM.lattice).
+const LATTICE_STREAM = 0x6c617474u;
+var<workgroup> wg_hops: array<atomic<u32>, 4>;
+
+fn region_of(site: u32) -> u32 {
+  return (region_words[site >> 2u] >> ((site & 3u) * 8u)) & 0xffu;
+}
+
+fn add64(index: u32, value: u32) {
+  let old = atomicAdd(&counters[index], value);
+  if (old + value < old) {
+    atomicAdd(&counters[index + 1u], 1u);
+  }
+}
+
+@compute @workgroup_size(256)
+fn substep(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  if (lid < 4u) {
+    atomicStore(&wg_hops[lid], 0u);
+  }
+  workgroupBarrier();
+  let idx = gid.y * P.row_threads + gid.x;
+  if (idx < P.half_count) {
+    // Thread idx → the idx-th site of colour c (nx is even: nx/2 per row).
+    let half_x = P.nx >> 1u;
+    let row = idx / half_x;
+    let y = row % P.ny;
+    let z = row / P.ny;
+    let x = 2u * (idx % half_x) + ((y + z + P.colour) & 1u);
+    let site = x + P.nx * row;
+    let word = occupancy[site];
+    if (word != 0u) {
+      let axis = P.direction >> 1u;
+      let plus = (P.direction & 1u) == 0u;
+      let coord = vec3<u32>(x, y, z);
+      let size = vec3<u32>(P.nx, P.ny, P.nz);
+      let stride = vec3<u32>(1u, P.nx, P.nx * P.ny);
+      let c = coord[axis];
+      let n = size[axis];
+      let periodic = ((P.periodic_mask >> axis) & 1u) != 0u;
+      var dest = 0xffffffffu;
+      if (plus) {
+        if (c + 1u < n) {
+          dest = site + stride[axis];
+        } else if (periodic) {
+          dest = site - (n - 1u) * stride[axis];
+        }
+      } else {
+        if (c > 0u) {
+          dest = site - stride[axis];
+        } else if (periodic) {
+          dest = site + (n - 1u) * stride[axis];
+        }
+      }
+      if (dest != 0xffffffffu && occupancy[dest] == 0u) {
+        let species = word >> 28u;
+        let R = P.n_regions;
+        let region = region_of(site);
+        let region_new = region_of(dest);
+        let threshold = tables[P.threshold_offset + ((species * R + region) * R + region_new) * P.coordination + P.direction];
+        if (threshold.x != 0u || threshold.y != 0u) {
+          let h = pcg4d(vec4<u32>(site, P.seed, P.substep, LATTICE_STREAM));
+          if (below64(h.x, h.y, threshold)) {
+            occupancy[dest] = word;
+            occupancy[site] = 0u;
+            let ion = (word & 0x0fffffffu) - 1u;
+            let step = select(-1, 1, plus);
+            if (axis == 0u) {
+              disp_x[ion] += step;
+            } else if (axis == 1u) {
+              disp_y[ion] += step;
+            } else {
+              disp_z[ion] += step;
+            }
+            if (region_new != region) {
+              add64(2u * (SPECIES_SLOTS + region * R + region_new), 1u);
+            }
+            atomicAdd(&wg_hops[species], 1u);
+          }
+        }
+      }
+    }
+  }
+  workgroupBarrier();
+  if (lid < 4u) {
+    let total = atomicLoad(&wg_hops[lid]);
+    if (total != 0u) {
+      add64(2u * lid, total);
+    }
+  }
+}

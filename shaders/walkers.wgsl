@@ -1,0 +1,138 @@
+// Independent walkers: each invocation carries one ion through an exact
+// continuous-time random walk by uniformization (docs/gpu.md).
+// Per dispatch (one time interval Δt): draw the number of ticks
+// N ~ Poisson(Γ·Δt) from a cumulative table, then per tick pick one of
+// 2^(32 − slot_shift) equally likely slots; slot d < coordination is a hop
+// along direction d, accepted with probability k_d·slots/Γ (64-bit threshold).
+// Twin: src/gpu/twins/walkersTwin.ts. Layouts: src/gpu/layouts.ts.
+
+struct WalkerParams {
+  n_walkers: u32, seed: u32, step: u32, poisson_offset: u32,
+  poisson_length: u32, nx: u32, ny: u32, nz: u32,
+  n_regions: u32, coordination: u32, slot_shift: u32, periodic_mask: u32,
+  row_threads: u32, threshold_offset: u32, pad0: u32, pad1: u32,
+}
+
+@group(0) @binding(0) var<uniform> P: WalkerParams;
+@group(0) @binding(1) var<storage, read> region_words: array<u32>;
+// Hop thresholds at threshold_offset + ((s·R + a)·R + b)·Z + d, Poisson tables at poisson_offset.
+@group(0) @binding(2) var<storage, read> tables: array<vec2<u32>>;
+// site | species << 28 per walker
+@group(0) @binding(3) var<storage, read_write> walker_site: array<u32>;
+@group(0) @binding(4) var<storage, read_write> disp_x: array<i32>;
+@group(0) @binding(5) var<storage, read_write> disp_y: array<i32>;
+@group(0) @binding(6) var<storage, read_write> disp_z: array<i32>;
+// 64-bit (lo, hi) counters: hops per species, then crossings per region pair.
+@group(0) @binding(7) var<storage, read_write> counters: array<atomic<u32>>;
+
+// Counter slots reserved for species (src/gpu/layouts.ts SPECIES_SLOTS).
+const SPECIES_SLOTS = 4u;
+var<workgroup> wg_hops: array<atomic<u32>, 4>;
+
+fn region_of(site: u32) -> u32 {
+  return (region_words[site >> 2u] >> ((site & 3u) * 8u)) & 0xffu;
+}
+
+fn add64(index: u32, value: u32) {
+  let old = atomicAdd(&counters[index], value);
+  if (old + value < old) {
+    atomicAdd(&counters[index + 1u], 1u);
+  }
+}
+
+fn poisson_ticks(hi: u32, lo: u32) -> u32 {
+  var a = 0u;
+  var b = P.poisson_length;
+  while (a < b) {
+    let mid = (a + b) >> 1u;
+    if (below64(hi, lo, tables[P.poisson_offset + mid])) {
+      b = mid;
+    } else {
+      a = mid + 1u;
+    }
+  }
+  return a;
+}
+
+@compute @workgroup_size(256)
+fn walk(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  if (lid < 4u) {
+    atomicStore(&wg_hops[lid], 0u);
+  }
+  workgroupBarrier();
+  let idx = gid.y * P.row_threads + gid.x;
+  if (idx < P.n_walkers) {
+    let word = walker_site[idx];
+    let species = word >> 28u;
+    var site = word & 0x0fffffffu;
+    let size = vec3<u32>(P.nx, P.ny, P.nz);
+    let stride = vec3<u32>(1u, P.nx, P.nx * P.ny);
+    var coord = vec3<u32>(site % P.nx, (site / P.nx) % P.ny, site / (P.nx * P.ny));
+    var region = region_of(site);
+    var delta = vec3<i32>(0);
+    var hops = 0u;
+    let R = P.n_regions;
+    let Z = P.coordination;
+    let class_base = P.threshold_offset + species * R * R * Z;
+    let draw = pcg4d(vec4<u32>(idx, P.seed, P.step, 0u));
+    let ticks = poisson_ticks(draw.x, draw.y);
+    for (var t = 0u; t < ticks; t++) {
+      let h = pcg4d(vec4<u32>(idx, P.seed, P.step, t + 1u));
+      let slot = h.x >> P.slot_shift;
+      if (slot >= Z) {
+        continue; // an idle slot (3D: 8 slots, 6 directions)
+      }
+      let axis = slot >> 1u;
+      let plus = (slot & 1u) == 0u;
+      let c = coord[axis];
+      let n = size[axis];
+      var dest = site;
+      var c_new = c;
+      if (plus) {
+        if (c + 1u < n) {
+          c_new = c + 1u;
+          dest = site + stride[axis];
+        } else if (((P.periodic_mask >> axis) & 1u) != 0u) {
+          c_new = 0u;
+          dest = site - (n - 1u) * stride[axis];
+        } else {
+          continue; // reflecting wall
+        }
+      } else {
+        if (c > 0u) {
+          c_new = c - 1u;
+          dest = site - stride[axis];
+        } else if (((P.periodic_mask >> axis) & 1u) != 0u) {
+          c_new = n - 1u;
+          dest = site + (n - 1u) * stride[axis];
+        } else {
+          continue;
+        }
+      }
+      let region_new = region_of(dest);
+      let threshold = tables[class_base + (region * R + region_new) * Z + slot];
+      if (below64(h.y, h.z, threshold)) {
+        if (region_new != region) {
+          add64(2u * (SPECIES_SLOTS + region * R + region_new), 1u);
+        }
+        site = dest;
+        coord[axis] = c_new;
+        region = region_new;
+        delta[axis] += select(-1, 1, plus);
+        hops++;
+      }
+    }
+    walker_site[idx] = site | (species << 28u);
+    disp_x[idx] += delta.x;
+    disp_y[idx] += delta.y;
+    disp_z[idx] += delta.z;
+    atomicAdd(&wg_hops[species], hops);
+  }
+  workgroupBarrier();
+  if (lid < 4u) {
+    let total = atomicLoad(&wg_hops[lid]);
+    if (total != 0u) {
+      add64(2u * lid, total);
+    }
+  }
+}

@@ -1,0 +1,241 @@
+// Engine 'gpu-walkers': independent ions, each an exact continuous-time random
+// walk by uniformization (shaders/walkers.wgsl, docs/gpu.md). The orchestrator
+// owns the clock (float64), the tables and the dispatch sequence; the kernel
+// (or its TypeScript twin) owns the walkers.
+import { N_SPECIES, type RateModel } from '../../model/rateModel';
+import type { AdvanceLimit, AdvanceReport, Engine, IonState } from '../engine';
+import { EngineUnsupportedError } from '../engine';
+import type { WalkerDispatch, WalkersConfig, WalkersExecutor } from '../../gpu/backends';
+import { acquireGpu } from '../../gpu/device';
+import { adjacentRegions, kernelGeometry, maxDirectionalRate, type KernelGeometry } from '../../gpu/geometry';
+import { SITE_MASK } from '../../gpu/layouts';
+import { hashSeedString, kernelSeed, STREAM } from '../../gpu/rng';
+import { hopTablePairs, hopThresholds, poissonTable, walkerTiming, type WalkerTiming } from '../../gpu/tables';
+import { WalkersTwin } from '../../gpu/twins/walkersTwin';
+import { crossingsOf, eventCountsOf, totalEvents } from './counters';
+import { checkKernelLimits, ionsOf } from './ionList';
+import { assertSameLattice } from './sameLattice';
+
+export interface GpuWalkersOptions {
+  seed: string;
+  seedNumber?: number;
+  replica?: number;
+  /** 'gpu' (default) runs the WGSL; 'twin' runs the TypeScript twin (tests, no-GPU replay). */
+  executor?: 'gpu' | 'twin';
+  /** Mean ticks per walker per dispatch, λ = Γ·Δt (default 32). */
+  ticksPerDispatch?: number;
+  /** Largest fraction of a species' allowed sites it may fill (default 0.1). */
+  maxFilling?: number;
+}
+
+/** Default largest filling: above it, ignoring exclusion biases D by more than ~10 %. */
+export const WALKERS_MAX_FILLING = 0.1;
+/** Most dispatches recorded between two looks at the event counter. */
+const MAX_BATCH = 1024;
+
+/** Throws EngineUnsupportedError for scenes independent walkers would get wrong. */
+export function checkWalkersScene(model: RateModel, occupancy: Uint8Array, maxFilling = WALKERS_MAX_FILLING): void {
+  if (model.hasInteractions) {
+    throw new EngineUnsupportedError('gpu-walkers', 'the scene has ion–ion interactions, but walkers move independently; use --engine cpu (gpu-lattice does not support interactions either)');
+  }
+  const R = model.nRegions;
+  for (let s = 0; s < N_SPECIES; s++) {
+    let ions = 0;
+    let allowedSites = 0;
+    for (let i = 0; i < model.nSites; i++) {
+      if (occupancy[i] === s + 1) ions++;
+      if (model.allowed[s * R + model.siteRegion[i]]) allowedSites++;
+    }
+    if (ions === 0) continue;
+    const filling = ions / allowedSites;
+    if (filling > maxFilling) {
+      throw new EngineUnsupportedError(
+        'gpu-walkers',
+        `${model.speciesNames[s]} fills ${(100 * filling).toFixed(1)} % of the ${allowedSites} sites it may occupy; walkers ignore site exclusion, which changes D by about the filling, so gpu-walkers accepts at most ${(100 * maxFilling).toFixed(0)} % — use --engine gpu-lattice or cpu, or lower the population`,
+      );
+    }
+  }
+}
+
+export class GpuWalkersEngine implements Engine {
+  readonly kind = 'gpu-walkers' as const;
+  private _model: RateModel;
+  private _time = 0;
+  private _events = 0;
+  private step = 0;
+  private timing!: WalkerTiming;
+  private poissonLength = 0;
+  private readonly adjacent: Uint8Array;
+  private readonly speciesPresent: boolean[];
+  /** Dispatches done so far, in order (the twin replays exactly these). */
+  readonly dispatchLog: WalkerDispatch[] = [];
+  /** Keep the log (tests); off by default to bound memory in long runs. */
+  logDispatches = false;
+
+  private constructor(
+    model: RateModel,
+    private readonly geometry: KernelGeometry,
+    private readonly executor: WalkersExecutor,
+    private readonly species: Uint8Array,
+    private readonly ticksPerDispatch: number,
+    private readonly poissonCapacity: number,
+    adjacent: Uint8Array,
+  ) {
+    this._model = model;
+    this.adjacent = adjacent;
+    this.speciesPresent = Array.from({ length: N_SPECIES }, (_, s) => species.includes(s));
+  }
+
+  static async create(model: RateModel, occupancy: Uint8Array, options: GpuWalkersOptions): Promise<GpuWalkersEngine> {
+    checkWalkersScene(model, occupancy, options.maxFilling);
+    const ions = ionsOf(occupancy);
+    checkKernelLimits('gpu-walkers', model, ions.site.length);
+    const ticksPerDispatch = options.ticksPerDispatch ?? 32;
+    if (!(ticksPerDispatch > 0 && ticksPerDispatch <= 1e5)) throw new RangeError(`ticksPerDispatch must lie in (0, 1e5] (got ${ticksPerDispatch})`);
+    const geometry = kernelGeometry(model);
+    const walkers = new Uint32Array(ions.site.length);
+    for (let k = 0; k < walkers.length; k++) walkers[k] = (ions.site[k] | (ions.species[k] << 28)) >>> 0;
+    const poissonCapacity = poissonTable(ticksPerDispatch).length / 2;
+    const config: WalkersConfig = {
+      geometry,
+      seed: kernelSeed(options.seedNumber ?? hashSeedString(options.seed), options.replica ?? 0, STREAM.walkers),
+      slotShift: model.coordination <= 4 ? 30 : 29,
+      tablePairs: hopTablePairs(model) + 2 * poissonCapacity,
+      walkers,
+    };
+    const executor = options.executor === 'twin' ? new WalkersTwin(config) : await (await import('./walkersGpu')).WalkersGpu.create(await acquireGpu(), config);
+    const engine = new GpuWalkersEngine(model, geometry, executor, ions.species, ticksPerDispatch, poissonCapacity, adjacentRegions(geometry));
+    engine.uploadTables();
+    return engine;
+  }
+
+  get model(): RateModel {
+    return this._model;
+  }
+  get time(): number {
+    return this._time;
+  }
+  get events(): number {
+    return this._events;
+  }
+  /** Uniformization rate Γ (Hz), dispatch interval and slots in use. */
+  get walkerTiming(): WalkerTiming {
+    return this.timing;
+  }
+  get walkerCount(): number {
+    return this.species.length;
+  }
+
+  private uploadTables(): void {
+    const maxRate = maxDirectionalRate(this._model, this.adjacent, this.speciesPresent);
+    this.timing = walkerTiming(this._model, maxRate, this.ticksPerDispatch);
+    const hop = this.timing.gamma > 0 ? hopThresholds(this._model, this.timing.slots / this.timing.gamma) : new Uint32Array(2 * hopTablePairs(this._model));
+    this.executor.writeTables(0, hop);
+    const poisson = poissonTable(this.ticksPerDispatch);
+    this.poissonLength = poisson.length / 2;
+    this.executor.writeTables(hopTablePairs(this._model), poisson);
+  }
+
+  private dispatch(poissonOffset: number, poissonLength: number): WalkerDispatch {
+    const d = { step: this.step++, thresholdOffset: 0, poissonOffset, poissonLength };
+    if (this.logDispatches) this.dispatchLog.push(d);
+    return d;
+  }
+
+  async advance(limit: AdvanceLimit): Promise<AdvanceReport> {
+    const startEvents = this._events;
+    const eventTarget = limit.events !== undefined ? startEvents + limit.events : Infinity;
+    const timeTarget = limit.time ?? Infinity;
+    if (eventTarget === Infinity && timeTarget === Infinity) throw new RangeError('advance needs an events or a time limit');
+    if (limit.events !== undefined && limit.events <= 0) return { events: 0, time: this._time, stoppedBy: 'events' };
+    if (timeTarget <= this._time) return { events: 0, time: this._time, stoppedBy: 'time' };
+    const { dt } = this.timing;
+    if (dt === Infinity || this.species.length === 0) {
+      if (timeTarget === Infinity) return { events: 0, time: this._time, stoppedBy: 'frozen' };
+      this._time = timeTarget;
+      return { events: 0, time: this._time, stoppedBy: 'time' };
+    }
+    const hopBase = hopTablePairs(this._model);
+    let perDispatch = 0; // measured events per full dispatch
+    let doneDispatches = 0;
+    for (;;) {
+      const remaining = timeTarget - this._time;
+      const fullLeft = remaining === Infinity ? Infinity : Math.floor(remaining / dt + 1e-9);
+      let batch = Math.min(MAX_BATCH, fullLeft);
+      if (eventTarget !== Infinity) {
+        const wanted = perDispatch > 0 ? Math.ceil((eventTarget - this._events) / perDispatch) : 2 ** Math.min(doneDispatches, 10);
+        batch = Math.max(1, Math.min(batch, wanted));
+      }
+      const dispatches: WalkerDispatch[] = [];
+      for (let k = 0; k < batch; k++) dispatches.push(this.dispatch(hopBase, this.poissonLength));
+      let endsOnTime = false;
+      if (batch === fullLeft && fullLeft !== Infinity) {
+        // The rest of the interval, shorter than Δt, with its own tick table.
+        const rest = remaining - batch * dt;
+        if (rest > dt * 1e-9) {
+          const partial = poissonTable(this.timing.gamma * rest);
+          this.executor.writeTables(hopBase + this.poissonCapacity, partial);
+          dispatches.push(this.dispatch(hopBase + this.poissonCapacity, partial.length / 2));
+        }
+        endsOnTime = true;
+      }
+      if (dispatches.length > 0) await this.executor.run(dispatches);
+      const before = this._events;
+      this._events = totalEvents(await this.executor.counters());
+      if (endsOnTime) {
+        this._time = timeTarget;
+        return { events: this._events - startEvents, time: this._time, stoppedBy: 'time' };
+      }
+      this._time += batch * dt;
+      doneDispatches += batch;
+      if (batch > 0) perDispatch = Math.max(perDispatch * 0.5, (this._events - before) / batch);
+      if (this._events >= eventTarget) return { events: this._events - startEvents, time: this._time, stoppedBy: 'events' };
+      // Walkers that sit where no hop is possible while Γ is set elsewhere:
+      // after 1024 dispatches (≥ 1024·λ ticks each) without one event, call it frozen.
+      if (this._events === startEvents && doneDispatches >= 1024 && timeTarget === Infinity) {
+        return { events: 0, time: this._time, stoppedBy: 'frozen' };
+      }
+    }
+  }
+
+  async ions(): Promise<IonState> {
+    const st = await this.executor.state();
+    const n = this.species.length;
+    const site = new Int32Array(n);
+    const displacement = new Int32Array(3 * n);
+    for (let k = 0; k < n; k++) {
+      site[k] = st.walkers[k] & SITE_MASK;
+      displacement[3 * k] = st.dx[k];
+      displacement[3 * k + 1] = st.dy[k];
+      displacement[3 * k + 2] = st.dz[k];
+    }
+    return { species: this.species.slice(), site, displacement };
+  }
+
+  /** Species+1 per site; where walkers share a site, the lowest-numbered walker shows. */
+  async occupancy(): Promise<Uint8Array> {
+    const st = await this.executor.state();
+    const occ = new Uint8Array(this.geometry.nSites);
+    for (let k = this.species.length - 1; k >= 0; k--) occ[st.walkers[k] & SITE_MASK] = this.species[k] + 1;
+    return occ;
+  }
+
+  async crossings(): Promise<Float64Array> {
+    return crossingsOf(await this.executor.counters(), this.geometry.nRegions);
+  }
+
+  async eventCounts(): Promise<Float64Array> {
+    return eventCountsOf(await this.executor.counters());
+  }
+
+  async setModel(model: RateModel): Promise<void> {
+    assertSameLattice('gpu-walkers', this._model, model);
+    if (model.hasInteractions) checkWalkersScene(model, new Uint8Array(model.nSites));
+    this._model = model;
+    this.uploadTables();
+  }
+
+  dispose(): void {
+    this.executor.dispose();
+  }
+}

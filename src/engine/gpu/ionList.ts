@@ -1,0 +1,33 @@
+// Ions of an occupancy array in site order: the tracer identity both GPU
+// engines keep for the whole run.
+import type { RateModel } from '../../model/rateModel';
+import { EngineUnsupportedError, type EngineKind } from '../engine';
+import { SITE_MASK } from '../../gpu/layouts';
+
+export interface IonList {
+  readonly site: Int32Array;
+  readonly species: Uint8Array;
+}
+
+export function ionsOf(occupancy: Uint8Array): IonList {
+  let n = 0;
+  for (let i = 0; i < occupancy.length; i++) if (occupancy[i] !== 0) n++;
+  const site = new Int32Array(n);
+  const species = new Uint8Array(n);
+  for (let i = 0, k = 0; i < occupancy.length; i++) {
+    if (occupancy[i] === 0) continue;
+    site[k] = i;
+    species[k++] = occupancy[i] - 1;
+  }
+  return { site, species };
+}
+
+/** Limits shared by both kernels (28-bit site and ion indices, see src/gpu/layouts.ts). */
+export function checkKernelLimits(kind: EngineKind, model: RateModel, ions: number): void {
+  if (model.nSites > SITE_MASK) {
+    throw new EngineUnsupportedError(kind, `the lattice has ${model.nSites} sites; the GPU kernels address at most ${SITE_MASK} (reduce lattice.size)`);
+  }
+  if (ions >= SITE_MASK) {
+    throw new EngineUnsupportedError(kind, `${ions} ions exceed the GPU kernels' limit of ${SITE_MASK - 1}`);
+  }
+}

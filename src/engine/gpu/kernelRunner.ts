@@ -1,0 +1,128 @@
+// One WGSL compute kernel on a WebGPU device: its storage buffers, a uniform
+// array of per-dispatch params bound with dynamic offsets, batched dispatches
+// and readback of only the buffers asked for.
+import { assertAlive, type GpuContext } from '../../gpu/device';
+import { dispatchGrid, PARAM_STRIDE_BYTES } from '../../gpu/layouts';
+
+export interface StorageSpec {
+  readonly name: string;
+  readonly bytes: number;
+  readonly readOnly?: boolean;
+  readonly initial?: ArrayBufferView;
+}
+
+/** Most dispatches recorded per submit (params entries in the uniform buffer). */
+const PARAM_CAPACITY = 1024;
+
+export class KernelRunner {
+  private readonly buffers = new Map<string, GPUBuffer>();
+  private readonly params: GPUBuffer;
+  private readonly pipeline: GPUComputePipeline;
+  private readonly bindGroup: GPUBindGroup;
+
+  private constructor(private readonly ctx: GpuContext, pipeline: GPUComputePipeline, storages: readonly StorageSpec[]) {
+    const device = ctx.device;
+    this.pipeline = pipeline;
+    this.params = device.createBuffer({ size: PARAM_CAPACITY * PARAM_STRIDE_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    for (const s of storages) {
+      const size = Math.max(16, Math.ceil(s.bytes / 16) * 16);
+      const buffer = device.createBuffer({ size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, label: s.name });
+      if (s.initial) device.queue.writeBuffer(buffer, 0, s.initial.buffer, s.initial.byteOffset, s.initial.byteLength);
+      this.buffers.set(s.name, buffer);
+    }
+    this.bindGroup = device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: { buffer: this.params, size: PARAM_STRIDE_BYTES } },
+        ...storages.map((s, i) => ({ binding: i + 1, resource: { buffer: this.buffers.get(s.name)! } })),
+      ],
+    });
+  }
+
+  /** Compiles the kernel; WGSL errors are thrown with their line numbers. */
+  static async create(ctx: GpuContext, label: string, code: string, entryPoint: string, storages: readonly StorageSpec[]): Promise<KernelRunner> {
+    assertAlive(ctx);
+    const device = ctx.device;
+    const module = device.createShaderModule({ code, label });
+    const info = await module.getCompilationInfo();
+    const errors = info.messages.filter((m) => m.type === 'error');
+    if (errors.length > 0) {
+      throw new Error(`${label}: WGSL does not compile:\n${errors.map((m) => `  line ${m.lineNum}:${m.linePos} ${m.message}`).join('\n')}`);
+    }
+    const entries: GPUBindGroupLayoutEntry[] = [
+      { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true, minBindingSize: PARAM_STRIDE_BYTES } },
+      ...storages.map((s, i) => ({ binding: i + 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: (s.readOnly ? 'read-only-storage' : 'storage') as GPUBufferBindingType } })),
+    ];
+    device.pushErrorScope('validation');
+    const layout = device.createPipelineLayout({ bindGroupLayouts: [device.createBindGroupLayout({ entries })] });
+    const pipeline = await device.createComputePipelineAsync({ layout, compute: { module, entryPoint }, label });
+    const runner = new KernelRunner(ctx, pipeline, storages);
+    const error = await device.popErrorScope();
+    if (error) throw new Error(`${label}: pipeline setup failed: ${error.message}`);
+    return runner;
+  }
+
+  write(name: string, byteOffset: number, data: ArrayBufferView): void {
+    assertAlive(this.ctx);
+    this.ctx.device.queue.writeBuffer(this.buffers.get(name)!, byteOffset, data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  /**
+   * Runs one dispatch per params entry (each PARAM_STRIDE_BYTES long in
+   * `params`), `threads` invocations each, in order.
+   */
+  run(params: Uint32Array, count: number, threads: number): void {
+    assertAlive(this.ctx);
+    const device = this.ctx.device;
+    const { groupsX, groupsY } = dispatchGrid(threads);
+    for (let first = 0; first < count; first += PARAM_CAPACITY) {
+      const n = Math.min(PARAM_CAPACITY, count - first);
+      device.queue.writeBuffer(this.params, 0, params.buffer, params.byteOffset + first * PARAM_STRIDE_BYTES, n * PARAM_STRIDE_BYTES);
+      const encoder = device.createCommandEncoder();
+      const pass = encoder.beginComputePass();
+      pass.setPipeline(this.pipeline);
+      for (let k = 0; k < n; k++) {
+        pass.setBindGroup(0, this.bindGroup, [k * PARAM_STRIDE_BYTES]);
+        pass.dispatchWorkgroups(groupsX, groupsY);
+      }
+      pass.end();
+      device.queue.submit([encoder.finish()]);
+    }
+  }
+
+  /** Copies the named buffers back (one round trip for all of them). */
+  async read(names: readonly string[]): Promise<ArrayBuffer[]> {
+    assertAlive(this.ctx);
+    const device = this.ctx.device;
+    const encoder = device.createCommandEncoder();
+    const staging = names.map((name) => {
+      const src = this.buffers.get(name)!;
+      const dst = device.createBuffer({ size: src.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      encoder.copyBufferToBuffer(src, 0, dst, 0, src.size);
+      return dst;
+    });
+    device.queue.submit([encoder.finish()]);
+    const out = await Promise.all(
+      staging.map(async (b) => {
+        await b.mapAsync(GPUMapMode.READ);
+        const copy = b.getMappedRange().slice(0);
+        b.unmap();
+        b.destroy();
+        return copy;
+      }),
+    );
+    assertAlive(this.ctx);
+    return out;
+  }
+
+  /** Waits until the queued work is done (for timing). */
+  async finish(): Promise<void> {
+    await this.ctx.device.queue.onSubmittedWorkDone();
+    assertAlive(this.ctx);
+  }
+
+  dispose(): void {
+    for (const b of this.buffers.values()) b.destroy();
+    this.params.destroy();
+  }
+}

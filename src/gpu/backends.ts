@@ -1,0 +1,76 @@
+// What an orchestrator asks of a kernel executor. Two executors exist for each
+// kernel: the WebGPU one (src/engine/gpu/*Gpu.ts) and the TypeScript twin
+// (src/gpu/twins/*). Fed the same config and dispatch sequence they must end
+// in the same state bit for bit.
+import type { KernelGeometry } from './geometry';
+
+export interface WalkersConfig {
+  readonly geometry: KernelGeometry;
+  /** Kernel seed (src/gpu/rng.ts kernelSeed). */
+  readonly seed: number;
+  /** Slot of a tick = top bits of a random word: word >> slotShift (30 in 2D: 4 slots; 29 in 3D: 8). */
+  readonly slotShift: number;
+  /** Tables buffer size in (hi, lo) pairs. */
+  readonly tablePairs: number;
+  /** Walker words: site | species << 28. */
+  readonly walkers: Uint32Array;
+}
+
+export interface WalkerDispatch {
+  readonly step: number;
+  readonly thresholdOffset: number;
+  readonly poissonOffset: number;
+  readonly poissonLength: number;
+}
+
+export interface WalkerStateArrays {
+  /** site | species << 28 per walker. */
+  readonly walkers: Uint32Array;
+  readonly dx: Int32Array;
+  readonly dy: Int32Array;
+  readonly dz: Int32Array;
+}
+
+export interface WalkersExecutor {
+  /** Writes (hi, lo) pairs into the tables buffer starting at pair `offsetPairs`. */
+  writeTables(offsetPairs: number, pairs: Uint32Array): void;
+  /** Runs the dispatches in order. */
+  run(dispatches: readonly WalkerDispatch[]): Promise<void>;
+  /** Counters (src/gpu/layouts.ts). */
+  counters(): Promise<Uint32Array>;
+  state(): Promise<WalkerStateArrays>;
+  dispose(): void;
+}
+
+export interface LatticeConfig {
+  readonly geometry: KernelGeometry;
+  readonly seed: number;
+  readonly tablePairs: number;
+  /** 0 empty, else (ion + 1) | species << 28 per site. */
+  readonly occupancy: Uint32Array;
+  readonly nIons: number;
+}
+
+export interface LatticeDispatch {
+  readonly substep: number;
+  readonly direction: number;
+  readonly colour: number;
+  readonly thresholdOffset: number;
+}
+
+export interface LatticeStateArrays {
+  readonly occupancy: Uint32Array;
+  readonly dx: Int32Array;
+  readonly dy: Int32Array;
+  readonly dz: Int32Array;
+}
+
+export interface LatticeExecutor {
+  writeTables(offsetPairs: number, pairs: Uint32Array): void;
+  run(dispatches: readonly LatticeDispatch[]): Promise<void>;
+  counters(): Promise<Uint32Array>;
+  /** Occupancy words only (for a view). */
+  occupancy(): Promise<Uint32Array>;
+  state(): Promise<LatticeStateArrays>;
+  dispose(): void;
+}

@@ -1,0 +1,78 @@
+// The one TypeScript mirror of the WGSL struct and buffer layouts
+// (shaders/walkers.wgsl, shaders/lattice.wgsl). Field order here = field
+// order in WGSL; every field is a u32. Change both together.
+
+/** Uniform entries are bound with dynamic offsets; WebGPU's minimum alignment. */
+export const PARAM_STRIDE_BYTES = 256;
+export const WORKGROUP_SIZE = 256;
+/** Most workgroups per dispatch dimension (WebGPU default limit). */
+export const MAX_GROUPS_PER_DIM = 65535;
+
+/** struct WalkerParams in shaders/walkers.wgsl. */
+export const WALKER_PARAMS = [
+  'n_walkers', 'seed', 'step', 'poisson_offset',
+  'poisson_length', 'nx', 'ny', 'nz',
+  'n_regions', 'coordination', 'slot_shift', 'periodic_mask',
+  'row_threads', 'threshold_offset', 'pad0', 'pad1',
+] as const;
+
+/** struct LatticeParams in shaders/lattice.wgsl. */
+export const LATTICE_PARAMS = [
+  'nx', 'ny', 'nz', 'n_regions',
+  'coordination', 'seed', 'substep', 'direction',
+  'colour', 'threshold_offset', 'periodic_mask', 'half_count',
+  'row_threads', 'pad0', 'pad1', 'pad2',
+] as const;
+
+export type WalkerParams = Record<(typeof WALKER_PARAMS)[number], number>;
+export type LatticeParams = Record<(typeof LATTICE_PARAMS)[number], number>;
+
+/** Writes one params struct at entry k of a dynamic-offset uniform array. */
+export function writeParams<K extends string>(fields: readonly K[], out: Uint32Array, k: number, values: Record<K, number>): void {
+  const base = (k * PARAM_STRIDE_BYTES) / 4;
+  fields.forEach((f, i) => {
+    out[base + i] = values[f] >>> 0;
+  });
+}
+
+/** Species slots reserved at the start of the counters buffer (const SPECIES_SLOTS in WGSL). */
+export const SPECIES_SLOTS = 4;
+
+/**
+ * Counters buffer (array<atomic<u32>>), every counter 64-bit as (lo, hi):
+ * hops per species at 2·s, crossings from region a into b at 2·(SPECIES_SLOTS + a·R + b).
+ */
+export function eventCounterIndex(species: number): number {
+  return 2 * species;
+}
+export function crossingCounterIndex(nRegions: number, a: number, b: number): number {
+  return 2 * (SPECIES_SLOTS + a * nRegions + b);
+}
+export function counterWords(nRegions: number): number {
+  return 2 * (SPECIES_SLOTS + nRegions * nRegions);
+}
+/** 64-bit counter (lo, hi) as a float64 (exact below 2^53). */
+export function readCounter(words: Uint32Array, index: number): number {
+  return words[index + 1] * 4294967296 + words[index];
+}
+
+/** Walker word: site index in bits 0–27, species in bits 28–29. */
+export const SITE_BITS = 28;
+export const SITE_MASK = (1 << SITE_BITS) - 1;
+/** Lattice occupancy word: 0 empty, else (ion + 1) in bits 0–27 and species in bits 28–29. */
+export const ION_MASK = SITE_MASK;
+
+/** Site regions packed four u8 per u32 (little end first), as region_of() reads them. */
+export function packRegions(siteRegion: Uint8Array): Uint32Array {
+  const out = new Uint32Array(Math.ceil(siteRegion.length / 4) || 1);
+  for (let i = 0; i < siteRegion.length; i++) out[i >> 2] |= siteRegion[i] << ((i & 3) * 8);
+  return out;
+}
+
+/** Workgroup grid for n threads: (x, y) groups and threads per grid row. */
+export function dispatchGrid(threads: number): { groupsX: number; groupsY: number; rowThreads: number } {
+  const groups = Math.max(1, Math.ceil(threads / WORKGROUP_SIZE));
+  const groupsX = Math.min(groups, MAX_GROUPS_PER_DIM);
+  const groupsY = Math.ceil(groups / groupsX);
+  return { groupsX, groupsY, rowThreads: groupsX * WORKGROUP_SIZE };
+}

@@ -1,0 +1,8 @@
+// WGSL sources as text (Vite/Vitest `?raw`; in plain Node the hook in
+// src/gpu/wgslRawHook.mjs serves them). The shared helpers are prepended.
+import rng from '../../shaders/rng.wgsl?raw';
+import walkers from '../../shaders/walkers.wgsl?raw';
+import lattice from '../../shaders/lattice.wgsl?raw';
+
+export const WALKERS_WGSL = `${rng}\n${walkers}`;
+export const LATTICE_WGSL = `${rng}\n${lattice}`;

@@ -1,0 +1,101 @@
+// TypeScript twin of shaders/lattice.wgsl: one checkerboard sub-step at a
+// time, sites in index order (the kernel's result does not depend on order,
+// because no two hops of a sub-step touch the same site).
+import type { LatticeConfig, LatticeDispatch, LatticeExecutor, LatticeStateArrays } from '../backends';
+import { counterWords, crossingCounterIndex, eventCounterIndex, ION_MASK } from '../layouts';
+import { below64, pcg4d, STREAM } from '../rng';
+
+export class LatticeTwin implements LatticeExecutor {
+  private readonly tables: Uint32Array;
+  private readonly occ: Uint32Array;
+  private readonly dx: Int32Array;
+  private readonly dy: Int32Array;
+  private readonly dz: Int32Array;
+  private readonly counterWords: Uint32Array;
+
+  constructor(private readonly config: LatticeConfig) {
+    this.tables = new Uint32Array(2 * config.tablePairs);
+    this.occ = config.occupancy.slice();
+    this.dx = new Int32Array(config.nIons);
+    this.dy = new Int32Array(config.nIons);
+    this.dz = new Int32Array(config.nIons);
+    this.counterWords = new Uint32Array(counterWords(config.geometry.nRegions));
+  }
+
+  writeTables(offsetPairs: number, pairs: Uint32Array): void {
+    this.tables.set(pairs, 2 * offsetPairs);
+  }
+
+  async run(dispatches: readonly LatticeDispatch[]): Promise<void> {
+    for (const d of dispatches) this.substep(d);
+  }
+
+  private add64(index: number, value: number): void {
+    const old = this.counterWords[index];
+    const sum = (old + value) >>> 0;
+    this.counterWords[index] = sum;
+    if (sum < old) this.counterWords[index + 1] = (this.counterWords[index + 1] + 1) >>> 0;
+  }
+
+  private substep(p: LatticeDispatch): void {
+    const { geometry: g, seed } = this.config;
+    const { nx, ny, nz, nRegions: R, coordination: Z, regionWords } = g;
+    const occ = this.occ;
+    const regionOf = (site: number) => (regionWords[site >>> 2] >>> ((site & 3) * 8)) & 0xff;
+    const axis = p.direction >> 1;
+    const plus = (p.direction & 1) === 0;
+    const n = axis === 0 ? nx : axis === 1 ? ny : nz;
+    const stride = axis === 0 ? 1 : axis === 1 ? nx : nx * ny;
+    const periodic = ((g.periodicMask >> axis) & 1) !== 0;
+    const disp = axis === 0 ? this.dx : axis === 1 ? this.dy : this.dz;
+    const hopsPerSpecies = [0, 0, 0, 0];
+    const halfX = nx >> 1;
+    const halfCount = halfX * ny * nz;
+    for (let idx = 0; idx < halfCount; idx++) {
+      const row = Math.floor(idx / halfX);
+      const y = row % ny;
+      const z = Math.floor(row / ny);
+      const x = 2 * (idx % halfX) + ((y + z + p.colour) & 1);
+      const site = x + nx * row;
+      const word = occ[site];
+      if (word === 0) continue;
+      const c = axis === 0 ? x : axis === 1 ? y : z;
+      let dest = -1;
+      if (plus) {
+        if (c + 1 < n) dest = site + stride;
+        else if (periodic) dest = site - (n - 1) * stride;
+      } else if (c > 0) dest = site - stride;
+      else if (periodic) dest = site + (n - 1) * stride;
+      if (dest < 0 || occ[dest] !== 0) continue;
+      const species = word >>> 28;
+      const region = regionOf(site);
+      const regionNew = regionOf(dest);
+      const t = 2 * (p.thresholdOffset + ((species * R + region) * R + regionNew) * Z + p.direction);
+      if (this.tables[t] === 0 && this.tables[t + 1] === 0) continue;
+      const h = pcg4d(site, seed, p.substep, STREAM.lattice);
+      if (!below64(h[0], h[1], this.tables[t], this.tables[t + 1])) continue;
+      occ[dest] = word;
+      occ[site] = 0;
+      disp[(word & ION_MASK) - 1] += plus ? 1 : -1;
+      if (regionNew !== region) this.add64(crossingCounterIndex(R, region, regionNew), 1);
+      hopsPerSpecies[species]++;
+    }
+    hopsPerSpecies.forEach((h, s) => {
+      if (h > 0) this.add64(eventCounterIndex(s), h);
+    });
+  }
+
+  async counters(): Promise<Uint32Array> {
+    return this.counterWords.slice();
+  }
+
+  async occupancy(): Promise<Uint32Array> {
+    return this.occ.slice();
+  }
+
+  async state(): Promise<LatticeStateArrays> {
+    return { occupancy: this.occ.slice(), dx: this.dx.slice(), dy: this.dy.slice(), dz: this.dz.slice() };
+  }
+
+  dispose(): void {}
+}

@@ -1,0 +1,126 @@
+// TypeScript twin of shaders/walkers.wgsl: the same uniformized walk with the
+// same random words and integer decisions, walker by walker.
+import type { WalkerDispatch, WalkersConfig, WalkersExecutor, WalkerStateArrays } from '../backends';
+import { counterWords, crossingCounterIndex, eventCounterIndex, SITE_MASK } from '../layouts';
+import { below64, pcg4d } from '../rng';
+import { poissonDraw } from '../thresholds';
+
+export class WalkersTwin implements WalkersExecutor {
+  private readonly tables: Uint32Array;
+  private readonly walkers: Uint32Array;
+  private readonly dx: Int32Array;
+  private readonly dy: Int32Array;
+  private readonly dz: Int32Array;
+  private readonly counterWords: Uint32Array;
+
+  constructor(private readonly config: WalkersConfig) {
+    this.tables = new Uint32Array(2 * config.tablePairs);
+    this.walkers = config.walkers.slice();
+    const n = config.walkers.length;
+    this.dx = new Int32Array(n);
+    this.dy = new Int32Array(n);
+    this.dz = new Int32Array(n);
+    this.counterWords = new Uint32Array(counterWords(config.geometry.nRegions));
+  }
+
+  writeTables(offsetPairs: number, pairs: Uint32Array): void {
+    this.tables.set(pairs, 2 * offsetPairs);
+  }
+
+  async run(dispatches: readonly WalkerDispatch[]): Promise<void> {
+    for (const d of dispatches) this.dispatch(d);
+  }
+
+  private add64(index: number, value: number): void {
+    const old = this.counterWords[index];
+    const sum = (old + value) >>> 0;
+    this.counterWords[index] = sum;
+    if (sum < old) this.counterWords[index + 1] = (this.counterWords[index + 1] + 1) >>> 0;
+  }
+
+  private dispatch(p: WalkerDispatch): void {
+    const { geometry: g, seed, slotShift } = this.config;
+    const { nx, ny, nz, nRegions: R, coordination: Z, regionWords } = g;
+    const size = [nx, ny, nz];
+    const stride = [1, nx, nx * ny];
+    const tables = this.tables;
+    const regionOf = (site: number) => (regionWords[site >>> 2] >>> ((site & 3) * 8)) & 0xff;
+    const coord = [0, 0, 0];
+    const delta = [0, 0, 0];
+    const hopsPerSpecies = [0, 0, 0, 0];
+    for (let idx = 0; idx < this.walkers.length; idx++) {
+      const word = this.walkers[idx];
+      const species = word >>> 28;
+      let site = word & SITE_MASK;
+      coord[0] = site % nx;
+      coord[1] = Math.floor(site / nx) % ny;
+      coord[2] = Math.floor(site / (nx * ny));
+      let region = regionOf(site);
+      delta[0] = delta[1] = delta[2] = 0;
+      let hops = 0;
+      const classBase = p.thresholdOffset + species * R * R * Z;
+      const draw = pcg4d(idx, seed, p.step, 0);
+      const ticks = poissonDraw(tables, p.poissonOffset, p.poissonLength, draw[0], draw[1]);
+      for (let t = 0; t < ticks; t++) {
+        const h = pcg4d(idx, seed, p.step, t + 1);
+        const slot = h[0] >>> slotShift;
+        if (slot >= Z) continue;
+        const axis = slot >> 1;
+        const plus = (slot & 1) === 0;
+        const c = coord[axis];
+        const n = size[axis];
+        let dest: number;
+        let cNew: number;
+        if (plus) {
+          if (c + 1 < n) {
+            cNew = c + 1;
+            dest = site + stride[axis];
+          } else if ((g.periodicMask >> axis) & 1) {
+            cNew = 0;
+            dest = site - (n - 1) * stride[axis];
+          } else continue;
+        } else if (c > 0) {
+          cNew = c - 1;
+          dest = site - stride[axis];
+        } else if ((g.periodicMask >> axis) & 1) {
+          cNew = n - 1;
+          dest = site + (n - 1) * stride[axis];
+        } else continue;
+        const regionNew = regionOf(dest);
+        const t2 = 2 * (classBase + (region * R + regionNew) * Z + slot);
+        if (below64(h[1], h[2], tables[t2], tables[t2 + 1])) {
+          if (regionNew !== region) this.add64(crossingCounterIndex(R, region, regionNew), 1);
+          site = dest;
+          coord[axis] = cNew;
+          region = regionNew;
+          delta[axis] += plus ? 1 : -1;
+          hops++;
+        }
+      }
+      this.walkers[idx] = (site | (species << 28)) >>> 0;
+      this.dx[idx] += delta[0];
+      this.dy[idx] += delta[1];
+      this.dz[idx] += delta[2];
+      hopsPerSpecies[species] += hops;
+    }
+    // The kernel adds per workgroup; sums are order-independent modulo 2^64.
+    hopsPerSpecies.forEach((h, s) => {
+      let rest = h;
+      while (rest > 0) {
+        const part = Math.min(rest, 0x7fffffff);
+        this.add64(eventCounterIndex(s), part);
+        rest -= part;
+      }
+    });
+  }
+
+  async counters(): Promise<Uint32Array> {
+    return this.counterWords.slice();
+  }
+
+  async state(): Promise<WalkerStateArrays> {
+    return { walkers: this.walkers.slice(), dx: this.dx.slice(), dy: this.dy.slice(), dz: this.dz.slice() };
+  }
+
+  dispose(): void {}
+}
