@@ -18,7 +18,15 @@ export async function createEngine(kind: EngineKind, model: RateModel, occupancy
       const { CpuEngine } = await import('./cpu/cpuEngine');
       return new CpuEngine(model, occupancy, options.seed);
     }
+    case 'gpu-walkers': {
+      const { GpuWalkersEngine } = await import('./gpu/gpuWalkersEngine');
+      return GpuWalkersEngine.create(model, occupancy, options);
+    }
+    case 'gpu-lattice': {
+      const { GpuLatticeEngine } = await import('./gpu/gpuLatticeEngine');
+      return GpuLatticeEngine.create(model, occupancy, options);
+    }
     default:
-      throw new Error(`engine "${kind}" is not available in this build; choose one of: cpu`);
+      throw new Error(`unknown engine "${kind}"; choose one of: ${ENGINE_KINDS.join(', ')}`);
   }
 }
