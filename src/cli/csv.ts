@@ -1,0 +1,43 @@
+// CSV export of MSD(t) and the occupancy profile.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunResult } from '../run/runScene';
+
+const cell = (v: number) => (Number.isFinite(v) ? String(v) : '');
+
+export function msdCsv(result: RunResult): string {
+  const o = result.observables;
+  const axes = [...['x', 'y', 'z'].slice(0, o.dim), 'total'] as ('x' | 'y' | 'z' | 'total')[];
+  const header = ['t_s', 't_se_s'];
+  for (const sp of o.species) for (const ax of axes) header.push(`${sp.species}_msd_${ax}_A2`, `${sp.species}_msd_${ax}_se_A2`);
+  const rows = [header.join(',')];
+  o.samples.tS.forEach((t, k) => {
+    const row = [cell(t), cell(o.samples.tSeS[k])];
+    for (const sp of o.species) for (const ax of axes) row.push(cell(sp.msd[ax].mean[k]), cell(sp.msd[ax].se[k]));
+    rows.push(row.join(','));
+  });
+  return `${rows.join('\n')}\n`;
+}
+
+export function profileCsv(result: RunResult): string {
+  const o = result.observables;
+  const header = ['layer', `position_${o.profile.axis}_A`];
+  for (const sp of o.species) header.push(`${sp.species}_occupancy`, `${sp.species}_occupancy_se`);
+  const rows = [header.join(',')];
+  for (let l = 0; l < o.profile.layers; l++) {
+    const row = [String(l), cell(o.profile.positionA[l])];
+    for (const sp of o.species) row.push(cell(sp.profile.mean[l]), cell(sp.profile.se[l]));
+    rows.push(row.join(','));
+  }
+  return `${rows.join('\n')}\n`;
+}
+
+/** Writes msd.csv and profile.csv into dir (created if needed); returns the paths. */
+export async function writeCsvFiles(result: RunResult, dir: string): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const msd = join(dir, 'msd.csv');
+  const profile = join(dir, 'profile.csv');
+  await writeFile(msd, msdCsv(result));
+  await writeFile(profile, profileCsv(result));
+  return [msd, profile];
+}

@@ -1,0 +1,77 @@
+// The ionhop command-line program. User errors (bad scene, missing file, engine that
+// cannot run a scene) end with a readable message and exit code 2; a failed
+// validation with exit code 1.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ENGINE_KINDS } from '../engine/factory';
+import type { EngineKind } from '../engine/engine';
+import { IONHOP_VERSION } from '../run/version';
+import { EXIT_USER_ERROR, userErrorMessage } from './errors';
+import { runCommand } from './runCommand';
+import { validateCommand } from './validateCommand';
+
+function wholeNumber(what: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${what} must be a whole number in [${min}, ${max}]`);
+    return n;
+  };
+}
+
+const engineOption = () =>
+  new Option('--engine <kind>', 'engine that runs the scene').choices(ENGINE_KINDS as string[]).default('cpu');
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('ionhop')
+    .description('Kinetic Monte Carlo of Zn2+, H+ and OH- hopping across heterointerfaces')
+    .version(IONHOP_VERSION)
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('run')
+    .description('run a scene and report tracer and collective diffusivity, Haven ratio, profiles and crossings')
+    .argument('<scene>', 'scene file (.json), see docs/scene-format.md')
+    .addOption(engineOption())
+    .option('--json', 'print one JSON object with every observable, the scene, the seed and the version')
+    .option('--csv <dir>', 'write msd.csv and profile.csv into this directory')
+    .option('--replicas <n>', 'independent replicas (overrides run.replicas)', wholeNumber('--replicas', 1, 1024))
+    .option('--seed <n>', 'random seed (overrides the scene seed)', wholeNumber('--seed', 0, 2 ** 32 - 1))
+    .option('--quiet', 'no progress on stderr')
+    .action(async (scene: string, opts: { engine: EngineKind; json?: boolean; csv?: string; replicas?: number; seed?: number; quiet?: boolean }) => {
+      process.exitCode = await runCommand(scene, opts);
+    });
+
+  program
+    .command('validate')
+    .description('run the physics validation suite against exact results; exit code 1 when a check fails')
+    .addOption(engineOption())
+    .option('--json', 'print the report as one JSON object')
+    .option('--case <name...>', 'run only these cases')
+    .option('--seed-offset <n>', 'shift every fixed seed (re-run on fresh streams)', wholeNumber('--seed-offset', 0, 2 ** 31))
+    .option('--quiet', 'no progress on stderr')
+    .action(async (opts: { engine: EngineKind; json?: boolean; case?: string[]; seedOffset?: number; quiet?: boolean }) => {
+      process.exitCode = await validateCommand(opts);
+    });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    const message = userErrorMessage(error);
+    if (message !== null) {
+      process.stderr.write(`ionhop: ${message}\n`);
+      process.exitCode = EXIT_USER_ERROR;
+      return;
+    }
+    // A bug rather than bad input: still no stack trace unless asked for.
+    const e = error as Error;
+    process.stderr.write(`ionhop: internal error: ${e?.message ?? String(error)}\n`);
+    if (process.env.IONHOP_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
+    else process.stderr.write('(set IONHOP_DEBUG=1 to see where it happened)\n');
+    process.exitCode = 1;
+  }
+}
+

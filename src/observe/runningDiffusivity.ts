@@ -1,0 +1,196 @@
+// Live observables of a single trajectory (the browser app: one replica,
+// updated every animation frame). MSD(t) per species from the unwrapped
+// displacements, and a running tracer D* ± error by block averaging: the
+// elapsed run is cut into blocks of (nearly) equal time, each block gives
+// D_b = Σ_i |Δr_i|²/(2·dim·n·τ_b) from its own per-ion displacements, and
+// D* = mean ± standard error over blocks. Blocks adapt as the run grows: once
+// there are more than maxBlocks, neighbours merge pairwise and the block length
+// doubles, so memory stays bounded (maxBlocks+1 displacement snapshots) and
+// each call costs O(ions), with an O(ions·blocks) merge now and then.
+import { A2_PER_S_TO_CM2_PER_S, N_SPECIES } from '../model/rateModel';
+import type { IonState } from '../engine/engine';
+import { meanWithError, type Estimate } from './stats';
+
+export interface RunningDiffusivityOptions {
+  dim: 2 | 3;
+  /** Lattice spacing, Å. */
+  spacing: number;
+  /** Most blocks kept before neighbours merge (even, ≥ 4). Default 16. */
+  maxBlocks?: number;
+  /** Most points kept in the MSD history before it is thinned by half. Default 2048. */
+  maxHistory?: number;
+}
+
+export interface RunningSpeciesEstimate {
+  /** Ions of this species. */
+  count: number;
+  /** Current MSD per axis (x, y, z) and total, Å². */
+  msdAxesA2: [number, number, number];
+  msdA2: number;
+  /** Tracer D* from block averaging, Å²/s (se NaN with fewer than two blocks). */
+  tracerA2PerS: Estimate;
+  tracerCm2PerS: Estimate;
+}
+
+export interface RunningEstimate {
+  /** Time since the first sample, s. */
+  elapsedS: number;
+  /** Completed blocks behind the estimate. */
+  blocks: number;
+  /** Length of one block, s. */
+  blockS: number;
+  species: RunningSpeciesEstimate[];
+}
+
+export class RunningDiffusivity {
+  private readonly maxBlocks: number;
+  private readonly maxHistory: number;
+  private species: Uint8Array | null = null;
+  private count = new Int32Array(N_SPECIES);
+  private snapshotTimes: number[] = [];
+  private snapshots: Int32Array[] = [];
+  /** blockD[b][s]: D of block b for species s, Å²/s. */
+  private blockD: Float64Array[] = [];
+  private blockS = 0;
+  private lastTime = NaN;
+  private currentMsd = new Float64Array(3 * N_SPECIES);
+  private historyT: number[] = [];
+  private historyMsd: number[][] = Array.from({ length: N_SPECIES }, () => []);
+
+  constructor(private readonly options: RunningDiffusivityOptions) {
+    this.maxBlocks = Math.max(4, 2 * Math.floor((options.maxBlocks ?? 16) / 2));
+    this.maxHistory = Math.max(16, options.maxHistory ?? 2048);
+  }
+
+  /** Forgets everything (new run, or the ion set changed). */
+  reset(): void {
+    this.species = null;
+    this.count = new Int32Array(N_SPECIES);
+    this.snapshotTimes = [];
+    this.snapshots = [];
+    this.blockD = [];
+    this.blockS = 0;
+    this.lastTime = NaN;
+    this.currentMsd.fill(0);
+    this.historyT = [];
+    this.historyMsd = Array.from({ length: N_SPECIES }, () => []);
+  }
+
+  /** Takes one sample; times must not decrease. A different ion count starts over. */
+  add(time: number, ions: IonState): void {
+    if (this.species !== null && ions.species.length !== this.species.length) this.reset();
+    if (this.species === null) {
+      this.species = Uint8Array.from(ions.species);
+      for (const s of this.species) this.count[s]++;
+    } else if (!(time >= this.lastTime)) {
+      throw new Error(`sample times must not decrease (got ${time} s after ${this.lastTime} s)`);
+    }
+    this.lastTime = time;
+    this.updateMsd(ions.displacement);
+    this.pushHistory(time);
+    const n = this.snapshotTimes.length;
+    if (n === 0) {
+      this.takeSnapshot(time, ions.displacement);
+      return;
+    }
+    const sinceLast = time - this.snapshotTimes[n - 1];
+    if (this.blockS === 0 && sinceLast > 0) this.blockS = sinceLast;
+    if (this.blockS > 0 && sinceLast >= this.blockS) {
+      this.takeSnapshot(time, ions.displacement);
+      this.blockD.push(this.blockDiffusivity(n - 1, n));
+      if (this.blockD.length > this.maxBlocks) this.mergeBlocks();
+    }
+  }
+
+  /** The current estimate per species (index = species index). */
+  estimate(): RunningEstimate {
+    const d = this.options.dim;
+    const species: RunningSpeciesEstimate[] = [];
+    for (let s = 0; s < N_SPECIES; s++) {
+      const values = this.blockD.map((b) => b[s]);
+      const e = this.count[s] > 0 ? meanWithError(values) : { value: NaN, se: NaN };
+      const axes: [number, number, number] = [this.currentMsd[3 * s], this.currentMsd[3 * s + 1], d === 3 ? this.currentMsd[3 * s + 2] : 0];
+      species.push({
+        count: this.count[s],
+        msdAxesA2: axes,
+        msdA2: axes[0] + axes[1] + axes[2],
+        tracerA2PerS: e,
+        tracerCm2PerS: { value: e.value * A2_PER_S_TO_CM2_PER_S, se: e.se * A2_PER_S_TO_CM2_PER_S },
+      });
+    }
+    const t0 = this.snapshotTimes.length > 0 ? this.snapshotTimes[0] : NaN;
+    return { elapsedS: this.lastTime - t0, blocks: this.blockD.length, blockS: this.blockS, species };
+  }
+
+  /** MSD(t) history for plotting: times since the first sample (s) and total MSD per species (Å²). */
+  history(): { tS: readonly number[]; msdA2: readonly (readonly number[])[] } {
+    return { tS: this.historyT, msdA2: this.historyMsd };
+  }
+
+  private updateMsd(displacement: Int32Array): void {
+    const species = this.species!;
+    const sums = this.currentMsd;
+    sums.fill(0);
+    for (let i = 0; i < species.length; i++) {
+      const b = 3 * species[i];
+      const dx = displacement[3 * i];
+      const dy = displacement[3 * i + 1];
+      const dz = displacement[3 * i + 2];
+      sums[b] += dx * dx;
+      sums[b + 1] += dy * dy;
+      sums[b + 2] += dz * dz;
+    }
+    const a2 = this.options.spacing * this.options.spacing;
+    for (let s = 0; s < N_SPECIES; s++) {
+      const norm = this.count[s] > 0 ? a2 / this.count[s] : 0;
+      for (let ax = 0; ax < 3; ax++) sums[3 * s + ax] *= norm;
+    }
+  }
+
+  private pushHistory(time: number): void {
+    const t0 = this.snapshotTimes.length > 0 ? this.snapshotTimes[0] : time;
+    this.historyT.push(time - t0);
+    for (let s = 0; s < N_SPECIES; s++) {
+      this.historyMsd[s].push(this.currentMsd[3 * s] + this.currentMsd[3 * s + 1] + this.currentMsd[3 * s + 2]);
+    }
+    if (this.historyT.length > this.maxHistory) {
+      // Keep every other point (and always the newest), so the plot spans the whole run.
+      const keep = (arr: number[]) => arr.filter((_, k) => k % 2 === 0 || k === arr.length - 1);
+      this.historyT = keep(this.historyT);
+      this.historyMsd = this.historyMsd.map(keep);
+    }
+  }
+
+  private takeSnapshot(time: number, displacement: Int32Array): void {
+    this.snapshotTimes.push(time);
+    this.snapshots.push(Int32Array.from(displacement));
+  }
+
+  /** D per species (Å²/s) over the block between snapshots i and j. */
+  private blockDiffusivity(i: number, j: number): Float64Array {
+    const species = this.species!;
+    const a = this.snapshots[i];
+    const b = this.snapshots[j];
+    const sums = new Float64Array(N_SPECIES);
+    for (let k = 0; k < species.length; k++) {
+      const dx = b[3 * k] - a[3 * k];
+      const dy = b[3 * k + 1] - a[3 * k + 1];
+      const dz = b[3 * k + 2] - a[3 * k + 2];
+      sums[species[k]] += dx * dx + dy * dy + dz * dz;
+    }
+    const tau = this.snapshotTimes[j] - this.snapshotTimes[i];
+    const a2 = this.options.spacing * this.options.spacing;
+    for (let s = 0; s < N_SPECIES; s++) sums[s] = this.count[s] > 0 ? (sums[s] * a2) / (this.count[s] * 2 * this.options.dim * tau) : NaN;
+    return sums;
+  }
+
+  /** Merges neighbouring blocks pairwise: drops every other snapshot and doubles the block length. */
+  private mergeBlocks(): void {
+    const keep = this.snapshotTimes.map((_, k) => k).filter((k) => k % 2 === 0);
+    this.snapshotTimes = keep.map((k) => this.snapshotTimes[k]);
+    this.snapshots = keep.map((k) => this.snapshots[k]);
+    this.blockD = [];
+    for (let b = 0; b + 1 < this.snapshots.length; b++) this.blockD.push(this.blockDiffusivity(b, b + 1));
+    this.blockS *= 2;
+  }
+}
