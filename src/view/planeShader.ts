@@ -1,0 +1,68 @@
+// Shader of the 2D view: one quad whose fragments look up the region and the
+// occupant of their lattice cell in two textures and draw the ion's shape with
+// a signed distance function. Cost scales with pixels, not with sites, so a
+// 1024×1024 lattice draws as fast as a 32×32 one. Colours are written as sRGB
+// bytes unchanged (no colour-space conversion), so screenshots show the exact
+// region colours of the scene.
+
+export const PLANE_VERTEX = /* glsl */ `
+uniform vec2 uSize;
+varying vec2 vCell;
+void main() {
+  vCell = uv * uSize;
+  gl_Position = projectionMatrix * modelViewMatrix * vec4(position, 1.0);
+}
+`;
+
+export const PLANE_FRAGMENT = /* glsl */ `
+precision highp float;
+uniform sampler2D uRegion;
+uniform sampler2D uOccupancy;
+uniform vec2 uSize;
+uniform vec3 uSpeciesColor[3];
+uniform float uSpeciesRadius[3];
+uniform vec3 uOutline;
+varying vec2 vCell;
+
+float sdCircle(vec2 p, float r) { return length(p) - r; }
+float sdDiamond(vec2 p, float r) { return (abs(p.x) + abs(p.y) - r) * 0.70710678; }
+float sdTriangle(vec2 p, float r) {
+  // Equilateral triangle pointing up, circumradius r (Inigo Quilez's exact SDF).
+  const float k = 1.7320508;
+  float a = r * 0.8660254;
+  p.x = abs(p.x) - a;
+  p.y = p.y + a / k;
+  if (p.x + k * p.y > 0.0) p = vec2(p.x - k * p.y, -k * p.x - p.y) / 2.0;
+  p.x -= clamp(p.x, -2.0 * a, 0.0);
+  return -length(p) * sign(p.y);
+}
+
+void main() {
+  vec2 cell = clamp(floor(vCell), vec2(0.0), uSize - 1.0);
+  vec2 uvc = (cell + 0.5) / uSize;
+  vec3 col = texture2D(uRegion, uvc).rgb;
+  // Lattice cells per screen pixel: decides how much detail is worth drawing.
+  float px = max(fwidth(vCell.x), fwidth(vCell.y));
+  vec2 f = fract(vCell) - 0.5;
+  if (px < 0.1) {
+    float edge = 0.5 - max(abs(f.x), abs(f.y));
+    col = mix(col * 0.8, col, smoothstep(0.0, 1.2 * px, edge));
+  }
+  float occ = floor(texture2D(uOccupancy, uvc).r * 255.0 + 0.5);
+  if (occ > 0.5) {
+    int s = int(occ) - 1;
+    vec3 ion = s == 0 ? uSpeciesColor[0] : (s == 1 ? uSpeciesColor[1] : uSpeciesColor[2]);
+    float r = s == 0 ? uSpeciesRadius[0] : (s == 1 ? uSpeciesRadius[1] : uSpeciesRadius[2]);
+    if (px > 0.2) {
+      // Under five pixels per cell a shape cannot be seen: fill the cell instead.
+      col = ion;
+    } else {
+      float d = s == 0 ? sdCircle(f, r) : (s == 1 ? sdDiamond(f, r) : sdTriangle(f, r));
+      float aa = 0.75 * px;
+      col = mix(col, uOutline, 1.0 - smoothstep(-aa, aa, d - 0.06));
+      col = mix(col, ion, 1.0 - smoothstep(-aa, aa, d));
+    }
+  }
+  gl_FragColor = vec4(col, 1.0);
+}
+`;
