@@ -37,6 +37,8 @@ export class LivePlots {
   private builtFor = -1;
   private theme: PlotTheme = LIGHT_PLOTS;
   private layerColors: string[] = [];
+  /** D* is plotted in units of 10^dExponent cm²/s: uPlot's ticks cannot resolve 1e-25 directly. */
+  private dExponent = 0;
   private readonly observer: ResizeObserver;
 
   constructor(
@@ -60,19 +62,28 @@ export class LivePlots {
   /** Pushes the history into the plots; rebuilds them after a reset. */
   update(): void {
     const h = this.history;
-    if (this.builtFor !== h.generation) this.build();
+    const exponent = dStarExponent(h);
+    if (this.builtFor !== h.generation || exponent !== this.dExponent) {
+      this.dExponent = exponent;
+      this.build();
+    }
     const x = h.times;
+    const unit = 10 ** this.dExponent;
     this.msd?.setData([x, ...h.species.map((sp) => sp.msd)]);
     const dData: (number | null)[][] = [x];
     for (const sp of h.species) {
-      dData.push(sp.dStar.map(finiteOrNull));
-      dData.push(sp.dStar.map((d, k) => finiteOrNull(d + (sp.dStarError[k] || 0))));
-      dData.push(sp.dStar.map((d, k) => finiteOrNull(d - (sp.dStarError[k] || 0))));
+      dData.push(sp.dStar.map((d) => finiteOrNull(d / unit)));
+      dData.push(sp.dStar.map((d, k) => finiteOrNull((d + (sp.dStarError[k] || 0)) / unit)));
+      dData.push(sp.dStar.map((d, k) => finiteOrNull((d - (sp.dStarError[k] || 0)) / unit)));
     }
     this.dStar?.setData(dData as uPlot.AlignedData);
     const layers = h.profile[0]?.values.length ?? 0;
     const lx = Array.from({ length: layers }, (_, k) => k);
     this.profile?.setData([lx, ...h.profile.map((p) => Array.from(p.values))]);
+    // Readable by tests and assistive tools: how many points each plot holds.
+    this.hosts.msd.dataset.points = String(x.length);
+    this.hosts.dStar.dataset.points = String(x.length);
+    this.hosts.profile.dataset.points = String(layers);
   }
 
   dispose(): void {
@@ -112,10 +123,11 @@ export class LivePlots {
       dSeries.push({ ...edge }, { ...edge });
       bands.push({ series: [2 + 3 * k, 3 + 3 * k], fill: `${SPECIES_STYLES[sp.s].color}40` });
     });
-    const dOpts = this.options('simulated time (s)', 'D* (cm²/s)', dSeries, false);
+    const dUnit = this.dExponent === 0 ? 'cm²/s' : `10${superscript(this.dExponent)} cm²/s`;
+    const dOpts = this.options('simulated time (s)', `D* (${dUnit})`, dSeries, false);
     dOpts.bands = bands;
     this.dStar = new uPlot(dOpts, [[], ...dSeries.map(() => [])], this.hosts.dStar);
-    const pOpts = this.options(`layer along ${h.profileAxisName}`, 'occupancy (fraction)', h.species.map((sp) => line(sp.s)), true);
+    const pOpts = this.options(`layer along ${h.profileAxisName}`, 'fraction of sites', h.species.map((sp) => line(sp.s)), true);
     pOpts.scales = { x: { time: false }, y: { range: [0, 1] } };
     pOpts.hooks = { drawClear: [(u) => this.shadeRegions(u)] };
     this.profile = new uPlot(pOpts, [[], ...h.species.map(() => [])], this.hosts.profile);
@@ -128,7 +140,7 @@ export class LivePlots {
       grid: { stroke: this.theme.grid, width: 1 },
       ticks: { stroke: this.theme.grid, width: 1 },
       values: (_u, vals) => vals.map(formatNumber),
-      size: 52,
+      size: 56,
       labelSize: 18,
       font: '12px system-ui, sans-serif',
       labelFont: '12px system-ui, sans-serif',
@@ -170,4 +182,17 @@ export class LivePlots {
 
 function finiteOrNull(v: number): number | null {
   return Number.isFinite(v) ? v : null;
+}
+
+/** Power of ten that brings the largest finite D* into [1, 1000). */
+function dStarExponent(h: ObservableHistory): number {
+  let max = 0;
+  for (const sp of h.species) for (const d of sp.dStar) if (Number.isFinite(d) && Math.abs(d) > max) max = Math.abs(d);
+  if (max === 0) return 0;
+  return 3 * Math.floor(Math.log10(max) / 3);
+}
+
+function superscript(n: number): string {
+  const digits = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+  return `${n < 0 ? '⁻' : ''}${String(Math.abs(n)).split('').map((c) => digits[Number(c)]).join('')}`;
 }

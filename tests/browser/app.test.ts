@@ -1,0 +1,237 @@
+// End-to-end tests of the built app in Debian's headless chromium (playwright-core).
+// The app is built with Vite into a temporary folder and served on 127.0.0.1.
+// Without chromium these tests fail with a message saying how to install it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { buildAndServe, launchChromium, type ServedApp } from './harness';
+
+let app: ServedApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await buildAndServe();
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+interface OpenedPage {
+  page: Page;
+  /** Console errors and uncaught exceptions seen so far. */
+  errors: string[];
+}
+
+async function open(query = ''): Promise<OpenedPage> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${app.url}${query}`);
+  await page.waitForFunction(() => document.getElementById('engine-badge')?.dataset.engine !== undefined, null, { timeout: 30_000 });
+  return { page, errors };
+}
+
+async function events(page: Page): Promise<number> {
+  return Number(await page.getAttribute('#sim-events', 'data-events'));
+}
+
+async function points(page: Page, plot: string): Promise<number> {
+  return Number((await page.getAttribute(`#${plot}`, 'data-points')) ?? '0');
+}
+
+async function dStar(page: Page, species: string): Promise<{ value: number; error: number }> {
+  const el = page.locator(`.dstar[data-species="${species}"]`);
+  return { value: Number(await el.getAttribute('data-dstar')), error: Number(await el.getAttribute('data-error')) };
+}
+
+/** Plays until the counter has moved by at least `atLeast` events (or fails after the timeout). */
+async function runFor(page: Page, atLeast: number, timeoutMs = 30_000): Promise<void> {
+  const start = await events(page);
+  if ((await page.getAttribute('#play', 'aria-pressed')) !== 'true') await page.click('#play');
+  await page.waitForFunction(
+    ([id, target]) => Number(document.getElementById(id as string)?.dataset.events) >= (target as number),
+    ['sim-events', start + atLeast] as const,
+    { timeout: timeoutMs },
+  );
+  await page.click('#play');
+}
+
+/** Pixel colours of a PNG, decoded in the page with a 2D canvas. */
+async function pixelCounts(page: Page, png: Buffer): Promise<Map<string, number>> {
+  const counts: [string, number][] = await page.evaluate(async (b64) => {
+    const blob = await (await fetch(`data:image/png;base64,${b64}`)).blob();
+    const bitmap = await createImageBitmap(blob);
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(bitmap, 0, 0);
+    const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    const m = new Map<string, number>();
+    for (let i = 0; i < data.length; i += 4) {
+      const key = `#${[data[i], data[i + 1], data[i + 2]].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+      m.set(key, (m.get(key) ?? 0) + 1);
+    }
+    return [...m.entries()];
+  }, png.toString('base64'));
+  return new Map(counts);
+}
+
+describe('ionhop browser app', () => {
+  it('loads with no console errors and says which engine runs', async () => {
+    const { page, errors } = await open();
+    await runFor(page, 20);
+    const badge = await page.textContent('#engine-badge');
+    expect(badge).toMatch(/engine: (CPU exact|WebGPU)/);
+    expect(await page.locator('#scene-picker option').count()).toBeGreaterThanOrEqual(3);
+    expect(await page.isVisible('#message')).toBe(false);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('runs a preset on the CPU engine in a worker: the step counter and the plots advance', async () => {
+    const { page, errors } = await open('?scene=lattice-gas&engine=cpu');
+    expect(await page.getAttribute('#engine-badge', 'data-engine')).toBe('cpu');
+    const before = await points(page, 'plot-msd');
+    await runFor(page, 2000);
+    expect(await events(page)).toBeGreaterThanOrEqual(2000);
+    await page.waitForFunction(() => Number(document.getElementById('plot-msd')?.dataset.points) > 3);
+    expect(await points(page, 'plot-msd')).toBeGreaterThan(before);
+    expect(await points(page, 'plot-profile')).toBe(64);
+    const step0 = await events(page);
+    await page.click('#step');
+    await page.waitForFunction((n) => Number(document.getElementById('sim-events')?.dataset.events) === n + 1, step0);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('runs a preset on WebGPU (SwiftShader in headless chromium): the step counter and the plots advance', async () => {
+    const { page, errors } = await open('?scene=classroom-random-walk&engine=gpu-lattice');
+    const engine = await page.getAttribute('#engine-badge', 'data-engine');
+    const title = await page.getAttribute('#engine-badge', 'title');
+    expect(engine, `WebGPU engine did not start: ${title}`).toBe('gpu-lattice');
+    await runFor(page, 30);
+    await page.waitForFunction(() => Number(document.getElementById('plot-msd')?.dataset.points) > 3);
+    const d = await dStar(page, 'Zn2+');
+    expect(d.value).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it('a lower barrier, set with the slider, raises the measured D*', async () => {
+    // Classroom walk: 8 dilute ions, D* = w a² ∝ exp(−Ea/kBT); 0.45 → 0.35 eV is a factor exp(0.1/0.02585) ≈ 48.
+    const { page, errors } = await open('?scene=classroom-random-walk&engine=cpu&speed=1');
+    await runFor(page, 600);
+    await page.waitForTimeout(150);
+    const high = await dStar(page, 'Zn2+');
+    const slider = page.locator('input[data-key="barrier.host.Zn2+"]');
+    await slider.focus();
+    for (let k = 0; k < 10; k++) await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => page.url()).toContain('barrier.host.Zn2%2B=0.35');
+    expect(await page.locator('#params output').nth(1).textContent()).toBe('0.35 eV');
+    await runFor(page, 600);
+    await page.waitForTimeout(150);
+    const low = await dStar(page, 'Zn2+');
+    for (const d of [high, low]) {
+      expect(Number.isFinite(d.value) && Number.isFinite(d.error) && d.error > 0).toBe(true);
+    }
+    // Direction and significance: the rise must exceed four combined standard errors.
+    expect(low.value - high.value).toBeGreaterThan(4 * Math.hypot(low.error, high.error));
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it('a corrupt scene file gets a message naming the field, and the current run goes on', async () => {
+    const { page, errors } = await open('?scene=classroom-random-walk&engine=cpu');
+    await runFor(page, 20);
+    const name = await page.textContent('#scene-name');
+    const bad = JSON.stringify({
+      ionhop: 1, name: 'broken', temperature: -5, attemptFrequency: 1e13, seed: 1,
+      lattice: { type: 'square', size: [8, 8], spacing: 3, boundary: ['periodic', 'periodic'] },
+      run: { events: 10 }, regions: [{ name: 'host', species: { 'Zn2+': { barrier: 0.3 } } }],
+      populations: [{ species: 'Zn2+', count: 2 }],
+    });
+    await page.setInputFiles('#scene-file', { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(bad) });
+    await page.waitForSelector('#message:not([hidden])');
+    const text = await page.textContent('#message-text');
+    expect(text).toContain('broken.json');
+    expect(text).toContain('temperature');
+    expect(text).toMatch(/\(0, 5000\] K/);
+    expect(await page.textContent('#scene-name')).toBe(name);
+    await page.setInputFiles('#scene-file', { name: 'not-json.json', mimeType: 'application/json', buffer: Buffer.from('{"ionhop": 1, ') });
+    await page.waitForFunction(() => document.getElementById('message-text')?.textContent?.includes('not-json.json'));
+    expect(await page.textContent('#message-text')).toContain('not valid JSON');
+    const before = await events(page);
+    await runFor(page, 20);
+    expect(await events(page)).toBeGreaterThan(before);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('bad URL parameters give a message and defaults, never a blank page', async () => {
+    const { page, errors } = await open('?scene=no-such-scene&seed=-3&T=abc&engine=quantum&barrier.host.Zn2%2B=99&count.7=3&speed=9');
+    await page.waitForSelector('#message:not([hidden])');
+    const text = (await page.textContent('#message-text')) ?? '';
+    for (const key of ['scene=', 'seed=', 'T=', 'engine=', 'barrier.host.Zn2+', 'count.7', 'speed=']) expect(text).toContain(key);
+    expect(await page.inputValue('#scene-picker')).toBe('classroom-random-walk');
+    expect(await page.inputValue('#seed')).toBe('2026');
+    expect(await page.locator('input[data-key="barrier.host.Zn2+"]').inputValue()).toBe('0.45');
+    await runFor(page, 20);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('the link carries the edits and the seed: opening it reproduces the parameters', async () => {
+    const { page, errors } = await open('?scene=h2v3o8-mxene&engine=cpu&seed=99&T=350&barrier.H2V3O8.Zn2%2B=2.5');
+    expect(await page.isVisible('#message')).toBe(false);
+    expect(await page.inputValue('#seed')).toBe('99');
+    expect(await page.locator('input[data-key="T"]').inputValue()).toBe('350');
+    expect(await page.locator('input[data-key="barrier.H2V3O8.Zn2+"]').inputValue()).toBe('2.5');
+    const exported = await page.evaluate(() => location.search);
+    expect(exported).toContain('seed=99');
+    expect(exported).toContain('T=350');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('the WebGL view is not blank and shows the region and ion colours', async () => {
+    const { page, errors } = await open('?scene=h2v3o8-mxene&engine=cpu');
+    await runFor(page, 5);
+    const png = await page.locator('#view').screenshot();
+    const counts = await pixelCounts(page, png);
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    const share = (hex: string) => (counts.get(hex) ?? 0) / total;
+    // Region colours from the scene file, written unchanged by the view's shader.
+    expect(share('#e69f00')).toBeGreaterThan(0.05); // H2V3O8
+    expect(share('#999999')).toBeGreaterThan(0.05); // MXene
+    expect(share('#56b4e9')).toBeGreaterThan(0.005); // the interface rows
+    expect(share('#0072b2')).toBeGreaterThan(0.001); // Zn2+ ions (Okabe–Ito blue)
+    expect(share('#ffffff')).toBeLessThan(0.9); // not a blank canvas
+    // The PNG export is the same picture.
+    const dataUrl = await page.evaluate(() => (document.getElementById('view') as HTMLCanvasElement).toDataURL('image/png'));
+    expect(dataUrl.startsWith('data:image/png;base64,')).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('keyboard: space plays and pauses, s steps, ? opens the help dialog', async () => {
+    const { page, errors } = await open('?scene=classroom-random-walk&engine=cpu');
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press(' ');
+    expect(await page.getAttribute('#play', 'aria-pressed')).toBe('true');
+    await page.keyboard.press(' ');
+    expect(await page.getAttribute('#play', 'aria-pressed')).toBe('false');
+    const n = await events(page);
+    await page.keyboard.press('s');
+    await page.waitForFunction((k) => Number(document.getElementById('sim-events')?.dataset.events) === k + 1, n);
+    await page.keyboard.press('?');
+    expect(await page.isVisible('#help-dialog')).toBe(true);
+    await page.keyboard.press('Escape');
+    expect(await page.isVisible('#help-dialog')).toBe(false);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+});
