@@ -1,7 +1,7 @@
 // The ionhop command-line program. User errors (bad scene, missing file, engine that
 // cannot run a scene) end with a readable message and exit code 2; a failed
 // validation with exit code 1.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ENGINE_KINDS } from '../engine/factory';
 import type { EngineKind } from '../engine/engine';
 import { IONHOP_VERSION } from '../run/version';
@@ -20,9 +20,11 @@ function wholeNumber(what: string, min: number, max: number) {
 const engineOption = () =>
   new Option('--engine <kind>', 'engine that runs the scene').choices(ENGINE_KINDS as string[]).default('cpu');
 
-export function buildProgram(): Command {
+/** The program; `setExit` receives each command's exit code. Commander errors throw CommanderError instead of exiting. */
+export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command();
   program
+    .exitOverride()
     .name('ionhop')
     .description('Kinetic Monte Carlo of Zn2+, H+ and OH- hopping across heterointerfaces')
     .version(IONHOP_VERSION)
@@ -39,7 +41,7 @@ export function buildProgram(): Command {
     .option('--seed <n>', 'random seed (overrides the scene seed)', wholeNumber('--seed', 0, 2 ** 32 - 1))
     .option('--quiet', 'no progress on stderr')
     .action(async (scene: string, opts: { engine: EngineKind; json?: boolean; csv?: string; replicas?: number; seed?: number; quiet?: boolean }) => {
-      process.exitCode = await runCommand(scene, opts);
+      setExit(await runCommand(scene, opts));
     });
 
   program
@@ -51,27 +53,30 @@ export function buildProgram(): Command {
     .option('--seed-offset <n>', 'shift every fixed seed (re-run on fresh streams)', wholeNumber('--seed-offset', 0, 2 ** 31))
     .option('--quiet', 'no progress on stderr')
     .action(async (opts: { engine: EngineKind; json?: boolean; case?: string[]; seedOffset?: number; quiet?: boolean }) => {
-      process.exitCode = await validateCommand(opts);
+      setExit(await validateCommand(opts));
     });
   return program;
 }
 
-export async function main(argv: string[]): Promise<void> {
+/** Runs the command line and returns the exit code (0 ok, 1 failed validation or bug, 2 user error). */
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram((c) => (code = c)).parseAsync(argv);
+    return code;
   } catch (error) {
+    // Commander already printed its message (unknown option, --help, --version).
+    if (error instanceof CommanderError) return error.exitCode;
     const message = userErrorMessage(error);
     if (message !== null) {
       process.stderr.write(`ionhop: ${message}\n`);
-      process.exitCode = EXIT_USER_ERROR;
-      return;
+      return EXIT_USER_ERROR;
     }
     // A bug rather than bad input: still no stack trace unless asked for.
     const e = error as Error;
     process.stderr.write(`ionhop: internal error: ${e?.message ?? String(error)}\n`);
     if (process.env.IONHOP_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
     else process.stderr.write('(set IONHOP_DEBUG=1 to see where it happened)\n');
-    process.exitCode = 1;
+    return 1;
   }
 }
-

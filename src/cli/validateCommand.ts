@@ -24,6 +24,9 @@ export async function validateCommand(options: ValidateCommandOptions): Promise<
     seedOffset: options.seedOffset,
     onCase: options.quiet || options.json ? undefined : (c) => process.stderr.write(`running ${c.name}: ${c.title}\n`),
   });
+  if (report.checks.length === 0) {
+    throw new CliError(`engine ${options.engine} can run none of the selected cases:\n${report.skipped.map((s) => `  ${s.case}: ${s.reason}`).join('\n')}`);
+  }
   if (options.json) process.stdout.write(`${JSON.stringify({ ionhop: IONHOP_VERSION, ...report })}\n`);
   else process.stdout.write(`${formatValidationTable(report)}\n`);
   return report.passed ? 0 : 1;
@@ -41,10 +44,11 @@ export function formatValidationTable(report: ValidationReport): string {
     c.pass ? 'pass' : 'FAIL',
   ]);
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
-  const line = (cells: string[]) => cells.map((s, j) => pad(s, widths[j], j >= 2 && j <= 5)).join('  ');
+  const line = (cells: string[]) => cells.map((s, j) => pad(s, widths[j], j >= 2 && j <= 5)).join('  ').trimEnd();
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
   const failed = report.checks.filter((c) => !c.pass).length;
   out.push('');
+  for (const s of report.skipped) out.push(`skipped ${s.case}: ${s.reason}`);
   out.push(`engine ${report.engine}; pass when |measured − theory| < ${PASS_SIGMAS}·SE + systematic; fixed seeds.`);
   out.push(failed === 0 ? `all ${report.checks.length} checks pass` : `${failed} of ${report.checks.length} checks FAIL`);
   return out.join('\n');

@@ -1,0 +1,138 @@
+// The ionhop command as a user runs it: bad files give a readable message and
+// a non-zero exit code with no stack trace; a preset gives parseable JSON.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/program';
+import { formatValidationTable } from '../../src/cli/validateCommand';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+function ionhop(...args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/ionhop.mjs', ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs the command line in this process (a spawned tsx process costs about a second), capturing its output. */
+async function ionhopHere(...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  try {
+    const code = await main(['node', 'ionhop', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+/** A stack trace shows frames like "    at foo (file.ts:1:2)". */
+const STACK_FRAME = /^\s+at\s/m;
+
+describe('ionhop run with bad input', () => {
+  const bad = readdirSync(join(root, 'tests/fixtures')).filter((f) => f.startsWith('bad-')).sort();
+  for (const f of bad) {
+    it(`${f}: exit code 2, names the file, no stack trace`, async () => {
+      const r = await ionhopHere('run', join(root, 'tests/fixtures', f), '--quiet');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`${f} is not a valid ionhop scene`);
+      expect(r.stderr).not.toMatch(STACK_FRAME);
+      expect(r.stdout).toBe('');
+    });
+  }
+
+  it('names the field path and the allowed range', () => {
+    const r = ionhop('run', 'tests/fixtures/bad-negative-temperature.json');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('temperature: temperature must lie in (0, 5000] K (got -5)');
+    expect(r.stderr).not.toMatch(STACK_FRAME);
+  });
+
+  it('a missing file exits with code 2 and says so', () => {
+    const r = ionhop('run', 'tests/fixtures/no-such-scene.json');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('scene file not found: tests/fixtures/no-such-scene.json');
+    expect(r.stderr).not.toMatch(STACK_FRAME);
+  });
+
+  it('an unknown option gets commander’s message and a non-zero exit', async () => {
+    const r = await ionhopHere('run', 'scenes/classroom-random-walk.json', '--bogus');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("unknown option '--bogus'");
+  });
+
+  it('an unknown engine kind is refused with the list of choices', async () => {
+    const r = await ionhopHere('run', 'scenes/classroom-random-walk.json', '--engine', 'quantum');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/cpu, gpu-walkers, gpu-lattice/);
+  });
+});
+
+describe('ionhop run on a preset', () => {
+  it('--json prints one JSON object with a positive D*, the scene, the seed and the version', () => {
+    const r = ionhop('run', 'scenes/classroom-random-walk.json', '--json', '--replicas', '4');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    expect(out.ionhop).toBe(pkg.version);
+    expect(out.seed).toBe(2026);
+    expect(out.scene.name).toMatch(/random walk/);
+    expect(out.replicas).toBe(4);
+    const zn = out.observables.species.find((s: { species: string }) => s.species === 'Zn2+');
+    expect(zn.tracer.cm2PerS.value).toBeGreaterThan(0);
+    expect(zn.tracer.cm2PerS.se).toBeGreaterThan(0);
+    expect(zn.collective.cm2PerS.value).toBeGreaterThan(0);
+    expect(zn.msd.total.mean.length).toBe(out.observables.samples.tS.length);
+    expect(out.observables.errorMethod.tracer).toMatch(/replicas/);
+  });
+
+  it('the human summary and --csv files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ionhop-csv-'));
+    const r = await ionhopHere('run', 'scenes/classroom-random-walk.json', '--replicas', '2', '--seed', '5', '--csv', dir, '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/tracer D\*\s+\(\d\.\d+ ± \d\.\d+\)e-10 cm²\/s/);
+    expect(r.stdout).toContain('seed 5');
+    expect(r.stdout).toContain('standard error of the mean over 2 independent replicas');
+    const msd = readFileSync(join(dir, 'msd.csv'), 'utf8').trim().split('\n');
+    expect(msd[0]).toBe('t_s,t_se_s,Zn2+_msd_x_A2,Zn2+_msd_x_se_A2,Zn2+_msd_y_A2,Zn2+_msd_y_se_A2,Zn2+_msd_total_A2,Zn2+_msd_total_se_A2');
+    expect(msd.length).toBe(101 + 1);
+    const profile = readFileSync(join(dir, 'profile.csv'), 'utf8').trim().split('\n');
+    expect(profile[0]).toBe('layer,position_x_A,Zn2+_occupancy,Zn2+_occupancy_se');
+    expect(profile.length).toBe(32 + 1);
+  });
+});
+
+describe('ionhop validate', () => {
+  it('rejects an unknown case with the list of cases', async () => {
+    const r = await ionhopHere('validate', '--case', 'no-such-case');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown validation case "no-such-case"');
+    expect(r.stderr).toContain('random-walk');
+  });
+
+  it('runs one case as a JSON report', async () => {
+    const r = await ionhopHere('validate', '--case', 'fermi-dirac', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.passed).toBe(true);
+    expect(out.checks).toHaveLength(2);
+    for (const c of out.checks) expect(Math.abs(c.measured - c.theory)).toBeLessThan(4 * c.se + c.systematic);
+  });
+
+  it('prints the table: case, theory, measured ± SE, deviation, systematic, pass/fail', () => {
+    const mk = (pass: boolean, measured: number) => ({ case: 'demo', quantity: 'D*', unit: 'cm²/s', theory: 1e-8, measured, se: 1e-10, systematic: 0, deviationSe: (measured - 1e-8) / 1e-10, pass, note: '' });
+    const table = formatValidationTable({ engine: 'cpu', checks: [mk(true, 1.01e-8), mk(false, 1.1e-8)], skipped: [], wallTimeS: {}, passed: false });
+    const lines = table.split('\n');
+    expect(lines[0]).toMatch(/^case\s+quantity\s+theory\s+measured ± SE\s+dev\/SE\s+systematic\s+result/);
+    expect(lines[2]).toMatch(/demo\s+D\* \(cm²\/s\)\s+1\.000e-8\s+1\.010e-8 ± 1\.0e-10\s+1\.00\s+0\s+pass/);
+    expect(lines[3]).toMatch(/100\.00\s+0\s+FAIL$/);
+    expect(table).toContain('1 of 2 checks FAIL');
+  });
+});
