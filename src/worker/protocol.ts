@@ -21,6 +21,8 @@ export interface Frame {
   time: number;
   /** Events done since the run started. */
   events: number;
+  /** Events done by the advance that produced this frame (fewer than asked when the time budget ran out). */
+  advanced: number;
   /** True when no hop is possible at all (total rate 0). */
   frozen: boolean;
   /** Species+1 per site, 0 empty. */

@@ -29,6 +29,10 @@ export class SimulationSession {
   private frozen = false;
   /** Measured engine speed, to size chunks of work to the time budget. */
   private eventsPerMs = 0;
+  /** Measured cost of sampling and packing a frame (ms): on big lattices the work budget grows to twice it. */
+  private overheadMs = 0;
+  /** Events done by the last advance. */
+  private advanced = 0;
 
   private constructor(private readonly engine: Engine, private model: RateModel, readonly info: SessionInfo) {
     this.estimator = new RunningDiffusivity({ dim: model.dim, spacing: model.spacing });
@@ -60,9 +64,12 @@ export class SimulationSession {
    */
   async advance(events: number, maxMillis: number): Promise<void> {
     let left = Math.max(0, Math.floor(events));
+    const requested = left;
+    // Keep at least two thirds of the time simulating, however costly a frame is to pack.
+    const budget = Math.max(maxMillis, 2 * this.overheadMs);
     const start = performance.now();
     while (left > 0) {
-      const chunk = this.eventsPerMs > 0 ? Math.min(left, Math.max(64, Math.floor(this.eventsPerMs * maxMillis * 0.5))) : Math.min(left, 256);
+      const chunk = this.eventsPerMs > 0 ? Math.min(left, Math.max(64, Math.floor(this.eventsPerMs * budget * 0.5))) : Math.min(left, 256);
       const t = performance.now();
       const report = await this.engine.advance({ events: chunk });
       const ms = performance.now() - t;
@@ -72,16 +79,24 @@ export class SimulationSession {
         this.frozen = true;
         break;
       }
-      if (performance.now() - start >= maxMillis) break;
+      if (performance.now() - start >= budget) break;
     }
+    this.advanced = requested - left;
+    const t = performance.now();
     await this.sample();
+    this.overheadMs = performance.now() - t;
   }
 
   async frame(): Promise<Frame> {
+    const t = performance.now();
     const occupancy = await this.engine.occupancy();
     const sample = this.lastSample;
     this.lastSample = null;
-    return { time: this.engine.time, events: this.engine.events, frozen: this.frozen, occupancy, sample, profile: this.profile(occupancy) };
+    const advanced = this.advanced;
+    this.advanced = 0;
+    const frame = { time: this.engine.time, events: this.engine.events, advanced, frozen: this.frozen, occupancy, sample, profile: this.profile(occupancy) };
+    this.overheadMs += performance.now() - t;
+    return frame;
   }
 
   dispose(): void {
