@@ -9,7 +9,7 @@ import { initialOccupancy } from '../../src/model/initialState';
 import type { SceneInput } from '../../src/model/scene/schema';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
 import { AleaStream } from '../../src/engine/cpu/aleaStream';
-import { RateGroups } from '../../src/engine/cpu/rateGroups';
+import { IonRecords, RateGroups } from '../../src/engine/cpu/rateGroups';
 
 function model(input: SceneInput): RateModel {
   return compileRateModel(validateScene(input));
@@ -81,22 +81,33 @@ describe('AleaStream', () => {
 
 describe('RateGroups', () => {
   it('keeps a 1e-45 Hz rate next to 1e6 Hz rates exactly and can pick it', () => {
-    const g = new RateGroups(1001);
-    for (let i = 0; i < 1000; i++) g.insert(i, 1e6 * (1 + i / 1000));
-    g.insert(1000, 1e-45);
-    for (let i = 0; i < 1000; i += 2) g.remove(i, 1e6 * (1 + i / 1000));
-    const total = g.total();
-    const slow = g.groupOf(1e-45);
+    const records = new IonRecords(1001);
+    const g = new RateGroups(records);
+    const setRate = (k: number, rate: number) => {
+      const oldLo = records.i32[4 * k];
+      const oldHi = records.i32[4 * k + 1];
+      records.f64[2 * k] = rate;
+      g.update(k, oldHi, oldLo);
+    };
+    for (let i = 0; i < 1000; i++) setRate(i, 1e6 * (1 + i / 1000));
+    setRate(1000, 1e-45);
+    for (let i = 0; i < 1000; i += 2) setRate(i, 0);
+    const slow = RateGroups.groupOfHigh(records.i32[4 * 1000 + 1]);
     expect(g.groupSum(slow)).toBe(1e-45);
-    // Ascending order: x below the slow group's sum selects it, even at a relative 1e-60.
+    // Exact sums: the fast groups hold exactly the remaining odd-index rates.
+    let expectedFast = 0;
+    for (let i = 1; i < 1000; i += 2) expectedFast += 1e6 * (1 + i / 1000);
+    const total = g.total();
+    expect(Math.abs(total - expectedFast) / expectedFast).toBeLessThan(1e-14);
+    // Ascending order: x below the slow group's sum selects it, even at a relative 1e-54.
     expect(g.pick(0.5e-45)).toBe(slow);
     expect(g.pick(2e-45)).not.toBe(slow);
-    expect(total).toBeGreaterThan(0);
     // Emptied groups are exactly zero.
-    g.remove(1000, 1e-45);
+    setRate(1000, 0);
     expect(g.sumHi[slow]).toBe(0);
     expect(g.sumLo[slow]).toBe(0);
     expect(g.count[slow]).toBe(0);
+    expect(records.i32[4 * 1000 + 2]).toBe(-1);
   });
 });
 

@@ -5,14 +5,22 @@
 // 50 orders of magnitude apart coexist), the hop direction is then drawn from
 // that ion's ≤ 2·dim rates. After a hop only ions whose rate can have changed
 // are recomputed. See docs/cpu-engine.md for the algorithm, the exactness
-// argument and the memory layout.
+// argument, the memory layout and measured speed.
 import { hopRateAt, N_SPECIES, type RateModel } from '../../model/rateModel';
 import type { AdvanceLimit, AdvanceReport, Engine, EngineKind, IonState } from '../engine';
 import { AleaStream, type AleaState } from './aleaStream';
-import { RateGroups } from './rateGroups';
-import { buildSiteTable, siteGeometry, FACE_SHIFT, OCC_MASK, REGION_SHIFT } from './siteTable';
+import { IonRecords, RateGroups } from './rateGroups';
+import * as siteTable from './siteTable';
+import { buildCells, LatticeSteps } from './siteTable';
 
 const TWO_POW_M32 = 2.3283064365386963e-10;
+// Local copies of the cell layout (siteTable.ts): module-local constants fold
+// into the hot loop, while an imported binding may compile to a getter call.
+const OCC_MASK = 3;
+const FACE_BIT = 4;
+if (OCC_MASK !== siteTable.OCC_MASK || FACE_BIT !== siteTable.FACE_BIT) {
+  throw new Error('cpuEngine.ts and siteTable.ts disagree on the cell layout');
+}
 
 export class CpuEngine implements Engine {
   readonly kind: EngineKind = 'cpu';
@@ -20,33 +28,36 @@ export class CpuEngine implements Engine {
   private clock = 0;
   private eventTotal = 0;
 
-  // Geometry and rates of the current model.
+  // The current model, unpacked for the hot loop.
   private Z: number;
   private R: number;
-  private step: Int32Array;
-  private wrapStep: Int32Array;
-  private wallMask: number;
+  private multiRegion: boolean;
+  private siteRegion: Uint8Array;
   private hopRate: Float64Array;
   private pairEnergy: Float64Array;
   private kT: number;
   private interacting: boolean;
 
-  /** Packed site data (siteTable.ts). */
-  private readonly siteInfo: Uint16Array;
+  private readonly steps: LatticeSteps;
+  private readonly step: Int32Array;
+  /** Occupant species + 1 and face bit per site (siteTable.ts). */
+  private readonly cell: Uint8Array;
   /** Ion on each site, −1 when empty. */
   private readonly ionAt: Int32Array;
   private readonly species: Uint8Array;
   private readonly site: Int32Array;
   private readonly displacement: Int32Array;
-  /** Total hop rate of each ion, Σ over directions in direction order (Hz). */
-  private readonly rate: Float64Array;
+  /** Rate, group position and site per ion (rateGroups.ts). */
+  private readonly records: IonRecords;
+  private readonly recF: Float64Array;
+  private readonly recI: Int32Array;
   private readonly groups: RateGroups;
   private readonly rng: AleaStream;
 
   private crossingCounts: Float64Array;
   private readonly speciesEvents: Float64Array;
 
-  /** Per-direction rates of the ion being examined. */
+  /** Per-direction rates of the selected ion. */
   private readonly directionRates = new Float64Array(6);
   private readonly directionOrder = new Int8Array(6);
   /** Visit stamps for the two-shell refresh with interactions (allocated only then). */
@@ -57,18 +68,6 @@ export class CpuEngine implements Engine {
     if (occupancy.length !== model.nSites) {
       throw new Error(`occupancy has ${occupancy.length} entries but the lattice has ${model.nSites} sites`);
     }
-    this.currentModel = model;
-    const g = siteGeometry(model);
-    this.Z = model.coordination;
-    this.R = model.nRegions;
-    this.step = g.step;
-    this.wrapStep = g.wrapStep;
-    this.wallMask = g.wallMask;
-    this.hopRate = model.hopRate;
-    this.pairEnergy = model.pairEnergy;
-    this.kT = model.kT;
-    this.interacting = model.hasInteractions;
-
     let nIons = 0;
     for (let i = 0; i < model.nSites; i++) {
       const o = occupancy[i];
@@ -76,21 +75,36 @@ export class CpuEngine implements Engine {
       if (o !== 0) nIons++;
     }
     checkAllowed(model, occupancy);
-    this.siteInfo = buildSiteTable(model, occupancy);
-    this.ionAt = new Int32Array(model.nSites).fill(-1);
+    this.currentModel = model;
+    this.Z = model.coordination;
+    this.R = model.nRegions;
+    this.multiRegion = model.nRegions > 1;
+    this.siteRegion = model.siteRegion;
+    this.hopRate = model.hopRate;
+    this.pairEnergy = model.pairEnergy;
+    this.kT = model.kT;
+    this.interacting = model.hasInteractions;
+
+    this.steps = new LatticeSteps(model);
+    this.step = this.steps.step;
+    const cells = buildCells(model, occupancy, this.steps);
+    this.cell = cells.cell;
+    this.ionAt = cells.ionAt;
     this.species = new Uint8Array(nIons);
     this.site = new Int32Array(nIons);
     this.displacement = new Int32Array(3 * nIons);
-    this.rate = new Float64Array(nIons);
+    this.records = new IonRecords(nIons);
+    this.recF = this.records.f64;
+    this.recI = this.records.i32;
     let ion = 0;
     for (let i = 0; i < model.nSites; i++) {
       if (occupancy[i] === 0) continue;
       this.species[ion] = occupancy[i] - 1;
       this.site[ion] = i;
-      this.ionAt[i] = ion;
+      this.recI[4 * ion + 3] = i;
       ion++;
     }
-    this.groups = new RateGroups(nIons);
+    this.groups = new RateGroups(this.records);
     this.rng = new AleaStream(seed);
     this.crossingCounts = new Float64Array(model.nRegions * model.nRegions);
     this.speciesEvents = new Float64Array(N_SPECIES);
@@ -120,35 +134,38 @@ export class CpuEngine implements Engine {
    * is discarded, exact because the process is memoryless).
    */
   advanceSync(limit: AdvanceLimit): AdvanceReport {
+    if (limit.events === undefined && limit.time === undefined) throw new Error('advance needs a limit: events, time or both');
     const maxEvents = limit.events ?? Infinity;
     const tEnd = limit.time ?? Infinity;
-    if (limit.events === undefined && limit.time === undefined) throw new Error('advance needs a limit: events, time or both');
     if (!(maxEvents >= 0)) throw new Error(`advance: events must be ≥ 0 (got ${limit.events})`);
     if (Number.isNaN(tEnd)) throw new Error('advance: time must be a number (got NaN)');
+    if (tEnd <= this.clock) return { events: 0, time: this.clock, stoppedBy: 'time' };
     const rng = this.rng;
     const groups = this.groups;
     let done = 0;
-    if (tEnd <= this.clock) return { events: 0, time: this.clock, stoppedBy: 'time' };
+    let clock = this.clock;
+    let stoppedBy: AdvanceReport['stoppedBy'] = 'events';
     while (done < maxEvents) {
       const total = groups.total();
       if (total === 0) {
-        if (tEnd !== Infinity) this.clock = tEnd;
-        this.eventTotal += done;
-        return { events: done, time: this.clock, stoppedBy: 'frozen' };
+        if (tEnd !== Infinity) clock = tEnd;
+        stoppedBy = 'frozen';
+        break;
       }
-      const next = this.clock + -Math.log(rng.uniformOpenClosed()) / total;
+      const next = clock + -Math.log(rng.uniformOpenClosed()) / total;
       if (next > tEnd) {
-        this.clock = tEnd;
-        this.eventTotal += done;
-        return { events: done, time: tEnd, stoppedBy: 'time' };
+        clock = tEnd;
+        stoppedBy = 'time';
+        break;
       }
       const ion = this.selectIon(groups.pick(rng.uniformOpenClosed() * total));
       this.hop(ion, this.selectDirection(ion));
-      this.clock = next;
+      clock = next;
       done++;
     }
+    this.clock = clock;
     this.eventTotal += done;
-    return { events: done, time: this.clock, stoppedBy: 'events' };
+    return { events: done, time: clock, stoppedBy };
   }
 
   /** Uniform member of group g accepted with rate/2^(g-1022) ≥ 1/2: overall P(ion | g) = rate / groupSum. */
@@ -158,16 +175,17 @@ export class CpuEngine implements Engine {
     const n = groups.count[g];
     const list = groups.members[g];
     const invTop = groups.invTop[g];
-    const bits = n > 1 ? 32 - Math.clz32(n - 1) : 0;
+    const recF = this.recF;
+    const shift = n > 1 ? Math.clz32(n - 1) : 32;
     for (;;) {
       let idx = 0;
-      if (bits !== 0) {
-        // Top `bits` bits of a word: exactly uniform on [0, 2^bits); reject the overshoot.
-        idx = rng.nextU32() >>> (32 - bits);
+      if (shift !== 32) {
+        // Top bits of a word: exactly uniform on [0, 2^bits); reject the overshoot.
+        idx = rng.nextU32() >>> shift;
         if (idx >= n) continue;
       }
       const ion = list[idx];
-      const accept = this.rate[ion] * invTop; // exact (power-of-two scaling), in [1/2, 1)
+      const accept = recF[2 * ion] * invTop; // exact (power-of-two scaling), in [1/2, 1)
       const w = rng.nextU32();
       if ((w + 1) * TWO_POW_M32 <= accept) return ion;
       if (w * TWO_POW_M32 >= accept) continue;
@@ -179,7 +197,8 @@ export class CpuEngine implements Engine {
   /** Direction d with probability k_d / Σk. Widely spread rates are scanned in ascending order. */
   private selectDirection(ion: number): number {
     const k = this.directionRates;
-    const total = this.ionRates(ion, k);
+    const i = this.recI[4 * ion + 3];
+    const total = this.interacting ? this.interactingRates(i, this.cell[i], k) : this.plainRates(i, this.cell[i], k);
     const Z = this.Z;
     const x = this.rng.uniformOpenClosed() * total;
     let kMin = Infinity;
@@ -224,45 +243,170 @@ export class CpuEngine implements Engine {
 
   /** Moves `ion` along direction d (the target is free) and refreshes the rates that changed. */
   private hop(ion: number, d: number): void {
-    const info = this.siteInfo;
-    const a = this.site[ion];
-    const fromInfo = info[a];
-    const fb = 1 << (FACE_SHIFT + d);
-    const b = a + ((fromInfo & fb) === 0 ? this.step[d] : this.wrapStep[d]);
-    const s = this.species[ion];
-    info[a] = fromInfo & ~OCC_MASK;
-    const toInfo = info[b];
-    info[b] = toInfo | (s + 1);
-    this.ionAt[a] = -1;
-    this.ionAt[b] = ion;
+    const cell = this.cell;
+    const ionAt = this.ionAt;
+    const recI = this.recI;
+    const a = recI[4 * ion + 3];
+    const ca = cell[a];
+    const b = (ca & FACE_BIT) === 0 ? a + this.step[d] : this.steps.faceNeighbour(a, d);
+    const cb = cell[b] | (ca & OCC_MASK);
+    cell[a] = ca & FACE_BIT;
+    cell[b] = cb;
+    ionAt[a] = -1;
+    ionAt[b] = ion;
+    recI[4 * ion + 3] = b;
     this.site[ion] = b;
     this.displacement[3 * ion + (d >> 1)] += (d & 1) === 0 ? 1 : -1;
-    const ra = fromInfo >>> REGION_SHIFT;
-    const rb = toInfo >>> REGION_SHIFT;
-    if (ra !== rb) this.crossingCounts[ra * this.R + rb]++;
-    this.speciesEvents[s]++;
-    if (this.interacting) this.refreshTwoShells(a, b);
-    else {
-      this.refresh(ion);
-      this.refreshNeighbours(a, b);
-      this.refreshNeighbours(b, a);
+    this.speciesEvents[(ca & OCC_MASK) - 1]++;
+    if (this.multiRegion) {
+      const ra = this.siteRegion[a];
+      const rb = this.siteRegion[b];
+      if (ra !== rb) this.crossingCounts[ra * this.R + rb]++;
+    }
+    if (this.interacting) {
+      this.refreshTwoShells(a, b);
+      return;
+    }
+    this.refreshPlain(ion, b, cb);
+    // Neighbours of a gained a free site, neighbours of b lost one.
+    const step = this.step;
+    const Z = this.Z;
+    for (let e = 0; e < Z; e++) {
+      const n = (ca & FACE_BIT) === 0 ? a + step[e] : this.steps.faceNeighbour(a, e);
+      if (n < 0 || n === b) continue;
+      const cn = cell[n];
+      if ((cn & OCC_MASK) !== 0) this.refreshPlain(ionAt[n], n, cn);
+    }
+    for (let e = 0; e < Z; e++) {
+      const n = (cb & FACE_BIT) === 0 ? b + step[e] : this.steps.faceNeighbour(b, e);
+      if (n < 0 || n === a) continue;
+      const cn = cell[n];
+      if ((cn & OCC_MASK) !== 0) this.refreshPlain(ionAt[n], n, cn);
     }
   }
 
-  /** Refreshes the ions on the neighbours of site c, except on site `skip`. */
-  private refreshNeighbours(c: number, skip: number): void {
-    const info = this.siteInfo;
-    const me = info[c];
-    const wall = this.wallMask;
-    for (let d = 0; d < this.Z; d++) {
-      const fb = 1 << (FACE_SHIFT + d);
-      let n: number;
-      if ((me & fb) === 0) n = c + this.step[d];
-      else if ((wall & fb) === 0) n = c + this.wrapStep[d];
-      else continue;
-      if (n === skip || (info[n] & OCC_MASK) === 0) continue;
-      this.refresh(this.ionAt[n]);
+  /** Recomputes the rate of ion k at site i (cell byte c) without interactions and regroups it. */
+  private refreshPlain(k: number, i: number, c: number): void {
+    const fresh = this.plainRateSum(i, c);
+    const recF = this.recF;
+    const old = recF[2 * k];
+    if (fresh === old) return;
+    const recI = this.recI;
+    const oldLo = recI[4 * k];
+    const oldHi = recI[4 * k + 1];
+    recF[2 * k] = fresh;
+    this.groups.update(k, oldHi, oldLo);
+  }
+
+  /** Recomputes one ion's total rate (any model) and regroups it. */
+  private refresh(k: number): void {
+    const i = this.recI[4 * k + 3];
+    const c = this.cell[i];
+    const fresh = this.interacting ? this.interactingRates(i, c, this.directionRates) : this.plainRateSum(i, c);
+    const recF = this.recF;
+    const old = recF[2 * k];
+    if (fresh === old) return;
+    const oldLo = this.recI[4 * k];
+    const oldHi = this.recI[4 * k + 1];
+    recF[2 * k] = fresh;
+    this.groups.update(k, oldHi, oldLo);
+  }
+
+  /** Σ_d k_d of the ion at site i (cell byte c), no interactions: a table look-up per free neighbour. */
+  private plainRateSum(i: number, c: number): number {
+    const cell = this.cell;
+    const Z = this.Z;
+    const rates = this.hopRate;
+    const step = this.step;
+    const face = (c & FACE_BIT) !== 0;
+    const s = (c & OCC_MASK) - 1;
+    let total = 0;
+    if (this.multiRegion) {
+      const region = this.siteRegion;
+      const R = this.R;
+      const row = (s * R + region[i]) * R * Z;
+      for (let d = 0; d < Z; d++) {
+        const j = face ? this.steps.faceNeighbour(i, d) : i + step[d];
+        if (j < 0 || (cell[j] & OCC_MASK) !== 0) continue;
+        total += rates[row + region[j] * Z + d];
+      }
+      return total;
     }
+    const row = s * Z;
+    for (let d = 0; d < Z; d++) {
+      const j = face ? this.steps.faceNeighbour(i, d) : i + step[d];
+      if (j < 0 || (cell[j] & OCC_MASK) !== 0) continue;
+      total += rates[row + d];
+    }
+    return total;
+  }
+
+  /** Per-direction rates into out (0 where impossible) and their sum in direction order; no interactions. */
+  private plainRates(i: number, c: number, out: Float64Array): number {
+    const cell = this.cell;
+    const Z = this.Z;
+    const R = this.R;
+    const region = this.siteRegion;
+    const rates = this.hopRate;
+    const face = (c & FACE_BIT) !== 0;
+    const row = (((c & OCC_MASK) - 1) * R + region[i]) * R * Z;
+    let total = 0;
+    for (let d = 0; d < Z; d++) {
+      const j = face ? this.steps.faceNeighbour(i, d) : i + this.step[d];
+      let k = 0;
+      if (j >= 0 && (cell[j] & OCC_MASK) === 0) k = rates[row + region[j] * Z + d];
+      out[d] = k;
+      total += k;
+    }
+    return total;
+  }
+
+  /**
+   * Per-direction rates with nearest-neighbour interactions, the same
+   * operations as hopRateAt: base·exp(−((vj − vi)/2)/kT). vi is the ion's own
+   * environment (the empty target adds nothing), vj the target's without the ion.
+   */
+  private interactingRates(i: number, c: number, out: Float64Array): number {
+    const cell = this.cell;
+    const Z = this.Z;
+    const R = this.R;
+    const region = this.siteRegion;
+    const rates = this.hopRate;
+    const face = (c & FACE_BIT) !== 0;
+    const s = (c & OCC_MASK) - 1;
+    const row = (s * R + region[i]) * R * Z;
+    const vi = this.environment(i, c, s, -1);
+    const kT = this.kT;
+    let total = 0;
+    for (let d = 0; d < Z; d++) {
+      const j = face ? this.steps.faceNeighbour(i, d) : i + this.step[d];
+      let k = 0;
+      if (j >= 0) {
+        const cj = cell[j];
+        if ((cj & OCC_MASK) === 0) {
+          const base = rates[row + region[j] * Z + d];
+          if (base !== 0) k = base * Math.exp(-((this.environment(j, cj, s, i) - vi) / 2) / kT);
+        }
+      }
+      out[d] = k;
+      total += k;
+    }
+    return total;
+  }
+
+  /** Pair energy of species s at site c (cell byte cc) with its occupied neighbours other than `skip` (localPairEnergy). */
+  private environment(c: number, cc: number, s: number, skip: number): number {
+    const cell = this.cell;
+    const pair = this.pairEnergy;
+    const face = (cc & FACE_BIT) !== 0;
+    let v = 0;
+    for (let d = 0; d < this.Z; d++) {
+      const n = face ? this.steps.faceNeighbour(c, d) : c + this.step[d];
+      if (n < 0 || n === skip) continue;
+      const o = cell[n] & OCC_MASK;
+      if (o !== 0) v += pair[s * N_SPECIES + (o - 1)];
+    }
+    return v;
   }
 
   /** With interactions a rate depends on occupancy up to two steps away: refresh every ion within two steps of a or b. */
@@ -276,31 +420,23 @@ export class CpuEngine implements Engine {
   }
 
   private visitBall(c: number): void {
-    const info = this.siteInfo;
-    const wall = this.wallMask;
+    const cell = this.cell;
     this.visit(c);
-    const mc = info[c];
+    const fc = (cell[c] & FACE_BIT) !== 0;
     for (let d = 0; d < this.Z; d++) {
-      const fb = 1 << (FACE_SHIFT + d);
-      let n: number;
-      if ((mc & fb) === 0) n = c + this.step[d];
-      else if ((wall & fb) === 0) n = c + this.wrapStep[d];
-      else continue;
+      const n = fc ? this.steps.faceNeighbour(c, d) : c + this.step[d];
+      if (n < 0) continue;
       this.visit(n);
-      const mn = info[n];
+      const fn = (cell[n] & FACE_BIT) !== 0;
       for (let e = 0; e < this.Z; e++) {
-        const fe = 1 << (FACE_SHIFT + e);
-        let m: number;
-        if ((mn & fe) === 0) m = n + this.step[e];
-        else if ((wall & fe) === 0) m = n + this.wrapStep[e];
-        else continue;
-        this.visit(m);
+        const m = fn ? this.steps.faceNeighbour(n, e) : n + this.step[e];
+        if (m >= 0) this.visit(m);
       }
     }
   }
 
   private visit(c: number): void {
-    if ((this.siteInfo[c] & OCC_MASK) === 0) return;
+    if ((this.cell[c] & OCC_MASK) === 0) return;
     const ion = this.ionAt[c];
     const stamp = this.stamp!;
     if (stamp[ion] === this.epoch) return;
@@ -308,101 +444,19 @@ export class CpuEngine implements Engine {
     this.refresh(ion);
   }
 
-  /** Recomputes one ion's total rate and moves it between groups. */
-  private refresh(ion: number): void {
-    const fresh = this.ionRates(ion, this.directionRates);
-    const old = this.rate[ion];
-    if (fresh === old) return;
-    if (old !== 0) this.groups.remove(ion, old);
-    if (fresh !== 0) this.groups.insert(ion, fresh);
-    this.rate[ion] = fresh;
-  }
-
-  /**
-   * Rates of the ion's hops per direction into `out` (0 where impossible) and
-   * their sum in direction order; equal bit for bit to hopRateAt.
-   */
-  private ionRates(ion: number, out: Float64Array): number {
-    const info = this.siteInfo;
-    const i = this.site[ion];
-    const s = this.species[ion];
-    const me = info[i];
-    const Z = this.Z;
-    const R = this.R;
-    const row = (s * R + (me >>> REGION_SHIFT)) * R * Z;
-    const rates = this.hopRate;
-    const wall = this.wallMask;
-    let total = 0;
-    if (!this.interacting) {
-      for (let d = 0; d < Z; d++) {
-        const fb = 1 << (FACE_SHIFT + d);
-        let k = 0;
-        let j = -1;
-        if ((me & fb) === 0) j = i + this.step[d];
-        else if ((wall & fb) === 0) j = i + this.wrapStep[d];
-        if (j >= 0) {
-          const o = info[j];
-          if ((o & OCC_MASK) === 0) k = rates[row + (o >>> REGION_SHIFT) * Z + d];
-        }
-        out[d] = k;
-        total += k;
-      }
-      return total;
-    }
-    const vi = this.environment(i, s, -1);
-    const kT = this.kT;
-    for (let d = 0; d < Z; d++) {
-      const fb = 1 << (FACE_SHIFT + d);
-      let k = 0;
-      let j = -1;
-      if ((me & fb) === 0) j = i + this.step[d];
-      else if ((wall & fb) === 0) j = i + this.wrapStep[d];
-      if (j >= 0) {
-        const o = info[j];
-        if ((o & OCC_MASK) === 0) {
-          const base = rates[row + (o >>> REGION_SHIFT) * Z + d];
-          if (base !== 0) {
-            const vj = this.environment(j, s, i);
-            // Same operations as hopRateAt / interactionShift: base·exp(−((vj − vi)/2)/kT).
-            k = base * Math.exp(-((vj - vi) / 2) / kT);
-          }
-        }
-      }
-      out[d] = k;
-      total += k;
-    }
-    return total;
-  }
-
-  /** Pair energy of species s at site c with its occupied neighbours other than `skip` (localPairEnergy). */
-  private environment(c: number, s: number, skip: number): number {
-    const info = this.siteInfo;
-    const mc = info[c];
-    const wall = this.wallMask;
-    const pair = this.pairEnergy;
-    let v = 0;
-    for (let d = 0; d < this.Z; d++) {
-      const fb = 1 << (FACE_SHIFT + d);
-      let n: number;
-      if ((mc & fb) === 0) n = c + this.step[d];
-      else if ((wall & fb) === 0) n = c + this.wrapStep[d];
-      else continue;
-      if (n === skip) continue;
-      const o = info[n] & OCC_MASK;
-      if (o !== 0) v += pair[s * N_SPECIES + (o - 1)];
-    }
-    return v;
-  }
-
   /** Recomputes every ion's rate and the groups from scratch (construction and setModel). */
   private rebuildRates(): void {
-    if (this.interacting && (this.stamp === null || this.stamp.length !== this.site.length)) {
-      this.stamp = new Uint32Array(this.site.length);
+    const n = this.site.length;
+    if (this.interacting && (this.stamp === null || this.stamp.length !== n)) {
+      this.stamp = new Uint32Array(n);
       this.epoch = 0;
     }
     this.groups.clear();
-    this.rate.fill(0);
-    for (let ion = 0; ion < this.site.length; ion++) this.refresh(ion);
+    for (let k = 0; k < n; k++) {
+      this.recF[2 * k] = 0;
+      this.recI[4 * k + 2] = -1;
+    }
+    for (let k = 0; k < n; k++) this.refresh(k);
   }
 
   async ions(): Promise<IonState> {
@@ -419,10 +473,10 @@ export class CpuEngine implements Engine {
 
   /** Species + 1 per site, written into `out` (a fresh array when omitted). */
   occupancySync(out?: Uint8Array): Uint8Array {
-    const n = this.siteInfo.length;
+    const cell = this.cell;
+    const n = cell.length;
     const occ = out ?? new Uint8Array(n);
-    const info = this.siteInfo;
-    for (let i = 0; i < n; i++) occ[i] = info[i] & OCC_MASK;
+    for (let i = 0; i < n; i++) occ[i] = cell[i] & OCC_MASK;
     return occ;
   }
 
@@ -473,35 +527,26 @@ export class CpuEngine implements Engine {
         `setModel needs the same lattice: running ${describeGeometry(old)}, got ${describeGeometry(model)}; start a new run to change the lattice`,
       );
     }
-    const occupancy = this.occupancySync();
-    checkAllowed(model, occupancy);
-    const R = model.nRegions;
-    if (R !== this.R) {
-      // Region indices have a new meaning: counts so far cannot carry over.
-      this.crossingCounts = new Float64Array(R * R);
-    }
+    checkAllowed(model, this.occupancySync());
+    // Region indices may have a new meaning: crossing counts restart when the region count changes.
+    if (model.nRegions !== this.R) this.crossingCounts = new Float64Array(model.nRegions * model.nRegions);
     this.currentModel = model;
-    const g = siteGeometry(model);
-    this.Z = model.coordination;
-    this.R = R;
-    this.step = g.step;
-    this.wrapStep = g.wrapStep;
-    this.wallMask = g.wallMask;
+    this.R = model.nRegions;
+    this.multiRegion = model.nRegions > 1;
+    this.siteRegion = model.siteRegion;
     this.hopRate = model.hopRate;
     this.pairEnergy = model.pairEnergy;
     this.kT = model.kT;
     this.interacting = model.hasInteractions;
-    buildSiteTable(model, occupancy, this.siteInfo);
     this.rebuildRates();
   }
 
-  /** Bytes of every typed array the engine holds (the model's arrays not included). */
+  /** Bytes of every typed array the engine holds (the model's arrays, e.g. siteRegion, not included). */
   memoryBytes(): number {
-    let n = this.siteInfo.byteLength + this.ionAt.byteLength;
-    n += this.species.byteLength + this.site.byteLength + this.displacement.byteLength + this.rate.byteLength;
-    n += this.groups.bytes() + this.rng.bytes();
+    let n = this.cell.byteLength + this.ionAt.byteLength + this.species.byteLength + this.site.byteLength + this.displacement.byteLength;
+    n += this.recF.byteLength + this.groups.bytes() + this.rng.bytes() + this.step.byteLength;
     n += this.crossingCounts.byteLength + this.speciesEvents.byteLength;
-    n += this.directionRates.byteLength + this.directionOrder.byteLength + this.step.byteLength + this.wrapStep.byteLength;
+    n += this.directionRates.byteLength + this.directionOrder.byteLength;
     if (this.stamp) n += this.stamp.byteLength;
     return n;
   }
@@ -513,33 +558,50 @@ export class CpuEngine implements Engine {
   checkConsistency(): string | null {
     const model = this.currentModel;
     const occ = this.occupancySync();
+    const nIons = this.site.length;
+    const seen = new Uint8Array(nIons);
     for (let i = 0; i < model.nSites; i++) {
+      const c = this.cell[i];
+      if (((c & FACE_BIT) !== 0) !== this.steps.isFace(i, model.dim)) return `site ${i}: face bit wrong`;
+      if (c > 7) return `site ${i}: stray bits in cell byte ${c}`;
       const ion = this.ionAt[i];
-      if ((occ[i] === 0) !== (ion < 0)) return `site ${i}: occupancy ${occ[i]} but ionAt ${ion}`;
-      if (ion >= 0 && (this.site[ion] !== i || this.species[ion] + 1 !== occ[i])) return `site ${i}: ion ${ion} disagrees (site ${this.site[ion]}, species ${this.species[ion]})`;
+      if ((c & OCC_MASK) === 0) {
+        if (ion !== -1) return `site ${i}: empty but ionAt ${ion}`;
+        continue;
+      }
+      if (ion < 0 || ion >= nIons || seen[ion]) return `site ${i}: ion ${ion} invalid or on two sites`;
+      seen[ion] = 1;
+      if (this.site[ion] !== i || this.recI[4 * ion + 3] !== i) return `site ${i}: ion ${ion} thinks it is on ${this.site[ion]} / ${this.recI[4 * ion + 3]}`;
+      if (this.species[ion] !== (c & OCC_MASK) - 1) return `site ${i}: species ${(c & OCC_MASK) - 1} in the cell, ${this.species[ion]} for ion ${ion}`;
     }
     const k = new Float64Array(6);
-    const groupOfIon = new Int32Array(this.site.length).fill(-1);
-    for (let ion = 0; ion < this.site.length; ion++) {
-      this.ionRates(ion, k);
+    for (let ion = 0; ion < nIons; ion++) {
+      const i = this.site[ion];
+      const c = this.cell[i];
+      const sum = this.interacting ? this.interactingRates(i, c, k) : this.plainRates(i, c, k);
+      if (!this.interacting && sum !== this.plainRateSum(i, c)) return `ion ${ion}: plainRateSum disagrees with plainRates`;
       let expected = 0;
       for (let d = 0; d < model.coordination; d++) {
-        const ref = hopRateAt(model, occ, this.site[ion], d);
-        if (ref !== k[d]) return `ion ${ion} at site ${this.site[ion]}, direction ${d}: engine ${k[d]} Hz, hopRateAt ${ref} Hz`;
+        const ref = hopRateAt(model, occ, i, d);
+        if (ref !== k[d]) return `ion ${ion} at site ${i}, direction ${d}: engine ${k[d]} Hz, hopRateAt ${ref} Hz`;
         expected += ref;
       }
-      if (expected !== this.rate[ion]) return `ion ${ion}: stored rate ${this.rate[ion]} Hz, recomputed ${expected} Hz`;
-      const pos = this.groups.position[ion];
+      const stored = this.recF[2 * ion];
+      if (expected !== stored) return `ion ${ion}: stored rate ${stored} Hz, recomputed ${expected} Hz`;
+      const pos = this.recI[4 * ion + 2];
       if (expected === 0) {
         if (pos !== -1) return `ion ${ion} has rate 0 but sits in a group at ${pos}`;
         continue;
       }
-      const g = this.groups.groupOf(expected);
-      groupOfIon[ion] = g;
+      const g = RateGroups.groupOfHigh(this.recI[4 * ion + 1]);
       if (pos < 0 || pos >= this.groups.count[g] || this.groups.members[g][pos] !== ion) return `ion ${ion}: not at position ${pos} of group ${g}`;
     }
-    const check = new RateGroups(this.site.length);
-    for (let ion = 0; ion < this.site.length; ion++) if (this.rate[ion] !== 0) check.insert(ion, this.rate[ion]);
+    const copy = new IonRecords(nIons);
+    const check = new RateGroups(copy);
+    for (let ion = 0; ion < nIons; ion++) {
+      copy.f64[2 * ion] = this.recF[2 * ion];
+      check.update(ion, 0, 0);
+    }
     for (let g = 0; g < check.count.length; g++) {
       if (check.count[g] !== this.groups.count[g]) return `group ${g}: ${this.groups.count[g]} members, expected ${check.count[g]}`;
       if (check.sumHi[g] !== this.groups.sumHi[g] || check.sumLo[g] !== this.groups.sumLo[g]) {
@@ -552,7 +614,7 @@ export class CpuEngine implements Engine {
   }
 
   dispose(): void {
-    // Nothing outside the JS heap to release; typed arrays go with the engine.
+    // Nothing outside the JS heap to release; the typed arrays go with the engine.
   }
 }
 

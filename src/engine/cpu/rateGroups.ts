@@ -1,19 +1,34 @@
 // Composition–rejection bookkeeping (Slepoy, Thompson & Plimpton, J. Chem. Phys.
-// 128, 205101 (2008)): items (ions) with a positive rate are grouped by the
-// binary exponent of their rate, so every member of group g has a rate in
+// 128, 205101 (2008)): ions with a positive rate are grouped by the binary
+// exponent of their rate, so every member of group g has a rate in
 // [2^(g-1023), 2^(g-1022)) and a uniformly drawn member is accepted with
 // probability ≥ 1/2.
 //
 // Exactness: a rate is m·2^(g-1075) with m a 53-bit integer. Each group keeps
-// Σm split into a high (27-bit per item) and a low (26-bit per item) part, both
-// sums stay below 2^53 for up to 2^26 items, so they are exact integers in a
+// Σm split into a high (27 bits per ion) and a low (26 bits per ion) part; both
+// sums stay below 2^53 for up to 2^26 ions, so they are exact integers in a
 // float64 and never drift, however many additions and removals happen: a rate
 // of 1e-45 Hz next to 1e6 Hz is neither absorbed nor lost, and an emptied group
-// is exactly 0. A group sum is rounded once when it is read.
+// is exactly 0. A group sum is rounded once, when it is read.
+//
+// Ion records (16 bytes per ion, one cache line holds four):
+//   Float64 [2k]   total hop rate of ion k (Hz); as Int32 [4k] low word, [4k+1] high word
+//   Int32   [4k+2] position of ion k in its group's member list (−1: rate 0, in no group)
+//   Int32   [4k+3] site of ion k
+// The groups read a rate's bits straight from the record.
 
 /** Number of float64 exponent values; group index = biased exponent. */
 export const N_GROUPS = 2048;
 const TWO_POW_26 = 67108864;
+
+export class IonRecords {
+  readonly f64: Float64Array;
+  readonly i32: Int32Array;
+  constructor(nIons: number) {
+    this.f64 = new Float64Array(2 * nIons);
+    this.i32 = new Int32Array(this.f64.buffer);
+  }
+}
 
 export class RateGroups {
   /** Σ of (m >> 26) over members, exact. */
@@ -21,7 +36,7 @@ export class RateGroups {
   /** Σ of (m & (2^26 − 1)) over members, exact. */
   readonly sumLo = new Float64Array(N_GROUPS);
   readonly count = new Int32Array(N_GROUPS);
-  /** Member lists (item indices), grown by doubling; swap-remove keeps them dense. */
+  /** Member lists (ion indices), grown by doubling; swap-remove keeps them dense. */
   readonly members: Int32Array[] = [];
   /** 2^(g-1075): the weight of one unit of m in group g. */
   readonly unit = new Float64Array(N_GROUPS);
@@ -30,16 +45,12 @@ export class RateGroups {
   /** Non-empty groups in ascending order of exponent. */
   readonly active = new Int32Array(N_GROUPS);
   nActive = 0;
-  /** Position of each item in its group's member list, −1 when its rate is 0. */
-  readonly position: Int32Array;
   /** Scratch for one selection: group sums of `active`, same order. */
   readonly activeSums = new Float64Array(N_GROUPS);
+  private readonly rec: Int32Array;
 
-  private readonly bitsF64 = new Float64Array(1);
-  private readonly bitsU32 = new Uint32Array(this.bitsF64.buffer);
-
-  constructor(nItems: number) {
-    this.position = new Int32Array(nItems).fill(-1);
+  constructor(records: IonRecords) {
+    this.rec = records.i32;
     const empty = new Int32Array(0);
     for (let g = 0; g < N_GROUPS; g++) {
       this.members.push(empty);
@@ -49,57 +60,66 @@ export class RateGroups {
     }
   }
 
-  /** Biased float64 exponent of a rate ≥ 0 (0 for 0 and subnormals). */
-  groupOf(rate: number): number {
-    this.bitsF64[0] = rate;
-    return this.bitsU32[1] >>> 20;
+  /** Group of a rate given its high word. */
+  static groupOfHigh(hi: number): number {
+    return hi >>> 20;
   }
 
-  /** Adds an item with rate > 0 (finite). */
-  insert(item: number, rate: number): void {
-    const b = this.bitsF64;
-    const u = this.bitsU32;
-    b[0] = rate;
-    const hi = u[1];
-    const lo = u[0];
+  /**
+   * Moves ion k from the group of its old rate (bits oldHi:oldLo, 0:0 for rate 0)
+   * to the group of the rate now in its record.
+   */
+  update(k: number, oldHi: number, oldLo: number): void {
+    const rec = this.rec;
+    const hi = rec[4 * k + 1];
+    const lo = rec[4 * k];
     const g = hi >>> 20;
-    if (g === 0x7ff) throw new Error(`hop rate ${rate} Hz is not finite: the scene's barriers or field give an overflowing rate`);
-    const mHi = ((hi & 0xfffff) | (g === 0 ? 0 : 0x100000)) * 64 + (lo >>> 26);
-    const mLo = lo & 0x3ffffff;
-    this.sumHi[g] += mHi;
-    this.sumLo[g] += mLo;
-    let n = this.count[g];
+    const og = oldHi >>> 20;
+    if ((oldHi | oldLo) === 0) {
+      if ((hi | lo) !== 0) this.insert(k, g, hi, lo);
+      return;
+    }
+    if ((hi | lo) === 0) {
+      this.remove(k, og, oldHi, oldLo);
+      return;
+    }
+    if (g === og) {
+      this.sumHi[g] += mantissaHigh(hi, lo, g) - mantissaHigh(oldHi, oldLo, g);
+      this.sumLo[g] += (lo & 0x3ffffff) - (oldLo & 0x3ffffff);
+      return;
+    }
+    this.remove(k, og, oldHi, oldLo);
+    this.insert(k, g, hi, lo);
+  }
+
+  private insert(k: number, g: number, hi: number, lo: number): void {
+    if (g === 0x7ff) throw new Error('a hop rate is not finite: the scene\'s barriers or field give an overflowing rate');
+    this.sumHi[g] += mantissaHigh(hi, lo, g);
+    this.sumLo[g] += lo & 0x3ffffff;
+    const n = this.count[g];
     let list = this.members[g];
     if (n === list.length) {
       const grown = new Int32Array(Math.max(16, list.length * 2));
       grown.set(list);
       this.members[g] = list = grown;
     }
-    list[n] = item;
-    this.position[item] = n;
+    list[n] = k;
+    this.rec[4 * k + 2] = n;
     this.count[g] = n + 1;
     if (n === 0) this.activate(g);
   }
 
-  /** Removes an item whose current rate (> 0) is `rate`. */
-  remove(item: number, rate: number): void {
-    const b = this.bitsF64;
-    const u = this.bitsU32;
-    b[0] = rate;
-    const hi = u[1];
-    const lo = u[0];
-    const g = hi >>> 20;
-    const mHi = ((hi & 0xfffff) | (g === 0 ? 0 : 0x100000)) * 64 + (lo >>> 26);
-    const mLo = lo & 0x3ffffff;
-    this.sumHi[g] -= mHi;
-    this.sumLo[g] -= mLo;
+  private remove(k: number, g: number, hi: number, lo: number): void {
+    this.sumHi[g] -= mantissaHigh(hi, lo, g);
+    this.sumLo[g] -= lo & 0x3ffffff;
+    const rec = this.rec;
     const list = this.members[g];
     const n = this.count[g] - 1;
-    const p = this.position[item];
+    const p = rec[4 * k + 2];
     const last = list[n];
     list[p] = last;
-    this.position[last] = p;
-    this.position[item] = -1;
+    rec[4 * last + 2] = p;
+    rec[4 * k + 2] = -1;
     this.count[g] = n;
     if (n === 0) this.deactivate(g);
   }
@@ -130,7 +150,7 @@ export class RateGroups {
    * Group for x = U·total (U uniform in (0,1]) after total(): the first group,
    * in ascending order, whose cumulative sum exceeds x. Ascending order puts
    * the small groups where x has the finest resolution, so a group's chance is
-   * its sum over the total to within ~nItems·2^-52 relative, however small.
+   * its sum over the total to within ~nIons·2^-52 relative, however small.
    */
   pick(x: number): number {
     const sums = this.activeSums;
@@ -143,7 +163,7 @@ export class RateGroups {
     return this.active[n - 1];
   }
 
-  /** Drops every item (for a rebuild). */
+  /** Drops every ion (before a rebuild); the caller zeroes the rates in the records. */
   clear(): void {
     for (let k = 0; k < this.nActive; k++) {
       const g = this.active[k];
@@ -152,12 +172,11 @@ export class RateGroups {
       this.count[g] = 0;
     }
     this.nActive = 0;
-    this.position.fill(-1);
   }
 
   bytes(): number {
     let n = this.sumHi.byteLength + this.sumLo.byteLength + this.count.byteLength + this.unit.byteLength + this.invTop.byteLength;
-    n += this.active.byteLength + this.position.byteLength + this.activeSums.byteLength + this.bitsF64.byteLength;
+    n += this.active.byteLength + this.activeSums.byteLength;
     for (const m of this.members) n += m.byteLength;
     return n;
   }
@@ -179,4 +198,9 @@ export class RateGroups {
     while (a[k] !== g) k++;
     for (; k < n; k++) a[k] = a[k + 1];
   }
+}
+
+/** m >> 26 of a rate with words hi:lo in group g (27 bits; no implicit bit for subnormals). */
+function mantissaHigh(hi: number, lo: number, g: number): number {
+  return ((hi & 0xfffff) | (g === 0 ? 0 : 0x100000)) * 64 + (lo >>> 26);
 }
