@@ -34,6 +34,7 @@ export function renderLegend(host: HTMLElement, content: LegendContent): void {
     .map((r) => `<li><span class="swatch" style="background:${escapeHtml(r.color)}"></span><span>${escapeHtml(r.name)}</span></li>`)
     .join('');
   host.innerHTML = `<h3>Ions</h3><ul>${ions || '<li>none</li>'}</ul><h3>Regions</h3><ul>${regions}</ul>`;
+  host.setAttribute('role', 'group');
 }
 
 export function escapeHtml(s: string): string {

@@ -120,7 +120,7 @@ export class LatticeView {
     const cam = this.camera;
     if (cam instanceof THREE.OrthographicCamera && this.picture) {
       const [nx, ny] = this.picture.size;
-      const halfH = Math.max(ny, nx / aspect) * 0.56;
+      const halfH = Math.max(ny, nx / aspect) * 0.52;
       cam.top = halfH;
       cam.bottom = -halfH;
       cam.left = -halfH * aspect;
