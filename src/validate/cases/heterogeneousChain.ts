@@ -17,8 +17,8 @@ const A = 3;
 /** One period: site energies E_i and saddles S_i,i+1 (eV); the last saddle joins site 3 to site 0 across the periodic boundary. */
 export const CHAIN_SITE_ENERGIES = [0, 0.06, -0.04, 0.03];
 export const CHAIN_SADDLES = [0.28, 0.22, 0.32, 0.25];
-/** Barrier of the y-hops inside each column, eV. */
-const Y_BARRIER = 0.25;
+/** Barrier of the y-hops inside each column, eV: high, so that few events are spent on moves that do not change x. */
+const Y_BARRIER = 0.45;
 
 export const heterogeneousChainCase: ValidationCase = {
   name: 'chain',
@@ -33,8 +33,8 @@ export const heterogeneousChainCase: ValidationCase = {
       temperature: T,
       attemptFrequency: NU,
       seed: 404 + seedOffset,
-      // About 1000 periods' worth of x-motion per replica: MSD_x = 2·D·t ≈ 2000·a².
-      run: { time: (1000 * A * A) / d, samples: 20, replicas: 800 },
+      // MSD_x = 2·D·t ≈ 600·a² per replica, many periods; the error of one ion's slope does not shrink with run length, so replicas buy precision.
+      run: { time: (300 * A * A) / d, samples: 20, replicas: 800 },
       regions: CHAIN_SITE_ENERGIES.map((e, i) => ({
         name: names[i],
         slab: { axis: 'x' as const, from: i, to: i + 1 },

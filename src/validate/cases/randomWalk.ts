@@ -11,7 +11,7 @@ const NU = 1e13;
 const BARRIER = 0.3;
 const T = 300;
 const A = 3;
-const HOPS = 400;
+const HOPS = 200;
 
 export const randomWalkCase: ValidationCase = {
   name: 'random-walk',
