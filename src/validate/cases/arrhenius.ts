@@ -42,8 +42,8 @@ export const arrheniusCase: ValidationCase = {
     }
     const fit = fitLine(x, y, weights);
     return [
-      check(this.name, `barrier from ln D vs 1/kT (${TEMPERATURES.join(', ')} K)`, 'eV', BARRIER, -fit.slope, fit.slopeSe, 0,
-        'weighted least-squares slope, SE from the fit with per-temperature SEs over 400 replicas; exact (systematic 0)'),
+      check(this.name, 'Ea from slope of ln D vs 1/kT', 'eV', BARRIER, -fit.slope, fit.slopeSe, 0,
+        `${TEMPERATURES.join(', ')} K; weighted least-squares slope, SE from the fit with per-temperature SEs over 400 replicas; exact (systematic 0)`),
     ];
   },
 };
