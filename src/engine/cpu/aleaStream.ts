@@ -6,6 +6,8 @@ import seedrandom from 'seedrandom';
 
 const TWO_POW_M32 = 2.3283064365386963e-10; // 2^-32
 const TWO_POW_32 = 4294967296;
+/** A first word ≥ 2^22 has ≥ 23 significant bits, so one more word gives ≥ 54. */
+export const FULL_PRECISION_FIRST_WORD = 4194304;
 
 /** Alea generator state as seedrandom reports it. */
 export interface AleaState {
@@ -16,8 +18,8 @@ export interface AleaState {
 }
 
 export class AleaStream {
-  /** [s0, s1, s2, c] */
-  private readonly st = new Float64Array(4);
+  /** [s0, s1, s2, c]; the engine's hot loop keeps these in locals and writes them back. */
+  readonly st = new Float64Array(4);
 
   constructor(seed: string) {
     const prng = seedrandom.alea(seed, { state: true });
@@ -58,11 +60,18 @@ export class AleaStream {
    * words only lower the scale, and words are added until at least 53
    * significant bits are known. So P(U < p) = p to relative precision ~2^-52
    * even for p = 1e-60, which a plain 53-bit uniform (granularity 2^-53)
-   * cannot resolve. Two words in all but one case in 2^11.
+   * cannot resolve. Two words in all but one case in 2^10; the engine's hot
+   * loop inlines that common case with the same operations.
    */
   uniformOpenClosed(): number {
+    const w = this.nextU32();
+    if (w >= FULL_PRECISION_FIRST_WORD) return (w + (this.nextU32() + 0.5) * TWO_POW_M32) * TWO_POW_M32;
+    return this.uniformFrom(w);
+  }
+
+  /** The rest of uniformOpenClosed after a first word w < 2^22 (fewer than 23 significant bits). */
+  uniformFrom(w: number): number {
     let scale = TWO_POW_M32;
-    let w = this.nextU32();
     while (w === 0) {
       scale *= TWO_POW_M32;
       if (scale === 0) return Number.MIN_VALUE; // after 33 zero words (p ≈ 2^-1056)

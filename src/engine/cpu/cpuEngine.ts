@@ -8,18 +8,21 @@
 // argument, the memory layout and measured speed.
 import { hopRateAt, N_SPECIES, type RateModel } from '../../model/rateModel';
 import type { AdvanceLimit, AdvanceReport, Engine, EngineKind, IonState } from '../engine';
+import * as aleaStream from './aleaStream';
 import { AleaStream, type AleaState } from './aleaStream';
 import { IonRecords, RateGroups } from './rateGroups';
 import * as siteTable from './siteTable';
 import { buildCells, LatticeSteps } from './siteTable';
 
 const TWO_POW_M32 = 2.3283064365386963e-10;
+const TWO_POW_32 = 4294967296;
 // Local copies of the cell layout (siteTable.ts): module-local constants fold
 // into the hot loop, while an imported binding may compile to a getter call.
 const OCC_MASK = 3;
 const FACE_BIT = 4;
-if (OCC_MASK !== siteTable.OCC_MASK || FACE_BIT !== siteTable.FACE_BIT) {
-  throw new Error('cpuEngine.ts and siteTable.ts disagree on the cell layout');
+const FULL_PRECISION_FIRST_WORD = 4194304;
+if (OCC_MASK !== siteTable.OCC_MASK || FACE_BIT !== siteTable.FACE_BIT || FULL_PRECISION_FIRST_WORD !== aleaStream.FULL_PRECISION_FIRST_WORD) {
+  throw new Error('cpuEngine.ts disagrees with siteTable.ts or aleaStream.ts on a shared constant');
 }
 
 export class CpuEngine implements Engine {
@@ -142,65 +145,112 @@ export class CpuEngine implements Engine {
     if (tEnd <= this.clock) return { events: 0, time: this.clock, stoppedBy: 'time' };
     const rng = this.rng;
     const groups = this.groups;
+    const count = groups.count;
+    const members = groups.members;
+    const invTop = groups.invTop;
+    const recF = this.recF;
+    // The Alea state lives in locals for the loop (same arithmetic as AleaStream.nextU32,
+    // written out where a word is drawn) and goes back to the stream at the end.
+    const st = rng.st;
+    let s0 = st[0];
+    let s1 = st[1];
+    let s2 = st[2];
+    let c = st[3];
+    let t = 0;
+    let w = 0;
+    let u = 0;
     let done = 0;
     let clock = this.clock;
     let stoppedBy: AdvanceReport['stoppedBy'] = 'events';
-    while (done < maxEvents) {
-      const total = groups.total();
-      if (total === 0) {
-        if (tEnd !== Infinity) clock = tEnd;
-        stoppedBy = 'frozen';
-        break;
+    try {
+      while (done < maxEvents) {
+        const total = groups.total();
+        if (total === 0) {
+          if (tEnd !== Infinity) clock = tEnd;
+          stoppedBy = 'frozen';
+          break;
+        }
+        // Clock: Δt = −ln(U)/R with U = uniformOpenClosed().
+        t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c; w = s2 * TWO_POW_32;
+        if (w >= FULL_PRECISION_FIRST_WORD) {
+          t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c;
+          u = (w + (s2 * TWO_POW_32 + 0.5) * TWO_POW_M32) * TWO_POW_M32;
+        } else {
+          st[0] = s0; st[1] = s1; st[2] = s2; st[3] = c;
+          u = rng.uniformFrom(w);
+          s0 = st[0]; s1 = st[1]; s2 = st[2]; c = st[3];
+        }
+        const next = clock - Math.log(u) / total;
+        if (next > tEnd) {
+          clock = tEnd;
+          stoppedBy = 'time';
+          break;
+        }
+        // Group: the first, in ascending order, whose cumulative sum exceeds U·R.
+        t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c; w = s2 * TWO_POW_32;
+        if (w >= FULL_PRECISION_FIRST_WORD) {
+          t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c;
+          u = (w + (s2 * TWO_POW_32 + 0.5) * TWO_POW_M32) * TWO_POW_M32;
+        } else {
+          st[0] = s0; st[1] = s1; st[2] = s2; st[3] = c;
+          u = rng.uniformFrom(w);
+          s0 = st[0]; s1 = st[1]; s2 = st[2]; c = st[3];
+        }
+        const g = groups.pick(u * total);
+        // Ion: a uniform member of g (top bits of a word, exactly uniform on
+        // [0, 2^bits), overshoot rejected), accepted with rate/2^(g-1022) ≥ 1/2,
+        // so P(ion | g) = rate / groupSum.
+        const n = count[g];
+        const list = members[g];
+        const scale = invTop[g];
+        const shift = n > 1 ? Math.clz32(n - 1) : 32;
+        let ion = -1;
+        while (ion < 0) {
+          let idx = 0;
+          if (shift !== 32) {
+            t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c;
+            idx = (s2 * TWO_POW_32) >>> shift;
+            if (idx >= n) continue;
+          }
+          const candidate = list[idx];
+          const accept = recF[2 * candidate] * scale; // exact (power-of-two scaling), in [1/2, 1)
+          t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c; w = s2 * TWO_POW_32;
+          if ((w + 1) * TWO_POW_M32 <= accept) ion = candidate;
+          else if (w * TWO_POW_M32 < accept) {
+            // The word's cell straddles the threshold (chance 2^-32): resolve with 32 more bits.
+            t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c;
+            if ((w + (s2 * TWO_POW_32 + 0.5) * TWO_POW_M32) * TWO_POW_M32 < accept) ion = candidate;
+          }
+        }
+        // Direction: k_d / Σk with a full-precision uniform.
+        t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c; w = s2 * TWO_POW_32;
+        if (w >= FULL_PRECISION_FIRST_WORD) {
+          t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c;
+          u = (w + (s2 * TWO_POW_32 + 0.5) * TWO_POW_M32) * TWO_POW_M32;
+        } else {
+          st[0] = s0; st[1] = s1; st[2] = s2; st[3] = c;
+          u = rng.uniformFrom(w);
+          s0 = st[0]; s1 = st[1]; s2 = st[2]; c = st[3];
+        }
+        this.hop(ion, this.selectDirection(ion, u));
+        clock = next;
+        done++;
       }
-      const next = clock + -Math.log(rng.uniformOpenClosed()) / total;
-      if (next > tEnd) {
-        clock = tEnd;
-        stoppedBy = 'time';
-        break;
-      }
-      const ion = this.selectIon(groups.pick(rng.uniformOpenClosed() * total));
-      this.hop(ion, this.selectDirection(ion));
-      clock = next;
-      done++;
+    } finally {
+      st[0] = s0; st[1] = s1; st[2] = s2; st[3] = c;
+      this.clock = clock;
+      this.eventTotal += done;
     }
-    this.clock = clock;
-    this.eventTotal += done;
     return { events: done, time: clock, stoppedBy };
   }
 
-  /** Uniform member of group g accepted with rate/2^(g-1022) ≥ 1/2: overall P(ion | g) = rate / groupSum. */
-  private selectIon(g: number): number {
-    const rng = this.rng;
-    const groups = this.groups;
-    const n = groups.count[g];
-    const list = groups.members[g];
-    const invTop = groups.invTop[g];
-    const recF = this.recF;
-    const shift = n > 1 ? Math.clz32(n - 1) : 32;
-    for (;;) {
-      let idx = 0;
-      if (shift !== 32) {
-        // Top bits of a word: exactly uniform on [0, 2^bits); reject the overshoot.
-        idx = rng.nextU32() >>> shift;
-        if (idx >= n) continue;
-      }
-      const ion = list[idx];
-      const accept = recF[2 * ion] * invTop; // exact (power-of-two scaling), in [1/2, 1)
-      const w = rng.nextU32();
-      if ((w + 1) * TWO_POW_M32 <= accept) return ion;
-      if (w * TWO_POW_M32 >= accept) continue;
-      // The word's cell straddles the threshold (chance 2^-32): resolve with 32 more bits.
-      if ((w + (rng.nextU32() + 0.5) * TWO_POW_M32) * TWO_POW_M32 < accept) return ion;
-    }
-  }
-
-  /** Direction d with probability k_d / Σk. Widely spread rates are scanned in ascending order. */
-  private selectDirection(ion: number): number {
+  /** Direction d with probability k_d / Σk given U in (0, 1]. Widely spread rates are scanned in ascending order. */
+  private selectDirection(ion: number, u: number): number {
     const k = this.directionRates;
     const i = this.recI[4 * ion + 3];
     const total = this.interacting ? this.interactingRates(i, this.cell[i], k) : this.plainRates(i, this.cell[i], k);
     const Z = this.Z;
-    const x = this.rng.uniformOpenClosed() * total;
+    const x = u * total;
     let kMin = Infinity;
     let kMax = 0;
     let last = -1;
