@@ -9,7 +9,7 @@ import { initialOccupancy } from '../../src/model/initialState';
 import type { SceneInput } from '../../src/model/scene/schema';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
 import { AleaStream } from '../../src/engine/cpu/aleaStream';
-import { IonRecords, RateGroups } from '../../src/engine/cpu/rateGroups';
+import { SiteRecords, RateGroups } from '../../src/engine/cpu/rateGroups';
 
 function model(input: SceneInput): RateModel {
   return compileRateModel(validateScene(input));
@@ -81,7 +81,7 @@ describe('AleaStream', () => {
 
 describe('RateGroups', () => {
   it('keeps a 1e-45 Hz rate next to 1e6 Hz rates exactly and can pick it', () => {
-    const records = new IonRecords(1001);
+    const records = new SiteRecords(1001);
     const g = new RateGroups(records);
     const setRate = (k: number, rate: number) => {
       const oldLo = records.i32[4 * k];
@@ -209,11 +209,12 @@ describe('CpuEngine reproducibility and limits', () => {
   it('never puts an ion in a forbidden region nor across a reflecting wall', () => {
     const m = model(mixedScene());
     const e = engineFor(m);
-    const view = e.ionStateView();
     const [nx, ny] = m.size;
-    const start = Int32Array.from(view.site);
+    const start = Int32Array.from(e.ionStateView().site);
+    let view = e.ionStateView();
     for (let k = 0; k < 40; k++) {
       e.advanceSync({ events: 100 });
+      view = e.ionStateView();
       for (let ion = 0; ion < view.site.length; ion++) {
         const s = view.species[ion];
         const site = view.site[ion];
@@ -261,7 +262,7 @@ describe('CpuEngine dynamics', () => {
       populations: [{ species: 'Zn2+', region: 'slow', fraction: 0.5 }, { species: 'Zn2+', region: 'fast', fraction: 0.5 }],
     }));
     const e = engineFor(m);
-    const view = e.ionStateView();
+    let view = e.ionStateView();
     const slowIons: number[] = [];
     for (let ion = 0; ion < view.site.length; ion++) if (m.siteRegion[view.site[ion]] === 0) slowIons.push(ion);
     const slowStart = slowIons.map((ion) => view.site[ion]);
@@ -275,6 +276,7 @@ describe('CpuEngine dynamics', () => {
     }
     // Δt·R is Exp(1): mean 1, σ of the mean 1/sqrt(n); plus float rounding of the clock (< 1e-9).
     expect(Math.abs(sum / n - 1)).toBeLessThan(4 / Math.sqrt(n) + 1e-9);
+    view = e.ionStateView();
     expect(slowIons.map((ion) => view.site[ion])).toEqual(slowStart);
     const moved = Array.from(view.site).filter((s, ion) => m.siteRegion[s] === 1 && view.displacement[3 * ion] !== 0).length;
     expect(moved).toBeGreaterThan(0);
@@ -315,16 +317,15 @@ describe('CpuEngine dynamics', () => {
       populations: [{ species: 'Zn2+', region: 'low', count: 1 }],
     }));
     const e = engineFor(m);
-    const view = e.ionStateView();
     const timeIn = [0, 0];
     const sojourns = [0, 0];
     const n = 40000;
-    let where = m.siteRegion[view.site[0]];
+    let where = m.siteRegion[e.ionStateView().site[0]];
     for (let k = 0; k < n; k++) {
       const before = e.time;
       e.advanceSync({ events: 1 });
       timeIn[where] += e.time - before;
-      const now = m.siteRegion[view.site[0]];
+      const now = m.siteRegion[e.ionStateView().site[0]];
       if (now !== where) sojourns[where]++;
       where = now;
     }

@@ -4,13 +4,14 @@
 // rates within a factor 2 (rateGroups.ts: exact integer group sums, so rates
 // 50 orders of magnitude apart coexist), the hop direction is then drawn from
 // that ion's ≤ 2·dim rates. After a hop only ions whose rate can have changed
-// are recomputed. See docs/cpu-engine.md for the algorithm, the exactness
+// are recomputed. Rates and group positions are kept per site (rateGroups.ts),
+// so the ions around a hop are found and updated without a site→ion look-up. See docs/cpu-engine.md for the algorithm, the exactness
 // argument, the memory layout and measured speed.
 import { hopRateAt, N_SPECIES, type RateModel } from '../../model/rateModel';
 import type { AdvanceLimit, AdvanceReport, Engine, EngineKind, IonState } from '../engine';
 import * as aleaStream from './aleaStream';
 import { AleaStream, type AleaState } from './aleaStream';
-import { IonRecords, RateGroups } from './rateGroups';
+import { SiteRecords, RateGroups } from './rateGroups';
 import * as siteTable from './siteTable';
 import { buildCells, LatticeSteps } from './siteTable';
 
@@ -45,15 +46,20 @@ export class CpuEngine implements Engine {
   private readonly step: Int32Array;
   /** Occupant species + 1 and face bit per site (siteTable.ts). */
   private readonly cell: Uint8Array;
-  /** Ion on each site, −1 when empty. */
-  private readonly ionAt: Int32Array;
-  private readonly species: Uint8Array;
-  private readonly site: Int32Array;
-  private readonly displacement: Int32Array;
-  /** Rate, group position and site per ion (rateGroups.ts). */
-  private readonly records: IonRecords;
+  /** Rate, group position and ion per site (rateGroups.ts). */
+  private readonly records: SiteRecords;
   private readonly recF: Float64Array;
   private readonly recI: Int32Array;
+  private readonly species: Uint8Array;
+  /** Per ion, 16 bytes: site, then the unwrapped displacement x, y, z (lattice steps). */
+  private readonly ionRec: Int32Array;
+  /** Arrays ionStateView() fills from ionRec. */
+  private viewSite: Int32Array | null = null;
+  private viewDisplacement: Int32Array | null = null;
+  /** Sites whose rates a hop with interactions refreshes, deduplicated through a small hash set. */
+  private readonly ballSites = new Int32Array(2 * (1 + 6 + 36));
+  private readonly ballSlots = new Int32Array(2 * (1 + 6 + 36));
+  private readonly ballHash = new Int32Array(256).fill(-1);
   private readonly groups: RateGroups;
   private readonly rng: AleaStream;
 
@@ -63,9 +69,6 @@ export class CpuEngine implements Engine {
   /** Per-direction rates of the selected ion. */
   private readonly directionRates = new Float64Array(6);
   private readonly directionOrder = new Int8Array(6);
-  /** Visit stamps for the two-shell refresh with interactions (allocated only then). */
-  private stamp: Uint32Array | null = null;
-  private epoch = 0;
 
   constructor(model: RateModel, occupancy: Uint8Array, seed: string) {
     if (occupancy.length !== model.nSites) {
@@ -90,21 +93,20 @@ export class CpuEngine implements Engine {
 
     this.steps = new LatticeSteps(model);
     this.step = this.steps.step;
-    const cells = buildCells(model, occupancy, this.steps);
-    this.cell = cells.cell;
-    this.ionAt = cells.ionAt;
-    this.species = new Uint8Array(nIons);
-    this.site = new Int32Array(nIons);
-    this.displacement = new Int32Array(3 * nIons);
-    this.records = new IonRecords(nIons);
+    this.cell = buildCells(model, occupancy, this.steps);
+    this.records = new SiteRecords(model.nSites);
     this.recF = this.records.f64;
     this.recI = this.records.i32;
+    this.species = new Uint8Array(nIons);
+    this.ionRec = new Int32Array(4 * nIons);
     let ion = 0;
     for (let i = 0; i < model.nSites; i++) {
+      this.recI[4 * i + 2] = -1;
+      this.recI[4 * i + 3] = -1;
       if (occupancy[i] === 0) continue;
       this.species[ion] = occupancy[i] - 1;
-      this.site[ion] = i;
-      this.recI[4 * ion + 3] = i;
+      this.ionRec[4 * ion] = i;
+      this.recI[4 * i + 3] = ion;
       ion++;
     }
     this.groups = new RateGroups(this.records);
@@ -124,7 +126,7 @@ export class CpuEngine implements Engine {
     return this.eventTotal;
   }
   get ionCount(): number {
-    return this.site.length;
+    return this.species.length;
   }
 
   async advance(limit: AdvanceLimit): Promise<AdvanceReport> {
@@ -197,15 +199,15 @@ export class CpuEngine implements Engine {
           s0 = st[0]; s1 = st[1]; s2 = st[2]; c = st[3];
         }
         const g = groups.pick(u * total);
-        // Ion: a uniform member of g (top bits of a word, exactly uniform on
+        // Site (its ion): a uniform member of g (top bits of a word, exactly uniform on
         // [0, 2^bits), overshoot rejected), accepted with rate/2^(g-1022) ≥ 1/2,
         // so P(ion | g) = rate / groupSum.
         const n = count[g];
         const list = members[g];
         const scale = invTop[g];
         const shift = n > 1 ? Math.clz32(n - 1) : 32;
-        let ion = -1;
-        while (ion < 0) {
+        let from = -1;
+        while (from < 0) {
           let idx = 0;
           if (shift !== 32) {
             t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c;
@@ -215,11 +217,11 @@ export class CpuEngine implements Engine {
           const candidate = list[idx];
           const accept = recF[2 * candidate] * scale; // exact (power-of-two scaling), in [1/2, 1)
           t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c; w = s2 * TWO_POW_32;
-          if ((w + 1) * TWO_POW_M32 <= accept) ion = candidate;
+          if ((w + 1) * TWO_POW_M32 <= accept) from = candidate;
           else if (w * TWO_POW_M32 < accept) {
             // The word's cell straddles the threshold (chance 2^-32): resolve with 32 more bits.
             t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c;
-            if ((w + (s2 * TWO_POW_32 + 0.5) * TWO_POW_M32) * TWO_POW_M32 < accept) ion = candidate;
+            if ((w + (s2 * TWO_POW_32 + 0.5) * TWO_POW_M32) * TWO_POW_M32 < accept) from = candidate;
           }
         }
         // Direction: k_d / Σk with a full-precision uniform.
@@ -232,7 +234,7 @@ export class CpuEngine implements Engine {
           u = rng.uniformFrom(w);
           s0 = st[0]; s1 = st[1]; s2 = st[2]; c = st[3];
         }
-        this.hop(ion, this.selectDirection(ion, u));
+        this.hop(from, this.selectDirection(from, u));
         clock = next;
         done++;
       }
@@ -245,9 +247,8 @@ export class CpuEngine implements Engine {
   }
 
   /** Direction d with probability k_d / Σk given U in (0, 1]. Widely spread rates are scanned in ascending order. */
-  private selectDirection(ion: number, u: number): number {
+  private selectDirection(i: number, u: number): number {
     const k = this.directionRates;
-    const i = this.recI[4 * ion + 3];
     const total = this.interacting ? this.interactingRates(i, this.cell[i], k) : this.plainRates(i, this.cell[i], k);
     const Z = this.Z;
     const x = u * total;
@@ -291,22 +292,27 @@ export class CpuEngine implements Engine {
     return order[n - 1];
   }
 
-  /** Moves `ion` along direction d (the target is free) and refreshes the rates that changed. */
-  private hop(ion: number, d: number): void {
+  /** Moves the ion on site a along direction d (the target is free) and refreshes the rates that changed. */
+  private hop(a: number, d: number): void {
     const cell = this.cell;
-    const ionAt = this.ionAt;
+    const recF = this.recF;
     const recI = this.recI;
-    const a = recI[4 * ion + 3];
     const ca = cell[a];
     const b = (ca & FACE_BIT) === 0 ? a + this.step[d] : this.steps.faceNeighbour(a, d);
     const cb = cell[b] | (ca & OCC_MASK);
     cell[a] = ca & FACE_BIT;
     cell[b] = cb;
-    ionAt[a] = -1;
-    ionAt[b] = ion;
-    recI[4 * ion + 3] = b;
-    this.site[ion] = b;
-    this.displacement[3 * ion + (d >> 1)] += (d & 1) === 0 ? 1 : -1;
+    const ion = recI[4 * a + 3];
+    recI[4 * a + 3] = -1;
+    recI[4 * b + 3] = ion;
+    // Site a is empty now: its rate leaves the groups.
+    const oldLo = recI[4 * a];
+    const oldHi = recI[4 * a + 1];
+    recF[2 * a] = 0;
+    this.groups.update(a, oldHi, oldLo);
+    const ionRec = this.ionRec;
+    ionRec[4 * ion] = b;
+    ionRec[4 * ion + 1 + (d >> 1)] += (d & 1) === 0 ? 1 : -1;
     this.speciesEvents[(ca & OCC_MASK) - 1]++;
     if (this.multiRegion) {
       const ra = this.siteRegion[a];
@@ -317,7 +323,7 @@ export class CpuEngine implements Engine {
       this.refreshTwoShells(a, b);
       return;
     }
-    this.refreshPlain(ion, b, cb);
+    this.refreshPlain(b, cb);
     // Neighbours of a gained a free site, neighbours of b lost one.
     const step = this.step;
     const Z = this.Z;
@@ -325,41 +331,41 @@ export class CpuEngine implements Engine {
       const n = (ca & FACE_BIT) === 0 ? a + step[e] : this.steps.faceNeighbour(a, e);
       if (n < 0 || n === b) continue;
       const cn = cell[n];
-      if ((cn & OCC_MASK) !== 0) this.refreshPlain(ionAt[n], n, cn);
+      if ((cn & OCC_MASK) !== 0) this.refreshPlain(n, cn);
     }
     for (let e = 0; e < Z; e++) {
       const n = (cb & FACE_BIT) === 0 ? b + step[e] : this.steps.faceNeighbour(b, e);
       if (n < 0 || n === a) continue;
       const cn = cell[n];
-      if ((cn & OCC_MASK) !== 0) this.refreshPlain(ionAt[n], n, cn);
+      if ((cn & OCC_MASK) !== 0) this.refreshPlain(n, cn);
     }
   }
 
-  /** Recomputes the rate of ion k at site i (cell byte c) without interactions and regroups it. */
-  private refreshPlain(k: number, i: number, c: number): void {
+  /** Recomputes the rate of the ion on site i (cell byte c) without interactions and regroups it. */
+  private refreshPlain(i: number, c: number): void {
     const fresh = this.plainRateSum(i, c);
     const recF = this.recF;
-    const old = recF[2 * k];
+    const old = recF[2 * i];
     if (fresh === old) return;
     const recI = this.recI;
-    const oldLo = recI[4 * k];
-    const oldHi = recI[4 * k + 1];
-    recF[2 * k] = fresh;
-    this.groups.update(k, oldHi, oldLo);
+    const oldLo = recI[4 * i];
+    const oldHi = recI[4 * i + 1];
+    recF[2 * i] = fresh;
+    this.groups.update(i, oldHi, oldLo);
   }
 
-  /** Recomputes one ion's total rate (any model) and regroups it. */
-  private refresh(k: number): void {
-    const i = this.recI[4 * k + 3];
+  /** Recomputes the total rate of the ion on site i (any model; 0 when empty) and regroups it. */
+  private refresh(i: number): void {
     const c = this.cell[i];
-    const fresh = this.interacting ? this.interactingRates(i, c, this.directionRates) : this.plainRateSum(i, c);
+    let fresh = 0;
+    if ((c & OCC_MASK) !== 0) fresh = this.interacting ? this.interactingRates(i, c, this.directionRates) : this.plainRateSum(i, c);
     const recF = this.recF;
-    const old = recF[2 * k];
+    const old = recF[2 * i];
     if (fresh === old) return;
-    const oldLo = this.recI[4 * k];
-    const oldHi = this.recI[4 * k + 1];
-    recF[2 * k] = fresh;
-    this.groups.update(k, oldHi, oldLo);
+    const oldLo = this.recI[4 * i];
+    const oldHi = this.recI[4 * i + 1];
+    recF[2 * i] = fresh;
+    this.groups.update(i, oldHi, oldLo);
   }
 
   /** Σ_d k_d of the ion at site i (cell byte c), no interactions: a table look-up per free neighbour. */
@@ -396,15 +402,17 @@ export class CpuEngine implements Engine {
     const cell = this.cell;
     const Z = this.Z;
     const R = this.R;
+    const multi = this.multiRegion;
     const region = this.siteRegion;
     const rates = this.hopRate;
     const face = (c & FACE_BIT) !== 0;
-    const row = (((c & OCC_MASK) - 1) * R + region[i]) * R * Z;
+    // One region: skip the region look-ups (a cache miss each on a large lattice).
+    const row = (((c & OCC_MASK) - 1) * R + (multi ? region[i] : 0)) * R * Z;
     let total = 0;
     for (let d = 0; d < Z; d++) {
       const j = face ? this.steps.faceNeighbour(i, d) : i + this.step[d];
       let k = 0;
-      if (j >= 0 && (cell[j] & OCC_MASK) === 0) k = rates[row + region[j] * Z + d];
+      if (j >= 0 && (cell[j] & OCC_MASK) === 0) k = rates[row + (multi ? region[j] * Z : 0) + d];
       out[d] = k;
       total += k;
     }
@@ -459,66 +467,98 @@ export class CpuEngine implements Engine {
     return v;
   }
 
-  /** With interactions a rate depends on occupancy up to two steps away: refresh every ion within two steps of a or b. */
+  /**
+   * With interactions a rate depends on occupancy up to two steps away: refresh
+   * every occupied site within two steps of a or b, each once (a small hash set
+   * removes the duplicates that the two overlapping balls and wrap-around give).
+   */
   private refreshTwoShells(a: number, b: number): void {
-    if (++this.epoch === 0xffffffff) {
-      this.stamp!.fill(0);
-      this.epoch = 1;
+    let n = this.collectBall(a, 0);
+    n = this.collectBall(b, n);
+    const sites = this.ballSites;
+    const hash = this.ballHash;
+    const slots = this.ballSlots;
+    for (let k = 0; k < n; k++) {
+      this.refresh(sites[k]);
+      hash[slots[k]] = -1;
     }
-    this.visitBall(a);
-    this.visitBall(b);
   }
 
-  private visitBall(c: number): void {
+  /** Adds c, its neighbours and theirs to ballSites (from index n) unless already there; returns the new count. */
+  private collectBall(c: number, n: number): number {
     const cell = this.cell;
-    this.visit(c);
+    n = this.collect(c, n);
     const fc = (cell[c] & FACE_BIT) !== 0;
     for (let d = 0; d < this.Z; d++) {
-      const n = fc ? this.steps.faceNeighbour(c, d) : c + this.step[d];
-      if (n < 0) continue;
-      this.visit(n);
-      const fn = (cell[n] & FACE_BIT) !== 0;
+      const m = fc ? this.steps.faceNeighbour(c, d) : c + this.step[d];
+      if (m < 0) continue;
+      n = this.collect(m, n);
+      const fm = (cell[m] & FACE_BIT) !== 0;
       for (let e = 0; e < this.Z; e++) {
-        const m = fn ? this.steps.faceNeighbour(n, e) : n + this.step[e];
-        if (m >= 0) this.visit(m);
+        const q = fm ? this.steps.faceNeighbour(m, e) : m + this.step[e];
+        if (q >= 0) n = this.collect(q, n);
       }
     }
+    return n;
   }
 
-  private visit(c: number): void {
-    if ((this.cell[c] & OCC_MASK) === 0) return;
-    const ion = this.ionAt[c];
-    const stamp = this.stamp!;
-    if (stamp[ion] === this.epoch) return;
-    stamp[ion] = this.epoch;
-    this.refresh(ion);
+  private collect(site: number, n: number): number {
+    const hash = this.ballHash;
+    let h = (Math.imul(site, 0x9e3779b1) >>> 24) & 255;
+    for (;;) {
+      const v = hash[h];
+      if (v === site) return n;
+      if (v === -1) break;
+      h = (h + 1) & 255;
+    }
+    hash[h] = site;
+    this.ballSites[n] = site;
+    this.ballSlots[n] = h;
+    return n + 1;
   }
 
-  /** Recomputes every ion's rate and the groups from scratch (construction and setModel). */
+  /** Recomputes every site's rate and the groups from scratch (construction and setModel). */
   private rebuildRates(): void {
-    const n = this.site.length;
-    if (this.interacting && (this.stamp === null || this.stamp.length !== n)) {
-      this.stamp = new Uint32Array(n);
-      this.epoch = 0;
-    }
+    const n = this.cell.length;
     this.groups.clear();
-    for (let k = 0; k < n; k++) {
-      this.recF[2 * k] = 0;
-      this.recI[4 * k + 2] = -1;
+    for (let i = 0; i < n; i++) {
+      this.recF[2 * i] = 0;
+      this.recI[4 * i + 2] = -1;
     }
-    for (let k = 0; k < n; k++) this.refresh(k);
+    for (let i = 0; i < n; i++) if ((this.cell[i] & OCC_MASK) !== 0) this.refresh(i);
+    this.groups.trim();
   }
 
   async ions(): Promise<IonState> {
-    return { species: this.species.slice(), site: this.site.slice(), displacement: this.displacement.slice() };
+    const n = this.species.length;
+    const state = { species: this.species.slice(), site: new Int32Array(n), displacement: new Int32Array(3 * n) };
+    this.fillIonState(state.site, state.displacement);
+    return state;
   }
 
   /**
-   * The live per-ion arrays, without copying: read-only for the caller, valid
-   * until the next advance (the engine writes into them in place).
+   * Per-ion state without allocating: species is the engine's live array, site
+   * and displacement are engine-owned arrays refilled from the ion records on
+   * each call (O(ions)). Read-only for the caller; valid until the next call.
    */
   ionStateView(): Readonly<IonState> {
-    return { species: this.species, site: this.site, displacement: this.displacement };
+    const n = this.species.length;
+    if (this.viewSite === null || this.viewDisplacement === null) {
+      this.viewSite = new Int32Array(n);
+      this.viewDisplacement = new Int32Array(3 * n);
+    }
+    this.fillIonState(this.viewSite, this.viewDisplacement);
+    return { species: this.species, site: this.viewSite, displacement: this.viewDisplacement };
+  }
+
+  private fillIonState(site: Int32Array, displacement: Int32Array): void {
+    const rec = this.ionRec;
+    for (let k = 0; k < this.species.length; k++) {
+      site[k] = rec[4 * k];
+      displacement[3 * k] = rec[4 * k + 1];
+      displacement[3 * k + 1] = rec[4 * k + 2];
+      displacement[3 * k + 2] = rec[4 * k + 3];
+    }
   }
 
   /** Species + 1 per site, written into `out` (a fresh array when omitted). */
@@ -593,11 +633,12 @@ export class CpuEngine implements Engine {
 
   /** Bytes of every typed array the engine holds (the model's arrays, e.g. siteRegion, not included). */
   memoryBytes(): number {
-    let n = this.cell.byteLength + this.ionAt.byteLength + this.species.byteLength + this.site.byteLength + this.displacement.byteLength;
-    n += this.recF.byteLength + this.groups.bytes() + this.rng.bytes() + this.step.byteLength;
+    let n = this.cell.byteLength + this.recF.byteLength + this.species.byteLength + this.ionRec.byteLength;
+    n += this.groups.bytes() + this.rng.bytes() + this.step.byteLength;
     n += this.crossingCounts.byteLength + this.speciesEvents.byteLength;
-    n += this.directionRates.byteLength + this.directionOrder.byteLength;
-    if (this.stamp) n += this.stamp.byteLength;
+    n += this.directionRates.byteLength + this.directionOrder.byteLength + this.ballSites.byteLength + this.ballSlots.byteLength + this.ballHash.byteLength;
+    if (this.viewSite) n += this.viewSite.byteLength;
+    if (this.viewDisplacement) n += this.viewDisplacement.byteLength;
     return n;
   }
 
@@ -608,49 +649,47 @@ export class CpuEngine implements Engine {
   checkConsistency(): string | null {
     const model = this.currentModel;
     const occ = this.occupancySync();
-    const nIons = this.site.length;
+    const nIons = this.species.length;
+    const recI = this.recI;
     const seen = new Uint8Array(nIons);
     for (let i = 0; i < model.nSites; i++) {
       const c = this.cell[i];
       if (((c & FACE_BIT) !== 0) !== this.steps.isFace(i, model.dim)) return `site ${i}: face bit wrong`;
       if (c > 7) return `site ${i}: stray bits in cell byte ${c}`;
-      const ion = this.ionAt[i];
+      const ion = recI[4 * i + 3];
       if ((c & OCC_MASK) === 0) {
-        if (ion !== -1) return `site ${i}: empty but ionAt ${ion}`;
+        if (ion !== -1) return `site ${i}: empty but holds ion ${ion}`;
+        if (this.recF[2 * i] !== 0 || recI[4 * i + 2] !== -1) return `site ${i}: empty but has rate ${this.recF[2 * i]} / group position ${recI[4 * i + 2]}`;
         continue;
       }
       if (ion < 0 || ion >= nIons || seen[ion]) return `site ${i}: ion ${ion} invalid or on two sites`;
       seen[ion] = 1;
-      if (this.site[ion] !== i || this.recI[4 * ion + 3] !== i) return `site ${i}: ion ${ion} thinks it is on ${this.site[ion]} / ${this.recI[4 * ion + 3]}`;
+      if (this.ionRec[4 * ion] !== i) return `site ${i}: ion ${ion} thinks it is on ${this.ionRec[4 * ion]}`;
       if (this.species[ion] !== (c & OCC_MASK) - 1) return `site ${i}: species ${(c & OCC_MASK) - 1} in the cell, ${this.species[ion]} for ion ${ion}`;
-    }
-    const k = new Float64Array(6);
-    for (let ion = 0; ion < nIons; ion++) {
-      const i = this.site[ion];
-      const c = this.cell[i];
+      const k = new Float64Array(6);
       const sum = this.interacting ? this.interactingRates(i, c, k) : this.plainRates(i, c, k);
-      if (!this.interacting && sum !== this.plainRateSum(i, c)) return `ion ${ion}: plainRateSum disagrees with plainRates`;
+      if (!this.interacting && sum !== this.plainRateSum(i, c)) return `site ${i}: plainRateSum disagrees with plainRates`;
       let expected = 0;
       for (let d = 0; d < model.coordination; d++) {
         const ref = hopRateAt(model, occ, i, d);
         if (ref !== k[d]) return `ion ${ion} at site ${i}, direction ${d}: engine ${k[d]} Hz, hopRateAt ${ref} Hz`;
         expected += ref;
       }
-      const stored = this.recF[2 * ion];
-      if (expected !== stored) return `ion ${ion}: stored rate ${stored} Hz, recomputed ${expected} Hz`;
-      const pos = this.recI[4 * ion + 2];
+      const stored = this.recF[2 * i];
+      if (expected !== stored) return `ion ${ion} at site ${i}: stored rate ${stored} Hz, recomputed ${expected} Hz`;
+      const pos = recI[4 * i + 2];
       if (expected === 0) {
-        if (pos !== -1) return `ion ${ion} has rate 0 but sits in a group at ${pos}`;
+        if (pos !== -1) return `site ${i} has rate 0 but sits in a group at ${pos}`;
         continue;
       }
-      const g = RateGroups.groupOfHigh(this.recI[4 * ion + 1]);
-      if (pos < 0 || pos >= this.groups.count[g] || this.groups.members[g][pos] !== ion) return `ion ${ion}: not at position ${pos} of group ${g}`;
+      const g = RateGroups.groupOfHigh(recI[4 * i + 1]);
+      if (pos < 0 || pos >= this.groups.count[g] || this.groups.members[g][pos] !== i) return `site ${i}: not at position ${pos} of group ${g}`;
     }
-    const copy = new IonRecords(nIons);
+    const copy = new SiteRecords(model.nSites);
     const check = new RateGroups(copy);
-    for (let ion = 0; ion < nIons; ion++) {
-      copy.f64[2 * ion] = this.recF[2 * ion];
-      check.update(ion, 0, 0);
+    for (let i = 0; i < model.nSites; i++) {
+      copy.f64[2 * i] = this.recF[2 * i];
+      check.update(i, 0, 0);
     }
     for (let g = 0; g < check.count.length; g++) {
       if (check.count[g] !== this.groups.count[g]) return `group ${g}: ${this.groups.count[g]} members, expected ${check.count[g]}`;
@@ -660,6 +699,7 @@ export class CpuEngine implements Engine {
     }
     if (check.nActive !== this.groups.nActive) return `${this.groups.nActive} active groups, expected ${check.nActive}`;
     for (let a = 0; a < check.nActive; a++) if (check.active[a] !== this.groups.active[a]) return `active group list differs at ${a}`;
+    for (let h = 0; h < this.ballHash.length; h++) if (this.ballHash[h] !== -1) return `ball hash slot ${h} not cleared`;
     return null;
   }
 

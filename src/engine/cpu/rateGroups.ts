@@ -1,31 +1,34 @@
 // Composition–rejection bookkeeping (Slepoy, Thompson & Plimpton, J. Chem. Phys.
-// 128, 205101 (2008)): ions with a positive rate are grouped by the binary
+// 128, 205101 (2008)): occupied sites (their ion's total hop rate) with a positive rate are grouped by the binary
 // exponent of their rate, so every member of group g has a rate in
 // [2^(g-1023), 2^(g-1022)) and a uniformly drawn member is accepted with
 // probability ≥ 1/2.
 //
 // Exactness: a rate is m·2^(g-1075) with m a 53-bit integer. Each group keeps
 // Σm split into a high (27 bits per ion) and a low (26 bits per ion) part; both
-// sums stay below 2^53 for up to 2^26 ions, so they are exact integers in a
+// sums stay below 2^53 for up to 2^26 items, so they are exact integers in a
 // float64 and never drift, however many additions and removals happen: a rate
 // of 1e-45 Hz next to 1e6 Hz is neither absorbed nor lost, and an emptied group
 // is exactly 0. A group sum is rounded once, when it is read.
 //
-// Ion records (16 bytes per ion, one cache line holds four):
-//   Float64 [2k]   total hop rate of ion k (Hz); as Int32 [4k] low word, [4k+1] high word
-//   Int32   [4k+2] position of ion k in its group's member list (−1: rate 0, in no group)
-//   Int32   [4k+3] site of ion k
+// Site records (16 bytes per site, one cache line holds four), indexed by site
+// so that refreshing the ions around a hop touches records next to each other
+// in memory, with no site→ion→record indirection:
+//   Float64 [2i]   total hop rate of the ion on site i (Hz; 0 when empty or blocked);
+//                  as Int32 [4i] low word, [4i+1] high word
+//   Int32   [4i+2] position of site i in its group's member list (−1: rate 0, in no group)
+//   Int32   [4i+3] ion on site i (−1: empty)
 // The groups read a rate's bits straight from the record.
 
 /** Number of float64 exponent values; group index = biased exponent. */
 export const N_GROUPS = 2048;
 const TWO_POW_26 = 67108864;
 
-export class IonRecords {
+export class SiteRecords {
   readonly f64: Float64Array;
   readonly i32: Int32Array;
-  constructor(nIons: number) {
-    this.f64 = new Float64Array(2 * nIons);
+  constructor(nSites: number) {
+    this.f64 = new Float64Array(2 * nSites);
     this.i32 = new Int32Array(this.f64.buffer);
   }
 }
@@ -36,7 +39,7 @@ export class RateGroups {
   /** Σ of (m & (2^26 − 1)) over members, exact. */
   readonly sumLo = new Float64Array(N_GROUPS);
   readonly count = new Int32Array(N_GROUPS);
-  /** Member lists (ion indices), grown by doubling; swap-remove keeps them dense. */
+  /** Member lists (site indices), grown by a quarter when full; swap-remove keeps them dense. */
   readonly members: Int32Array[] = [];
   /** 2^(g-1075): the weight of one unit of m in group g. */
   readonly unit = new Float64Array(N_GROUPS);
@@ -49,7 +52,7 @@ export class RateGroups {
   readonly activeSums = new Float64Array(N_GROUPS);
   private readonly rec: Int32Array;
 
-  constructor(records: IonRecords) {
+  constructor(records: SiteRecords) {
     this.rec = records.i32;
     const empty = new Int32Array(0);
     for (let g = 0; g < N_GROUPS; g++) {
@@ -66,7 +69,7 @@ export class RateGroups {
   }
 
   /**
-   * Moves ion k from the group of its old rate (bits oldHi:oldLo, 0:0 for rate 0)
+   * Moves item k from the group of its old rate (bits oldHi:oldLo, 0:0 for rate 0)
    * to the group of the rate now in its record.
    */
   update(k: number, oldHi: number, oldLo: number): void {
@@ -99,7 +102,8 @@ export class RateGroups {
     const n = this.count[g];
     let list = this.members[g];
     if (n === list.length) {
-      const grown = new Int32Array(Math.max(16, list.length * 2));
+      // Growth by 1/4 (amortised O(1)) keeps the spare capacity, and so the bytes per site, small.
+      const grown = new Int32Array(Math.max(16, list.length + (list.length >> 2)));
       grown.set(list);
       this.members[g] = list = grown;
     }
@@ -122,6 +126,16 @@ export class RateGroups {
     rec[4 * k + 2] = -1;
     this.count[g] = n;
     if (n === 0) this.deactivate(g);
+  }
+
+  /** Gives each non-empty group a list of exactly `count + count/8 + 16` (after a rebuild). */
+  trim(): void {
+    for (let k = 0; k < this.nActive; k++) {
+      const g = this.active[k];
+      const n = this.count[g];
+      const cap = n + (n >> 3) + 16;
+      if (this.members[g].length > cap) this.members[g] = this.members[g].slice(0, cap);
+    }
   }
 
   /** Exact sum of group g, rounded once. */
@@ -150,7 +164,7 @@ export class RateGroups {
    * Group for x = U·total (U uniform in (0,1]) after total(): the first group,
    * in ascending order, whose cumulative sum exceeds x. Ascending order puts
    * the small groups where x has the finest resolution, so a group's chance is
-   * its sum over the total to within ~nIons·2^-52 relative, however small.
+   * its sum over the total to within ~nItems·2^-52 relative, however small.
    */
   pick(x: number): number {
     const sums = this.activeSums;
@@ -163,7 +177,7 @@ export class RateGroups {
     return this.active[n - 1];
   }
 
-  /** Drops every ion (before a rebuild); the caller zeroes the rates in the records. */
+  /** Drops every item (before a rebuild); the caller zeroes the rates in the records. */
   clear(): void {
     for (let k = 0; k < this.nActive; k++) {
       const g = this.active[k];

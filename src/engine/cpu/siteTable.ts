@@ -1,7 +1,6 @@
-// Per-site data of the CPU engine, 5 bytes per site in two arrays:
-//   cell  (Uint8): bits 0–1 occupant species + 1 (0 = empty), bit 2 set when the
-//                  site lies on a face of the box (its neighbours need the wrap/wall check)
-//   ionAt (Int32): the ion on the site, −1 when empty
+// The cell byte of each site (Uint8):
+//   bits 0–1 occupant species + 1 (0 = empty)
+//   bit  2   set when the site lies on a face of the box (its neighbours need the wrap/wall check)
 // The rate of a hop needs only `cell` of the target: at one byte per site the
 // occupancy of a 10^6-site lattice (1 MB) mostly stays in the core's L2 cache,
 // which is what makes the hot loop fast. Only face sites (0.4 % of 1000×1000,
@@ -69,15 +68,9 @@ export class LatticeSteps {
   }
 }
 
-/** Cell bytes and ion-per-site for an occupancy (species + 1 per site); ions numbered in site order. */
-export function buildCells(model: RateModel, occupancy: Uint8Array, steps: LatticeSteps): { cell: Uint8Array; ionAt: Int32Array } {
+/** Cell bytes for an occupancy (species + 1 per site). */
+export function buildCells(model: RateModel, occupancy: Uint8Array, steps: LatticeSteps): Uint8Array {
   const cell = new Uint8Array(model.nSites);
-  const ionAt = new Int32Array(model.nSites);
-  let ion = 0;
-  for (let i = 0; i < model.nSites; i++) {
-    const o = occupancy[i];
-    cell[i] = (o & OCC_MASK) | (steps.isFace(i, model.dim) ? FACE_BIT : 0);
-    ionAt[i] = o === 0 ? -1 : ion++;
-  }
-  return { cell, ionAt };
+  for (let i = 0; i < model.nSites; i++) cell[i] = (occupancy[i] & OCC_MASK) | (steps.isFace(i, model.dim) ? FACE_BIT : 0);
+  return cell;
 }
