@@ -85,6 +85,7 @@ export class App {
   private generation = 0;
   private lastPlotDraw = 0;
   private framesApplied = 0;
+  private pendingSteps = 0;
   private frozen = false;
 
   constructor() {
@@ -245,7 +246,7 @@ export class App {
     this.ui.events.dataset.frames = String(++this.framesApplied);
     this.updateRunState();
     const now = performance.now();
-    if (forcePlots || now - this.lastPlotDraw > PLOT_INTERVAL_MS) {
+    if (forcePlots || !this.playing || now - this.lastPlotDraw > PLOT_INTERVAL_MS) {
       this.lastPlotDraw = now;
       this.plots.update();
       this.renderDStar();
@@ -276,7 +277,10 @@ export class App {
         this.advancing = false;
         // The engine could not finish a frame's events in its budget: ask again at once
         // instead of idling until the next animation frame, so it never waits on drawing.
-        if (computeBound && this.playing && generation === this.generation) this.advance(events);
+        if (this.pendingSteps > 0 && !this.playing) {
+          this.pendingSteps--;
+          this.advance(1);
+        } else if (computeBound && this.playing && generation === this.generation) this.advance(events);
       });
   }
 
@@ -402,7 +406,9 @@ export class App {
 
   private step(): void {
     this.setPlaying(false);
-    this.advance(1);
+    // A step pressed while a frame is still being computed runs right after it.
+    if (this.advancing) this.pendingSteps++;
+    else this.advance(1);
   }
 
   private setSpeed(level: number, updateUrl = false): void {

@@ -12,9 +12,11 @@ const DASHES: number[][] = [[], [7, 4], [2, 3]];
 export interface PlotTheme {
   text: string;
   grid: string;
+  /** Line width in CSS pixels: thicker on a projector, where thin dark lines vanish. */
+  lineWidth: number;
 }
-export const LIGHT_PLOTS: PlotTheme = { text: '#1a1a1a', grid: 'rgba(0,0,0,0.09)' };
-export const PROJECTOR_PLOTS: PlotTheme = { text: '#ffffff', grid: 'rgba(255,255,255,0.25)' };
+export const LIGHT_PLOTS: PlotTheme = { text: '#1a1a1a', grid: 'rgba(0,0,0,0.09)', lineWidth: 2 };
+export const PROJECTOR_PLOTS: PlotTheme = { text: '#ffffff', grid: 'rgba(255,255,255,0.25)', lineWidth: 3.5 };
 
 /** Compact numbers for axes spanning 1e-12 to 1e12. */
 export function formatNumber(v: number): string {
@@ -105,7 +107,7 @@ export class LivePlots {
     const line = (s: number): uPlot.Series => ({
       label: SPECIES[h.species.find((sp) => sp.s === s)!.name as keyof typeof SPECIES].label,
       stroke: SPECIES_STYLES[s].color,
-      width: 2,
+      width: this.theme.lineWidth,
       dash: DASHES[s],
       points: { show: false },
       value: (_u, v) => (v == null ? '–' : formatNumber(v)),

@@ -61,6 +61,17 @@ async function runFor(page: Page, atLeast: number, timeoutMs = 30_000): Promise<
   await page.click('#play');
 }
 
+/** Waits until no frame is in flight any more: the counter holds still for a while. */
+async function settled(page: Page): Promise<number> {
+  let last = await events(page);
+  for (;;) {
+    await page.waitForTimeout(250);
+    const now = await events(page);
+    if (now === last) return now;
+    last = now;
+  }
+}
+
 /** Pixel colours of a PNG, decoded in the page with a 2D canvas. */
 async function pixelCounts(page: Page, png: Buffer): Promise<Map<string, number>> {
   const counts: [string, number][] = await page.evaluate(async (b64) => {
@@ -101,7 +112,7 @@ describe('ionhop browser app', () => {
     await page.waitForFunction(() => Number(document.getElementById('plot-msd')?.dataset.points) > 3);
     expect(await points(page, 'plot-msd')).toBeGreaterThan(before);
     expect(await points(page, 'plot-profile')).toBe(64);
-    const step0 = await events(page);
+    const step0 = await settled(page);
     await page.click('#step');
     await page.waitForFunction((n) => Number(document.getElementById('sim-events')?.dataset.events) === n + 1, step0);
     expect(errors).toEqual([]);
@@ -224,7 +235,7 @@ describe('ionhop browser app', () => {
     expect(await page.getAttribute('#play', 'aria-pressed')).toBe('true');
     await page.keyboard.press(' ');
     expect(await page.getAttribute('#play', 'aria-pressed')).toBe('false');
-    const n = await events(page);
+    const n = await settled(page);
     await page.keyboard.press('s');
     await page.waitForFunction((k) => Number(document.getElementById('sim-events')?.dataset.events) === k + 1, n);
     await page.keyboard.press('?');
