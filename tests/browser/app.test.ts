@@ -119,11 +119,11 @@ describe('ionhop browser app', () => {
     await page.close();
   }, 60_000);
 
-  it('runs a preset on WebGPU (SwiftShader in headless chromium): the step counter and the plots advance', async () => {
-    const { page, errors } = await open('?scene=classroom-random-walk&engine=gpu-lattice');
+  it.each(['gpu-lattice', 'gpu-walkers'])('runs a preset on WebGPU %s (SwiftShader in headless chromium): the step counter and the plots advance', async (kind) => {
+    const { page, errors } = await open(`?scene=classroom-random-walk&engine=${kind}`);
     const engine = await page.getAttribute('#engine-badge', 'data-engine');
     const title = await page.getAttribute('#engine-badge', 'title');
-    expect(engine, `WebGPU engine did not start: ${title}`).toBe('gpu-lattice');
+    expect(engine, `WebGPU engine did not start: ${title}`).toBe(kind);
     await runFor(page, 30);
     await page.waitForFunction(() => Number(document.getElementById('plot-msd')?.dataset.points) > 3);
     const d = await dStar(page, 'Zn2+');
