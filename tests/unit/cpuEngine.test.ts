@@ -242,10 +242,11 @@ describe('CpuEngine reproducibility and limits', () => {
     await expect(e.setModel(noZn)).rejects.toThrow(/Zn2\+.*region "A"/);
   });
 
-  it('stays within 32 bytes per site at half filling', () => {
-    const m = model(baseScene({ lattice: { type: 'square', size: [300, 300], spacing: 3, boundary: ['periodic', 'periodic'] } }));
+  it('stays within 32 bytes per site at half filling on 1000×1000', () => {
+    const m = model(baseScene({ lattice: { type: 'square', size: [1000, 1000], spacing: 3, boundary: ['periodic', 'periodic'] } }));
     const e = engineFor(m);
-    e.advanceSync({ events: 20000 });
+    e.advanceSync({ events: 200000 });
+    e.ionStateView();
     expect(e.memoryBytes() / m.nSites).toBeLessThanOrEqual(32);
   });
 });

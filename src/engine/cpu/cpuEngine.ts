@@ -53,11 +53,10 @@ export class CpuEngine implements Engine {
   private readonly recF: Float64Array;
   private readonly recI: Int32Array;
   private readonly species: Uint8Array;
-  /** Per ion, 16 bytes: site, then the unwrapped displacement x, y, z (lattice steps). */
-  private readonly ionRec: Int32Array;
-  /** Arrays ionStateView() fills from ionRec. */
-  private viewSite: Int32Array | null = null;
-  private viewDisplacement: Int32Array | null = null;
+  /** Site of each ion (the per-site records are what the engine runs on; this is for the view). */
+  private readonly site: Int32Array;
+  /** Unwrapped displacement per ion, x, y, z in lattice steps. */
+  private readonly displacement: Int32Array;
   /** Sites whose rates a hop with interactions refreshes, deduplicated through a small hash set. */
   private readonly ballSites = new Int32Array(2 * (1 + 6 + 36));
   private readonly ballSlots = new Int32Array(2 * (1 + 6 + 36));
@@ -100,14 +99,15 @@ export class CpuEngine implements Engine {
     this.recF = this.records.f64;
     this.recI = this.records.i32;
     this.species = new Uint8Array(nIons);
-    this.ionRec = new Int32Array(4 * nIons);
+    this.site = new Int32Array(nIons);
+    this.displacement = new Int32Array(3 * nIons);
     let ion = 0;
     for (let i = 0; i < model.nSites; i++) {
       this.recI[4 * i + 2] = -1;
       this.recI[4 * i + 3] = -1;
       if (occupancy[i] === 0) continue;
       this.species[ion] = occupancy[i] - 1;
-      this.ionRec[4 * ion] = i;
+      this.site[ion] = i;
       this.recI[4 * i + 3] = ion;
       ion++;
     }
@@ -151,10 +151,10 @@ export class CpuEngine implements Engine {
     const groups = this.groups;
     const count = groups.count;
     const members = groups.members;
-    const invTop = groups.invTop;
+    const tops = groups.top;
     const recF = this.recF;
     const recI = this.recI;
-    const ionRec = this.ionRec;
+    const displacement = this.displacement;
     let touched = 0;
     // The Alea state lives in locals for the loop (same arithmetic as AleaStream.nextU32,
     // written out where a word is drawn) and goes back to the stream at the end.
@@ -205,11 +205,11 @@ export class CpuEngine implements Engine {
         }
         const g = groups.pick(u * total);
         // Site (its ion): a uniform member of g (top bits of a word, exactly uniform on
-        // [0, 2^bits), overshoot rejected), accepted with rate/2^(g-1022) ≥ 1/2,
+        // [0, 2^bits), overshoot rejected), accepted with rate/top ≥ 8/9,
         // so P(ion | g) = rate / groupSum.
         const n = count[g];
         const list = members[g];
-        const scale = invTop[g];
+        const top = tops[g];
         const shift = n > 1 ? Math.clz32(n - 1) : 32;
         let from = -1;
         while (from < 0) {
@@ -220,7 +220,7 @@ export class CpuEngine implements Engine {
             if (idx >= n) continue;
           }
           const candidate = list[idx];
-          const accept = recF[2 * candidate] * scale; // exact (power-of-two scaling), in [1/2, 1)
+          const accept = recF[2 * candidate] / top; // in [8/9, 1), rounded once
           t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c; w = s2 * TWO_POW_32;
           if ((w + 1) * TWO_POW_M32 <= accept) from = candidate;
           else if (w * TWO_POW_M32 < accept) {
@@ -241,7 +241,7 @@ export class CpuEngine implements Engine {
         }
         // Touch the ion's record now, so its cache miss overlaps the direction choice
         // instead of stalling the hop (a software prefetch; the sum is kept in `touched`).
-        touched += ionRec[4 * recI[4 * from + 3]];
+        touched += displacement[3 * recI[4 * from + 3]];
         this.hop(from, this.selectDirection(from, u));
         clock = next;
         done++;
@@ -319,9 +319,8 @@ export class CpuEngine implements Engine {
     const oldHi = recI[4 * a + 1];
     recF[2 * a] = 0;
     this.groups.update(a, oldHi, oldLo);
-    const ionRec = this.ionRec;
-    ionRec[4 * ion] = b;
-    ionRec[4 * ion + 1 + (d >> 1)] += (d & 1) === 0 ? 1 : -1;
+    this.site[ion] = b;
+    this.displacement[3 * ion + (d >> 1)] += (d & 1) === 0 ? 1 : -1;
     this.speciesEvents[(ca & OCC_MASK) - 1]++;
     if (this.multiRegion) {
       const ra = this.siteRegion[a];
@@ -545,35 +544,15 @@ export class CpuEngine implements Engine {
   }
 
   async ions(): Promise<IonState> {
-    const n = this.species.length;
-    const state = { species: this.species.slice(), site: new Int32Array(n), displacement: new Int32Array(3 * n) };
-    this.fillIonState(state.site, state.displacement);
-    return state;
+    return { species: this.species.slice(), site: this.site.slice(), displacement: this.displacement.slice() };
   }
 
   /**
-   * Per-ion state without allocating: species is the engine's live array, site
-   * and displacement are engine-owned arrays refilled from the ion records on
-   * each call (O(ions)). Read-only for the caller; valid until the next call.
+   * The live per-ion arrays, without copying: read-only for the caller; the
+   * engine writes into them in place on every event.
    */
   ionStateView(): Readonly<IonState> {
-    const n = this.species.length;
-    if (this.viewSite === null || this.viewDisplacement === null) {
-      this.viewSite = new Int32Array(n);
-      this.viewDisplacement = new Int32Array(3 * n);
-    }
-    this.fillIonState(this.viewSite, this.viewDisplacement);
-    return { species: this.species, site: this.viewSite, displacement: this.viewDisplacement };
-  }
-
-  private fillIonState(site: Int32Array, displacement: Int32Array): void {
-    const rec = this.ionRec;
-    for (let k = 0; k < this.species.length; k++) {
-      site[k] = rec[4 * k];
-      displacement[3 * k] = rec[4 * k + 1];
-      displacement[3 * k + 1] = rec[4 * k + 2];
-      displacement[3 * k + 2] = rec[4 * k + 3];
-    }
+    return { species: this.species, site: this.site, displacement: this.displacement };
   }
 
   /** Species + 1 per site, written into `out` (a fresh array when omitted). */
@@ -648,12 +627,10 @@ export class CpuEngine implements Engine {
 
   /** Bytes of every typed array the engine holds (the model's arrays, e.g. siteRegion, not included). */
   memoryBytes(): number {
-    let n = this.cell.byteLength + this.recF.byteLength + this.species.byteLength + this.ionRec.byteLength;
+    let n = this.cell.byteLength + this.recF.byteLength + this.species.byteLength + this.site.byteLength + this.displacement.byteLength;
     n += this.groups.bytes() + this.rng.bytes() + this.step.byteLength;
     n += this.crossingCounts.byteLength + this.speciesEvents.byteLength;
     n += this.directionRates.byteLength + this.directionOrder.byteLength + this.ballSites.byteLength + this.ballSlots.byteLength + this.ballHash.byteLength;
-    if (this.viewSite) n += this.viewSite.byteLength;
-    if (this.viewDisplacement) n += this.viewDisplacement.byteLength;
     return n;
   }
 
@@ -679,7 +656,7 @@ export class CpuEngine implements Engine {
       }
       if (ion < 0 || ion >= nIons || seen[ion]) return `site ${i}: ion ${ion} invalid or on two sites`;
       seen[ion] = 1;
-      if (this.ionRec[4 * ion] !== i) return `site ${i}: ion ${ion} thinks it is on ${this.ionRec[4 * ion]}`;
+      if (this.site[ion] !== i) return `site ${i}: ion ${ion} thinks it is on ${this.site[ion]}`;
       if (this.species[ion] !== (c & OCC_MASK) - 1) return `site ${i}: species ${(c & OCC_MASK) - 1} in the cell, ${this.species[ion]} for ion ${ion}`;
       const k = new Float64Array(6);
       const sum = this.interacting ? this.interactingRates(i, c, k) : this.plainRates(i, c, k);
