@@ -1,30 +1,31 @@
 // The exact (rejection-free, BKL / n-fold way) kinetic Monte Carlo engine.
 // Each event picks one hop with probability k/R and advances the clock by
-// Δt = −ln(U)/R. Ion selection is composition–rejection over groups of ions with
-// rates within a factor 2 (rateGroups.ts: exact integer group sums, so rates
-// 50 orders of magnitude apart coexist), the hop direction is then drawn from
-// that ion's ≤ 2·dim rates. After a hop only ions whose rate can have changed
-// are recomputed. Rates and group positions are kept per site (rateGroups.ts),
-// so the ions around a hop are found and updated without a site→ion look-up. See docs/cpu-engine.md for the algorithm, the exactness
-// argument, the memory layout and measured speed.
+// Δt = −ln(U)/R. The hopping ion is chosen by composition–rejection over groups
+// of ions with rates within a factor 9/8 (rateGroups.ts: exact integer group
+// sums, so rates 50 orders of magnitude apart coexist), the hop direction then
+// from that ion's ≤ 2·dim rates. After a hop only ions whose rate can have
+// changed are recomputed. Rates and group positions are kept per site, so the
+// ions around a hop are updated without a site→ion look-up; occupancy is a
+// bitset that stays in cache. See docs/cpu-engine.md for the algorithm, the
+// exactness argument, the memory layout and measured speed.
 import { hopRateAt, N_SPECIES, type RateModel } from '../../model/rateModel';
 import type { AdvanceLimit, AdvanceReport, Engine, EngineKind, IonState } from '../engine';
 import * as aleaStream from './aleaStream';
 import { AleaStream, type AleaState } from './aleaStream';
 import { SiteRecords, RateGroups } from './rateGroups';
-import * as siteTable from './siteTable';
-import { buildCells, LatticeSteps } from './siteTable';
+import { bitsetWords, buildBitsets, LatticeSteps } from './siteTable';
 
 const TWO_POW_M32 = 2.3283064365386963e-10;
 const TWO_POW_32 = 4294967296;
-// Local copies of the cell layout (siteTable.ts): module-local constants fold
-// into the hot loop, while an imported binding may compile to a getter call.
-const OCC_MASK = 3;
-const FACE_BIT = 4;
+// Module-local constants fold into the hot loop; an imported binding may
+// compile to a getter call (tsx emits such getters).
 const FULL_PRECISION_FIRST_WORD = 4194304;
-if (OCC_MASK !== siteTable.OCC_MASK || FACE_BIT !== siteTable.FACE_BIT || FULL_PRECISION_FIRST_WORD !== aleaStream.FULL_PRECISION_FIRST_WORD) {
-  throw new Error('cpuEngine.ts disagrees with siteTable.ts or aleaStream.ts on a shared constant');
+if (FULL_PRECISION_FIRST_WORD !== aleaStream.FULL_PRECISION_FIRST_WORD) {
+  throw new Error('cpuEngine.ts disagrees with aleaStream.ts on FULL_PRECISION_FIRST_WORD');
 }
+/** Word 3 of an occupied site's record: ion | species << SPECIES_SHIFT. */
+const ION_MASK = 0x0fffffff;
+const SPECIES_SHIFT = 28;
 
 export class CpuEngine implements Engine {
   readonly kind: EngineKind = 'cpu';
@@ -46,14 +47,15 @@ export class CpuEngine implements Engine {
 
   private readonly steps: LatticeSteps;
   private readonly step: Int32Array;
-  /** Occupant species + 1 and face bit per site (siteTable.ts). */
-  private readonly cell: Uint8Array;
-  /** Rate, group position and ion per site (rateGroups.ts). */
+  /** Bitsets over sites (siteTable.ts). */
+  private readonly occupiedBits: Int32Array;
+  private readonly faceBits: Int32Array;
+  /** Rate, group position, ion and species per site (rateGroups.ts). */
   private readonly records: SiteRecords;
   private readonly recF: Float64Array;
   private readonly recI: Int32Array;
   private readonly species: Uint8Array;
-  /** Site of each ion (the per-site records are what the engine runs on; this is for the view). */
+  /** Site of each ion (the engine runs on the per-site records; this is for the view). */
   private readonly site: Int32Array;
   /** Unwrapped displacement per ion, x, y, z in lattice steps. */
   private readonly displacement: Int32Array;
@@ -75,6 +77,7 @@ export class CpuEngine implements Engine {
     if (occupancy.length !== model.nSites) {
       throw new Error(`occupancy has ${occupancy.length} entries but the lattice has ${model.nSites} sites`);
     }
+    if (model.nSites > ION_MASK) throw new Error(`the CPU engine takes at most ${ION_MASK} sites (got ${model.nSites})`);
     let nIons = 0;
     for (let i = 0; i < model.nSites; i++) {
       const o = occupancy[i];
@@ -94,7 +97,9 @@ export class CpuEngine implements Engine {
 
     this.steps = new LatticeSteps(model);
     this.step = this.steps.step;
-    this.cell = buildCells(model, occupancy, this.steps);
+    const bits = buildBitsets(model, occupancy, this.steps);
+    this.occupiedBits = bits.occupied;
+    this.faceBits = bits.face;
     this.records = new SiteRecords(model.nSites);
     this.recF = this.records.f64;
     this.recI = this.records.i32;
@@ -108,7 +113,7 @@ export class CpuEngine implements Engine {
       if (occupancy[i] === 0) continue;
       this.species[ion] = occupancy[i] - 1;
       this.site[ion] = i;
-      this.recI[4 * i + 3] = ion;
+      this.recI[4 * i + 3] = ion | ((occupancy[i] - 1) << SPECIES_SHIFT);
       ion++;
     }
     this.groups = new RateGroups(this.records);
@@ -241,7 +246,7 @@ export class CpuEngine implements Engine {
         }
         // Touch the ion's record now, so its cache miss overlaps the direction choice
         // instead of stalling the hop (a software prefetch; the sum is kept in `touched`).
-        touched += displacement[3 * recI[4 * from + 3]];
+        touched += displacement[3 * (recI[4 * from + 3] & ION_MASK)];
         this.hop(from, this.selectDirection(from, u));
         clock = next;
         done++;
@@ -258,7 +263,8 @@ export class CpuEngine implements Engine {
   /** Direction d with probability k_d / Σk given U in (0, 1]. Widely spread rates are scanned in ascending order. */
   private selectDirection(i: number, u: number): number {
     const k = this.directionRates;
-    const total = this.interacting ? this.interactingRates(i, this.cell[i], k) : this.plainRates(i, this.cell[i], k);
+    const s = this.recI[4 * i + 3] >>> SPECIES_SHIFT;
+    const total = this.interacting ? this.interactingRates(i, s, k) : this.plainRates(i, s, k);
     const Z = this.Z;
     const x = u * total;
     let kMin = Infinity;
@@ -303,25 +309,27 @@ export class CpuEngine implements Engine {
 
   /** Moves the ion on site a along direction d (the target is free) and refreshes the rates that changed. */
   private hop(a: number, d: number): void {
-    const cell = this.cell;
+    const occupied = this.occupiedBits;
+    const faces = this.faceBits;
     const recF = this.recF;
     const recI = this.recI;
-    const ca = cell[a];
-    const b = (ca & FACE_BIT) === 0 ? a + this.step[d] : this.steps.faceNeighbour(a, d);
-    const cb = cell[b] | (ca & OCC_MASK);
-    cell[a] = ca & FACE_BIT;
-    cell[b] = cb;
-    const ion = recI[4 * a + 3];
+    const faceA = ((faces[a >> 5] >>> (a & 31)) & 1) !== 0;
+    const b = faceA ? this.steps.faceNeighbour(a, d) : a + this.step[d];
+    const faceB = ((faces[b >> 5] >>> (b & 31)) & 1) !== 0;
+    occupied[a >> 5] &= ~(1 << (a & 31));
+    occupied[b >> 5] |= 1 << (b & 31);
+    const v = recI[4 * a + 3];
     recI[4 * a + 3] = -1;
-    recI[4 * b + 3] = ion;
+    recI[4 * b + 3] = v;
     // Site a is empty now: its rate leaves the groups.
     const oldLo = recI[4 * a];
     const oldHi = recI[4 * a + 1];
     recF[2 * a] = 0;
     this.groups.update(a, oldHi, oldLo);
+    const ion = v & ION_MASK;
     this.site[ion] = b;
     this.displacement[3 * ion + (d >> 1)] += (d & 1) === 0 ? 1 : -1;
-    this.speciesEvents[(ca & OCC_MASK) - 1]++;
+    this.speciesEvents[v >>> SPECIES_SHIFT]++;
     if (this.multiRegion) {
       const ra = this.siteRegion[a];
       const rb = this.siteRegion[b];
@@ -333,35 +341,33 @@ export class CpuEngine implements Engine {
     }
     const step = this.step;
     const Z = this.Z;
-    if (((ca | cb) & FACE_BIT) === 0) {
+    if (!faceA && !faceB) {
       // Touch the records of all neighbours first: independent loads overlap their misses.
       let t = 0;
-      for (let e = 0; e < Z; e++) t += recI[4 * (a + step[e]) + 2] + recI[4 * (b + step[e]) + 2];
+      for (let e = 0; e < Z; e++) t += recI[4 * (a + step[e]) + 3] + recI[4 * (b + step[e]) + 3];
       this.touched += t;
     }
-    this.refreshPlain(b, cb);
+    this.refreshPlain(b);
     // Neighbours of a gained a free site, neighbours of b lost one.
     for (let e = 0; e < Z; e++) {
-      const n = (ca & FACE_BIT) === 0 ? a + step[e] : this.steps.faceNeighbour(a, e);
+      const n = faceA ? this.steps.faceNeighbour(a, e) : a + step[e];
       if (n < 0 || n === b) continue;
-      const cn = cell[n];
-      if ((cn & OCC_MASK) !== 0) this.refreshPlain(n, cn);
+      if (((occupied[n >> 5] >>> (n & 31)) & 1) !== 0) this.refreshPlain(n);
     }
     for (let e = 0; e < Z; e++) {
-      const n = (cb & FACE_BIT) === 0 ? b + step[e] : this.steps.faceNeighbour(b, e);
+      const n = faceB ? this.steps.faceNeighbour(b, e) : b + step[e];
       if (n < 0 || n === a) continue;
-      const cn = cell[n];
-      if ((cn & OCC_MASK) !== 0) this.refreshPlain(n, cn);
+      if (((occupied[n >> 5] >>> (n & 31)) & 1) !== 0) this.refreshPlain(n);
     }
   }
 
-  /** Recomputes the rate of the ion on site i (cell byte c) without interactions and regroups it. */
-  private refreshPlain(i: number, c: number): void {
-    const fresh = this.plainRateSum(i, c);
+  /** Recomputes the rate of the ion on (occupied) site i without interactions and regroups it. */
+  private refreshPlain(i: number): void {
+    const recI = this.recI;
+    const fresh = this.plainRateSum(i, recI[4 * i + 3] >>> SPECIES_SHIFT);
     const recF = this.recF;
     const old = recF[2 * i];
     if (fresh === old) return;
-    const recI = this.recI;
     const oldLo = recI[4 * i];
     const oldHi = recI[4 * i + 1];
     recF[2 * i] = fresh;
@@ -370,26 +376,28 @@ export class CpuEngine implements Engine {
 
   /** Recomputes the total rate of the ion on site i (any model; 0 when empty) and regroups it. */
   private refresh(i: number): void {
-    const c = this.cell[i];
+    const recI = this.recI;
     let fresh = 0;
-    if ((c & OCC_MASK) !== 0) fresh = this.interacting ? this.interactingRates(i, c, this.directionRates) : this.plainRateSum(i, c);
+    if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) !== 0) {
+      const s = recI[4 * i + 3] >>> SPECIES_SHIFT;
+      fresh = this.interacting ? this.interactingRates(i, s, this.directionRates) : this.plainRateSum(i, s);
+    }
     const recF = this.recF;
     const old = recF[2 * i];
     if (fresh === old) return;
-    const oldLo = this.recI[4 * i];
-    const oldHi = this.recI[4 * i + 1];
+    const oldLo = recI[4 * i];
+    const oldHi = recI[4 * i + 1];
     recF[2 * i] = fresh;
     this.groups.update(i, oldHi, oldLo);
   }
 
-  /** Σ_d k_d of the ion at site i (cell byte c), no interactions: a table look-up per free neighbour. */
-  private plainRateSum(i: number, c: number): number {
-    const cell = this.cell;
+  /** Σ_d k_d of an ion of species s at site i, no interactions: a table look-up per free neighbour. */
+  private plainRateSum(i: number, s: number): number {
+    const occupied = this.occupiedBits;
     const Z = this.Z;
     const rates = this.hopRate;
     const step = this.step;
-    const face = (c & FACE_BIT) !== 0;
-    const s = (c & OCC_MASK) - 1;
+    const face = ((this.faceBits[i >> 5] >>> (i & 31)) & 1) !== 0;
     let total = 0;
     if (this.multiRegion) {
       const region = this.siteRegion;
@@ -397,7 +405,7 @@ export class CpuEngine implements Engine {
       const row = (s * R + region[i]) * R * Z;
       for (let d = 0; d < Z; d++) {
         const j = face ? this.steps.faceNeighbour(i, d) : i + step[d];
-        if (j < 0 || (cell[j] & OCC_MASK) !== 0) continue;
+        if (j < 0 || ((occupied[j >> 5] >>> (j & 31)) & 1) !== 0) continue;
         total += rates[row + region[j] * Z + d];
       }
       return total;
@@ -405,28 +413,28 @@ export class CpuEngine implements Engine {
     const row = s * Z;
     for (let d = 0; d < Z; d++) {
       const j = face ? this.steps.faceNeighbour(i, d) : i + step[d];
-      if (j < 0 || (cell[j] & OCC_MASK) !== 0) continue;
+      if (j < 0 || ((occupied[j >> 5] >>> (j & 31)) & 1) !== 0) continue;
       total += rates[row + d];
     }
     return total;
   }
 
   /** Per-direction rates into out (0 where impossible) and their sum in direction order; no interactions. */
-  private plainRates(i: number, c: number, out: Float64Array): number {
-    const cell = this.cell;
+  private plainRates(i: number, s: number, out: Float64Array): number {
+    const occupied = this.occupiedBits;
     const Z = this.Z;
     const R = this.R;
     const multi = this.multiRegion;
     const region = this.siteRegion;
     const rates = this.hopRate;
-    const face = (c & FACE_BIT) !== 0;
+    const face = ((this.faceBits[i >> 5] >>> (i & 31)) & 1) !== 0;
     // One region: skip the region look-ups (a cache miss each on a large lattice).
-    const row = (((c & OCC_MASK) - 1) * R + (multi ? region[i] : 0)) * R * Z;
+    const row = (s * R + (multi ? region[i] : 0)) * R * Z;
     let total = 0;
     for (let d = 0; d < Z; d++) {
       const j = face ? this.steps.faceNeighbour(i, d) : i + this.step[d];
       let k = 0;
-      if (j >= 0 && (cell[j] & OCC_MASK) === 0) k = rates[row + (multi ? region[j] * Z : 0) + d];
+      if (j >= 0 && ((occupied[j >> 5] >>> (j & 31)) & 1) === 0) k = rates[row + (multi ? region[j] * Z : 0) + d];
       out[d] = k;
       total += k;
     }
@@ -438,27 +446,23 @@ export class CpuEngine implements Engine {
    * operations as hopRateAt: base·exp(−((vj − vi)/2)/kT). vi is the ion's own
    * environment (the empty target adds nothing), vj the target's without the ion.
    */
-  private interactingRates(i: number, c: number, out: Float64Array): number {
-    const cell = this.cell;
+  private interactingRates(i: number, s: number, out: Float64Array): number {
+    const occupied = this.occupiedBits;
     const Z = this.Z;
     const R = this.R;
     const region = this.siteRegion;
     const rates = this.hopRate;
-    const face = (c & FACE_BIT) !== 0;
-    const s = (c & OCC_MASK) - 1;
+    const face = ((this.faceBits[i >> 5] >>> (i & 31)) & 1) !== 0;
     const row = (s * R + region[i]) * R * Z;
-    const vi = this.environment(i, c, s, -1);
+    const vi = this.environment(i, s, -1);
     const kT = this.kT;
     let total = 0;
     for (let d = 0; d < Z; d++) {
       const j = face ? this.steps.faceNeighbour(i, d) : i + this.step[d];
       let k = 0;
-      if (j >= 0) {
-        const cj = cell[j];
-        if ((cj & OCC_MASK) === 0) {
-          const base = rates[row + region[j] * Z + d];
-          if (base !== 0) k = base * Math.exp(-((this.environment(j, cj, s, i) - vi) / 2) / kT);
-        }
+      if (j >= 0 && ((occupied[j >> 5] >>> (j & 31)) & 1) === 0) {
+        const base = rates[row + region[j] * Z + d];
+        if (base !== 0) k = base * Math.exp(-((this.environment(j, s, i) - vi) / 2) / kT);
       }
       out[d] = k;
       total += k;
@@ -466,25 +470,25 @@ export class CpuEngine implements Engine {
     return total;
   }
 
-  /** Pair energy of species s at site c (cell byte cc) with its occupied neighbours other than `skip` (localPairEnergy). */
-  private environment(c: number, cc: number, s: number, skip: number): number {
-    const cell = this.cell;
+  /** Pair energy of species s at site c with its occupied neighbours other than `skip` (localPairEnergy). */
+  private environment(c: number, s: number, skip: number): number {
+    const occupied = this.occupiedBits;
+    const recI = this.recI;
     const pair = this.pairEnergy;
-    const face = (cc & FACE_BIT) !== 0;
+    const face = ((this.faceBits[c >> 5] >>> (c & 31)) & 1) !== 0;
     let v = 0;
     for (let d = 0; d < this.Z; d++) {
       const n = face ? this.steps.faceNeighbour(c, d) : c + this.step[d];
       if (n < 0 || n === skip) continue;
-      const o = cell[n] & OCC_MASK;
-      if (o !== 0) v += pair[s * N_SPECIES + (o - 1)];
+      if (((occupied[n >> 5] >>> (n & 31)) & 1) !== 0) v += pair[s * N_SPECIES + (recI[4 * n + 3] >>> SPECIES_SHIFT)];
     }
     return v;
   }
 
   /**
    * With interactions a rate depends on occupancy up to two steps away: refresh
-   * every occupied site within two steps of a or b, each once (a small hash set
-   * removes the duplicates that the two overlapping balls and wrap-around give).
+   * every site within two steps of a or b, each once (a small hash set removes
+   * the duplicates that the two overlapping balls and wrap-around give).
    */
   private refreshTwoShells(a: number, b: number): void {
     let n = this.collectBall(a, 0);
@@ -500,14 +504,14 @@ export class CpuEngine implements Engine {
 
   /** Adds c, its neighbours and theirs to ballSites (from index n) unless already there; returns the new count. */
   private collectBall(c: number, n: number): number {
-    const cell = this.cell;
+    const faces = this.faceBits;
     n = this.collect(c, n);
-    const fc = (cell[c] & FACE_BIT) !== 0;
+    const fc = ((faces[c >> 5] >>> (c & 31)) & 1) !== 0;
     for (let d = 0; d < this.Z; d++) {
       const m = fc ? this.steps.faceNeighbour(c, d) : c + this.step[d];
       if (m < 0) continue;
       n = this.collect(m, n);
-      const fm = (cell[m] & FACE_BIT) !== 0;
+      const fm = ((faces[m >> 5] >>> (m & 31)) & 1) !== 0;
       for (let e = 0; e < this.Z; e++) {
         const q = fm ? this.steps.faceNeighbour(m, e) : m + this.step[e];
         if (q >= 0) n = this.collect(q, n);
@@ -533,13 +537,13 @@ export class CpuEngine implements Engine {
 
   /** Recomputes every site's rate and the groups from scratch (construction and setModel). */
   private rebuildRates(): void {
-    const n = this.cell.length;
+    const n = this.currentModel.nSites;
     this.groups.clear();
     for (let i = 0; i < n; i++) {
       this.recF[2 * i] = 0;
       this.recI[4 * i + 2] = -1;
     }
-    for (let i = 0; i < n; i++) if ((this.cell[i] & OCC_MASK) !== 0) this.refresh(i);
+    for (let i = 0; i < n; i++) if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) !== 0) this.refresh(i);
     this.groups.trim();
   }
 
@@ -557,10 +561,11 @@ export class CpuEngine implements Engine {
 
   /** Species + 1 per site, written into `out` (a fresh array when omitted). */
   occupancySync(out?: Uint8Array): Uint8Array {
-    const cell = this.cell;
-    const n = cell.length;
+    const n = this.currentModel.nSites;
     const occ = out ?? new Uint8Array(n);
-    for (let i = 0; i < n; i++) occ[i] = cell[i] & OCC_MASK;
+    const occupied = this.occupiedBits;
+    const recI = this.recI;
+    for (let i = 0; i < n; i++) occ[i] = ((occupied[i >> 5] >>> (i & 31)) & 1) === 0 ? 0 : (recI[4 * i + 3] >>> SPECIES_SHIFT) + 1;
     return occ;
   }
 
@@ -627,7 +632,8 @@ export class CpuEngine implements Engine {
 
   /** Bytes of every typed array the engine holds (the model's arrays, e.g. siteRegion, not included). */
   memoryBytes(): number {
-    let n = this.cell.byteLength + this.recF.byteLength + this.species.byteLength + this.site.byteLength + this.displacement.byteLength;
+    let n = this.occupiedBits.byteLength + this.faceBits.byteLength + this.recF.byteLength;
+    n += this.species.byteLength + this.site.byteLength + this.displacement.byteLength;
     n += this.groups.bytes() + this.rng.bytes() + this.step.byteLength;
     n += this.crossingCounts.byteLength + this.speciesEvents.byteLength;
     n += this.directionRates.byteLength + this.directionOrder.byteLength + this.ballSites.byteLength + this.ballSlots.byteLength + this.ballHash.byteLength;
@@ -644,23 +650,25 @@ export class CpuEngine implements Engine {
     const nIons = this.species.length;
     const recI = this.recI;
     const seen = new Uint8Array(nIons);
+    if (this.occupiedBits.length !== bitsetWords(model.nSites)) return 'occupied bitset has the wrong length';
+    const k = new Float64Array(6);
     for (let i = 0; i < model.nSites; i++) {
-      const c = this.cell[i];
-      if (((c & FACE_BIT) !== 0) !== this.steps.isFace(i, model.dim)) return `site ${i}: face bit wrong`;
-      if (c > 7) return `site ${i}: stray bits in cell byte ${c}`;
-      const ion = recI[4 * i + 3];
-      if ((c & OCC_MASK) === 0) {
-        if (ion !== -1) return `site ${i}: empty but holds ion ${ion}`;
+      const isFace = ((this.faceBits[i >> 5] >>> (i & 31)) & 1) !== 0;
+      if (isFace !== this.steps.isFace(i, model.dim)) return `site ${i}: face bit wrong`;
+      const v = recI[4 * i + 3];
+      if (occ[i] === 0) {
+        if (v !== -1) return `site ${i}: empty but its record holds ${v}`;
         if (this.recF[2 * i] !== 0 || recI[4 * i + 2] !== -1) return `site ${i}: empty but has rate ${this.recF[2 * i]} / group position ${recI[4 * i + 2]}`;
         continue;
       }
-      if (ion < 0 || ion >= nIons || seen[ion]) return `site ${i}: ion ${ion} invalid or on two sites`;
+      const ion = v & ION_MASK;
+      if (v < 0 || ion >= nIons || seen[ion]) return `site ${i}: ion ${ion} invalid or on two sites`;
       seen[ion] = 1;
       if (this.site[ion] !== i) return `site ${i}: ion ${ion} thinks it is on ${this.site[ion]}`;
-      if (this.species[ion] !== (c & OCC_MASK) - 1) return `site ${i}: species ${(c & OCC_MASK) - 1} in the cell, ${this.species[ion]} for ion ${ion}`;
-      const k = new Float64Array(6);
-      const sum = this.interacting ? this.interactingRates(i, c, k) : this.plainRates(i, c, k);
-      if (!this.interacting && sum !== this.plainRateSum(i, c)) return `site ${i}: plainRateSum disagrees with plainRates`;
+      const s = v >>> SPECIES_SHIFT;
+      if (this.species[ion] !== s) return `site ${i}: species ${s} in the record, ${this.species[ion]} for ion ${ion}`;
+      const sum = this.interacting ? this.interactingRates(i, s, k) : this.plainRates(i, s, k);
+      if (!this.interacting && sum !== this.plainRateSum(i, s)) return `site ${i}: plainRateSum disagrees with plainRates`;
       let expected = 0;
       for (let d = 0; d < model.coordination; d++) {
         const ref = hopRateAt(model, occ, i, d);
@@ -677,6 +685,7 @@ export class CpuEngine implements Engine {
       const g = RateGroups.groupOfHigh(recI[4 * i + 1]);
       if (pos < 0 || pos >= this.groups.count[g] || this.groups.members[g][pos] !== i) return `site ${i}: not at position ${pos} of group ${g}`;
     }
+    for (let ion = 0; ion < nIons; ion++) if (!seen[ion]) return `ion ${ion} is on no site`;
     const copy = new SiteRecords(model.nSites);
     const check = new RateGroups(copy);
     for (let i = 0; i < model.nSites; i++) {

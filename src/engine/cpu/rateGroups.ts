@@ -21,7 +21,7 @@
 //   Float64 [2i]   total hop rate of the ion on site i (Hz; 0 when empty or blocked);
 //                  as Int32 [4i] low word, [4i+1] high word
 //   Int32   [4i+2] position of site i in its group's member list (−1: rate 0, in no group)
-//   Int32   [4i+3] ion on site i (−1: empty)
+//   Int32   [4i+3] ion on site i | species << 28 (−1: empty)
 // The groups read a rate's bits straight from the record.
 
 /** Group index = bits 17–30 of the high word: 11 exponent bits and 3 mantissa bits. */

@@ -1,14 +1,21 @@
-// The cell byte of each site (Uint8):
-//   bits 0–1 occupant species + 1 (0 = empty)
-//   bit  2   set when the site lies on a face of the box (its neighbours need the wrap/wall check)
-// The rate of a hop needs only `cell` of the target: at one byte per site the
-// occupancy of a 10^6-site lattice (1 MB) mostly stays in the core's L2 cache,
-// which is what makes the hot loop fast. Only face sites (0.4 % of 1000×1000,
-// 6 % of 100³) take the slower coordinate path in faceNeighbour.
+// Per-site lattice data of the CPU engine, one bit per site in each of two
+// Int32Array bitsets (site i is bit i & 31 of word i >> 5):
+//   occupied  the site holds an ion (the species lives in the site's rate record)
+//   face      the site lies on a face of the box (its neighbours need the wrap/wall check)
+// The rate of a hop needs only the target's occupied bit: the bitset of a
+// 10^6-site lattice is 125 kB and stays in the core's L2 cache, which is what
+// keeps the neighbour checks of the hot loop cheap. Only face sites (0.4 % of
+// 1000×1000, 6 % of 100³) take the slower coordinate path in faceNeighbour.
 import type { RateModel } from '../../model/rateModel';
 
-export const OCC_MASK = 3;
-export const FACE_BIT = 4;
+/** Words of a bitset over n sites. */
+export function bitsetWords(n: number): number {
+  return (n + 31) >>> 5;
+}
+
+export function testBit(bits: Int32Array, i: number): boolean {
+  return ((bits[i >> 5] >>> (i & 31)) & 1) !== 0;
+}
 
 export class LatticeSteps {
   /** Index offset of a step along direction d away from faces. */
@@ -68,9 +75,13 @@ export class LatticeSteps {
   }
 }
 
-/** Cell bytes for an occupancy (species + 1 per site). */
-export function buildCells(model: RateModel, occupancy: Uint8Array, steps: LatticeSteps): Uint8Array {
-  const cell = new Uint8Array(model.nSites);
-  for (let i = 0; i < model.nSites; i++) cell[i] = (occupancy[i] & OCC_MASK) | (steps.isFace(i, model.dim) ? FACE_BIT : 0);
-  return cell;
+/** Occupied and face bitsets for an occupancy (species + 1 per site). */
+export function buildBitsets(model: RateModel, occupancy: Uint8Array, steps: LatticeSteps): { occupied: Int32Array; face: Int32Array } {
+  const occupied = new Int32Array(bitsetWords(model.nSites));
+  const face = new Int32Array(bitsetWords(model.nSites));
+  for (let i = 0; i < model.nSites; i++) {
+    if (occupancy[i] !== 0) occupied[i >> 5] |= 1 << (i & 31);
+    if (steps.isFace(i, model.dim)) face[i >> 5] |= 1 << (i & 31);
+  }
+  return { occupied, face };
 }
