@@ -7,7 +7,7 @@
 import { N_SPECIES, type RateModel } from '../../model/rateModel';
 import type { AdvanceLimit, AdvanceReport, Engine, IonState } from '../engine';
 import { EngineUnsupportedError } from '../engine';
-import type { LatticeConfig, LatticeDispatch, LatticeExecutor } from '../../gpu/backends';
+import type { LatticeConfig, LatticeDispatch, LatticeExecutor, LatticeStateArrays } from '../../gpu/backends';
 import { acquireGpu } from '../../gpu/device';
 import { adjacentRegions, kernelGeometry, maxDirectionalRate, type KernelGeometry } from '../../gpu/geometry';
 import { ION_MASK } from '../../gpu/layouts';
@@ -32,6 +32,8 @@ export interface GpuLatticeOptions {
 
 /** Default α: keeps the measured splitting error under 2 % (docs/gpu.md). */
 export const LATTICE_DEFAULT_STEP_FRACTION = 0.25;
+/** Systems up to this many walkers or sites read their state with every counter read. */
+const SNAPSHOT_LIMIT = 1 << 16;
 const MAX_BATCH = 4096;
 
 /** Throws EngineUnsupportedError for scenes the checkerboard update cannot run exactly enough. */
@@ -72,6 +74,8 @@ export class GpuLatticeEngine implements Engine {
   private readonly speciesPresent: boolean[];
   readonly dispatchLog: LatticeDispatch[] = [];
   logDispatches = false;
+  /** What was read back since the last dispatch (cleared by every run). */
+  private cache: { counters: Uint32Array; state?: LatticeStateArrays } | null = null;
 
   private constructor(
     model: RateModel,
@@ -171,8 +175,9 @@ export class GpuLatticeEngine implements Engine {
         endsOnTime = true;
       }
       if (dispatches.length > 0) await this.executor.run(dispatches);
+      this.cache = null;
       const before = this._events;
-      this._events = totalEvents(await this.executor.counters());
+      this._events = totalEvents(await this.readCounters(true));
       if (endsOnTime) {
         this._time = timeTarget;
         return { events: this._events - startEvents, time: this._time, stoppedBy: 'time' };
@@ -188,8 +193,19 @@ export class GpuLatticeEngine implements Engine {
     }
   }
 
+  /** Counters; on small systems the state comes along in the same round trip and is kept for ions()/occupancy(). */
+  private async readCounters(withState: boolean): Promise<Uint32Array> {
+    if (!this.cache) this.cache = withState && this.geometry.nSites <= SNAPSHOT_LIMIT ? await this.executor.snapshot() : { counters: await this.executor.counters() };
+    return this.cache.counters;
+  }
+
+  private async readState(): Promise<LatticeStateArrays> {
+    if (!this.cache?.state) this.cache = await this.executor.snapshot();
+    return this.cache.state!;
+  }
+
   async ions(): Promise<IonState> {
-    const st = await this.executor.state();
+    const st = await this.readState();
     const n = this.species.length;
     const site = new Int32Array(n);
     const displacement = new Int32Array(3 * n);
@@ -206,18 +222,18 @@ export class GpuLatticeEngine implements Engine {
   }
 
   async occupancy(): Promise<Uint8Array> {
-    const words = await this.executor.occupancy();
+    const words = this.cache?.state?.occupancy ?? (await this.executor.occupancy());
     const occ = new Uint8Array(words.length);
     for (let i = 0; i < words.length; i++) if (words[i] !== 0) occ[i] = (words[i] >>> 28) + 1;
     return occ;
   }
 
   async crossings(): Promise<Float64Array> {
-    return crossingsOf(await this.executor.counters(), this.geometry.nRegions);
+    return crossingsOf(await this.readCounters(false), this.geometry.nRegions);
   }
 
   async eventCounts(): Promise<Float64Array> {
-    return eventCountsOf(await this.executor.counters());
+    return eventCountsOf(await this.readCounters(false));
   }
 
   async setModel(model: RateModel): Promise<void> {

@@ -5,7 +5,7 @@
 import { N_SPECIES, type RateModel } from '../../model/rateModel';
 import type { AdvanceLimit, AdvanceReport, Engine, IonState } from '../engine';
 import { EngineUnsupportedError } from '../engine';
-import type { WalkerDispatch, WalkersConfig, WalkersExecutor } from '../../gpu/backends';
+import type { WalkerDispatch, WalkersConfig, WalkersExecutor, WalkerStateArrays } from '../../gpu/backends';
 import { acquireGpu } from '../../gpu/device';
 import { adjacentRegions, kernelGeometry, maxDirectionalRate, type KernelGeometry } from '../../gpu/geometry';
 import { SITE_MASK } from '../../gpu/layouts';
@@ -22,7 +22,7 @@ export interface GpuWalkersOptions {
   replica?: number;
   /** 'gpu' (default) runs the WGSL; 'twin' runs the TypeScript twin (tests, no-GPU replay). */
   executor?: 'gpu' | 'twin';
-  /** Mean ticks per walker per dispatch, λ = Γ·Δt (default 32). */
+  /** Mean ticks per walker per dispatch, λ = Γ·Δt (default defaultTicksPerDispatch(walkers)). */
   ticksPerDispatch?: number;
   /** Largest fraction of a species' allowed sites it may fill (default 0.1). */
   maxFilling?: number;
@@ -31,6 +31,8 @@ export interface GpuWalkersOptions {
 /** Default largest filling: above it, ignoring exclusion biases D by more than ~10 %. */
 export const WALKERS_MAX_FILLING = 0.1;
 /** Most dispatches recorded between two looks at the event counter. */
+/** Systems up to this many walkers or sites read their state with every counter read. */
+const SNAPSHOT_LIMIT = 1 << 16;
 const MAX_BATCH = 1024;
 
 /** Throws EngineUnsupportedError for scenes independent walkers would get wrong. */
@@ -38,7 +40,11 @@ export function checkWalkersScene(model: RateModel, occupancy: Uint8Array, maxFi
   if (model.hasInteractions) {
     throw new EngineUnsupportedError('gpu-walkers', 'the scene has ion–ion interactions, but walkers move independently; use --engine cpu (gpu-lattice does not support interactions either)');
   }
+  // What exclusion would change: the fraction of a species' allowed sites held
+  // by the other ions (all species block). A lone ion is always fine.
   const R = model.nRegions;
+  let totalIons = 0;
+  for (let i = 0; i < model.nSites; i++) if (occupancy[i] !== 0) totalIons++;
   for (let s = 0; s < N_SPECIES; s++) {
     let ions = 0;
     let allowedSites = 0;
@@ -47,14 +53,23 @@ export function checkWalkersScene(model: RateModel, occupancy: Uint8Array, maxFi
       if (model.allowed[s * R + model.siteRegion[i]]) allowedSites++;
     }
     if (ions === 0) continue;
-    const filling = ions / allowedSites;
+    const filling = (totalIons - 1) / allowedSites;
     if (filling > maxFilling) {
       throw new EngineUnsupportedError(
         'gpu-walkers',
-        `${model.speciesNames[s]} fills ${(100 * filling).toFixed(1)} % of the ${allowedSites} sites it may occupy; walkers ignore site exclusion, which changes D by about the filling, so gpu-walkers accepts at most ${(100 * maxFilling).toFixed(0)} % — use --engine gpu-lattice or cpu, or lower the population`,
+        `the other ions fill ${(100 * filling).toFixed(1)} % of the ${allowedSites} sites ${model.speciesNames[s]} may occupy; walkers ignore site exclusion, which changes D by about that fraction, so gpu-walkers accepts at most ${(100 * maxFilling).toFixed(0)} % — use --engine gpu-lattice or cpu, or lower the population`,
       );
     }
   }
+}
+
+/**
+ * About 2^20 ticks per dispatch in all, between 32 and 4096 per walker: few
+ * walkers get long dispatches (a dispatch has a fixed cost), many walkers
+ * short ones (the clock and the event counter are seen between dispatches).
+ */
+export function defaultTicksPerDispatch(walkers: number): number {
+  return Math.min(4096, Math.max(32, 2 ** Math.round(Math.log2((1 << 20) / Math.max(1, walkers)))));
 }
 
 export class GpuWalkersEngine implements Engine {
@@ -71,6 +86,8 @@ export class GpuWalkersEngine implements Engine {
   readonly dispatchLog: WalkerDispatch[] = [];
   /** Keep the log (tests); off by default to bound memory in long runs. */
   logDispatches = false;
+  /** What was read back since the last dispatch (cleared by every run). */
+  private cache: { counters: Uint32Array; state?: WalkerStateArrays } | null = null;
 
   private constructor(
     model: RateModel,
@@ -90,7 +107,7 @@ export class GpuWalkersEngine implements Engine {
     checkWalkersScene(model, occupancy, options.maxFilling);
     const ions = ionsOf(occupancy);
     checkKernelLimits('gpu-walkers', model, ions.site.length);
-    const ticksPerDispatch = options.ticksPerDispatch ?? 32;
+    const ticksPerDispatch = options.ticksPerDispatch ?? defaultTicksPerDispatch(ions.site.length);
     if (!(ticksPerDispatch > 0 && ticksPerDispatch <= 1e5)) throw new RangeError(`ticksPerDispatch must lie in (0, 1e5] (got ${ticksPerDispatch})`);
     const geometry = kernelGeometry(model);
     const walkers = new Uint32Array(ions.site.length);
@@ -180,8 +197,9 @@ export class GpuWalkersEngine implements Engine {
         endsOnTime = true;
       }
       if (dispatches.length > 0) await this.executor.run(dispatches);
+      this.cache = null;
       const before = this._events;
-      this._events = totalEvents(await this.executor.counters());
+      this._events = totalEvents(await this.readCounters(true));
       if (endsOnTime) {
         this._time = timeTarget;
         return { events: this._events - startEvents, time: this._time, stoppedBy: 'time' };
@@ -198,8 +216,19 @@ export class GpuWalkersEngine implements Engine {
     }
   }
 
+  /** Counters; on small systems the state comes along in the same round trip and is kept for ions()/occupancy(). */
+  private async readCounters(withState: boolean): Promise<Uint32Array> {
+    if (!this.cache) this.cache = withState && this.species.length <= SNAPSHOT_LIMIT ? await this.executor.snapshot() : { counters: await this.executor.counters() };
+    return this.cache.counters;
+  }
+
+  private async readState(): Promise<WalkerStateArrays> {
+    if (!this.cache?.state) this.cache = await this.executor.snapshot();
+    return this.cache.state!;
+  }
+
   async ions(): Promise<IonState> {
-    const st = await this.executor.state();
+    const st = await this.readState();
     const n = this.species.length;
     const site = new Int32Array(n);
     const displacement = new Int32Array(3 * n);
@@ -214,18 +243,18 @@ export class GpuWalkersEngine implements Engine {
 
   /** Species+1 per site; where walkers share a site, the lowest-numbered walker shows. */
   async occupancy(): Promise<Uint8Array> {
-    const st = await this.executor.state();
+    const st = await this.readState();
     const occ = new Uint8Array(this.geometry.nSites);
     for (let k = this.species.length - 1; k >= 0; k--) occ[st.walkers[k] & SITE_MASK] = this.species[k] + 1;
     return occ;
   }
 
   async crossings(): Promise<Float64Array> {
-    return crossingsOf(await this.executor.counters(), this.geometry.nRegions);
+    return crossingsOf(await this.readCounters(false), this.geometry.nRegions);
   }
 
   async eventCounts(): Promise<Float64Array> {
-    return eventCountsOf(await this.executor.counters());
+    return eventCountsOf(await this.readCounters(false));
   }
 
   async setModel(model: RateModel): Promise<void> {

@@ -39,26 +39,17 @@ export class KernelRunner {
     });
   }
 
-  /** Compiles the kernel; WGSL errors are thrown with their line numbers. */
+  /**
+   * Builds the kernel's buffers; the pipeline is compiled once per device and
+   * kernel (replicas create many engines). WGSL errors are thrown with their line numbers.
+   */
   static async create(ctx: GpuContext, label: string, code: string, entryPoint: string, storages: readonly StorageSpec[]): Promise<KernelRunner> {
     assertAlive(ctx);
-    const device = ctx.device;
-    const module = device.createShaderModule({ code, label });
-    const info = await module.getCompilationInfo();
-    const errors = info.messages.filter((m) => m.type === 'error');
-    if (errors.length > 0) {
-      throw new Error(`${label}: WGSL does not compile:\n${errors.map((m) => `  line ${m.lineNum}:${m.linePos} ${m.message}`).join('\n')}`);
-    }
-    const entries: GPUBindGroupLayoutEntry[] = [
-      { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true, minBindingSize: PARAM_STRIDE_BYTES } },
-      ...storages.map((s, i) => ({ binding: i + 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: (s.readOnly ? 'read-only-storage' : 'storage') as GPUBufferBindingType } })),
-    ];
-    device.pushErrorScope('validation');
-    const layout = device.createPipelineLayout({ bindGroupLayouts: [device.createBindGroupLayout({ entries })] });
-    const pipeline = await device.createComputePipelineAsync({ layout, compute: { module, entryPoint }, label });
+    const pipeline = await cachedPipeline(ctx.device, label, code, entryPoint, storages);
+    ctx.device.pushErrorScope('validation');
     const runner = new KernelRunner(ctx, pipeline, storages);
-    const error = await device.popErrorScope();
-    if (error) throw new Error(`${label}: pipeline setup failed: ${error.message}`);
+    const error = await ctx.device.popErrorScope();
+    if (error) throw new Error(`${label}: buffer setup failed: ${error.message}`);
     return runner;
   }
 
@@ -90,27 +81,26 @@ export class KernelRunner {
     }
   }
 
-  /** Copies the named buffers back (one round trip for all of them). */
+  /** Copies the named buffers back through one staging buffer: one round trip, one map. */
   async read(names: readonly string[]): Promise<ArrayBuffer[]> {
     assertAlive(this.ctx);
     const device = this.ctx.device;
+    const sources = names.map((name) => this.buffers.get(name)!);
+    const offsets: number[] = [];
+    let total = 0;
+    for (const src of sources) {
+      offsets.push(total);
+      total += src.size; // sizes are multiples of 16
+    }
+    const staging = device.createBuffer({ size: total, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     const encoder = device.createCommandEncoder();
-    const staging = names.map((name) => {
-      const src = this.buffers.get(name)!;
-      const dst = device.createBuffer({ size: src.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-      encoder.copyBufferToBuffer(src, 0, dst, 0, src.size);
-      return dst;
-    });
+    sources.forEach((src, k) => encoder.copyBufferToBuffer(src, 0, staging, offsets[k], src.size));
     device.queue.submit([encoder.finish()]);
-    const out = await Promise.all(
-      staging.map(async (b) => {
-        await b.mapAsync(GPUMapMode.READ);
-        const copy = b.getMappedRange().slice(0);
-        b.unmap();
-        b.destroy();
-        return copy;
-      }),
-    );
+    await staging.mapAsync(GPUMapMode.READ);
+    const all = staging.getMappedRange();
+    const out = sources.map((src, k) => all.slice(offsets[k], offsets[k] + src.size));
+    staging.unmap();
+    staging.destroy();
     assertAlive(this.ctx);
     return out;
   }
@@ -125,4 +115,38 @@ export class KernelRunner {
     for (const b of this.buffers.values()) b.destroy();
     this.params.destroy();
   }
+}
+
+const pipelines = new WeakMap<GPUDevice, Map<string, Promise<GPUComputePipeline>>>();
+
+function cachedPipeline(device: GPUDevice, label: string, code: string, entryPoint: string, storages: readonly StorageSpec[]): Promise<GPUComputePipeline> {
+  let perDevice = pipelines.get(device);
+  if (!perDevice) pipelines.set(device, (perDevice = new Map()));
+  const key = `${label}\n${entryPoint}\n${storages.map((s) => (s.readOnly ? 'r' : 'w')).join('')}\n${code}`;
+  let pipeline = perDevice.get(key);
+  if (!pipeline) {
+    pipeline = compilePipeline(device, label, code, entryPoint, storages);
+    perDevice.set(key, pipeline);
+    pipeline.catch(() => perDevice.delete(key));
+  }
+  return pipeline;
+}
+
+async function compilePipeline(device: GPUDevice, label: string, code: string, entryPoint: string, storages: readonly StorageSpec[]): Promise<GPUComputePipeline> {
+  const module = device.createShaderModule({ code, label });
+  const info = await module.getCompilationInfo();
+  const errors = info.messages.filter((m) => m.type === 'error');
+  if (errors.length > 0) {
+    throw new Error(`${label}: WGSL does not compile:\n${errors.map((m) => `  line ${m.lineNum}:${m.linePos} ${m.message}`).join('\n')}`);
+  }
+  const entries: GPUBindGroupLayoutEntry[] = [
+    { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true, minBindingSize: PARAM_STRIDE_BYTES } },
+    ...storages.map((s, i) => ({ binding: i + 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: (s.readOnly ? 'read-only-storage' : 'storage') as GPUBufferBindingType } })),
+  ];
+  device.pushErrorScope('validation');
+  const layout = device.createPipelineLayout({ bindGroupLayouts: [device.createBindGroupLayout({ entries })] });
+  const pipeline = await device.createComputePipelineAsync({ layout, compute: { module, entryPoint }, label });
+  const error = await device.popErrorScope();
+  if (error) throw new Error(`${label}: pipeline setup failed: ${error.message}`);
+  return pipeline;
 }

@@ -58,6 +58,15 @@ export class LatticeGpu implements LatticeExecutor {
     return { occupancy: new Uint32Array(o, 0, this.config.geometry.nSites), dx: new Int32Array(x, 0, n), dy: new Int32Array(y, 0, n), dz: new Int32Array(z, 0, n) };
   }
 
+  async snapshot(): Promise<{ counters: Uint32Array; state: LatticeStateArrays }> {
+    const n = this.config.nIons;
+    const [c, o, x, y, z] = await this.runner.read(['counters', 'occupancy', 'dx', 'dy', 'dz']);
+    return {
+      counters: new Uint32Array(c, 0, counterWords(this.config.geometry.nRegions)),
+      state: { occupancy: new Uint32Array(o, 0, this.config.geometry.nSites), dx: new Int32Array(x, 0, n), dy: new Int32Array(y, 0, n), dz: new Int32Array(z, 0, n) },
+    };
+  }
+
   finish(): Promise<void> {
     return this.runner.finish();
   }

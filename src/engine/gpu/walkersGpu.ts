@@ -53,6 +53,15 @@ export class WalkersGpu implements WalkersExecutor {
     return { walkers: new Uint32Array(w, 0, n), dx: new Int32Array(x, 0, n), dy: new Int32Array(y, 0, n), dz: new Int32Array(z, 0, n) };
   }
 
+  async snapshot(): Promise<{ counters: Uint32Array; state: WalkerStateArrays }> {
+    const n = this.config.walkers.length;
+    const [c, w, x, y, z] = await this.runner.read(['counters', 'walkers', 'dx', 'dy', 'dz']);
+    return {
+      counters: new Uint32Array(c, 0, counterWords(this.config.geometry.nRegions)),
+      state: { walkers: new Uint32Array(w, 0, n), dx: new Int32Array(x, 0, n), dy: new Int32Array(y, 0, n), dz: new Int32Array(z, 0, n) },
+    };
+  }
+
   /** Waits for queued dispatches (benchmarks). */
   finish(): Promise<void> {
     return this.runner.finish();

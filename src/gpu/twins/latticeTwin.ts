@@ -97,5 +97,9 @@ export class LatticeTwin implements LatticeExecutor {
     return { occupancy: this.occ.slice(), dx: this.dx.slice(), dy: this.dy.slice(), dz: this.dz.slice() };
   }
 
+  async snapshot(): Promise<{ counters: Uint32Array; state: LatticeStateArrays }> {
+    return { counters: await this.counters(), state: await this.state() };
+  }
+
   dispose(): void {}
 }

@@ -122,5 +122,9 @@ export class WalkersTwin implements WalkersExecutor {
     return { walkers: this.walkers.slice(), dx: this.dx.slice(), dy: this.dy.slice(), dz: this.dz.slice() };
   }
 
+  async snapshot(): Promise<{ counters: Uint32Array; state: WalkerStateArrays }> {
+    return { counters: await this.counters(), state: await this.state() };
+  }
+
   dispose(): void {}
 }
