@@ -26,6 +26,8 @@ if (FULL_PRECISION_FIRST_WORD !== aleaStream.FULL_PRECISION_FIRST_WORD) {
 /** Word 3 of an occupied site's record: ion | species << SPECIES_SHIFT. */
 const ION_MASK = 0x0fffffff;
 const SPECIES_SHIFT = 28;
+/** Hops per batch of site/displacement updates. */
+const JOURNAL_LENGTH = 256;
 
 export class CpuEngine implements Engine {
   readonly kind: EngineKind = 'cpu';
@@ -59,6 +61,13 @@ export class CpuEngine implements Engine {
   private readonly site: Int32Array;
   /** Unwrapped displacement per ion, x, y, z in lattice steps. */
   private readonly displacement: Int32Array;
+  /**
+   * Hops not yet applied to site/displacement: (ion, new site, direction) per
+   * entry. Applying them in batches turns one dependent cache miss per event
+   * into many independent ones; every advance ends with the journal applied.
+   */
+  private readonly journal = new Int32Array(3 * JOURNAL_LENGTH);
+  private journalLength = 0;
   /** Sites whose rates a hop with interactions refreshes, deduplicated through a small hash set. */
   private readonly ballSites = new Int32Array(2 * (1 + 6 + 36));
   private readonly ballSlots = new Int32Array(2 * (1 + 6 + 36));
@@ -158,9 +167,6 @@ export class CpuEngine implements Engine {
     const members = groups.members;
     const tops = groups.top;
     const recF = this.recF;
-    const recI = this.recI;
-    const displacement = this.displacement;
-    let touched = 0;
     // The Alea state lives in locals for the loop (same arithmetic as AleaStream.nextU32,
     // written out where a word is drawn) and goes back to the stream at the end.
     const st = rng.st;
@@ -244,18 +250,15 @@ export class CpuEngine implements Engine {
           u = rng.uniformFrom(w);
           s0 = st[0]; s1 = st[1]; s2 = st[2]; c = st[3];
         }
-        // Touch the ion's record now, so its cache miss overlaps the direction choice
-        // instead of stalling the hop (a software prefetch; the sum is kept in `touched`).
-        touched += displacement[3 * (recI[4 * from + 3] & ION_MASK)];
         this.hop(from, this.selectDirection(from, u));
         clock = next;
         done++;
       }
     } finally {
+      this.applyJournal();
       st[0] = s0; st[1] = s1; st[2] = s2; st[3] = c;
       this.clock = clock;
       this.eventTotal += done;
-      this.touched = touched;
     }
     return { events: done, time: clock, stoppedBy };
   }
@@ -326,9 +329,12 @@ export class CpuEngine implements Engine {
     const oldHi = recI[4 * a + 1];
     recF[2 * a] = 0;
     this.groups.update(a, oldHi, oldLo);
-    const ion = v & ION_MASK;
-    this.site[ion] = b;
-    this.displacement[3 * ion + (d >> 1)] += (d & 1) === 0 ? 1 : -1;
+    const journal = this.journal;
+    const k = 3 * this.journalLength;
+    journal[k] = v & ION_MASK;
+    journal[k + 1] = b;
+    journal[k + 2] = d;
+    if (++this.journalLength === JOURNAL_LENGTH) this.applyJournal();
     this.speciesEvents[v >>> SPECIES_SHIFT]++;
     if (this.multiRegion) {
       const ra = this.siteRegion[a];
@@ -359,6 +365,21 @@ export class CpuEngine implements Engine {
       if (n < 0 || n === a) continue;
       if (((occupied[n >> 5] >>> (n & 31)) & 1) !== 0) this.refreshPlain(n);
     }
+  }
+
+  /** Writes the journalled hops into site and displacement. */
+  private applyJournal(): void {
+    const journal = this.journal;
+    const site = this.site;
+    const displacement = this.displacement;
+    const n = 3 * this.journalLength;
+    for (let k = 0; k < n; k += 3) {
+      const ion = journal[k];
+      const d = journal[k + 2];
+      site[ion] = journal[k + 1];
+      displacement[3 * ion + (d >> 1)] += (d & 1) === 0 ? 1 : -1;
+    }
+    this.journalLength = 0;
   }
 
   /** Recomputes the rate of the ion on (occupied) site i without interactions and regroups it. */
@@ -552,8 +573,9 @@ export class CpuEngine implements Engine {
   }
 
   /**
-   * The live per-ion arrays, without copying: read-only for the caller; the
-   * engine writes into them in place on every event.
+   * The live per-ion arrays, without copying: read-only for the caller. The
+   * engine updates them in place, in batches; they are complete whenever no
+   * advance is running (every advance applies its last batch before returning).
    */
   ionStateView(): Readonly<IonState> {
     return { species: this.species, site: this.site, displacement: this.displacement };
@@ -636,7 +658,7 @@ export class CpuEngine implements Engine {
     n += this.species.byteLength + this.site.byteLength + this.displacement.byteLength;
     n += this.groups.bytes() + this.rng.bytes() + this.step.byteLength;
     n += this.crossingCounts.byteLength + this.speciesEvents.byteLength;
-    n += this.directionRates.byteLength + this.directionOrder.byteLength + this.ballSites.byteLength + this.ballSlots.byteLength + this.ballHash.byteLength;
+    n += this.journal.byteLength + this.directionRates.byteLength + this.directionOrder.byteLength + this.ballSites.byteLength + this.ballSlots.byteLength + this.ballHash.byteLength;
     return n;
   }
 
