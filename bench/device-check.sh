@@ -16,11 +16,13 @@ mkdir -p "$work/node_modules/webgpu/dist/linux-x64"
 cp "$kit/webgpu/index.js" "$kit/webgpu/package.json" "$work/node_modules/webgpu/"
 unxz_to "$kit/dawn.node.xz" "$work/node_modules/webgpu/dist/linux-x64/dawn.node"
 cp "$kit/check.mjs" "$work/check.mjs"
-# Vulkan loader: the system's if it has one, else the carried libvulkan1 (unpacked under $work, not /).
-if [ -n "${IONHOP_FORCE_CARRIED_VULKAN:-}" ] || ! ldconfig -p 2>/dev/null | grep -q "libvulkan.so.1"; then
+# Vulkan loader and GLVND (NVIDIA's Vulkan driver lives in libGLX_nvidia, which
+# needs libGLdispatch): the system's if it has them, else the carried .debs,
+# unpacked under $work (not /) and found through LD_LIBRARY_PATH.
+if [ -n "${IONHOP_FORCE_CARRIED_VULKAN:-}" ] || ! ldconfig -p 2>/dev/null | grep -q "libvulkan.so.1" || ! ldconfig -p 2>/dev/null | grep -q "libGLdispatch.so.0"; then
   for f in "$kit"/debs/*.deb; do dpkg -x "$f" "$work/root"; done
   export LD_LIBRARY_PATH="$work/root/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-  echo "using the carried Vulkan loader"
+  echo "using the carried Vulkan loader and GLVND libraries"
 fi
 if [ -z "${VK_ICD_FILENAMES:-}${VK_DRIVER_FILES:-}" ]; then
   for f in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json; do

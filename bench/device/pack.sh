@@ -13,5 +13,5 @@ cp node_modules/webgpu/index.js node_modules/webgpu/package.json "$kit/webgpu/"
 # The compressed binaries are rebuilt only when their source is newer (xz of node takes minutes).
 [ "$kit/dawn.node.xz" -nt node_modules/webgpu/dist/linux-x64/dawn.node ] || xz -T2 -6 -c node_modules/webgpu/dist/linux-x64/dawn.node >"$kit/dawn.node.xz"
 [ "$kit/node.xz" -nt "$(command -v node)" ] || xz -T2 -6 -c "$(command -v node)" >"$kit/node.xz"
-ls "$kit"/debs/libvulkan1_*.deb >/dev/null 2>&1 || (cd "$kit/debs" && apt-get download libvulkan1 >/dev/null)
+ls "$kit"/debs/libglvnd0_*.deb >/dev/null 2>&1 || (cd "$kit/debs" && apt-get download libvulkan1 libglvnd0 libegl1 libopengl0 libgl1 libglx0 libgles2 >/dev/null)
 du -sh "$kit" && ls -la "$kit" "$kit/debs"
