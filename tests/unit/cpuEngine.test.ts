@@ -252,6 +252,38 @@ describe('CpuEngine reproducibility and limits', () => {
 });
 
 describe('CpuEngine dynamics', () => {
+  it('selects among subnormal rates (below 2.2e-308 Hz) without hanging', () => {
+    // ν = 1 Hz, 19.16 and 19.12 eV at 300 K: rates ~1e-322 Hz, deep in the subnormal floats, where a
+    // group's rejection step would accept ~1e-13 of its draws; a 0.3 eV region keeps the clock finite.
+    const m = model(baseScene({
+      attemptFrequency: 1,
+      lattice: { type: 'square', size: [8, 8], spacing: 3, boundary: ['periodic', 'reflecting'] },
+      regions: [
+        { name: 'deep', slab: { axis: 'y', from: 0, to: 4 }, species: { 'Zn2+': { barrier: 19.16 }, 'H+': { barrier: 19.12 } } },
+        { name: 'host', species: { 'Zn2+': { barrier: 0.3 } } },
+      ],
+      populations: [{ species: 'Zn2+', region: 'deep', count: 5 }, { species: 'H+', region: 'deep', count: 5 }, { species: 'Zn2+', region: 'host', count: 3 }],
+    }));
+    const e = engineFor(m);
+    e.advanceSync({ events: 500 });
+    expect(e.checkConsistency()).toBeNull();
+    // The deep ions' rates are subnormal and kept exactly in their groups.
+    const rate = m.hopRate[((0 * m.nRegions + 0) * m.nRegions + 0) * m.coordination];
+    expect(rate).toBeGreaterThan(0);
+    expect(rate).toBeLessThan(1e-320);
+    // Only subnormal hops left: the engine still picks them (exact scan) instead of spinning.
+    const deepOnly = model(baseScene({
+      attemptFrequency: 1,
+      lattice: { type: 'square', size: [8, 8], spacing: 3, boundary: ['periodic', 'reflecting'] },
+      regions: [{ name: 'deep', species: { 'Zn2+': { barrier: 19.16 }, 'H+': { barrier: 19.12 } } }],
+      populations: [{ species: 'Zn2+', count: 5 }, { species: 'H+', count: 5 }],
+    }));
+    const d = engineFor(deepOnly);
+    const r = d.advanceSync({ events: 50 });
+    expect(r.events).toBe(50);
+    expect(d.checkConsistency()).toBeNull();
+  });
+
   it('freezes 3.4 eV ions while 0.4 eV ions move, with clock steps of mean 1/R', () => {
     const m = model(baseScene({
       lattice: { type: 'square', size: [16, 16], spacing: 3, boundary: ['periodic', 'periodic'] },

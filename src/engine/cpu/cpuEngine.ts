@@ -223,6 +223,14 @@ export class CpuEngine implements Engine {
         const top = tops[g];
         const shift = n > 1 ? Math.clz32(n - 1) : 32;
         let from = -1;
+        if (g < 8) {
+          // Subnormal rates (< 2.2e-308 Hz): a group's rates are not within a
+          // bounded ratio there, so rejection could take forever; scan instead
+          // (sums of subnormals are exact). Practically never reached.
+          st[0] = s0; st[1] = s1; st[2] = s2; st[3] = c;
+          from = this.scanSubnormalGroup(g);
+          s0 = st[0]; s1 = st[1]; s2 = st[2]; c = st[3];
+        }
         while (from < 0) {
           let idx = 0;
           if (shift !== 32) {
@@ -261,6 +269,20 @@ export class CpuEngine implements Engine {
       this.eventTotal += done;
     }
     return { events: done, time: clock, stoppedBy };
+  }
+
+  /** Member of subnormal group g with probability rate / groupSum, by a cumulative scan. */
+  private scanSubnormalGroup(g: number): number {
+    const groups = this.groups;
+    const list = groups.members[g];
+    const n = groups.count[g];
+    const x = this.rng.uniformOpenClosed() * groups.groupSum(g);
+    let cumulative = 0;
+    for (let k = 0; k < n - 1; k++) {
+      cumulative += this.recF[2 * list[k]];
+      if (x < cumulative) return list[k];
+    }
+    return list[n - 1];
   }
 
   /** Direction d with probability k_d / Σk given U in (0, 1]. Widely spread rates are scanned in ascending order. */
@@ -351,7 +373,7 @@ export class CpuEngine implements Engine {
       // Touch the records of all neighbours first: independent loads overlap their misses.
       let t = 0;
       for (let e = 0; e < Z; e++) t += recI[4 * (a + step[e]) + 3] + recI[4 * (b + step[e]) + 3];
-      this.touched += t;
+      this.touched = (this.touched + t) | 0;
     }
     this.refreshPlain(b);
     // Neighbours of a gained a free site, neighbours of b lost one.
