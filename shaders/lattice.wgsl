@@ -1,10 +1,11 @@
-// Lattice gas with site exclusion: one sub-step of the checkerboard update
-// (docs/gpu.md). The orchestrator picks a direction d and a colour c
-// ((x + y + z) mod 2) per sub-step; every site of colour c holding an ion
-// tries the hop along d into an empty neighbour with probability k·2Z·τ
-// (64-bit threshold). Targets all have the other colour and the shift along
-// d is a bijection, so no two hops of a sub-step touch the same site: the
-// result does not depend on the order of the invocations.
+// Lattice gas with site exclusion: one sub-step of the checkerboard pair
+// update (docs/gpu.md). The orchestrator picks a direction d and a colour c
+// ((x + y + z) mod 2) per sub-step; every site i of colour c forms the pair
+// (i, i + d). When exactly one of the two holds an ion, it hops across with
+// probability k·Z·τ (64-bit threshold) for its own direction. The pairs are
+// disjoint (the shift along d is a bijection between the colours), so no two
+// hops of a sub-step touch the same site and the result does not depend on
+// the order of the invocations.
 // Twin: src/gpu/twins/latticeTwin.ts. Layouts: src/gpu/layouts.ts.
 
 struct LatticeParams {
@@ -57,43 +58,54 @@ fn substep(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocat
     let z = row / P.ny;
     let x = 2u * (idx % half_x) + ((y + z + P.colour) & 1u);
     let site = x + P.nx * row;
-    let word = occupancy[site];
-    if (word != 0u) {
-      let axis = P.direction >> 1u;
-      let plus = (P.direction & 1u) == 0u;
-      let coord = vec3<u32>(x, y, z);
-      let size = vec3<u32>(P.nx, P.ny, P.nz);
-      let stride = vec3<u32>(1u, P.nx, P.nx * P.ny);
-      let c = coord[axis];
-      let n = size[axis];
-      let periodic = ((P.periodic_mask >> axis) & 1u) != 0u;
-      var dest = 0xffffffffu;
-      if (plus) {
-        if (c + 1u < n) {
-          dest = site + stride[axis];
-        } else if (periodic) {
-          dest = site - (n - 1u) * stride[axis];
-        }
-      } else {
-        if (c > 0u) {
-          dest = site - stride[axis];
-        } else if (periodic) {
-          dest = site + (n - 1u) * stride[axis];
-        }
+    // The pair (site, dest = site + d): colour-c sites pair with distinct
+    // other-colour sites, so the pairs of a sub-step are disjoint. An ion in
+    // a pair with one ion hops across the bond, either way, with its own
+    // probability: each pair update obeys detailed balance, so equilibrium
+    // occupancies are exact at any τ (docs/gpu.md).
+    let axis = P.direction >> 1u;
+    let plus = (P.direction & 1u) == 0u;
+    let coord = vec3<u32>(x, y, z);
+    let size = vec3<u32>(P.nx, P.ny, P.nz);
+    let stride = vec3<u32>(1u, P.nx, P.nx * P.ny);
+    let c = coord[axis];
+    let n = size[axis];
+    let periodic = ((P.periodic_mask >> axis) & 1u) != 0u;
+    var dest = 0xffffffffu;
+    if (plus) {
+      if (c + 1u < n) {
+        dest = site + stride[axis];
+      } else if (periodic) {
+        dest = site - (n - 1u) * stride[axis];
       }
-      if (dest != 0xffffffffu && occupancy[dest] == 0u) {
+    } else {
+      if (c > 0u) {
+        dest = site - stride[axis];
+      } else if (periodic) {
+        dest = site + (n - 1u) * stride[axis];
+      }
+    }
+    if (dest != 0xffffffffu) {
+      let word_here = occupancy[site];
+      let word_there = occupancy[dest];
+      if ((word_here == 0u) != (word_there == 0u)) {
+        let forward = word_here != 0u;
+        let word = select(word_there, word_here, forward);
+        let source = select(dest, site, forward);
+        let sink = select(site, dest, forward);
+        let direction = select(P.direction ^ 1u, P.direction, forward);
         let species = word >> 28u;
         let R = P.n_regions;
-        let region = region_of(site);
-        let region_new = region_of(dest);
-        let threshold = tables[P.threshold_offset + ((species * R + region) * R + region_new) * P.coordination + P.direction];
+        let region = region_of(source);
+        let region_new = region_of(sink);
+        let threshold = tables[P.threshold_offset + ((species * R + region) * R + region_new) * P.coordination + direction];
         if (threshold.x != 0u || threshold.y != 0u) {
           let h = pcg4d(vec4<u32>(site, P.seed, P.substep, LATTICE_STREAM));
           if (below64(h.x, h.y, threshold)) {
-            occupancy[dest] = word;
-            occupancy[site] = 0u;
+            occupancy[sink] = word;
+            occupancy[source] = 0u;
             let ion = (word & 0x0fffffffu) - 1u;
-            let step = select(-1, 1, plus);
+            let step = select(-1, 1, (direction & 1u) == 0u);
             if (axis == 0u) {
               disp_x[ion] += step;
             } else if (axis == 1u) {

@@ -9,7 +9,7 @@ export function hopTablePairs(model: RateModel): number {
 
 /**
  * Hop thresholds with acceptance probability rate·scale (clamped to 1) at
- * ((s·R + a)·R + b)·Z + d. scale = slots/Γ for the walkers, 2Z·τ for the lattice.
+ * ((s·R + a)·R + b)·Z + d. scale = slots/Γ for the walkers, Z·τ for the lattice.
  */
 export function hopThresholds(model: RateModel, scale: number): Uint32Array {
   const out = new Uint32Array(2 * hopTablePairs(model));

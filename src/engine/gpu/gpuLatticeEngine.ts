@@ -1,9 +1,11 @@
 // Engine 'gpu-lattice': many ions with site exclusion on one lattice, advanced
-// by the checkerboard sub-step kernel (shaders/lattice.wgsl, docs/gpu.md).
-// Each sub-step lasts τ; the orchestrator draws its (direction, colour)
-// uniformly from a counter-based stream, so a site of the chosen colour tries
-// the chosen direction with probability 1/(2Z) per sub-step and hops with
-// probability k·2Z·τ: rate k per direction, up to an O(k·τ) splitting error.
+// by the checkerboard pair kernel (shaders/lattice.wgsl, docs/gpu.md). Each
+// sub-step lasts τ; the orchestrator draws its (direction, colour) uniformly
+// from a counter-based stream. A bond is then in play with probability
+// 2/(2Z) = 1/Z per sub-step (as the pair of either end's colour), and an ion
+// crosses it with probability k·Z·τ: rate k per direction. Equilibrium is
+// exact (each pair update obeys detailed balance); the dynamics carry an
+// O(k·τ) splitting error, measured in docs/gpu.md.
 import { N_SPECIES, type RateModel } from '../../model/rateModel';
 import type { AdvanceLimit, AdvanceReport, Engine, IonState } from '../engine';
 import { EngineUnsupportedError } from '../engine';
@@ -24,7 +26,7 @@ export interface GpuLatticeOptions {
   replica?: number;
   executor?: 'gpu' | 'twin';
   /**
-   * Largest hop probability per attempt, α = k_max·2Z·τ (default
+   * Largest hop probability per attempt, α = k_max·Z·τ (default
    * LATTICE_DEFAULT_STEP_FRACTION); the splitting error grows with α (docs/gpu.md).
    */
   stepFraction?: number;
@@ -32,6 +34,8 @@ export interface GpuLatticeOptions {
 
 /** Default α: keeps the measured splitting error under 2 % (docs/gpu.md). */
 export const LATTICE_DEFAULT_STEP_FRACTION = 0.25;
+/** Step fraction used when options give none (measurement scripts change it; see bench/gpuStepError.ts). */
+export const latticeDefaults = { stepFraction: LATTICE_DEFAULT_STEP_FRACTION };
 /** Systems up to this many walkers or sites read their state with every counter read. */
 const SNAPSHOT_LIMIT = 1 << 16;
 const MAX_BATCH = 4096;
@@ -94,7 +98,7 @@ export class GpuLatticeEngine implements Engine {
     checkLatticeScene(model);
     const ions = ionsOf(occupancy);
     checkKernelLimits('gpu-lattice', model, ions.site.length);
-    const stepFraction = options.stepFraction ?? LATTICE_DEFAULT_STEP_FRACTION;
+    const stepFraction = options.stepFraction ?? latticeDefaults.stepFraction;
     if (!(stepFraction > 0 && stepFraction <= 1)) throw new RangeError(`stepFraction must lie in (0, 1] (got ${stepFraction})`);
     const geometry = kernelGeometry(model);
     const words = new Uint32Array(model.nSites);
@@ -127,8 +131,8 @@ export class GpuLatticeEngine implements Engine {
   private uploadTables(): void {
     const kMax = maxDirectionalRate(this._model, this.adjacent, this.speciesPresent);
     const Z = this._model.coordination;
-    this.tau = kMax > 0 ? this.stepFraction / (2 * Z * kMax) : Infinity;
-    this.executor.writeTables(0, kMax > 0 ? hopThresholds(this._model, 2 * Z * this.tau) : new Uint32Array(2 * hopTablePairs(this._model)));
+    this.tau = kMax > 0 ? this.stepFraction / (Z * kMax) : Infinity;
+    this.executor.writeTables(0, kMax > 0 ? hopThresholds(this._model, Z * this.tau) : new Uint32Array(2 * hopTablePairs(this._model)));
   }
 
   private next(thresholdOffset: number): LatticeDispatch {
@@ -168,8 +172,8 @@ export class GpuLatticeEngine implements Engine {
       if (batch === fullLeft && fullLeft !== Infinity) {
         const rest = remaining - batch * tau;
         if (rest > tau * 1e-9) {
-          // A shorter last sub-step with its own thresholds k·2Z·τ'.
-          this.executor.writeTables(partialOffset, hopThresholds(this._model, 2 * this._model.coordination * rest));
+          // A shorter last sub-step with its own thresholds k·Z·τ'.
+          this.executor.writeTables(partialOffset, hopThresholds(this._model, this._model.coordination * rest));
           dispatches.push(this.next(partialOffset));
         }
         endsOnTime = true;

@@ -1,6 +1,6 @@
-// TypeScript twin of shaders/lattice.wgsl: one checkerboard sub-step at a
-// time, sites in index order (the kernel's result does not depend on order,
-// because no two hops of a sub-step touch the same site).
+// TypeScript twin of shaders/lattice.wgsl: one checkerboard pair sub-step at
+// a time, pairs in index order (the kernel's result does not depend on order,
+// because the pairs of a sub-step are disjoint).
 import type { LatticeConfig, LatticeDispatch, LatticeExecutor, LatticeStateArrays } from '../backends';
 import { counterWords, crossingCounterIndex, eventCounterIndex, ION_MASK } from '../layouts';
 import { below64, pcg4d, STREAM } from '../rng';
@@ -57,8 +57,6 @@ export class LatticeTwin implements LatticeExecutor {
       const z = Math.floor(row / ny);
       const x = 2 * (idx % halfX) + ((y + z + p.colour) & 1);
       const site = x + nx * row;
-      const word = occ[site];
-      if (word === 0) continue;
       const c = axis === 0 ? x : axis === 1 ? y : z;
       let dest = -1;
       if (plus) {
@@ -66,17 +64,25 @@ export class LatticeTwin implements LatticeExecutor {
         else if (periodic) dest = site - (n - 1) * stride;
       } else if (c > 0) dest = site - stride;
       else if (periodic) dest = site + (n - 1) * stride;
-      if (dest < 0 || occ[dest] !== 0) continue;
+      if (dest < 0) continue;
+      const here = occ[site];
+      const there = occ[dest];
+      if ((here === 0) === (there === 0)) continue; // both empty or both full
+      const forward = here !== 0;
+      const word = forward ? here : there;
+      const from = forward ? site : dest;
+      const to = forward ? dest : site;
+      const direction = forward ? p.direction : p.direction ^ 1;
       const species = word >>> 28;
-      const region = regionOf(site);
-      const regionNew = regionOf(dest);
-      const t = 2 * (p.thresholdOffset + ((species * R + region) * R + regionNew) * Z + p.direction);
+      const region = regionOf(from);
+      const regionNew = regionOf(to);
+      const t = 2 * (p.thresholdOffset + ((species * R + region) * R + regionNew) * Z + direction);
       if (this.tables[t] === 0 && this.tables[t + 1] === 0) continue;
       const h = pcg4d(site, seed, p.substep, STREAM.lattice);
       if (!below64(h[0], h[1], this.tables[t], this.tables[t + 1])) continue;
-      occ[dest] = word;
-      occ[site] = 0;
-      disp[(word & ION_MASK) - 1] += plus ? 1 : -1;
+      occ[to] = word;
+      occ[from] = 0;
+      disp[(word & ION_MASK) - 1] += (direction & 1) === 0 ? 1 : -1;
       if (regionNew !== region) this.add64(crossingCounterIndex(R, region, regionNew), 1);
       hopsPerSpecies[species]++;
     }
