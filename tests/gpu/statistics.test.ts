@@ -1,0 +1,65 @@
+// The GPU engines against the exact CPU engine and exact results, through the
+// shared runner (runScene) and observables. Tolerances: 4 combined standard
+// errors plus a stated systematic bound.
+import { describe, expect, it } from 'vitest';
+import { validateScene } from '../../src/model/scene/validate';
+import type { SceneInput } from '../../src/model/scene/schema';
+import { runScene, type RunResult } from '../../src/run/runScene';
+import type { Estimate } from '../../src/observe/stats';
+import { runValidation } from '../../src/validate/suite';
+import { latticeDefaults, LATTICE_DEFAULT_STEP_FRACTION } from '../../src/engine/gpu/gpuLatticeEngine';
+
+function expectAgree(label: string, a: Estimate, b: Estimate, systematic: number) {
+  if (process.env.IONHOP_TEST_VERBOSE) console.log(`${label}: ${a.value.toPrecision(4)} ± ${a.se.toPrecision(2)} vs ${b.value.toPrecision(4)} ± ${b.se.toPrecision(2)} (sys ${systematic.toPrecision(2)})`);
+  const se = Math.hypot(a.se, b.se);
+  const dev = Math.abs(a.value - b.value);
+  expect(Number.isFinite(se) && se > 0, `${label}: standard error`).toBe(true);
+  expect(dev, `${label}: ${a.value} ± ${a.se} vs ${b.value} ± ${b.se}`).toBeLessThan(4 * se + systematic);
+}
+
+/** Dilute Zn2+ in a two-region heterostructure with an interface barrier and a field. */
+const HETERO: SceneInput = {
+  ionhop: 1,
+  name: 'dilute heterostructure',
+  lattice: { type: 'square', size: [32, 12], spacing: 3, boundary: ['periodic', 'periodic'] },
+  temperature: 300,
+  attemptFrequency: 1e13,
+  seed: 61,
+  run: { time: 2e-5, samples: 10, replicas: 8 },
+  regions: [
+    { name: 'A', slab: { axis: 'x', from: 0, to: 16 }, species: { 'Zn2+': { siteEnergy: 0, barrier: 0.3 } } },
+    { name: 'B', species: { 'Zn2+': { siteEnergy: -0.03, barrier: 0.34 } } },
+  ],
+  interfaces: [{ between: ['A', 'B'], barrier: { 'Zn2+': 0.36 } }],
+  populations: [{ species: 'Zn2+', count: 8 }],
+  field: { axis: 'x', strength: 0.004 },
+  observe: { fitFrom: 0.2, profileAxis: 'x' },
+};
+
+describe('GPU engines agree with the exact CPU engine', () => {
+  it('gpu-walkers on a dilute two-region heterostructure: D*, crossings, region occupancy', async () => {
+    const scene = validateScene(HETERO);
+    const [gpu, cpu]: RunResult[] = [await runScene(scene, { engine: 'gpu-walkers' }), await runScene(scene, { engine: 'cpu' })];
+    // Systematic: walkers ignore exclusion; the other 7 ions hold 7/384 = 1.8 % of the sites.
+    const filling = 7 / 384;
+    const [g, c] = [gpu.observables.species[0], cpu.observables.species[0]];
+    expectAgree('D*_x', g.tracer.perAxisA2PerS.x!, c.tracer.perAxisA2PerS.x!, filling * c.tracer.perAxisA2PerS.x!.value);
+    expectAgree('D*_y', g.tracer.perAxisA2PerS.y!, c.tracer.perAxisA2PerS.y!, filling * c.tracer.perAxisA2PerS.y!.value);
+    expectAgree('hops per replica', g.eventsPerReplica, c.eventsPerReplica, filling * c.eventsPerReplica.value);
+    const crossing = (r: RunResult) => r.observables.crossings.find((x) => x.from === 'A' && x.to === 'B')!.perReplica;
+    expect(crossing(gpu).value).toBeGreaterThan(10);
+    expectAgree('A→B crossings', crossing(gpu), crossing(cpu), filling * crossing(cpu).value);
+    expectAgree('occupancy of B', g.regionOccupancy[1].occupancy, c.regionOccupancy[1].occupancy, filling * c.regionOccupancy[1].occupancy.value);
+  });
+
+  it('gpu-lattice keeps Fermi–Dirac occupancies exact even at the largest step (α = 1)', async () => {
+    latticeDefaults.stepFraction = 1;
+    try {
+      const report = await runValidation({ engine: 'gpu-lattice', cases: ['fermi-dirac'] });
+      expect(report.checks.length).toBeGreaterThan(0);
+      for (const c of report.checks) expect(c.pass, `${c.quantity}: ${c.measured} vs ${c.theory} ± ${c.se}`).toBe(true);
+    } finally {
+      latticeDefaults.stepFraction = LATTICE_DEFAULT_STEP_FRACTION;
+    }
+  });
+});
