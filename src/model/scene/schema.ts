@@ -18,15 +18,16 @@ export type AxisName = (typeof AXES)[number];
 /** Largest lattice the exact engine accepts (sites); keeps typed arrays in bounds. */
 export const MAX_SITES = 1 << 26;
 
-const finite = (what: string) =>
-  z.number({ error: (iss) => (iss.input === undefined ? `${what} is required` : `${what} must be a number`) })
-    .refine(Number.isFinite, { message: `${what} must be a finite number (got NaN or Infinity)` });
+/** A finite number; `allowed` (e.g. "[0, 50] eV") is named in every message so the user knows what to write. */
+const finite = (what: string, allowed: string) =>
+  z.number({ error: (iss) => (iss.input === undefined ? `${what} is required: a number in ${allowed}` : `${what} must be a number in ${allowed}`) })
+    .refine(Number.isFinite, { message: `${what} must be a finite number in ${allowed} (got NaN or Infinity)` });
 
 const energy = (what: string) =>
-  finite(what).refine((v) => Math.abs(v) <= 50, { message: `${what} must lie in [-50, 50] eV` });
+  finite(what, '[-50, 50] eV').refine((v) => Math.abs(v) <= 50, { message: `${what} must lie in [-50, 50] eV` });
 
 const barrier = (what: string) =>
-  finite(what).refine((v) => v >= 0 && v <= 50, { message: `${what} must lie in [0, 50] eV` });
+  finite(what, '[0, 50] eV').refine((v) => v >= 0 && v <= 50, { message: `${what} must lie in [0, 50] eV` });
 
 const positiveInt = (what: string, max: number) =>
   z.number({ error: `${what} must be a whole number` })
@@ -41,7 +42,7 @@ export const boundarySchema = z.enum(['periodic', 'reflecting'], {
 export const latticeSchema = z.strictObject({
   type: z.enum(['square', 'cubic'], { error: 'lattice.type must be "square" (2D) or "cubic" (3D)' }),
   size: z.array(positiveInt('lattice size', 1 << 16)).min(2).max(3),
-  spacing: finite('lattice.spacing (Å)').refine((v) => v > 0 && v <= 100, {
+  spacing: finite('lattice.spacing (Å)', '(0, 100] Å').refine((v) => v > 0 && v <= 100, {
     message: 'lattice.spacing must lie in (0, 100] Å',
   }),
   boundary: z.array(boundarySchema).min(2).max(3),
@@ -91,7 +92,7 @@ export const populationSchema = z
     species: z.string(),
     region: z.string().optional(),
     count: z.number().int({ message: 'count must be a whole number' }).min(0, { message: 'count must be ≥ 0' }).optional(),
-    fraction: finite('fraction').refine((v) => v >= 0 && v <= 1, { message: 'fraction must lie in [0, 1]' }).optional(),
+    fraction: finite('fraction', '[0, 1]').refine((v) => v >= 0 && v <= 1, { message: 'fraction must lie in [0, 1]' }).optional(),
   })
   .refine((p) => (p.count === undefined) !== (p.fraction === undefined), {
     message: 'give exactly one of count or fraction',
@@ -100,7 +101,7 @@ export const populationSchema = z
 export const fieldSchema = z.strictObject({
   axis: z.enum(AXES, { error: 'field.axis must be "x", "y" or "z"' }),
   /** Field strength in V/Å (1 V/Å = 1e10 V/m). */
-  strength: finite('field.strength (V/Å)').refine((v) => Math.abs(v) <= 1, {
+  strength: finite('field.strength (V/Å)', '[-1, 1] V/Å').refine((v) => Math.abs(v) <= 1, {
     message: 'field.strength must lie in [-1, 1] V/Å',
   }),
 });
@@ -111,7 +112,7 @@ export const runSchema = z
     events: z.number().int({ message: 'run.events must be a whole number' }).min(1, { message: 'run.events must be ≥ 1' })
       .max(1e12, { message: 'run.events must be ≤ 1e12' }).optional(),
     /** Stop at this simulated time (s, per replica). */
-    time: finite('run.time (s)').refine((v) => v > 0, { message: 'run.time must be > 0 s' }).optional(),
+    time: finite('run.time (s)', '(0, ∞) s').refine((v) => v > 0, { message: 'run.time must be > 0 s' }).optional(),
     /** Number of samples of the observables along the run. */
     samples: positiveInt('run.samples', 100000).default(100),
     /** Independent replicas (different random streams) used for error bars. */
@@ -125,7 +126,7 @@ export const observeSchema = z.strictObject({
   /** Axis of the occupancy profile (default: the field axis, else the axis normal to the first slab, else x). */
   profileAxis: z.enum(AXES).optional(),
   /** Fraction of the run excluded from the start of the MSD fit (ballistic/transient part). */
-  fitFrom: finite('observe.fitFrom').refine((v) => v >= 0 && v < 1, { message: 'observe.fitFrom must lie in [0, 1)' }).default(0.2),
+  fitFrom: finite('observe.fitFrom', '[0, 1)').refine((v) => v >= 0 && v < 1, { message: 'observe.fitFrom must lie in [0, 1)' }).default(0.2),
 });
 
 export const sceneSchema = z.strictObject({
@@ -137,10 +138,10 @@ export const sceneSchema = z.strictObject({
   /** Literature the numbers come from. */
   references: z.array(z.string().max(2000)).max(50).optional(),
   lattice: latticeSchema,
-  temperature: finite('temperature (K)').refine((v) => v > 0 && v <= 5000, {
+  temperature: finite('temperature (K)', '(0, 5000] K').refine((v) => v > 0 && v <= 5000, {
     message: 'temperature must lie in (0, 5000] K',
   }),
-  attemptFrequency: finite('attemptFrequency (Hz)').refine((v) => v > 0 && v <= 1e16, {
+  attemptFrequency: finite('attemptFrequency (Hz)', '(0, 1e16] Hz').refine((v) => v > 0 && v <= 1e16, {
     message: 'attemptFrequency must lie in (0, 1e16] Hz',
   }),
   seed: z.number().int({ message: 'seed must be a whole number' }).min(0, { message: 'seed must be ≥ 0' })
