@@ -1,12 +1,16 @@
 // Live observables of a single trajectory (the browser app: one replica,
 // updated every animation frame). MSD(t) per species from the unwrapped
 // displacements, and a running tracer D* ± error by block averaging: the
-// elapsed run is cut into blocks of (nearly) equal time, each block gives
-// D_b = Σ_i |Δr_i|²/(2·dim·n·τ_b) from its own per-ion displacements, and
-// D* = mean ± standard error over blocks. Blocks adapt as the run grows: once
-// there are more than maxBlocks, neighbours merge pairwise and the block length
-// doubles, so memory stays bounded (maxBlocks+1 displacement snapshots) and
-// each call costs O(ions), with an O(ions·blocks) merge now and then.
+// elapsed run is cut into blocks of (nearly) equal time τ. The displacement over
+// one block overestimates D* when τ spans only a few hops per ion: a correlated
+// walk (the vacancy mechanism of a crowded lattice, a trap) has
+// MSD(τ) = 2·dim·D*·τ + C with an offset C > 0 from hops that are undone later.
+// So each pair of neighbouring blocks (b, b+1) gives one estimate from which C
+// cancels, D_k = [MSD(b..b+2) − (MSD(b..b+1) + MSD(b+1..b+2))/2] / (dim·(τ_b + τ_b+1)),
+// and D* = mean ± standard error over the disjoint pairs. Blocks adapt as the
+// run grows: once there are more than maxBlocks, neighbours merge pairwise and
+// the block length doubles, so memory stays bounded (maxBlocks+1 displacement
+// snapshots) and each call costs O(ions), with an O(ions·blocks) merge now and then.
 import { A2_PER_S_TO_CM2_PER_S, N_SPECIES } from '../model/rateModel';
 import type { IonState } from '../engine/engine';
 import { meanWithError, type Estimate } from './stats';
@@ -15,7 +19,7 @@ export interface RunningDiffusivityOptions {
   dim: 2 | 3;
   /** Lattice spacing, Å. */
   spacing: number;
-  /** Most blocks kept before neighbours merge (even, ≥ 4). Default 16. */
+  /** Most blocks kept before neighbours merge (even, ≥ 4; two blocks make one estimate). Default 16. */
   maxBlocks?: number;
   /** Most points kept in the MSD history before it is thinned by half. Default 2048. */
   maxHistory?: number;
@@ -27,7 +31,7 @@ export interface RunningSpeciesEstimate {
   /** Current MSD per axis (x, y, z) and total, Å². */
   msdAxesA2: [number, number, number];
   msdA2: number;
-  /** Tracer D* from block averaging, Å²/s (se NaN with fewer than two blocks). */
+  /** Tracer D* from block pairs, Å²/s (value NaN before two blocks, se NaN with fewer than two pairs). */
   tracerA2PerS: Estimate;
   tracerCm2PerS: Estimate;
 }
@@ -35,7 +39,7 @@ export interface RunningSpeciesEstimate {
 export interface RunningEstimate {
   /** Time since the first sample, s. */
   elapsedS: number;
-  /** Completed blocks behind the estimate. */
+  /** Completed blocks behind the estimate (two per pair). */
   blocks: number;
   /** Length of one block, s. */
   blockS: number;
@@ -49,8 +53,8 @@ export class RunningDiffusivity {
   private count = new Int32Array(N_SPECIES);
   private snapshotTimes: number[] = [];
   private snapshots: Int32Array[] = [];
-  /** blockD[b][s]: D of block b for species s, Å²/s. */
-  private blockD: Float64Array[] = [];
+  /** pairD[k][s]: D of species s from blocks 2k and 2k+1, Å²/s. */
+  private pairD: Float64Array[] = [];
   private blockS = 0;
   private lastTime = NaN;
   private currentMsd = new Float64Array(3 * N_SPECIES);
@@ -68,7 +72,7 @@ export class RunningDiffusivity {
     this.count = new Int32Array(N_SPECIES);
     this.snapshotTimes = [];
     this.snapshots = [];
-    this.blockD = [];
+    this.pairD = [];
     this.blockS = 0;
     this.lastTime = NaN;
     this.currentMsd.fill(0);
@@ -97,8 +101,9 @@ export class RunningDiffusivity {
     if (this.blockS === 0 && sinceLast > 0) this.blockS = sinceLast;
     if (this.blockS > 0 && sinceLast >= this.blockS) {
       this.takeSnapshot(time, ions.displacement);
-      this.blockD.push(this.blockDiffusivity(n - 1, n));
-      if (this.blockD.length > this.maxBlocks) this.mergeBlocks();
+      // Snapshot n closes block n−1; an even n closes the pair (n−2, n−1).
+      if (n % 2 === 0) this.pairD.push(this.pairDiffusivity(n - 2));
+      if (this.snapshots.length - 1 > this.maxBlocks) this.mergeBlocks();
     }
   }
 
@@ -107,7 +112,7 @@ export class RunningDiffusivity {
     const d = this.options.dim;
     const species: RunningSpeciesEstimate[] = [];
     for (let s = 0; s < N_SPECIES; s++) {
-      const values = this.blockD.map((b) => b[s]);
+      const values = this.pairD.map((b) => b[s]);
       const e = this.count[s] > 0 ? meanWithError(values) : { value: NaN, se: NaN };
       const axes: [number, number, number] = [this.currentMsd[3 * s], this.currentMsd[3 * s + 1], d === 3 ? this.currentMsd[3 * s + 2] : 0];
       species.push({
@@ -119,7 +124,7 @@ export class RunningDiffusivity {
       });
     }
     const t0 = this.snapshotTimes.length > 0 ? this.snapshotTimes[0] : NaN;
-    return { elapsedS: this.lastTime - t0, blocks: this.blockD.length, blockS: this.blockS, species };
+    return { elapsedS: this.lastTime - t0, blocks: Math.max(0, this.snapshots.length - 1), blockS: this.blockS, species };
   }
 
   /** MSD(t) history for plotting: times since the first sample (s) and total MSD per species (Å²). */
@@ -166,8 +171,8 @@ export class RunningDiffusivity {
     this.snapshots.push(Int32Array.from(displacement));
   }
 
-  /** D per species (Å²/s) over the block between snapshots i and j. */
-  private blockDiffusivity(i: number, j: number): Float64Array {
+  /** Σ over ions of |Δr|² (lattice steps²) per species between snapshots i and j. */
+  private squaredDisplacement(i: number, j: number): Float64Array {
     const species = this.species!;
     const a = this.snapshots[i];
     const b = this.snapshots[j];
@@ -178,10 +183,21 @@ export class RunningDiffusivity {
       const dz = b[3 * k + 2] - a[3 * k + 2];
       sums[species[k]] += dx * dx + dy * dy + dz * dz;
     }
-    const tau = this.snapshotTimes[j] - this.snapshotTimes[i];
-    const a2 = this.options.spacing * this.options.spacing;
-    for (let s = 0; s < N_SPECIES; s++) sums[s] = this.count[s] > 0 ? (sums[s] * a2) / (this.count[s] * 2 * this.options.dim * tau) : NaN;
     return sums;
+  }
+
+  /** D per species (Å²/s) from blocks i and i+1, with the short-time offset cancelled (see the header). */
+  private pairDiffusivity(i: number): Float64Array {
+    const whole = this.squaredDisplacement(i, i + 2);
+    const first = this.squaredDisplacement(i, i + 1);
+    const second = this.squaredDisplacement(i + 1, i + 2);
+    const tau = this.snapshotTimes[i + 2] - this.snapshotTimes[i];
+    const a2 = this.options.spacing * this.options.spacing;
+    const out = new Float64Array(N_SPECIES);
+    for (let s = 0; s < N_SPECIES; s++) {
+      out[s] = this.count[s] > 0 ? ((whole[s] - (first[s] + second[s]) / 2) * a2) / (this.count[s] * this.options.dim * tau) : NaN;
+    }
+    return out;
   }
 
   /** Merges neighbouring blocks pairwise: drops every other snapshot and doubles the block length. */
@@ -189,8 +205,8 @@ export class RunningDiffusivity {
     const keep = this.snapshotTimes.map((_, k) => k).filter((k) => k % 2 === 0);
     this.snapshotTimes = keep.map((k) => this.snapshotTimes[k]);
     this.snapshots = keep.map((k) => this.snapshots[k]);
-    this.blockD = [];
-    for (let b = 0; b + 1 < this.snapshots.length; b++) this.blockD.push(this.blockDiffusivity(b, b + 1));
+    this.pairD = [];
+    for (let b = 0; b + 2 < this.snapshots.length; b += 2) this.pairD.push(this.pairDiffusivity(b));
     this.blockS *= 2;
   }
 }
