@@ -14,13 +14,13 @@ import h2v3o8Scene from '../../scenes/h2v3o8-mxene.json';
 
 const DEVICE_PLAN: GpuBenchPlan = {
   walkers: [
-    { side: 1024, walkers: 1_000_000, ticksPerDispatch: 256, dispatches: 8 },
-    { side: 4096, walkers: 10_000_000, ticksPerDispatch: 256, dispatches: 8 },
-    { side: 4096, walkers: 10_000_000, ticksPerDispatch: 1024, dispatches: 4 },
+    { side: 1024, walkers: 1_000_000, ticksPerDispatch: 256, dispatches: 64 },
+    { side: 4096, walkers: 10_000_000, ticksPerDispatch: 256, dispatches: 16 },
+    { side: 4096, walkers: 10_000_000, ticksPerDispatch: 1024, dispatches: 8 },
   ],
   lattice: [
-    { side: 1024, substeps: 4000 },
-    { side: 4096, substeps: 2000 },
+    { side: 1024, substeps: 16000 },
+    { side: 4096, substeps: 4000 },
   ],
   cpuEvents: 2_000_000,
 };
