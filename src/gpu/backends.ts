@@ -41,6 +41,8 @@ export interface WalkersExecutor {
   state(): Promise<WalkerStateArrays>;
   /** Counters and state in one round trip (small runs: halves the latency per sample). */
   snapshot(): Promise<{ counters: Uint32Array; state: WalkerStateArrays }>;
+  /** Throws when the executor's device is gone (twins never lose theirs). */
+  checkAlive(): void;
   dispose(): void;
 }
 
@@ -75,5 +77,7 @@ export interface LatticeExecutor {
   occupancy(): Promise<Uint32Array>;
   state(): Promise<LatticeStateArrays>;
   snapshot(): Promise<{ counters: Uint32Array; state: LatticeStateArrays }>;
+  /** Throws when the executor's device is gone (twins never lose theirs). */
+  checkAlive(): void;
   dispose(): void;
 }

@@ -199,11 +199,13 @@ export class GpuLatticeEngine implements Engine {
 
   /** Counters; on small systems the state comes along in the same round trip and is kept for ions()/occupancy(). */
   private async readCounters(withState: boolean): Promise<Uint32Array> {
+    this.executor.checkAlive(); // cached values must not hide a lost device
     if (!this.cache) this.cache = withState && this.geometry.nSites <= SNAPSHOT_LIMIT ? await this.executor.snapshot() : { counters: await this.executor.counters() };
     return this.cache.counters;
   }
 
   private async readState(): Promise<LatticeStateArrays> {
+    this.executor.checkAlive();
     if (!this.cache?.state) this.cache = await this.executor.snapshot();
     return this.cache.state!;
   }
@@ -226,6 +228,7 @@ export class GpuLatticeEngine implements Engine {
   }
 
   async occupancy(): Promise<Uint8Array> {
+    this.executor.checkAlive();
     const words = this.cache?.state?.occupancy ?? (await this.executor.occupancy());
     const occ = new Uint8Array(words.length);
     for (let i = 0; i < words.length; i++) if (words[i] !== 0) occ[i] = (words[i] >>> 28) + 1;

@@ -218,11 +218,13 @@ export class GpuWalkersEngine implements Engine {
 
   /** Counters; on small systems the state comes along in the same round trip and is kept for ions()/occupancy(). */
   private async readCounters(withState: boolean): Promise<Uint32Array> {
+    this.executor.checkAlive(); // cached values must not hide a lost device
     if (!this.cache) this.cache = withState && this.species.length <= SNAPSHOT_LIMIT ? await this.executor.snapshot() : { counters: await this.executor.counters() };
     return this.cache.counters;
   }
 
   private async readState(): Promise<WalkerStateArrays> {
+    this.executor.checkAlive();
     if (!this.cache?.state) this.cache = await this.executor.snapshot();
     return this.cache.state!;
   }

@@ -111,6 +111,10 @@ export class KernelRunner {
     assertAlive(this.ctx);
   }
 
+  checkAlive(): void {
+    assertAlive(this.ctx);
+  }
+
   dispose(): void {
     for (const b of this.buffers.values()) b.destroy();
     this.params.destroy();

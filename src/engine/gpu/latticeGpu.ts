@@ -71,6 +71,10 @@ export class LatticeGpu implements LatticeExecutor {
     return this.runner.finish();
   }
 
+  checkAlive(): void {
+    this.runner.checkAlive();
+  }
+
   dispose(): void {
     this.runner.dispose();
   }

@@ -67,6 +67,10 @@ export class WalkersGpu implements WalkersExecutor {
     return this.runner.finish();
   }
 
+  checkAlive(): void {
+    this.runner.checkAlive();
+  }
+
   dispose(): void {
     this.runner.dispose();
   }

@@ -107,5 +107,7 @@ export class LatticeTwin implements LatticeExecutor {
     return { counters: await this.counters(), state: await this.state() };
   }
 
+  checkAlive(): void {}
+
   dispose(): void {}
 }

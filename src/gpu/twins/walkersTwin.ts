@@ -126,5 +126,7 @@ export class WalkersTwin implements WalkersExecutor {
     return { counters: await this.counters(), state: await this.state() };
   }
 
+  checkAlive(): void {}
+
   dispose(): void {}
 }
