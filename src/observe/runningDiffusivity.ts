@@ -19,7 +19,11 @@ export interface RunningDiffusivityOptions {
   dim: 2 | 3;
   /** Lattice spacing, Å. */
   spacing: number;
-  /** Most blocks kept before neighbours merge (even, ≥ 4; two blocks make one estimate). Default 16. */
+  /**
+   * Most blocks kept before neighbours merge (even, ≥ 4; two blocks make one estimate).
+   * Default: as many as fit SNAPSHOT_BUDGET_WORDS, between 8 and 64 — few ions need many
+   * blocks for a useful error bar, many ions have the statistics already.
+   */
   maxBlocks?: number;
   /** Most points kept in the MSD history before it is thinned by half. Default 2048. */
   maxHistory?: number;
@@ -46,8 +50,16 @@ export interface RunningEstimate {
   species: RunningSpeciesEstimate[];
 }
 
+/** Displacement words (i32) the default block count may keep in snapshots: 16 MB. */
+const SNAPSHOT_BUDGET_WORDS = 4 << 20;
+
+function defaultMaxBlocks(nIons: number): number {
+  const fit = Math.floor(SNAPSHOT_BUDGET_WORDS / (3 * Math.max(1, nIons))) - 1;
+  return Math.min(64, Math.max(8, 2 * Math.floor(fit / 2)));
+}
+
 export class RunningDiffusivity {
-  private readonly maxBlocks: number;
+  private maxBlocks: number;
   private readonly maxHistory: number;
   private species: Uint8Array | null = null;
   private count = new Int32Array(N_SPECIES);
@@ -63,6 +75,7 @@ export class RunningDiffusivity {
 
   constructor(private readonly options: RunningDiffusivityOptions) {
     this.maxBlocks = Math.max(4, 2 * Math.floor((options.maxBlocks ?? 16) / 2));
+
     this.maxHistory = Math.max(16, options.maxHistory ?? 2048);
   }
 
@@ -85,6 +98,7 @@ export class RunningDiffusivity {
     if (this.species !== null && ions.species.length !== this.species.length) this.reset();
     if (this.species === null) {
       this.species = Uint8Array.from(ions.species);
+      if (this.options.maxBlocks === undefined) this.maxBlocks = defaultMaxBlocks(ions.species.length);
       for (const s of this.species) this.count[s]++;
     } else if (!(time >= this.lastTime)) {
       throw new Error(`sample times must not decrease (got ${time} s after ${this.lastTime} s)`);
