@@ -6,6 +6,7 @@
 // disjoint (the shift along d is a bijection between the colours), so no two
 // hops of a sub-step touch the same site and the result does not depend on
 // the order of the invocations.
+// Shared bindings and counters: shaders/kernel.wgsl (prepended).
 // Twin: src/gpu/twins/latticeTwin.ts. Layouts: src/gpu/layouts.ts.
 
 struct LatticeParams {
@@ -16,39 +17,15 @@ struct LatticeParams {
 }
 
 @group(0) @binding(0) var<uniform> P: LatticeParams;
-@group(0) @binding(1) var<storage, read> region_words: array<u32>;
-// Hop thresholds at threshold_offset + ((s·R + a)·R + b)·Z + d.
-@group(0) @binding(2) var<storage, read> tables: array<vec2<u32>>;
 // 0 empty, else (ion + 1) | species << 28
 @group(0) @binding(3) var<storage, read_write> occupancy: array<u32>;
-@group(0) @binding(4) var<storage, read_write> disp_x: array<i32>;
-@group(0) @binding(5) var<storage, read_write> disp_y: array<i32>;
-@group(0) @binding(6) var<storage, read_write> disp_z: array<i32>;
-@group(0) @binding(7) var<storage, read_write> counters: array<atomic<u32>>;
 
-// Counter slots reserved for species (src/gpu/layouts.ts SPECIES_SLOTS).
-const SPECIES_SLOTS = 4u;
 // Stream word of the lattice kernel's random keys (src/gpu/rng.ts STREAM.lattice).
 const LATTICE_STREAM = 0x6c617474u;
-var<workgroup> wg_hops: array<atomic<u32>, 4>;
-
-fn region_of(site: u32) -> u32 {
-  return (region_words[site >> 2u] >> ((site & 3u) * 8u)) & 0xffu;
-}
-
-fn add64(index: u32, value: u32) {
-  let old = atomicAdd(&counters[index], value);
-  if (old + value < old) {
-    atomicAdd(&counters[index + 1u], 1u);
-  }
-}
 
 @compute @workgroup_size(256)
 fn substep(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  if (lid < 4u) {
-    atomicStore(&wg_hops[lid], 0u);
-  }
-  workgroupBarrier();
+  begin_workgroup_hops(lid);
   let idx = gid.y * P.row_threads + gid.x;
   if (idx < P.half_count) {
     // Thread idx → the idx-th site of colour c (nx is even: nx/2 per row).
@@ -114,7 +91,7 @@ fn substep(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocat
               disp_z[ion] += step;
             }
             if (region_new != region) {
-              add64(2u * (SPECIES_SLOTS + region * R + region_new), 1u);
+              count_crossing(R, region, region_new);
             }
             atomicAdd(&wg_hops[species], 1u);
           }
@@ -122,11 +99,5 @@ fn substep(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocat
       }
     }
   }
-  workgroupBarrier();
-  if (lid < 4u) {
-    let total = atomicLoad(&wg_hops[lid]);
-    if (total != 0u) {
-      add64(2u * lid, total);
-    }
-  }
+  end_workgroup_hops(lid);
 }

@@ -4,6 +4,7 @@
 // N ~ Poisson(Γ·Δt) from a cumulative table, then per tick pick one of
 // 2^(32 − slot_shift) equally likely slots; slot d < coordination is a hop
 // along direction d, accepted with probability k_d·slots/Γ (64-bit threshold).
+// Shared bindings and counters: shaders/kernel.wgsl (prepended).
 // Twin: src/gpu/twins/walkersTwin.ts. Layouts: src/gpu/layouts.ts.
 
 struct WalkerParams {
@@ -14,31 +15,8 @@ struct WalkerParams {
 }
 
 @group(0) @binding(0) var<uniform> P: WalkerParams;
-@group(0) @binding(1) var<storage, read> region_words: array<u32>;
-// Hop thresholds at threshold_offset + ((s·R + a)·R + b)·Z + d, Poisson tables at poisson_offset.
-@group(0) @binding(2) var<storage, read> tables: array<vec2<u32>>;
 // site | species << 28 per walker
 @group(0) @binding(3) var<storage, read_write> walker_site: array<u32>;
-@group(0) @binding(4) var<storage, read_write> disp_x: array<i32>;
-@group(0) @binding(5) var<storage, read_write> disp_y: array<i32>;
-@group(0) @binding(6) var<storage, read_write> disp_z: array<i32>;
-// 64-bit (lo, hi) counters: hops per species, then crossings per region pair.
-@group(0) @binding(7) var<storage, read_write> counters: array<atomic<u32>>;
-
-// Counter slots reserved for species (src/gpu/layouts.ts SPECIES_SLOTS).
-const SPECIES_SLOTS = 4u;
-var<workgroup> wg_hops: array<atomic<u32>, 4>;
-
-fn region_of(site: u32) -> u32 {
-  return (region_words[site >> 2u] >> ((site & 3u) * 8u)) & 0xffu;
-}
-
-fn add64(index: u32, value: u32) {
-  let old = atomicAdd(&counters[index], value);
-  if (old + value < old) {
-    atomicAdd(&counters[index + 1u], 1u);
-  }
-}
 
 fn poisson_ticks(hi: u32, lo: u32) -> u32 {
   var a = 0u;
@@ -56,10 +34,7 @@ fn poisson_ticks(hi: u32, lo: u32) -> u32 {
 
 @compute @workgroup_size(256)
 fn walk(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  if (lid < 4u) {
-    atomicStore(&wg_hops[lid], 0u);
-  }
-  workgroupBarrier();
+  begin_workgroup_hops(lid);
   let idx = gid.y * P.row_threads + gid.x;
   if (idx < P.n_walkers) {
     let word = walker_site[idx];
@@ -113,7 +88,7 @@ fn walk(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation
       let threshold = tables[class_base + (region * R + region_new) * Z + slot];
       if (below64(h.y, h.z, threshold)) {
         if (region_new != region) {
-          add64(2u * (SPECIES_SLOTS + region * R + region_new), 1u);
+          count_crossing(R, region, region_new);
         }
         site = dest;
         coord[axis] = c_new;
@@ -128,11 +103,5 @@ fn walk(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation
     disp_z[idx] += delta.z;
     atomicAdd(&wg_hops[species], hops);
   }
-  workgroupBarrier();
-  if (lid < 4u) {
-    let total = atomicLoad(&wg_hops[lid]);
-    if (total != 0u) {
-      add64(2u * lid, total);
-    }
-  }
+  end_workgroup_hops(lid);
 }

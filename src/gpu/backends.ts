@@ -31,20 +31,23 @@ export interface WalkerStateArrays {
   readonly dz: Int32Array;
 }
 
-export interface WalkersExecutor {
+/** What both orchestrators ask of their executor; D is a dispatch, S the state read back. */
+export interface KernelExecutor<D, S> {
   /** Writes (hi, lo) pairs into the tables buffer starting at pair `offsetPairs`. */
   writeTables(offsetPairs: number, pairs: Uint32Array): void;
   /** Runs the dispatches in order. */
-  run(dispatches: readonly WalkerDispatch[]): Promise<void>;
+  run(dispatches: readonly D[]): Promise<void>;
   /** Counters (src/gpu/layouts.ts). */
   counters(): Promise<Uint32Array>;
-  state(): Promise<WalkerStateArrays>;
+  state(): Promise<S>;
   /** Counters and state in one round trip (small runs: halves the latency per sample). */
-  snapshot(): Promise<{ counters: Uint32Array; state: WalkerStateArrays }>;
+  snapshot(): Promise<{ counters: Uint32Array; state: S }>;
   /** Throws when the executor's device is gone (twins never lose theirs). */
   checkAlive(): void;
   dispose(): void;
 }
+
+export type WalkersExecutor = KernelExecutor<WalkerDispatch, WalkerStateArrays>;
 
 export interface LatticeConfig {
   readonly geometry: KernelGeometry;
@@ -69,15 +72,7 @@ export interface LatticeStateArrays {
   readonly dz: Int32Array;
 }
 
-export interface LatticeExecutor {
-  writeTables(offsetPairs: number, pairs: Uint32Array): void;
-  run(dispatches: readonly LatticeDispatch[]): Promise<void>;
-  counters(): Promise<Uint32Array>;
+export interface LatticeExecutor extends KernelExecutor<LatticeDispatch, LatticeStateArrays> {
   /** Occupancy words only (for a view). */
   occupancy(): Promise<Uint32Array>;
-  state(): Promise<LatticeStateArrays>;
-  snapshot(): Promise<{ counters: Uint32Array; state: LatticeStateArrays }>;
-  /** Throws when the executor's device is gone (twins never lose theirs). */
-  checkAlive(): void;
-  dispose(): void;
 }

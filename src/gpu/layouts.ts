@@ -1,5 +1,5 @@
 // The one TypeScript mirror of the WGSL struct and buffer layouts
-// (shaders/walkers.wgsl, shaders/lattice.wgsl). Field order here = field
+// (shaders/kernel.wgsl, walkers.wgsl, lattice.wgsl). Field order here = field
 // order in WGSL; every field is a u32. Change both together.
 
 /** Uniform entries are bound with dynamic offsets; WebGPU's minimum alignment. */

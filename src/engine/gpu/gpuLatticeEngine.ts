@@ -6,19 +6,18 @@
 // crosses it with probability k·Z·τ: rate k per direction. Equilibrium is
 // exact (each pair update obeys detailed balance); the dynamics carry an
 // O(k·τ) splitting error, measured in docs/gpu.md.
-import { N_SPECIES, type RateModel } from '../../model/rateModel';
-import type { AdvanceLimit, AdvanceReport, Engine, IonState } from '../engine';
+import type { RateModel } from '../../model/rateModel';
+import type { Engine, IonState } from '../engine';
 import { EngineUnsupportedError } from '../engine';
 import type { LatticeConfig, LatticeDispatch, LatticeExecutor, LatticeStateArrays } from '../../gpu/backends';
 import { acquireGpu } from '../../gpu/device';
-import { adjacentRegions, kernelGeometry, maxDirectionalRate, type KernelGeometry } from '../../gpu/geometry';
+import { kernelGeometry, type KernelGeometry } from '../../gpu/geometry';
 import { ION_MASK } from '../../gpu/layouts';
 import { hashSeedString, kernelSeed, pcg4d, STREAM } from '../../gpu/rng';
 import { hopTablePairs, hopThresholds } from '../../gpu/tables';
 import { LatticeTwin } from '../../gpu/twins/latticeTwin';
-import { crossingsOf, eventCountsOf, totalEvents } from './counters';
+import { BatchedGpuEngine } from './batchedEngine';
 import { checkKernelLimits, ionsOf } from './ionList';
-import { assertSameLattice } from './sameLattice';
 
 export interface GpuLatticeOptions {
   seed: string;
@@ -36,9 +35,6 @@ export interface GpuLatticeOptions {
 export const LATTICE_DEFAULT_STEP_FRACTION = 0.1;
 /** Step fraction used when options give none (measurement scripts change it; see bench/gpuStepError.ts). */
 export const latticeDefaults = { stepFraction: LATTICE_DEFAULT_STEP_FRACTION };
-/** Systems up to this many walkers or sites read their state with every counter read. */
-const SNAPSHOT_LIMIT = 1 << 16;
-const MAX_BATCH = 4096;
 
 /** Throws EngineUnsupportedError for scenes the checkerboard update cannot run exactly enough. */
 export function checkLatticeScene(model: RateModel): void {
@@ -66,32 +62,24 @@ export function scheduledMove(seed: number, substep: number, coordination: numbe
   return { direction: pick >> 1, colour: pick & 1 };
 }
 
-export class GpuLatticeEngine implements Engine {
+/** Most sub-steps per batch; with no time limit, this many sub-steps without a hop (full lattice, walls) mean frozen. */
+const MAX_BATCH = 4096;
+
+export class GpuLatticeEngine extends BatchedGpuEngine<LatticeDispatch, LatticeStateArrays, LatticeExecutor> implements Engine {
   readonly kind = 'gpu-lattice' as const;
-  private _model: RateModel;
-  private _time = 0;
-  private _events = 0;
   private substep = 0;
   /** Duration of a full sub-step τ (s); Infinity when nothing can move. */
   private tau = Infinity;
-  private readonly adjacent: Uint8Array;
-  private readonly speciesPresent: boolean[];
-  readonly dispatchLog: LatticeDispatch[] = [];
-  logDispatches = false;
-  /** What was read back since the last dispatch (cleared by every run). */
-  private cache: { counters: Uint32Array; state?: LatticeStateArrays } | null = null;
 
   private constructor(
     model: RateModel,
-    private readonly geometry: KernelGeometry,
-    private readonly executor: LatticeExecutor,
+    geometry: KernelGeometry,
+    executor: LatticeExecutor,
     private readonly seed: number,
-    private readonly species: Uint8Array,
+    species: Uint8Array,
     private readonly stepFraction: number,
   ) {
-    this._model = model;
-    this.adjacent = adjacentRegions(geometry);
-    this.speciesPresent = Array.from({ length: N_SPECIES }, (_, s) => species.includes(s));
+    super(model, geometry, executor, species, { maxBatch: MAX_BATCH, frozenAfter: MAX_BATCH, stateSize: geometry.nSites });
   }
 
   static async create(model: RateModel, occupancy: Uint8Array, options: GpuLatticeOptions): Promise<GpuLatticeEngine> {
@@ -111,15 +99,6 @@ export class GpuLatticeEngine implements Engine {
     return engine;
   }
 
-  get model(): RateModel {
-    return this._model;
-  }
-  get time(): number {
-    return this._time;
-  }
-  get events(): number {
-    return this._events;
-  }
   /** Sub-step duration τ (s). */
   get substepTime(): number {
     return this.tau;
@@ -128,86 +107,35 @@ export class GpuLatticeEngine implements Engine {
     return this.substep;
   }
 
-  private uploadTables(): void {
-    const kMax = maxDirectionalRate(this._model, this.adjacent, this.speciesPresent);
+  protected uploadTables(): void {
+    const kMax = this.maxRate();
     const Z = this._model.coordination;
     this.tau = kMax > 0 ? this.stepFraction / (Z * kMax) : Infinity;
     this.executor.writeTables(0, kMax > 0 ? hopThresholds(this._model, Z * this.tau) : new Uint32Array(2 * hopTablePairs(this._model)));
   }
 
+  protected checkModel(model: RateModel): void {
+    checkLatticeScene(model);
+  }
+
+  protected dispatchTime(): number {
+    return this.tau;
+  }
+
   private next(thresholdOffset: number): LatticeDispatch {
     const { direction, colour } = scheduledMove(this.seed, this.substep, this._model.coordination);
-    const d = { substep: this.substep++, direction, colour, thresholdOffset };
-    if (this.logDispatches) this.dispatchLog.push(d);
-    return d;
+    return { substep: this.substep++, direction, colour, thresholdOffset };
   }
 
-  async advance(limit: AdvanceLimit): Promise<AdvanceReport> {
-    const startEvents = this._events;
-    const eventTarget = limit.events !== undefined ? startEvents + limit.events : Infinity;
-    const timeTarget = limit.time ?? Infinity;
-    if (eventTarget === Infinity && timeTarget === Infinity) throw new RangeError('advance needs an events or a time limit');
-    if (limit.events !== undefined && limit.events <= 0) return { events: 0, time: this._time, stoppedBy: 'events' };
-    if (timeTarget <= this._time) return { events: 0, time: this._time, stoppedBy: 'time' };
-    const tau = this.tau;
-    if (tau === Infinity || this.species.length === 0) {
-      if (timeTarget === Infinity) return { events: 0, time: this._time, stoppedBy: 'frozen' };
-      this._time = timeTarget;
-      return { events: 0, time: this._time, stoppedBy: 'time' };
-    }
+  protected fullDispatch(): LatticeDispatch {
+    return this.next(0);
+  }
+
+  /** A shorter last sub-step τ' with its own thresholds k·Z·τ', after the full ones in the tables. */
+  protected partialDispatch(rest: number): LatticeDispatch {
     const partialOffset = hopTablePairs(this._model);
-    let perSubstep = 0;
-    let done = 0;
-    for (;;) {
-      const remaining = timeTarget - this._time;
-      const fullLeft = remaining === Infinity ? Infinity : Math.floor(remaining / tau + 1e-9);
-      let batch = Math.min(MAX_BATCH, fullLeft);
-      if (eventTarget !== Infinity) {
-        const wanted = perSubstep > 0 ? Math.ceil((eventTarget - this._events) / perSubstep) : 2 ** Math.min(done, 12);
-        batch = Math.max(1, Math.min(batch, wanted));
-      }
-      const dispatches: LatticeDispatch[] = [];
-      for (let k = 0; k < batch; k++) dispatches.push(this.next(0));
-      let endsOnTime = false;
-      if (batch === fullLeft && fullLeft !== Infinity) {
-        const rest = remaining - batch * tau;
-        if (rest > tau * 1e-9) {
-          // A shorter last sub-step with its own thresholds k·Z·τ'.
-          this.executor.writeTables(partialOffset, hopThresholds(this._model, this._model.coordination * rest));
-          dispatches.push(this.next(partialOffset));
-        }
-        endsOnTime = true;
-      }
-      if (dispatches.length > 0) await this.executor.run(dispatches);
-      this.cache = null;
-      const before = this._events;
-      this._events = totalEvents(await this.readCounters(true));
-      if (endsOnTime) {
-        this._time = timeTarget;
-        return { events: this._events - startEvents, time: this._time, stoppedBy: 'time' };
-      }
-      this._time += batch * tau;
-      done += batch;
-      if (batch > 0) perSubstep = Math.max(perSubstep * 0.5, (this._events - before) / batch);
-      if (this._events >= eventTarget) return { events: this._events - startEvents, time: this._time, stoppedBy: 'events' };
-      // Every ion blocked (full lattice, walls): no hop in 4096 sub-steps means frozen.
-      if (this._events === startEvents && done >= 4096 && timeTarget === Infinity) {
-        return { events: 0, time: this._time, stoppedBy: 'frozen' };
-      }
-    }
-  }
-
-  /** Counters; on small systems the state comes along in the same round trip and is kept for ions()/occupancy(). */
-  private async readCounters(withState: boolean): Promise<Uint32Array> {
-    this.executor.checkAlive(); // cached values must not hide a lost device
-    if (!this.cache) this.cache = withState && this.geometry.nSites <= SNAPSHOT_LIMIT ? await this.executor.snapshot() : { counters: await this.executor.counters() };
-    return this.cache.counters;
-  }
-
-  private async readState(): Promise<LatticeStateArrays> {
-    this.executor.checkAlive();
-    if (!this.cache?.state) this.cache = await this.executor.snapshot();
-    return this.cache.state!;
+    this.executor.writeTables(partialOffset, hopThresholds(this._model, this._model.coordination * rest));
+    return this.next(partialOffset);
   }
 
   async ions(): Promise<IonState> {
@@ -229,28 +157,9 @@ export class GpuLatticeEngine implements Engine {
 
   async occupancy(): Promise<Uint8Array> {
     this.executor.checkAlive();
-    const words = this.cache?.state?.occupancy ?? (await this.executor.occupancy());
+    const words = this.cachedState()?.occupancy ?? (await this.executor.occupancy());
     const occ = new Uint8Array(words.length);
     for (let i = 0; i < words.length; i++) if (words[i] !== 0) occ[i] = (words[i] >>> 28) + 1;
     return occ;
-  }
-
-  async crossings(): Promise<Float64Array> {
-    return crossingsOf(await this.readCounters(false), this.geometry.nRegions);
-  }
-
-  async eventCounts(): Promise<Float64Array> {
-    return eventCountsOf(await this.readCounters(false));
-  }
-
-  async setModel(model: RateModel): Promise<void> {
-    assertSameLattice('gpu-lattice', this._model, model);
-    checkLatticeScene(model);
-    this._model = model;
-    this.uploadTables();
-  }
-
-  dispose(): void {
-    this.executor.dispose();
   }
 }

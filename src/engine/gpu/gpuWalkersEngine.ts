@@ -3,18 +3,17 @@
 // owns the clock (float64), the tables and the dispatch sequence; the kernel
 // (or its TypeScript twin) owns the walkers.
 import { N_SPECIES, type RateModel } from '../../model/rateModel';
-import type { AdvanceLimit, AdvanceReport, Engine, IonState } from '../engine';
+import type { Engine, IonState } from '../engine';
 import { EngineUnsupportedError } from '../engine';
 import type { WalkerDispatch, WalkersConfig, WalkersExecutor, WalkerStateArrays } from '../../gpu/backends';
 import { acquireGpu } from '../../gpu/device';
-import { adjacentRegions, kernelGeometry, maxDirectionalRate, type KernelGeometry } from '../../gpu/geometry';
+import { kernelGeometry, type KernelGeometry } from '../../gpu/geometry';
 import { SITE_MASK } from '../../gpu/layouts';
 import { hashSeedString, kernelSeed, STREAM } from '../../gpu/rng';
 import { hopTablePairs, hopThresholds, poissonTable, walkerTiming, type WalkerTiming } from '../../gpu/tables';
 import { WalkersTwin } from '../../gpu/twins/walkersTwin';
-import { crossingsOf, eventCountsOf, totalEvents } from './counters';
+import { BatchedGpuEngine } from './batchedEngine';
 import { checkKernelLimits, ionsOf } from './ionList';
-import { assertSameLattice } from './sameLattice';
 
 export interface GpuWalkersOptions {
   seed: string;
@@ -31,8 +30,6 @@ export interface GpuWalkersOptions {
 /** Default largest filling: above it, ignoring exclusion biases D by more than ~10 %. */
 export const WALKERS_MAX_FILLING = 0.1;
 /** Most dispatches recorded between two looks at the event counter. */
-/** Systems up to this many walkers or sites read their state with every counter read. */
-const SNAPSHOT_LIMIT = 1 << 16;
 const MAX_BATCH = 1024;
 
 /** Throws EngineUnsupportedError for scenes independent walkers would get wrong. */
@@ -72,35 +69,23 @@ export function defaultTicksPerDispatch(walkers: number): number {
   return Math.min(4096, Math.max(32, 2 ** Math.round(Math.log2((1 << 20) / Math.max(1, walkers)))));
 }
 
-export class GpuWalkersEngine implements Engine {
+export class GpuWalkersEngine extends BatchedGpuEngine<WalkerDispatch, WalkerStateArrays> implements Engine {
   readonly kind = 'gpu-walkers' as const;
-  private _model: RateModel;
-  private _time = 0;
-  private _events = 0;
   private step = 0;
   private timing!: WalkerTiming;
   private poissonLength = 0;
-  private readonly adjacent: Uint8Array;
-  private readonly speciesPresent: boolean[];
-  /** Dispatches done so far, in order (the twin replays exactly these). */
-  readonly dispatchLog: WalkerDispatch[] = [];
-  /** Keep the log (tests); off by default to bound memory in long runs. */
-  logDispatches = false;
-  /** What was read back since the last dispatch (cleared by every run). */
-  private cache: { counters: Uint32Array; state?: WalkerStateArrays } | null = null;
 
   private constructor(
     model: RateModel,
-    private readonly geometry: KernelGeometry,
-    private readonly executor: WalkersExecutor,
-    private readonly species: Uint8Array,
+    geometry: KernelGeometry,
+    executor: WalkersExecutor,
+    species: Uint8Array,
     private readonly ticksPerDispatch: number,
     private readonly poissonCapacity: number,
-    adjacent: Uint8Array,
   ) {
-    this._model = model;
-    this.adjacent = adjacent;
-    this.speciesPresent = Array.from({ length: N_SPECIES }, (_, s) => species.includes(s));
+    // Walkers that sit where no hop is possible while Γ is set elsewhere:
+    // after MAX_BATCH dispatches (≥ MAX_BATCH·λ ticks each) without one event, call it frozen.
+    super(model, geometry, executor, species, { maxBatch: MAX_BATCH, frozenAfter: MAX_BATCH, stateSize: species.length });
   }
 
   static async create(model: RateModel, occupancy: Uint8Array, options: GpuWalkersOptions): Promise<GpuWalkersEngine> {
@@ -121,20 +106,11 @@ export class GpuWalkersEngine implements Engine {
       walkers,
     };
     const executor = options.executor === 'twin' ? new WalkersTwin(config) : await (await import('./walkersGpu')).WalkersGpu.create(await acquireGpu(), config);
-    const engine = new GpuWalkersEngine(model, geometry, executor, ions.species, ticksPerDispatch, poissonCapacity, adjacentRegions(geometry));
+    const engine = new GpuWalkersEngine(model, geometry, executor, ions.species, ticksPerDispatch, poissonCapacity);
     engine.uploadTables();
     return engine;
   }
 
-  get model(): RateModel {
-    return this._model;
-  }
-  get time(): number {
-    return this._time;
-  }
-  get events(): number {
-    return this._events;
-  }
   /** Uniformization rate Γ (Hz), dispatch interval and slots in use. */
   get walkerTiming(): WalkerTiming {
     return this.timing;
@@ -143,9 +119,8 @@ export class GpuWalkersEngine implements Engine {
     return this.species.length;
   }
 
-  private uploadTables(): void {
-    const maxRate = maxDirectionalRate(this._model, this.adjacent, this.speciesPresent);
-    this.timing = walkerTiming(this._model, maxRate, this.ticksPerDispatch);
+  protected uploadTables(): void {
+    this.timing = walkerTiming(this._model, this.maxRate(), this.ticksPerDispatch);
     const hop = this.timing.gamma > 0 ? hopThresholds(this._model, this.timing.slots / this.timing.gamma) : new Uint32Array(2 * hopTablePairs(this._model));
     this.executor.writeTables(0, hop);
     const poisson = poissonTable(this.ticksPerDispatch);
@@ -153,80 +128,28 @@ export class GpuWalkersEngine implements Engine {
     this.executor.writeTables(hopTablePairs(this._model), poisson);
   }
 
+  protected checkModel(model: RateModel): void {
+    if (model.hasInteractions) checkWalkersScene(model, new Uint8Array(model.nSites));
+  }
+
+  protected dispatchTime(): number {
+    return this.timing.dt;
+  }
+
   private dispatch(poissonOffset: number, poissonLength: number): WalkerDispatch {
-    const d = { step: this.step++, thresholdOffset: 0, poissonOffset, poissonLength };
-    if (this.logDispatches) this.dispatchLog.push(d);
-    return d;
+    return { step: this.step++, thresholdOffset: 0, poissonOffset, poissonLength };
   }
 
-  async advance(limit: AdvanceLimit): Promise<AdvanceReport> {
-    const startEvents = this._events;
-    const eventTarget = limit.events !== undefined ? startEvents + limit.events : Infinity;
-    const timeTarget = limit.time ?? Infinity;
-    if (eventTarget === Infinity && timeTarget === Infinity) throw new RangeError('advance needs an events or a time limit');
-    if (limit.events !== undefined && limit.events <= 0) return { events: 0, time: this._time, stoppedBy: 'events' };
-    if (timeTarget <= this._time) return { events: 0, time: this._time, stoppedBy: 'time' };
-    const { dt } = this.timing;
-    if (dt === Infinity || this.species.length === 0) {
-      if (timeTarget === Infinity) return { events: 0, time: this._time, stoppedBy: 'frozen' };
-      this._time = timeTarget;
-      return { events: 0, time: this._time, stoppedBy: 'time' };
-    }
-    const hopBase = hopTablePairs(this._model);
-    let perDispatch = 0; // measured events per full dispatch
-    let doneDispatches = 0;
-    for (;;) {
-      const remaining = timeTarget - this._time;
-      const fullLeft = remaining === Infinity ? Infinity : Math.floor(remaining / dt + 1e-9);
-      let batch = Math.min(MAX_BATCH, fullLeft);
-      if (eventTarget !== Infinity) {
-        const wanted = perDispatch > 0 ? Math.ceil((eventTarget - this._events) / perDispatch) : 2 ** Math.min(doneDispatches, 10);
-        batch = Math.max(1, Math.min(batch, wanted));
-      }
-      const dispatches: WalkerDispatch[] = [];
-      for (let k = 0; k < batch; k++) dispatches.push(this.dispatch(hopBase, this.poissonLength));
-      let endsOnTime = false;
-      if (batch === fullLeft && fullLeft !== Infinity) {
-        // The rest of the interval, shorter than Δt, with its own tick table.
-        const rest = remaining - batch * dt;
-        if (rest > dt * 1e-9) {
-          const partial = poissonTable(this.timing.gamma * rest);
-          this.executor.writeTables(hopBase + this.poissonCapacity, partial);
-          dispatches.push(this.dispatch(hopBase + this.poissonCapacity, partial.length / 2));
-        }
-        endsOnTime = true;
-      }
-      if (dispatches.length > 0) await this.executor.run(dispatches);
-      this.cache = null;
-      const before = this._events;
-      this._events = totalEvents(await this.readCounters(true));
-      if (endsOnTime) {
-        this._time = timeTarget;
-        return { events: this._events - startEvents, time: this._time, stoppedBy: 'time' };
-      }
-      this._time += batch * dt;
-      doneDispatches += batch;
-      if (batch > 0) perDispatch = Math.max(perDispatch * 0.5, (this._events - before) / batch);
-      if (this._events >= eventTarget) return { events: this._events - startEvents, time: this._time, stoppedBy: 'events' };
-      // Walkers that sit where no hop is possible while Γ is set elsewhere:
-      // after 1024 dispatches (≥ 1024·λ ticks each) without one event, call it frozen.
-      if (this._events === startEvents && doneDispatches >= 1024 && timeTarget === Infinity) {
-        return { events: 0, time: this._time, stoppedBy: 'frozen' };
-      }
-    }
+  protected fullDispatch(): WalkerDispatch {
+    return this.dispatch(hopTablePairs(this._model), this.poissonLength);
   }
 
-  /** Counters; on small systems the state comes along in the same round trip and is kept for ions()/occupancy(). */
-  private async readCounters(withState: boolean): Promise<Uint32Array> {
-    this.executor.checkAlive(); // cached values must not hide a lost device
-    if (!this.cache) this.cache = withState && this.species.length <= SNAPSHOT_LIMIT ? await this.executor.snapshot() : { counters: await this.executor.counters() };
-    return this.cache.counters;
-  }
-
-  private async readState(): Promise<WalkerStateArrays> {
-    this.executor.checkAlive();
-    if (!this.cache?.state) this.cache = await this.executor.snapshot();
-    return this.cache.state!;
+  /** The rest of the interval, shorter than Δt, with its own tick table after the full one. */
+  protected partialDispatch(rest: number): WalkerDispatch {
+    const offset = hopTablePairs(this._model) + this.poissonCapacity;
+    const partial = poissonTable(this.timing.gamma * rest);
+    this.executor.writeTables(offset, partial);
+    return this.dispatch(offset, partial.length / 2);
   }
 
   async ions(): Promise<IonState> {
@@ -249,24 +172,5 @@ export class GpuWalkersEngine implements Engine {
     const occ = new Uint8Array(this.geometry.nSites);
     for (let k = this.species.length - 1; k >= 0; k--) occ[st.walkers[k] & SITE_MASK] = this.species[k] + 1;
     return occ;
-  }
-
-  async crossings(): Promise<Float64Array> {
-    return crossingsOf(await this.readCounters(false), this.geometry.nRegions);
-  }
-
-  async eventCounts(): Promise<Float64Array> {
-    return eventCountsOf(await this.readCounters(false));
-  }
-
-  async setModel(model: RateModel): Promise<void> {
-    assertSameLattice('gpu-walkers', this._model, model);
-    if (model.hasInteractions) checkWalkersScene(model, new Uint8Array(model.nSites));
-    this._model = model;
-    this.uploadTables();
-  }
-
-  dispose(): void {
-    this.executor.dispose();
   }
 }

@@ -1,0 +1,57 @@
+// The frame every ionhop ion kernel shares, prepended by src/gpu/shaders.ts
+// after rng.wgsl: the bindings both kernels have in the same places, the
+// region lookup and the 64-bit counters. Each kernel declares its own params
+// struct (binding 0) and its state words (binding 3). Buffers in binding
+// order: src/engine/gpu/ionKernelGpu.ts. Layouts: src/gpu/layouts.ts.
+
+@group(0) @binding(1) var<storage, read> region_words: array<u32>;
+// Hop thresholds at threshold_offset + ((s·R + a)·R + b)·Z + d (the walkers'
+// Poisson tables at poisson_offset).
+@group(0) @binding(2) var<storage, read> tables: array<vec2<u32>>;
+// Unwrapped displacement per ion, in lattice steps.
+@group(0) @binding(4) var<storage, read_write> disp_x: array<i32>;
+@group(0) @binding(5) var<storage, read_write> disp_y: array<i32>;
+@group(0) @binding(6) var<storage, read_write> disp_z: array<i32>;
+// 64-bit (lo, hi) counters: hops per species, then crossings per region pair.
+@group(0) @binding(7) var<storage, read_write> counters: array<atomic<u32>>;
+
+// Counter slots reserved for species (src/gpu/layouts.ts SPECIES_SLOTS).
+const SPECIES_SLOTS = 4u;
+// Hops per species of this workgroup, added to the counters once per workgroup.
+var<workgroup> wg_hops: array<atomic<u32>, 4>;
+
+fn region_of(site: u32) -> u32 {
+  return (region_words[site >> 2u] >> ((site & 3u) * 8u)) & 0xffu;
+}
+
+fn add64(index: u32, value: u32) {
+  let old = atomicAdd(&counters[index], value);
+  if (old + value < old) {
+    atomicAdd(&counters[index + 1u], 1u);
+  }
+}
+
+// One crossing from region a into region b (of R regions).
+fn count_crossing(n_regions: u32, a: u32, b: u32) {
+  add64(2u * (SPECIES_SLOTS + a * n_regions + b), 1u);
+}
+
+// First and last call of every kernel entry point (uniform control flow: both
+// hold a workgroup barrier): zero the workgroup's hop tallies, then add them to
+// the 64-bit counters once per workgroup.
+fn begin_workgroup_hops(lid: u32) {
+  if (lid < 4u) {
+    atomicStore(&wg_hops[lid], 0u);
+  }
+  workgroupBarrier();
+}
+
+fn end_workgroup_hops(lid: u32) {
+  workgroupBarrier();
+  if (lid < 4u) {
+    let total = atomicLoad(&wg_hops[lid]);
+    if (total != 0u) {
+      add64(2u * lid, total);
+    }
+  }
+}
