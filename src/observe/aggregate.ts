@@ -2,10 +2,11 @@
 // error bars over independent replicas:
 // - tracer D* and its per-axis parts: one least-squares slope per replica, then
 //   mean ± standard error over replicas;
-// - collective D_σ = ⟨|Σ_i Δr_i|²⟩/(2·dim·N·t): the ensemble average over
-//   replicas first (one replica's centre of mass is far too noisy for a slope
-//   of its own), then the slope; error and Haven ratio error by jackknife over
-//   replicas (leave one replica out, refit).
+// - collective D_σ = ⟨|Σ_i Δr_i|²⟩/(2·dim·N·t): one centre of mass per replica is
+//   a single noisy walk, so each replica contributes its multiple-time-origin
+//   MSD (every pair of samples L apart, lags up to half the run), the replicas
+//   are averaged, and the slope is fitted over the lag window; error and Haven
+//   ratio error by jackknife over replicas (leave one replica out, refit).
 import { A2_PER_S_TO_CM2_PER_S, N_SPECIES, type RateModel } from '../model/rateModel';
 import { AXES, type AxisName, type SpeciesName } from '../model/scene/schema';
 import type { ReplicaObservables } from './replicaRecorder';
@@ -114,22 +115,22 @@ export function aggregateReplicas(model: RateModel, replicas: ReplicaObservables
     });
     const tracerA2 = meanWithError(dPerReplica);
 
-    // Collective: ensemble mean of |Σ Δr|²/N over replicas, then the slope; jackknife for errors.
-    const com2Totals = replicas.map((r) => totalOf(r, 'com2'));
-    const sumCom = new Float64Array(K);
-    const sumT = new Float64Array(K);
+    // Collective: multiple-time-origin COM MSD per replica, averaged over replicas, then the slope; jackknife for errors.
+    const lags = comLagCurves(replicas, s, K, dim);
+    const sumCom = new Float64Array(lags.maxLag + 1);
+    const sumT = new Float64Array(lags.maxLag + 1);
     for (let r = 0; r < R; r++)
-      for (let k = 0; k < K; k++) {
-        sumCom[k] += com2Totals[r][k];
-        sumT[k] += replicas[r].times[k];
+      for (let l = 0; l <= lags.maxLag; l++) {
+        sumCom[l] += lags.msd[r][l];
+        sumT[l] += lags.tau[r][l];
       }
     const collectiveSlope = (skip: number) => {
       const n = skip < 0 ? R : R - 1;
-      const t = new Float64Array(K);
-      const y = new Float64Array(K);
-      for (let k = 0; k < K; k++) {
-        t[k] = (sumT[k] - (skip < 0 ? 0 : replicas[skip].times[k])) / n;
-        y[k] = (sumCom[k] - (skip < 0 ? 0 : com2Totals[skip][k])) / n / count;
+      const t = new Float64Array(lags.maxLag + 1);
+      const y = new Float64Array(lags.maxLag + 1);
+      for (let l = 0; l <= lags.maxLag; l++) {
+        t[l] = (sumT[l] - (skip < 0 ? 0 : lags.tau[skip][l])) / n;
+        y[l] = (sumCom[l] - (skip < 0 ? 0 : lags.msd[skip][l])) / n / count;
       }
       return slopeOver(t, y, fitWindow(t, fitFrom)) / (2 * dim);
     };
@@ -186,7 +187,7 @@ export function aggregateReplicas(model: RateModel, replicas: ReplicaObservables
     crossings,
     errorMethod: {
       tracer: `standard error of the mean over ${R} independent replicas (one least-squares MSD slope per replica)`,
-      collective: `jackknife over ${R} independent replicas (slope of the replica-averaged centre-of-mass MSD, refitted leaving one replica out)`,
+      collective: `jackknife over ${R} independent replicas (slope of the replica-averaged multiple-time-origin centre-of-mass MSD, lags up to half the run, refitted leaving one replica out)`,
       havenRatio: `jackknife over ${R} independent replicas (ratio refitted leaving one replica out)`,
       series: `standard error of the mean over ${R} independent replicas at each sample`,
     },
@@ -208,4 +209,37 @@ function seriesOfArrays(perReplica: ArrayLike<number>[], n: number): Series {
 
 function toCm2(e: Estimate): Estimate {
   return { value: e.value * A2_PER_S_TO_CM2_PER_S, se: e.se * A2_PER_S_TO_CM2_PER_S };
+}
+
+/**
+ * Multiple-time-origin centre-of-mass MSD of species s for each replica:
+ * msd[r][L] = mean over k of |C(k+L) − C(k)|² (Å², summed over the axes) and
+ * tau[r][L] the mean time between those samples, for lags L = 0..maxLag with
+ * maxLag = ⌊(K−1)/2⌋, so every lag averages at least half the run's origins.
+ */
+function comLagCurves(replicas: ReplicaObservables[], s: number, K: number, dim: number) {
+  const maxLag = Math.max(1, Math.floor((K - 1) / 2));
+  const msd: Float64Array[] = [];
+  const tau: Float64Array[] = [];
+  for (const r of replicas) {
+    const m = new Float64Array(maxLag + 1);
+    const t = new Float64Array(maxLag + 1);
+    for (let l = 1; l <= maxLag && l < K; l++) {
+      let sum = 0;
+      let dt = 0;
+      const origins = K - l;
+      for (let k = 0; k < origins; k++) {
+        for (let ax = 0; ax < dim; ax++) {
+          const d = r.com[s][ax][k + l] - r.com[s][ax][k];
+          sum += d * d;
+        }
+        dt += r.times[k + l] - r.times[k];
+      }
+      m[l] = sum / origins;
+      t[l] = dt / origins;
+    }
+    msd.push(m);
+    tau.push(t);
+  }
+  return { maxLag, msd, tau };
 }

@@ -23,6 +23,8 @@ export interface ReplicaObservables {
   msd: Float64Array[][];
   /** com2[s][axis][k]: (Σ_i Δr_axis,i)² over ions of species s, Å². */
   com2: Float64Array[][];
+  /** com[s][axis][k]: Σ_i Δr_axis,i over ions of species s, Å (for multiple-time-origin averages). */
+  com: Float64Array[][];
   /** profile[s][layer]: fraction of the layer's sites held by species s, averaged over the samples in the window. */
   profile: Float64Array[];
   /** regionOccupancy[s][r]: fraction of the sites of region r held by species s, averaged like the profile. */
@@ -41,6 +43,7 @@ export class ReplicaRecorder {
   private readonly times: number[] = [];
   private readonly msd: Float64Array[][];
   private readonly com2: Float64Array[][];
+  private readonly com: Float64Array[][];
   private readonly profileCounts: Float64Array[];
   private readonly regionCounts: Float64Array[];
   private readonly regionSites: Float64Array;
@@ -54,6 +57,7 @@ export class ReplicaRecorder {
     const n = options.samples + 1;
     this.msd = Array.from({ length: N_SPECIES }, () => [0, 1, 2].map(() => new Float64Array(n)));
     this.com2 = Array.from({ length: N_SPECIES }, () => [0, 1, 2].map(() => new Float64Array(n)));
+    this.com = Array.from({ length: N_SPECIES }, () => [0, 1, 2].map(() => new Float64Array(n)));
     const layers = model.size[options.profileAxis];
     this.layerSites = model.nSites / layers;
     this.profileCounts = Array.from({ length: N_SPECIES }, () => new Float64Array(layers));
@@ -95,6 +99,7 @@ export class ReplicaRecorder {
       for (let ax = 0; ax < 3; ax++) {
         this.msd[s][ax][k] = n > 0 ? (msdSum[3 * s + ax] * a2) / n : 0;
         this.com2[s][ax][k] = sq[3 * s + ax] * sq[3 * s + ax] * a2;
+        this.com[s][ax][k] = sq[3 * s + ax] * a;
       }
     }
     if (k >= this.firstProfileSample) {
@@ -129,6 +134,7 @@ export class ReplicaRecorder {
       count: this.count ?? new Int32Array(N_SPECIES),
       msd: this.msd.map((axes) => axes.map((v) => v.slice(0, n))),
       com2: this.com2.map((axes) => axes.map((v) => v.slice(0, n))),
+      com: this.com.map((axes) => axes.map((v) => v.slice(0, n))),
       profile: this.profileCounts.map((c) => c.map((v) => v * norm)),
       regionOccupancy: this.regionCounts.map((c) => c.map((v, r) => v / (this.profileSamples * this.regionSites[r]))),
       profileSamples: this.profileSamples,
