@@ -111,7 +111,7 @@ describe('ionhop browser app', () => {
     expect(await events(page)).toBeGreaterThanOrEqual(2000);
     await page.waitForFunction(() => Number(document.getElementById('plot-msd')?.dataset.points) > 3);
     expect(await points(page, 'plot-msd')).toBeGreaterThan(before);
-    expect(await points(page, 'plot-profile')).toBe(64);
+    expect(await points(page, 'plot-profile')).toBe(32);
     const step0 = await settled(page);
     await page.click('#step');
     await page.waitForFunction((n) => Number(document.getElementById('sim-events')?.dataset.events) === n + 1, step0);
