@@ -8,7 +8,7 @@
 // ions around a hop are updated without a site→ion look-up; occupancy is a
 // bitset that stays in cache. See docs/cpu-engine.md for the algorithm, the
 // exactness argument, the memory layout and measured speed.
-import { hopRateAt, N_SPECIES, type RateModel } from '../../model/rateModel';
+import { hopRateAt, interactionShift, N_SPECIES, type RateModel } from '../../model/rateModel';
 import type { AdvanceLimit, AdvanceReport, Engine, EngineKind, IonState } from '../engine';
 import * as aleaStream from './aleaStream';
 import { AleaStream, type AleaState } from './aleaStream';
@@ -486,7 +486,7 @@ export class CpuEngine implements Engine {
 
   /**
    * Per-direction rates with nearest-neighbour interactions, the same
-   * operations as hopRateAt: base·exp(−((vj − vi)/2)/kT). vi is the ion's own
+   * operations as hopRateAt: base·exp(−interactionShift(vi, vj)/kT), the shift defined once in the rate model. vi is the ion's own
    * environment (the empty target adds nothing), vj the target's without the ion.
    */
   private interactingRates(i: number, s: number, out: Float64Array): number {
@@ -505,7 +505,7 @@ export class CpuEngine implements Engine {
       let k = 0;
       if (j >= 0 && ((occupied[j >> 5] >>> (j & 31)) & 1) === 0) {
         const base = rates[row + region[j] * Z + d];
-        if (base !== 0) k = base * Math.exp(-((this.environment(j, s, i) - vi) / 2) / kT);
+        if (base !== 0) k = base * Math.exp(-interactionShift(vi, this.environment(j, s, i)) / kT);
       }
       out[d] = k;
       total += k;
