@@ -27,7 +27,7 @@ if (FULL_PRECISION_FIRST_WORD !== aleaStream.FULL_PRECISION_FIRST_WORD) {
 const ION_MASK = 0x0fffffff;
 const SPECIES_SHIFT = 28;
 /** Hops per batch of site/displacement updates. */
-const JOURNAL_LENGTH = 256;
+const JOURNAL_LENGTH = 2048;
 
 export class CpuEngine implements Engine {
   readonly kind: EngineKind = 'cpu';
@@ -165,7 +165,7 @@ export class CpuEngine implements Engine {
     const groups = this.groups;
     const count = groups.count;
     const members = groups.members;
-    const tops = groups.top;
+    const ceilings = groups.ceiling;
     const recF = this.recF;
     // The Alea state lives in locals for the loop (same arithmetic as AleaStream.nextU32,
     // written out where a word is drawn) and goes back to the stream at the end.
@@ -216,11 +216,12 @@ export class CpuEngine implements Engine {
         }
         const g = groups.pick(u * total);
         // Site (its ion): a uniform member of g (top bits of a word, exactly uniform on
-        // [0, 2^bits), overshoot rejected), accepted with rate/top ≥ 8/9,
-        // so P(ion | g) = rate / groupSum.
+        // [0, 2^bits), overshoot rejected), accepted with rate/ceiling ≥ 8/9
+        // (ceiling: an upper bound on g's rates, rateGroups.ts), so
+        // P(ion | g) = rate / groupSum. Acceptance 1 needs no word.
         const n = count[g];
         const list = members[g];
-        const top = tops[g];
+        const ceiling = ceilings[g];
         const shift = n > 1 ? Math.clz32(n - 1) : 32;
         let from = -1;
         if (g < 8) {
@@ -239,7 +240,11 @@ export class CpuEngine implements Engine {
             if (idx >= n) continue;
           }
           const candidate = list[idx];
-          const accept = recF[2 * candidate] / top; // in [8/9, 1), rounded once
+          const accept = recF[2 * candidate] / ceiling; // in [8/9, 1], rounded once
+          if (accept >= 1) {
+            from = candidate;
+            break;
+          }
           t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c; w = s2 * TWO_POW_32;
           if ((w + 1) * TWO_POW_M32 <= accept) from = candidate;
           else if (w * TWO_POW_M32 < accept) {
@@ -346,11 +351,12 @@ export class CpuEngine implements Engine {
     const v = recI[4 * a + 3];
     recI[4 * a + 3] = -1;
     recI[4 * b + 3] = v;
-    // Site a is empty now: its rate leaves the groups.
+    // Site a is empty now: its rate leaves the groups (without interactions
+    // together with the ion's new rate on b, below).
     const oldLo = recI[4 * a];
     const oldHi = recI[4 * a + 1];
     recF[2 * a] = 0;
-    this.groups.update(a, oldHi, oldLo);
+    if (this.interacting) this.groups.update(a, oldHi, oldLo);
     const journal = this.journal;
     const k = 3 * this.journalLength;
     journal[k] = v & ION_MASK;
@@ -375,7 +381,8 @@ export class CpuEngine implements Engine {
       for (let e = 0; e < Z; e++) t += recI[4 * (a + step[e]) + 3] + recI[4 * (b + step[e]) + 3];
       this.touched = (this.touched + t) | 0;
     }
-    this.refreshPlain(b);
+    recF[2 * b] = this.plainRateSum(b, v >>> SPECIES_SHIFT);
+    this.groups.transfer(a, b, oldHi, oldLo);
     // Neighbours of a gained a free site, neighbours of b lost one.
     for (let e = 0; e < Z; e++) {
       const n = faceA ? this.steps.faceNeighbour(a, e) : a + step[e];
@@ -740,6 +747,11 @@ export class CpuEngine implements Engine {
       if (check.count[g] !== this.groups.count[g]) return `group ${g}: ${this.groups.count[g]} members, expected ${check.count[g]}`;
       if (check.sumHi[g] !== this.groups.sumHi[g] || check.sumLo[g] !== this.groups.sumLo[g]) {
         return `group ${g}: sum ${this.groups.groupSum(g)} Hz, recomputed ${check.groupSum(g)} Hz`;
+      }
+      // The rejection ceiling must bound every member's rate (check.ceiling is their maximum) and stay below top.
+      const ceiling = this.groups.ceiling[g];
+      if (check.count[g] === 0 ? ceiling !== 0 : !(ceiling >= check.ceiling[g] && ceiling < this.groups.top[g])) {
+        return `group ${g}: rejection ceiling ${ceiling} Hz, member maximum ${check.ceiling[g]} Hz, top ${this.groups.top[g]} Hz`;
       }
     }
     if (check.nActive !== this.groups.nActive) return `${this.groups.nActive} active groups, expected ${check.nActive}`;

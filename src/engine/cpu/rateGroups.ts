@@ -3,7 +3,8 @@
 // hop rate) are grouped by the top 14 bits of the rate's float64 pattern: the
 // binary exponent and the first 3 mantissa bits. Every member of a group has a
 // rate in [bottom, top) with top/bottom ≤ 9/8, so a uniformly drawn member is
-// accepted (probability rate/top) with chance ≥ 8/9. SPPARKS groups by powers
+// accepted (probability rate/ceiling, where bottom ≤ rate ≤ ceiling < top)
+// with chance ≥ 8/9. SPPARKS groups by powers
 // of 2 (acceptance ≥ 1/2); the finer groups halve the rejected draws, each of
 // which costs two cache misses on a large lattice.
 //
@@ -48,17 +49,28 @@ export class RateGroups {
   readonly members: Int32Array[] = [];
   /** 2^(e-1075): the weight of one unit of m in group g (exponent e = g >> 3). */
   readonly unit = new Float64Array(N_GROUPS);
-  /** Smallest rate of the next group: rate/top is the acceptance probability, in [8/9, 1). */
+  /** Smallest rate of the next group: an exclusive upper bound on the members' rates (the ceiling stays below it). */
   readonly top = new Float64Array(N_GROUPS);
+  /**
+   * Upper bound on the rates now in group g, used as the rejection ceiling:
+   * the largest rate that entered g since g was last empty (0 when empty), so
+   * bottom ≤ rate ≤ ceiling < top and the acceptance rate/ceiling is still
+   * ≥ 8/9. Members that all share one rate (an equal-rate lattice gas) are
+   * then accepted with probability exactly 1: no rejected draw, each of which
+   * costs two cache misses on a large lattice.
+   */
+  readonly ceiling = new Float64Array(N_GROUPS);
   /** Non-empty groups in ascending order of exponent. */
   readonly active = new Int32Array(N_GROUPS);
   nActive = 0;
   /** Scratch for one selection: group sums of `active`, same order. */
   readonly activeSums = new Float64Array(N_GROUPS);
   private readonly rec: Int32Array;
+  private readonly recF: Float64Array;
 
   constructor(records: SiteRecords) {
     this.rec = records.i32;
+    this.recF = records.f64;
     const empty = new Int32Array(0);
     const bits = new Float64Array(1);
     const words = new Uint32Array(bits.buffer);
@@ -98,16 +110,52 @@ export class RateGroups {
     if (g === og) {
       this.sumHi[g] += mantissaHigh(hi, lo, g) - mantissaHigh(oldHi, oldLo, g);
       this.sumLo[g] += (lo & 0x3ffffff) - (oldLo & 0x3ffffff);
+      const rate = this.recF[2 * k];
+      if (rate > this.ceiling[g]) this.ceiling[g] = rate;
       return;
     }
     this.remove(k, og, oldHi, oldLo);
     this.insert(k, g, hi, lo);
   }
 
+  /**
+   * An ion moved from site `from` (its record's rate already 0, old rate bits
+   * oldHi:oldLo) to the empty site `to` (its new rate already in the record).
+   * If both rates fall in one group, `to` takes over the member slot of
+   * `from`: one list write instead of a swap-remove, whose write to the
+   * record of the list's last member is a cache miss on a large lattice.
+   */
+  transfer(from: number, to: number, oldHi: number, oldLo: number): void {
+    const rec = this.rec;
+    const hi = rec[4 * to + 1];
+    const lo = rec[4 * to];
+    const g = hi >>> GROUP_SHIFT;
+    if ((oldHi | oldLo) === 0) {
+      if ((hi | lo) !== 0) this.insert(to, g, hi, lo);
+      return;
+    }
+    const og = oldHi >>> GROUP_SHIFT;
+    if ((hi | lo) !== 0 && g === og) {
+      this.sumHi[g] += mantissaHigh(hi, lo, g) - mantissaHigh(oldHi, oldLo, g);
+      this.sumLo[g] += (lo & 0x3ffffff) - (oldLo & 0x3ffffff);
+      const rate = this.recF[2 * to];
+      if (rate > this.ceiling[g]) this.ceiling[g] = rate;
+      const p = rec[4 * from + 2];
+      this.members[g][p] = to;
+      rec[4 * to + 2] = p;
+      rec[4 * from + 2] = -1;
+      return;
+    }
+    this.remove(from, og, oldHi, oldLo);
+    if ((hi | lo) !== 0) this.insert(to, g, hi, lo);
+  }
+
   private insert(k: number, g: number, hi: number, lo: number): void {
     if (g >>> 3 === 0x7ff) throw new Error('a hop rate is not finite: the scene\'s barriers or field give an overflowing rate');
     this.sumHi[g] += mantissaHigh(hi, lo, g);
     this.sumLo[g] += lo & 0x3ffffff;
+    const rate = this.recF[2 * k];
+    if (rate > this.ceiling[g]) this.ceiling[g] = rate;
     const n = this.count[g];
     let list = this.members[g];
     if (n === list.length) {
@@ -193,12 +241,14 @@ export class RateGroups {
       this.sumHi[g] = 0;
       this.sumLo[g] = 0;
       this.count[g] = 0;
+      this.ceiling[g] = 0;
     }
     this.nActive = 0;
   }
 
   bytes(): number {
     let n = this.sumHi.byteLength + this.sumLo.byteLength + this.count.byteLength + this.unit.byteLength + this.top.byteLength;
+    n += this.ceiling.byteLength;
     n += this.active.byteLength + this.activeSums.byteLength;
     for (const m of this.members) n += m.byteLength;
     return n;
@@ -215,6 +265,7 @@ export class RateGroups {
   }
 
   private deactivate(g: number): void {
+    this.ceiling[g] = 0;
     const a = this.active;
     const n = --this.nActive;
     let k = 0;
