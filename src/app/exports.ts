@@ -6,15 +6,11 @@ import type { ObservableHistory } from './observableHistory';
 export function download(filename: string, content: string | Blob, mime = 'text/plain'): void {
   const blob = typeof content === 'string' ? new Blob([content], { type: mime }) : content;
   const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
+  downloadDataUrl(filename, url);
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** Saves what a URL points to (data: or blob:) under `filename`. */
 export function downloadDataUrl(filename: string, dataUrl: string): void {
   const a = document.createElement('a');
   a.href = dataUrl;

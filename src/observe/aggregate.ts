@@ -88,12 +88,12 @@ export function aggregateReplicas(model: RateModel, replicas: ReplicaObservables
   for (let s = 0; s < N_SPECIES; s++) {
     const count = replicas[0].count[s];
     if (count === 0) continue;
-    const totalOf = (r: ReplicaObservables, which: 'msd' | 'com2') => {
+    const msdTotalOf = (r: ReplicaObservables) => {
       const v = new Float64Array(K);
-      for (const ax of axes.keys()) for (let k = 0; k < K; k++) v[k] += r[which][s][ax][k];
+      for (const ax of axes.keys()) for (let k = 0; k < K; k++) v[k] += r.msd[s][ax][k];
       return v;
     };
-    const msdTotals = replicas.map((r) => totalOf(r, 'msd'));
+    const msdTotals = replicas.map(msdTotalOf);
     const msd = {} as Record<AxisName | 'total', Series>;
     axes.forEach((name, ax) => (msd[name] = seriesOfArrays(replicas.map((r) => r.msd[s][ax]), K)));
     msd.total = seriesOfArrays(msdTotals, K);
