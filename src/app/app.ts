@@ -8,17 +8,21 @@ import { compileRateModel, type RateModel } from '../model/rateModel';
 import { initialOccupancy } from '../model/initialState';
 import { LatticeView, LIGHT_THEME, PROJECTOR_THEME } from '../view/latticeView';
 import { regionColor, SPECIES_STYLES } from '../view/palette';
+import { mutedTint } from '../view/contrast';
 import type { Frame, SessionInfo } from '../worker/protocol';
 import { PRESETS, findPreset, DEFAULT_PRESET_ID } from './presets';
 import { applyEdits, editableParams, placementChanged, type EditableParam } from './sceneEdits';
-import { readUrl, writeUrl, packSceneText, unpackSceneText, ENGINE_CHOICES, SPEED_RANGE, type EngineChoice } from './urlState';
+import { readUrl, writeUrl, packSceneText, unpackSceneText, ENGINE_CHOICES, type EngineChoice } from './urlState';
+import { clampSpeed, defaultTimeSpeed, formatDuration, speedRatioText, RateMeter, MAX_EVENTS_PER_FRAME, MAX_FRAME_SECONDS } from './timeSpeed';
 import { openHost } from './engineChoice';
 import type { SimulationHost } from './simulationHost';
 import { ObservableHistory } from './observableHistory';
 import { LivePlots, LIGHT_PLOTS, PROJECTOR_PLOTS, formatNumber } from './plots';
 import { renderLegend, escapeHtml } from './legend';
 import { renderClassroom } from './classroom';
-import { renderParams, setParamValue } from './paramControls';
+import { renderParams, setParamValue, formatParam } from './paramControls';
+import { CrossingCounter } from './crossings';
+import { MIN_HOPS_PER_ION } from '../observe/convergence';
 import { installShortcuts } from './keyboard';
 import { download, downloadDataUrl, observablesCsv, safeFileStem, sceneFileText } from './exports';
 
@@ -58,10 +62,15 @@ export class App {
     sceneName: $('scene-name'),
     time: $('sim-time'),
     events: $('sim-events'),
+    hopRate: $('hop-rate'),
+    speedNote: $('speed-note'),
+    step: $<HTMLButtonElement>('step'),
     runState: $('run-state'),
     legend: $('legend'),
     dStar: $('dstar-readout'),
     profileCaption: $('profile-caption'),
+    profileFull: $<HTMLInputElement>('profile-full'),
+    previousNote: $('previous-note'),
     drop: $('drop-overlay'),
   };
 
@@ -73,7 +82,15 @@ export class App {
   private edits = new Map<string, number>();
   private seed = 0;
   private engineChoice: EngineChoice = 'auto';
-  private speedLevel = 1;
+  /** log10 of simulated seconds per real second. */
+  private speedLevel = 0;
+  /** Real time of the last animation frame that asked the engine to advance (ms). */
+  private lastTickMs = NaN;
+  /** On-screen hops per real second, and simulated seconds per real second actually achieved. */
+  private readonly hopMeter = new RateMeter();
+  private readonly clockMeter = new RateMeter();
+  /** Total hop rate of the current parameters (Hz), from the latest frame. */
+  private totalRate = 0;
   private projector = false;
   private playing = false;
   private host: SimulationHost | null = null;
@@ -87,8 +104,11 @@ export class App {
   private framesApplied = 0;
   private pendingSteps = 0;
   private frozen = false;
+  private readonly crossings: CrossingCounter;
+  private lastOccupancy: Uint8Array | null = null;
 
   constructor() {
+    this.crossings = new CrossingCounter($('crossings'));
     this.view = new LatticeView($<HTMLCanvasElement>('view'));
     this.plots = new LivePlots({ msd: $('plot-msd'), dStar: $('plot-dstar'), profile: $('plot-profile') }, this.history);
   }
@@ -221,30 +241,40 @@ export class App {
     this.info = info;
     this.frozen = false;
     this.history.reset(info.ionCounts, info.profileAxis);
+    this.ui.previousNote.hidden = true;
+    this.totalRate = frame.totalRate;
+    this.hopMeter.clear();
+    this.clockMeter.clear();
+    this.ui.step.title = `Step: ${info.step.label} (s or →)`;
+    this.ui.step.textContent = info.step.kind === 'event' ? 'Step' : 'Step (sweep)';
+    this.ui.step.dataset.unit = info.step.kind;
     const regionColors = this.scene.regions.map((r, i) => regionColor(r.color, i));
-    this.view.setLattice({ dim: this.model.dim, size: this.model.size, siteRegion: this.model.siteRegion, regionColors }, frame.occupancy);
-    renderLegend(this.ui.legend, {
-      speciesNames: this.model.speciesNames,
-      ionCounts: info.ionCounts,
-      regions: this.scene.regions.map((r, i) => ({ name: r.name, color: regionColors[i] })),
-      outline: this.projector ? PROJECTOR_THEME.outline : LIGHT_THEME.outline,
-    });
+    this.lastOccupancy = frame.occupancy;
+    this.drawLattice();
     this.plots.setRegions({ layerColors: this.layerColors(info.profileAxis, regionColors) });
+    this.crossings.setRegions(this.model);
     this.ui.profileCaption.textContent = `Occupancy profile across ${'xyz'[info.profileAxis]}`;
     this.applyFrame(frame, true);
   }
 
   private applyFrame(frame: Frame, forcePlots = false): void {
     this.view.setOccupancy(frame.occupancy);
+    this.lastOccupancy = frame.occupancy;
+    this.totalRate = frame.totalRate;
+    const nowMs = performance.now();
+    this.hopMeter.add(nowMs, frame.events);
+    this.clockMeter.add(nowMs, frame.time);
     if (frame.sample) this.history.add(frame.sample);
     this.history.setProfile(frame.profile);
+    this.crossings.update(frame.crossings);
     this.frozen = frame.frozen;
     this.ui.time.textContent = `${formatNumber(frame.time)} s`;
-    this.ui.events.textContent = String(frame.events);
+    this.ui.events.textContent = frame.events.toLocaleString('en');
     this.ui.events.dataset.events = String(frame.events);
     // Frames drawn from engine data since the page opened (the browser benchmark reads it).
     this.ui.events.dataset.frames = String(++this.framesApplied);
     this.updateRunState();
+    this.renderHopRate();
     const now = performance.now();
     if (forcePlots || !this.playing || now - this.lastPlotDraw > PLOT_INTERVAL_MS) {
       this.lastPlotDraw = now;
@@ -253,20 +283,26 @@ export class App {
     }
   }
 
-  private readonly tick = (): void => {
-    if (this.playing && !this.advancing && this.host) this.advance(Math.round(10 ** this.speedLevel));
+  private readonly tick = (nowMs: number): void => {
+    if (this.playing && !this.advancing && this.host) {
+      // Simulated time owed for the real time since the last request, at the chosen speed.
+      const realSeconds = Number.isFinite(this.lastTickMs) ? Math.min(MAX_FRAME_SECONDS, Math.max(0, (nowMs - this.lastTickMs) / 1000)) : 1 / 60;
+      this.lastTickMs = nowMs;
+      if (realSeconds > 0) this.advance(realSeconds * 10 ** this.speedLevel);
+    } else if (!this.playing) {
+      this.lastTickMs = NaN;
+    }
     this.view.render();
     requestAnimationFrame(this.tick);
   };
 
-  private advance(events: number): void {
+  /** Asks for `simSeconds` more simulated time (capped at MAX_EVENTS_PER_FRAME events). */
+  private advance(simSeconds: number): void {
     if (this.advancing || !this.host) return;
     this.advancing = true;
     const generation = this.generation;
-    let computeBound = false;
     this.enqueue(async () => {
-      const frame = await this.host!.advance(events, FRAME_BUDGET_MS);
-      computeBound = frame.advanced < events && !frame.frozen;
+      const frame = await this.host!.advance({ simSeconds, events: MAX_EVENTS_PER_FRAME }, FRAME_BUDGET_MS);
       if (generation === this.generation) this.applyFrame(frame);
     })
       .catch((e) => {
@@ -275,12 +311,29 @@ export class App {
       })
       .finally(() => {
         this.advancing = false;
-        // The engine could not finish a frame's events in its budget: ask again at once
-        // instead of idling until the next animation frame, so it never waits on drawing.
         if (this.pendingSteps > 0 && !this.playing) {
           this.pendingSteps--;
-          this.advance(1);
-        } else if (computeBound && this.playing && generation === this.generation) this.advance(events);
+          this.stepOnce();
+        }
+      });
+  }
+
+  /** Exactly one event (CPU engine) or one sweep (GPU engines). */
+  private stepOnce(): void {
+    if (this.advancing || !this.host) return;
+    this.advancing = true;
+    const generation = this.generation;
+    this.enqueue(async () => {
+      const frame = await this.host!.step();
+      if (generation === this.generation) this.applyFrame(frame, true);
+    })
+      .catch((e) => this.showMessage(`The step failed: ${(e as Error).message}`))
+      .finally(() => {
+        this.advancing = false;
+        if (this.pendingSteps > 0 && !this.playing) {
+          this.pendingSteps--;
+          this.stepOnce();
+        }
       });
   }
 
@@ -308,6 +361,7 @@ export class App {
       return;
     }
     const restartPlacement = placementChanged(this.edits, next);
+    const change = param ? `${param.label}: ${formatParam(param, this.edits.get(key) ?? param.base)} → ${formatParam(param, value)}` : key;
     this.edits = next;
     this.scene = scene;
     this.model = compileRateModel(scene);
@@ -322,7 +376,9 @@ export class App {
     await this.enqueue(async () => {
       const frame = await host.setScene(scene);
       if (generation !== this.generation) return;
-      this.history.restart();
+      const shown = this.history.restart(change);
+      this.ui.previousNote.textContent = shown ? `Faded lines: the run before “${shown}”.` : '';
+      this.ui.previousNote.hidden = !shown;
       this.applyFrame(frame, true);
     }).catch((e) => this.showMessage(`The change could not be applied: ${(e as Error).message}`));
   }
@@ -347,6 +403,7 @@ export class App {
     ui.seed.addEventListener('change', () => this.commitSeed());
     ui.engine.addEventListener('change', () => this.changeEngine(ui.engine.value as EngineChoice));
     ui.projector.addEventListener('change', () => this.setProjector(ui.projector.checked, true));
+    ui.profileFull.addEventListener('change', () => this.plots.setProfileFullRange(ui.profileFull.checked));
     $('help-button').addEventListener('click', () => this.openHelp());
     $('message-close').addEventListener('click', () => this.hideMessage());
     $('restore-defaults').addEventListener('click', () => void this.restoreDefaults());
@@ -361,8 +418,8 @@ export class App {
       togglePlay: () => this.setPlaying(!this.playing),
       step: () => this.step(),
       reset: () => void this.restart(),
-      faster: () => this.setSpeed(Math.min(SPEED_RANGE.max, this.speedLevel + 0.25), true),
-      slower: () => this.setSpeed(Math.max(SPEED_RANGE.min, this.speedLevel - 0.25), true),
+      faster: () => this.setSpeed(this.speedLevel + 0.5, true),
+      slower: () => this.setSpeed(this.speedLevel - 0.5, true),
       toggleProjector: () => this.setProjector(!this.projector, true),
       help: () => this.openHelp(),
     });
@@ -408,22 +465,38 @@ export class App {
     this.setPlaying(false);
     // A step pressed while a frame is still being computed runs right after it.
     if (this.advancing) this.pendingSteps++;
-    else this.advance(1);
+    else this.stepOnce();
   }
 
   private setSpeed(level: number, updateUrl = false): void {
-    this.speedLevel = Math.min(SPEED_RANGE.max, Math.max(SPEED_RANGE.min, level));
+    this.speedLevel = clampSpeed(level);
     this.ui.speed.value = String(this.speedLevel);
-    const n = Math.round(10 ** this.speedLevel);
-    this.ui.speedOut.textContent = `${n.toLocaleString('en')} event${n === 1 ? '' : 's'} per frame`;
-    this.ui.speed.setAttribute('aria-valuetext', this.ui.speedOut.textContent);
+    this.ui.speedOut.textContent = speedRatioText(this.speedLevel);
+    this.ui.speed.setAttribute('aria-valuetext', `one real second shows ${formatDuration(10 ** this.speedLevel)} of simulated time`);
+    this.ui.speedOut.dataset.level = String(this.speedLevel);
+    this.hopMeter.clear();
+    this.clockMeter.clear();
     if (updateUrl) this.updateUrl();
   }
 
-  /** About one hop per 16 ions per frame: each ion moves visibly but not in a blur. */
+  /** Each ion hops a few times per real second at the scene's own rates. */
   private defaultSpeed(): number {
     const ions = this.info ? this.info.ionCounts.reduce((a, b) => a + b, 0) : 1;
-    return Math.round(4 * Math.log10(Math.max(1, ions / 16))) / 4;
+    return defaultTimeSpeed(this.totalRate, ions);
+  }
+
+  /** Hops per real second on screen, and whether the engine keeps up with the chosen speed. */
+  private renderHopRate(): void {
+    const hops = this.hopMeter.perSecond();
+    const achieved = this.clockMeter.perSecond();
+    this.ui.hopRate.textContent = Number.isFinite(hops) && this.playing ? Math.round(hops).toLocaleString('en') : '–';
+    this.ui.hopRate.dataset.hopsPerSecond = String(Number.isFinite(hops) && this.playing ? hops : 0);
+    const wanted = 10 ** this.speedLevel;
+    const lagging = this.playing && Number.isFinite(achieved) && achieved < 0.7 * wanted && !this.frozen;
+    this.ui.speedNote.textContent = lagging
+      ? `The engine cannot keep up: it shows 1 s = ${formatDuration(achieved)} (at most ${MAX_EVENTS_PER_FRAME.toLocaleString('en')} events per frame).`
+      : '';
+    this.ui.speedNote.hidden = !lagging;
   }
 
   private commitSeed(): void {
@@ -467,13 +540,7 @@ export class App {
     this.plots.setTheme(on ? PROJECTOR_PLOTS : LIGHT_PLOTS);
     if (this.info) {
       this.plots.update();
-      const regionColors = this.scene.regions.map((r, i) => regionColor(r.color, i));
-      renderLegend(this.ui.legend, {
-        speciesNames: this.model.speciesNames,
-        ionCounts: this.info.ionCounts,
-        regions: this.scene.regions.map((r, i) => ({ name: r.name, color: regionColors[i] })),
-        outline: on ? PROJECTOR_THEME.outline : LIGHT_THEME.outline,
-      });
+      this.drawLattice();
     }
     if (updateUrl) this.updateUrl();
   }
@@ -509,12 +576,26 @@ export class App {
   }
 
   private renderDStar(): void {
+    const dim = this.model.dim;
     const rows = this.history.latest().map((d) => {
       const name = d.name as keyof typeof SPECIES;
-      const value = Number.isFinite(d.dStar) ? `${formatNumber(d.dStar)}${Number.isFinite(d.error) ? ` ± ${formatNumber(d.error)}` : ''} cm²/s` : 'collecting…';
-      return `<span class="dstar" data-species="${escapeHtml(d.name)}" data-dstar="${d.dStar}" data-error="${d.error}"><span class="swatch" style="background:${SPECIES_STYLES[d.s].color}"></span>${escapeHtml(SPECIES[name].label)}: D* = ${value}</span>`;
+      const label = escapeHtml(SPECIES[name].label);
+      const swatch = `<span class="swatch" style="background:${SPECIES_STYLES[d.s].color}"></span>`;
+      let text: string;
+      if (d.convergence === 'no-hops') text = 'no hops yet';
+      else if (d.convergence === 'converging' || !Number.isFinite(d.dStar)) {
+        const value = Number.isFinite(d.dStar) ? `≈ ${formatNumber(d.dStar)} cm²/s, ` : '';
+        text = `D* ${value}<span class="not-converged">not converged</span> (${formatNumber(d.hopsPerIon)} of ≥ ${MIN_HOPS_PER_ION} hops per ion)`;
+      } else {
+        text = `D* = ${formatNumber(d.dStar)} ± ${formatNumber(d.error)} cm²/s`;
+      }
+      // Along each axis from the displacements since the last change: D_axis = MSD_axis / (2 t).
+      const axes = d.time > 0 && d.convergence !== 'no-hops'
+        ? ` <span class="axes">(${['x', 'y', 'z'].slice(0, dim).map((ax, k) => `${ax}: ${formatNumber((d.msdAxes[k] * 1e-16) / (2 * d.time))}`).join(' · ')})</span>`
+        : '';
+      return `<span class="dstar" data-species="${escapeHtml(d.name)}" data-dstar="${d.dStar}" data-error="${d.error}" data-convergence="${d.convergence}">${swatch}${label}: ${text}${axes}</span>`;
     });
-    this.ui.dStar.innerHTML = rows.join(' &nbsp; ');
+    this.ui.dStar.innerHTML = rows.join('');
   }
 
   private updateRunState(): void {
@@ -527,6 +608,25 @@ export class App {
     this.ui.badge.className = `badge ${host.engine === 'cpu' ? 'cpu' : 'gpu'}`;
     this.ui.badge.dataset.engine = host.engine;
     this.ui.badge.title = note || `The simulation runs on: ${host.label}`;
+  }
+
+  /** Region shades as the view draws them: the scene's colours muted towards the background, so ions stand out. */
+  private regionTints(): string[] {
+    const background = (this.projector ? PROJECTOR_THEME : LIGHT_THEME).background;
+    return this.scene.regions.map((r, i) => mutedTint(regionColor(r.color, i), background));
+  }
+
+  /** (Re)builds the lattice picture and the legend for the current scene and theme. */
+  private drawLattice(): void {
+    if (!this.info || !this.lastOccupancy) return;
+    const tints = this.regionTints();
+    this.view.setLattice({ dim: this.model.dim, size: this.model.size, siteRegion: this.model.siteRegion, regionColors: tints }, this.lastOccupancy);
+    renderLegend(this.ui.legend, {
+      speciesNames: this.model.speciesNames,
+      ionCounts: this.info.ionCounts,
+      regions: this.scene.regions.map((r, i) => ({ name: r.name, color: tints[i] })),
+      outline: this.projector ? PROJECTOR_THEME.outline : LIGHT_THEME.outline,
+    });
   }
 
   private layerColors(axis: 0 | 1 | 2, regionColors: string[]): string[] {

@@ -21,10 +21,12 @@ export interface ViewTheme {
   background: string;
   /** Ion outline colour in 2D. */
   outline: string;
+  /** Line between regions of different colour (the interface band's edges). */
+  boundary: string;
 }
 
-export const LIGHT_THEME: ViewTheme = { background: '#ffffff', outline: '#1a1a1a' };
-export const PROJECTOR_THEME: ViewTheme = { background: '#000000', outline: '#ffffff' };
+export const LIGHT_THEME: ViewTheme = { background: '#ffffff', outline: '#1a1a1a', boundary: '#1a1a1a' };
+export const PROJECTOR_THEME: ViewTheme = { background: '#000000', outline: '#ffffff', boundary: '#ffffff' };
 
 export class LatticeView {
   private readonly renderer: THREE.WebGLRenderer;
@@ -75,7 +77,10 @@ export class LatticeView {
   setTheme(theme: ViewTheme): void {
     this.theme = theme;
     this.scene.background = new THREE.Color(theme.background);
-    if (this.planeMaterial) this.planeMaterial.uniforms.uOutline.value = srgbVector(theme.outline);
+    if (this.planeMaterial) {
+      this.planeMaterial.uniforms.uOutline.value = srgbVector(theme.outline);
+      this.planeMaterial.uniforms.uBoundary.value = srgbVector(theme.boundary);
+    }
     this.dirty = true;
   }
 
@@ -180,6 +185,7 @@ export class LatticeView {
         uSpeciesColor: { value: SPECIES_STYLES.map((s) => srgbVector(s.color)) },
         uSpeciesRadius: { value: SPECIES_STYLES.map((s) => s.radius) },
         uOutline: { value: srgbVector(this.theme.outline) },
+        uBoundary: { value: srgbVector(this.theme.boundary) },
       },
     });
     const plane = new THREE.Mesh(new THREE.PlaneGeometry(nx, ny), this.planeMaterial);

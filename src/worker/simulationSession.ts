@@ -2,13 +2,14 @@
 // observables (src/observe/runningDiffusivity), packaged into Frames. No DOM,
 // so it runs inside the engine worker (CPU) or on the page (WebGPU engines).
 import type { Scene } from '../model/scene/schema';
-import { compileRateModel, N_SPECIES, type RateModel } from '../model/rateModel';
+import { compileRateModel, hopRateAt, N_SPECIES, type RateModel } from '../model/rateModel';
 import { initialOccupancy, replicaSeed } from '../model/initialState';
 import type { Engine, EngineKind, IonState } from '../engine/engine';
 import { createEngine } from '../engine/factory';
 import { RunningDiffusivity } from '../observe/runningDiffusivity';
 import { profileAxisOf } from '../observe/profileAxis';
-import type { Frame, LiveSample, SessionInfo } from './protocol';
+import { convergenceOf } from '../observe/convergence';
+import type { AdvanceRequest, Frame, LiveSample, SessionInfo, StepUnit } from './protocol';
 
 /** Engines that hand out their live ion arrays without a copy (the CPU engine does). */
 interface IonStateViewer {
@@ -16,6 +17,32 @@ interface IonStateViewer {
 }
 function hasIonStateView(e: Engine): e is Engine & IonStateViewer {
   return typeof (e as Partial<IonStateViewer>).ionStateView === 'function';
+}
+
+/** GPU engines advance in sweeps (dispatches) of fixed simulated length. */
+interface Sweeping {
+  readonly sweepSeconds: number;
+}
+function sweepSecondsOf(e: Engine): number | null {
+  const s = (e as Partial<Sweeping>).sweepSeconds;
+  return typeof s === 'number' ? s : null;
+}
+
+/** What one press of Step does on each engine, in words for the button's label. */
+export const STEP_UNITS: Record<EngineKind, StepUnit> = {
+  cpu: { kind: 'event', label: 'one event (one hop)' },
+  'gpu-lattice': { kind: 'sweep', label: 'one sweep: one checkerboard sub-step (one colour, one direction)' },
+  'gpu-walkers': { kind: 'sweep', label: 'one sweep: one dispatch (each walker draws its hops for one time slice)' },
+};
+
+/** Sum of the rates of every hop possible from `occupancy` (Hz): the kMC clock's speed. */
+export function totalHopRate(model: RateModel, occupancy: Uint8Array): number {
+  let total = 0;
+  for (let i = 0; i < occupancy.length; i++) {
+    if (occupancy[i] === 0) continue;
+    for (let d = 0; d < model.coordination; d++) total += hopRateAt(model, occupancy, i, d);
+  }
+  return total;
 }
 
 export class SimulationSession {
@@ -33,6 +60,14 @@ export class SimulationSession {
   private overheadMs = 0;
   /** Events done by the last advance. */
   private advanced = 0;
+  /** Simulated time covered by the last advance (s). */
+  private advancedSeconds = 0;
+  /** Hops per species when the observables last restarted. */
+  private eventsAtRestart = new Float64Array(N_SPECIES);
+  private ionCounts: number[] = [];
+  private hopsPerIon: number[] = new Array<number>(N_SPECIES).fill(0);
+  /** Total hop rate of the latest model on the state it was set on (Hz). */
+  private totalRate = 0;
 
   private constructor(private readonly engine: Engine, private model: RateModel, readonly info: SessionInfo) {
     this.estimator = new RunningDiffusivity({ dim: model.dim, spacing: model.spacing });
@@ -44,7 +79,9 @@ export class SimulationSession {
     const engine = await createEngine(kind, model, occupancy, { seed: replicaSeed(seed, 0, 'dynamics'), seedNumber: seed, replica: 0 });
     const ionCounts = new Array<number>(N_SPECIES).fill(0);
     for (const o of occupancy) if (o > 0) ionCounts[o - 1]++;
-    const session = new SimulationSession(engine, model, { engine: kind, ionCounts, profileAxis: profileAxisOf(scene) });
+    const session = new SimulationSession(engine, model, { engine: kind, ionCounts, profileAxis: profileAxisOf(scene), step: STEP_UNITS[kind] });
+    session.ionCounts = ionCounts;
+    session.totalRate = totalHopRate(model, occupancy);
     await session.restartObservables();
     return session;
   }
@@ -55,23 +92,28 @@ export class SimulationSession {
     await this.engine.setModel(model);
     this.model = model;
     this.frozen = false;
+    this.totalRate = totalHopRate(model, await this.engine.occupancy());
     await this.restartObservables();
   }
 
   /**
-   * Up to `events` events, in chunks, stopping once about maxMillis of work is
-   * done so the caller sees a frame soon even on a huge lattice; then one sample.
+   * Advances by `simSeconds` of simulated time (or, without it, by `events`
+   * events), never more than `events` events, in chunks, stopping once about
+   * maxMillis of work is done so the caller sees a frame soon even on a huge
+   * lattice; then one sample. Frame.advancedSeconds says how far it got.
    */
-  async advance(events: number, maxMillis: number): Promise<void> {
-    let left = Math.max(0, Math.floor(events));
-    const requested = left;
+  async advance(request: AdvanceRequest, maxMillis: number): Promise<void> {
+    const maxEvents = Math.max(0, Math.floor(request.events));
+    const startTime = this.engine.time;
+    const timeTarget = request.simSeconds !== undefined ? startTime + Math.max(0, request.simSeconds) : undefined;
+    let left = maxEvents;
     // Keep at least two thirds of the time simulating, however costly a frame is to pack.
     const budget = Math.max(maxMillis, 2 * this.overheadMs);
     const start = performance.now();
-    while (left > 0) {
+    while (left > 0 && (timeTarget === undefined || this.engine.time < timeTarget)) {
       const chunk = this.eventsPerMs > 0 ? Math.min(left, Math.max(64, Math.floor(this.eventsPerMs * budget * 0.5))) : Math.min(left, 256);
       const t = performance.now();
-      const report = await this.engine.advance({ events: chunk });
+      const report = await this.engine.advance(timeTarget === undefined ? { events: chunk } : { events: chunk, time: timeTarget });
       const ms = performance.now() - t;
       if (report.events > 0 && ms > 0) this.eventsPerMs = this.eventsPerMs === 0 ? report.events / ms : 0.7 * this.eventsPerMs + 0.3 * (report.events / ms);
       left -= report.events;
@@ -79,12 +121,26 @@ export class SimulationSession {
         this.frozen = true;
         break;
       }
+      if (report.stoppedBy === 'time') break;
       if (performance.now() - start >= budget) break;
     }
-    this.advanced = requested - left;
+    this.advanced = maxEvents - left;
+    this.advancedSeconds = this.engine.time - startTime;
     const t = performance.now();
     await this.sample();
     this.overheadMs = performance.now() - t;
+  }
+
+  /** Exactly one event (CPU) or one sweep (GPU engines), then one sample. */
+  async step(): Promise<void> {
+    const startTime = this.engine.time;
+    const startEvents = this.engine.events;
+    const sweep = sweepSecondsOf(this.engine);
+    const report = sweep === null ? await this.engine.advance({ events: 1 }) : Number.isFinite(sweep) ? await this.engine.advance({ time: this.engine.time + sweep }) : null;
+    if (report === null || report.stoppedBy === 'frozen') this.frozen = true;
+    this.advanced = this.engine.events - startEvents;
+    this.advancedSeconds = this.engine.time - startTime;
+    await this.sample();
   }
 
   async frame(): Promise<Frame> {
@@ -93,8 +149,22 @@ export class SimulationSession {
     const sample = this.lastSample;
     this.lastSample = null;
     const advanced = this.advanced;
+    const advancedSeconds = this.advancedSeconds;
     this.advanced = 0;
-    const frame = { time: this.engine.time, events: this.engine.events, advanced, frozen: this.frozen, occupancy, sample, profile: this.profile(occupancy) };
+    this.advancedSeconds = 0;
+    const crossings = Array.from(await this.engine.crossings());
+    const frame: Frame = {
+      time: this.engine.time,
+      events: this.engine.events,
+      advanced,
+      advancedSeconds,
+      frozen: this.frozen,
+      occupancy,
+      sample,
+      profile: this.profile(occupancy),
+      crossings,
+      totalRate: this.totalRate,
+    };
     this.overheadMs += performance.now() - t;
     return frame;
   }
@@ -112,6 +182,7 @@ export class SimulationSession {
     this.baseline = Int32Array.from(ions.displacement);
     this.relative = new Int32Array(ions.displacement.length);
     this.t0 = this.engine.time;
+    this.eventsAtRestart = Float64Array.from(await this.engine.eventCounts());
     this.estimator.reset();
     await this.sample();
   }
@@ -124,11 +195,19 @@ export class SimulationSession {
     const time = this.engine.time - this.t0;
     this.estimator.add(time, { species: ions.species, site: ions.site, displacement: rel });
     const est = this.estimator.estimate();
+    const hops = await this.engine.eventCounts();
+    this.hopsPerIon = this.ionCounts.map((n, s) => (n > 0 ? (hops[s] - this.eventsAtRestart[s]) / n : 0));
+    const blockPairs = Math.floor(est.blocks / 2);
     this.lastSample = {
       time,
       msd: est.species.map((s) => (s.count > 0 ? s.msdA2 : NaN)),
+      msdAxes: est.species.map((s) => (s.count > 0 ? [...s.msdAxesA2] : [NaN, NaN, NaN])),
       dStar: est.species.map((s) => s.tracerCm2PerS.value),
       dStarError: est.species.map((s) => s.tracerCm2PerS.se),
+      hopsPerIon: [...this.hopsPerIon],
+      convergence: est.species.map((s, k) =>
+        convergenceOf({ hopsPerIon: this.hopsPerIon[k] ?? 0, blockPairs, value: s.tracerCm2PerS.value, se: s.tracerCm2PerS.se }),
+      ),
     };
   }
 
