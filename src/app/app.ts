@@ -24,7 +24,7 @@ import { renderParams, setParamValue, formatParam } from './paramControls';
 import { CrossingCounter } from './crossings';
 import { MIN_HOPS_PER_ION } from '../observe/convergence';
 import { installShortcuts } from './keyboard';
-import { download, downloadDataUrl, observablesCsv, safeFileStem, sceneFileText } from './exports';
+import { download, downloadDataUrl, exportStem, observablesCsv, sceneFileText, type RunParameters } from './exports';
 
 type SceneSource = { kind: 'preset'; id: string } | { kind: 'file'; name: string; packed: string };
 
@@ -106,6 +106,8 @@ export class App {
   private frozen = false;
   private readonly crossings: CrossingCounter;
   private lastOccupancy: Uint8Array | null = null;
+  /** The change that ended the run now drawn faded. */
+  private previousChange: { key: string; label: string; from: string } | null = null;
 
   constructor() {
     this.crossings = new CrossingCounter($('crossings'));
@@ -361,7 +363,8 @@ export class App {
       return;
     }
     const restartPlacement = placementChanged(this.edits, next);
-    const change = param ? `${param.label}: ${formatParam(param, this.edits.get(key) ?? param.base)} → ${formatParam(param, value)}` : key;
+    const fromText = param ? formatParam(param, this.edits.get(key) ?? param.base) : '';
+    const toText = param ? formatParam(param, value) : String(value);
     this.edits = next;
     this.scene = scene;
     this.model = compileRateModel(scene);
@@ -376,9 +379,12 @@ export class App {
     await this.enqueue(async () => {
       const frame = await host.setScene(scene);
       if (generation !== this.generation) return;
-      const shown = this.history.restart(change);
-      this.ui.previousNote.textContent = shown ? `Faded lines: the run before “${shown}”.` : '';
-      this.ui.previousNote.hidden = !shown;
+      // A slider moved key by key makes several short runs: the faded trace stays the run before the first of them.
+      if (this.history.restart()) this.previousChange = { key, label: param?.label ?? key, from: fromText };
+      else if (this.previousChange && this.previousChange.key !== key) this.previousChange = { key, label: 'several parameters', from: '' };
+      const c = this.previousChange;
+      this.ui.previousNote.textContent = c && this.history.previous ? `Faded lines: the run before ${c.label}${c.from ? `: ${c.from} → ${toText}` : ' changed'}.` : '';
+      this.ui.previousNote.hidden = !this.ui.previousNote.textContent;
       this.applyFrame(frame, true);
     }).catch((e) => this.showMessage(`The change could not be applied: ${(e as Error).message}`));
   }
@@ -407,11 +413,11 @@ export class App {
     $('help-button').addEventListener('click', () => this.openHelp());
     $('message-close').addEventListener('click', () => this.hideMessage());
     $('restore-defaults').addEventListener('click', () => void this.restoreDefaults());
-    $('export-json').addEventListener('click', () => download(`${safeFileStem(this.scene.name)}-seed${this.seed}.json`, sceneFileText(this.scene, this.seed), 'application/json'));
+    $('export-json').addEventListener('click', () => download(`${exportStem(this.runParameters())}.json`, sceneFileText(this.scene, this.seed), 'application/json'));
     $('export-csv').addEventListener('click', () =>
-      download(`${safeFileStem(this.scene.name)}-observables.csv`, observablesCsv(this.history, { scene: this.scene.name, seed: this.seed, engine: this.host?.engine ?? '' }), 'text/csv'),
+      download(`${exportStem(this.runParameters())}-observables.csv`, observablesCsv(this.history, this.runParameters()), 'text/csv'),
     );
-    $('export-png').addEventListener('click', () => downloadDataUrl(`${safeFileStem(this.scene.name)}.png`, this.view.toPNG()));
+    $('export-png').addEventListener('click', () => downloadDataUrl(`${exportStem(this.runParameters())}.png`, this.view.toPNG()));
     $('copy-link').addEventListener('click', () => void this.copyLink());
     this.installDrop();
     installShortcuts(document, {
@@ -633,6 +639,10 @@ export class App {
     const [nx, ny] = this.model.size;
     const stride = axis === 0 ? 1 : axis === 1 ? nx : nx * ny;
     return Array.from({ length: this.model.size[axis] }, (_, k) => regionColors[this.model.siteRegion[k * stride]]);
+  }
+
+  private runParameters(): RunParameters {
+    return { scene: this.scene, model: this.model, seed: this.seed, engine: this.host?.engine ?? '' };
   }
 
   private updateUrl(): void {

@@ -66,12 +66,11 @@ export class ObservableHistory {
    * series become the previous run. A run shorter than MIN_PREVIOUS_POINTS (a
    * slider moved key by key) does not replace an earlier previous run, so the
    * faded trace stays the last run that had time to show something.
-   * Returns the label of the previous run now shown.
+   * Returns true when the series so far became the previous run.
    */
-  restart(label = 'before the change'): string | null {
-    if (this.times.length >= MIN_PREVIOUS_POINTS || (this.times.length > 1 && !this.previous)) {
-      this.previous = { label, times: this.times, species: this.species.map((sp) => ({ ...sp })) };
-    }
+  restart(label = 'before the change'): boolean {
+    const replace = this.times.length >= MIN_PREVIOUS_POINTS || (this.times.length > 1 && !this.previous);
+    if (replace) this.previous = { label, times: this.times, species: this.species.map((sp) => ({ ...sp })) };
     this.times = [];
     this.last = null;
     for (const sp of this.species) {
@@ -81,7 +80,7 @@ export class ObservableHistory {
       sp.converged = [];
     }
     this.generation++;
-    return this.previous?.label ?? null;
+    return replace;
   }
 
   add(sample: LiveSample): void {

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { buildAndServe, launchChromium, type ServedApp } from './harness';
+import { mutedTint } from '../../src/view/contrast';
 
 let app: ServedApp;
 let browser: Browser;
@@ -24,8 +25,8 @@ interface OpenedPage {
   errors: string[];
 }
 
-async function open(query = ''): Promise<OpenedPage> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+async function open(query = '', viewport = { width: 1280, height: 860 }): Promise<OpenedPage> {
+  const page = await browser.newPage({ viewport });
   const errors: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
@@ -58,6 +59,19 @@ async function runFor(page: Page, atLeast: number, timeoutMs = 30_000): Promise<
     ['sim-events', start + atLeast] as const,
     { timeout: timeoutMs },
   );
+  await page.click('#play');
+}
+
+/**
+ * Plays until `condition` holds in the page, then pauses. Pausing only once the
+ * condition holds matters: a test that paused after a fixed event count and then
+ * waited for more plot points could wait forever when one frame carried all the
+ * events (a WebGPU walkers sweep is ~33,000 hops), which is how the gpu-walkers
+ * test timed out on a loaded machine.
+ */
+async function playUntil(page: Page, condition: string, timeoutMs = 60_000): Promise<void> {
+  if ((await page.getAttribute('#play', 'aria-pressed')) !== 'true') await page.click('#play');
+  await page.waitForFunction(condition, null, { timeout: timeoutMs, polling: 100 });
   await page.click('#play');
 }
 
@@ -113,6 +127,7 @@ describe('ionhop browser app', () => {
     expect(await points(page, 'plot-msd')).toBeGreaterThan(before);
     expect(await points(page, 'plot-profile')).toBe(32);
     const step0 = await settled(page);
+    expect(await page.getAttribute('#step', 'data-unit')).toBe('event');
     await page.click('#step');
     await page.waitForFunction((n) => Number(document.getElementById('sim-events')?.dataset.events) === n + 1, step0);
     expect(errors).toEqual([]);
@@ -124,8 +139,13 @@ describe('ionhop browser app', () => {
     const engine = await page.getAttribute('#engine-badge', 'data-engine');
     const title = await page.getAttribute('#engine-badge', 'title');
     expect(engine, `WebGPU engine did not start: ${title}`).toBe(kind);
-    await runFor(page, 30);
-    await page.waitForFunction(() => Number(document.getElementById('plot-msd')?.dataset.points) > 3);
+    // Step is one labelled sweep on a GPU engine.
+    expect(await page.getAttribute('#step', 'data-unit')).toBe('sweep');
+    expect(await page.getAttribute('#step', 'title')).toContain('one sweep');
+    await playUntil(
+      page,
+      `Number(document.getElementById('sim-events')?.dataset.events) >= 30 && Number(document.getElementById('plot-msd')?.dataset.points) > 3 && Number(document.querySelector('.dstar[data-species="Zn2+"]')?.getAttribute('data-dstar')) > 0`,
+    );
     const d = await dStar(page, 'Zn2+');
     expect(d.value).toBeGreaterThan(0);
     expect(errors).toEqual([]);
@@ -134,17 +154,19 @@ describe('ionhop browser app', () => {
 
   it('a lower barrier, set with the slider, raises the measured D*', async () => {
     // Classroom walk: 8 dilute ions, D* = w a² ∝ exp(−Ea/kBT); 0.45 → 0.35 eV is a factor exp(0.1/0.02585) ≈ 48.
-    const { page, errors } = await open('?scene=classroom-random-walk&engine=cpu&speed=1');
-    await runFor(page, 600);
-    await page.waitForTimeout(150);
+    // Time speed 1 s = 100 µs: about 110 hops per ion per real second before the change. Each D* is read once the
+    // page calls it converged (≥ 40 hops per ion, ≥ 6 block pairs, relative SE ≤ 35 %).
+    const converged = `document.querySelector('.dstar[data-species="Zn2+"]')?.getAttribute('data-convergence') === 'converged'`;
+    const { page, errors } = await open('?scene=classroom-random-walk&engine=cpu&speed=-4');
+    await playUntil(page, converged);
     const high = await dStar(page, 'Zn2+');
     const slider = page.locator('input[data-key="barrier.host.Zn2+"]');
     await slider.focus();
     for (let k = 0; k < 10; k++) await page.keyboard.press('ArrowLeft');
     await expect.poll(() => page.url()).toContain('barrier.host.Zn2%2B=0.35');
     expect(await page.locator('#params output').nth(1).textContent()).toBe('0.35 eV');
-    await runFor(page, 600);
-    await page.waitForTimeout(150);
+    await page.waitForFunction(`!(${converged})`); // the observables restarted with the change
+    await playUntil(page, converged);
     const low = await dStar(page, 'Zn2+');
     for (const d of [high, low]) {
       expect(Number.isFinite(d.value) && Number.isFinite(d.error) && d.error > 0).toBe(true);
@@ -183,7 +205,7 @@ describe('ionhop browser app', () => {
   }, 60_000);
 
   it('bad URL parameters give a message and defaults, never a blank page', async () => {
-    const { page, errors } = await open('?scene=no-such-scene&seed=-3&T=abc&engine=quantum&barrier.host.Zn2%2B=99&count.7=3&speed=9');
+    const { page, errors } = await open('?scene=no-such-scene&seed=-3&T=abc&engine=quantum&barrier.host.Zn2%2B=99&count.7=3&speed=99');
     await page.waitForSelector('#message:not([hidden])');
     const text = (await page.textContent('#message-text')) ?? '';
     for (const key of ['scene=', 'seed=', 'T=', 'engine=', 'barrier.host.Zn2+', 'count.7', 'speed=']) expect(text).toContain(key);
@@ -215,10 +237,11 @@ describe('ionhop browser app', () => {
     const counts = await pixelCounts(page, png);
     const total = [...counts.values()].reduce((a, b) => a + b, 0);
     const share = (hex: string) => (counts.get(hex) ?? 0) / total;
-    // Region colours from the scene file, written unchanged by the view's shader.
-    expect(share('#e69f00')).toBeGreaterThan(0.05); // H2V3O8
-    expect(share('#999999')).toBeGreaterThan(0.05); // MXene
-    expect(share('#56b4e9')).toBeGreaterThan(0.005); // the interface rows
+    // Region colours from the scene file, muted towards the background and written unchanged by the view's shader.
+    expect(share(mutedTint('#e69f00', '#ffffff'))).toBeGreaterThan(0.05); // H2V3O8
+    expect(share(mutedTint('#999999', '#ffffff'))).toBeGreaterThan(0.05); // MXene
+    expect(share(mutedTint('#56b4e9', '#ffffff'))).toBeGreaterThan(0.005); // the interface rows
+    expect(share('#1a1a1a')).toBeGreaterThan(0.002); // ion outlines and the interface band's edges
     expect(share('#0072b2')).toBeGreaterThan(0.001); // Zn2+ ions (Okabe–Ito blue)
     expect(share('#ffffff')).toBeLessThan(0.9); // not a blank canvas
     // The PNG export is the same picture.
@@ -245,4 +268,93 @@ describe('ionhop browser app', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it('at a constant time speed a 0.1 eV lower barrier makes ions hop much faster on screen; the previous run stays as a faded trace', async () => {
+    // Classroom walk, default time speed (each ion hops ~3 times per real second). 0.45 → 0.35 eV multiplies every
+    // rate by exp(0.1/0.02585) ≈ 48; the test asks for > 5, so load on the machine (fewer frames) cannot fake a pass.
+    const { page, errors } = await open('?scene=classroom-random-walk&engine=cpu');
+    const speedText = await page.textContent('#speed-out');
+    expect(speedText).toMatch(/^1 s = /);
+    const hopRate = () => page.getAttribute('#hop-rate', 'data-hops-per-second').then(Number);
+    await page.click('#play');
+    await page.waitForTimeout(3000);
+    const before = await hopRate();
+    await page.click('#play');
+    const slider = page.locator('input[data-key="barrier.host.Zn2+"]');
+    await slider.focus();
+    for (let k = 0; k < 10; k++) await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => page.url()).toContain('barrier.host.Zn2%2B=0.35');
+    expect(await page.textContent('#speed-out')).toBe(speedText); // the time speed did not change
+    await page.click('#play');
+    await page.waitForTimeout(3000);
+    const after = await hopRate();
+    await page.click('#play');
+    expect(before).toBeGreaterThan(0);
+    expect(after / before).toBeGreaterThan(5);
+    // Before/after on one plot: the run before the change is still drawn.
+    expect(Number(await page.getAttribute('#plot-msd', 'data-previous'))).toBeGreaterThan(0);
+    expect(Number(await page.getAttribute('#plot-dstar', 'data-previous'))).toBeGreaterThan(0);
+    expect(await page.textContent('#previous-note')).toContain('0.45 eV → 0.35 eV');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('in the crossing preset ions cross the interface within 10 s and the counter flashes', async () => {
+    const { page, errors } = await open('?scene=heterointerface-crossing&engine=cpu');
+    expect(await page.isVisible('#crossings')).toBe(true);
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('crossings')?.dataset.total) > 0, null, { timeout: 10_000, polling: 100 });
+    await page.click('#play');
+    expect(await page.locator('.crossing.flash').count()).toBeGreaterThan(0);
+    // The profile axis fits the data (occupancies ~0.1 do not lie on the floor); the 0–1 toggle fixes it.
+    expect(await page.isVisible('#profile-full')).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 40_000);
+
+  it.each([800, 1280, 1920])('at %i px wide every Run and Parameters control can be clicked and no panel overlaps the plots', async (width) => {
+    const { page, errors } = await open('?scene=h2v3o8-mxene&engine=cpu', { width, height: width === 1920 ? 1080 : 800 });
+    const problems: string[] = await page.evaluate(() => {
+      const out: string[] = [];
+      const controls = [...document.querySelectorAll<HTMLElement>('[aria-labelledby="run-heading"] button, [aria-labelledby="run-heading"] input, [aria-labelledby="run-heading"] select, #params input, #restore-defaults')];
+      if (controls.length < 8) out.push(`only ${controls.length} controls found`);
+      for (const el of controls) {
+        el.scrollIntoView({ block: 'center' });
+        const r = el.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        if (hit !== el) out.push(`${el.id || el.dataset.key}: centre hits ${hit?.tagName}#${hit?.id}.${hit?.className}`);
+      }
+      window.scrollTo(0, 0);
+      const overlaps = (a: DOMRect, b: DOMRect) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+      const panels = [...document.querySelectorAll<HTMLElement>('.panel .group')].map((e) => e.getBoundingClientRect());
+      const plots = [...document.querySelectorAll<HTMLElement>('.plots figure, .canvas-host')];
+      for (const p of plots) for (const g of panels) if (overlaps(p.getBoundingClientRect(), g)) out.push(`a panel overlaps ${p.className || p.id}`);
+      return out;
+    });
+    expect(problems).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 40_000);
+
+  it('projector mode at 1280×800: the lattice keeps at least half the width, the classroom notes are visible without scrolling, ticks are ≥ 16 px', async () => {
+    const { page, errors } = await open('?scene=heterointerface-crossing&engine=cpu&projector=1', { width: 1280, height: 800 });
+    await playUntil(page, `Number(document.getElementById('plot-msd')?.dataset.points) > 3`);
+    const canvas = await page.locator('#view').boundingBox();
+    expect(canvas!.width).toBeGreaterThanOrEqual(640);
+    const notes = await page.locator('#classroom').boundingBox();
+    expect(notes!.y + notes!.height).toBeLessThanOrEqual(800);
+    const font = await page.evaluate(() => {
+      const ctx = document.querySelector<HTMLCanvasElement>('#plot-msd canvas')!.getContext('2d')!;
+      return ctx.font;
+    });
+    expect(Number(/(\d+(?:\.\d+)?)px/.exec(font)?.[1])).toBeGreaterThanOrEqual(16);
+    // The view: black background, region tints and the white ion outlines of projector mode.
+    const counts = await pixelCounts(page, await page.locator('#view').screenshot());
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    expect((counts.get(mutedTint('#e69f00', '#000000')) ?? 0) / total).toBeGreaterThan(0.05);
+    expect((counts.get(mutedTint('#56b4e9', '#000000')) ?? 0) / total).toBeGreaterThan(0.05);
+    expect((counts.get('#ffffff') ?? 0) / total).toBeGreaterThan(0.002);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 40_000);
 });
