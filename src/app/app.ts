@@ -6,7 +6,7 @@ import { SPECIES } from '../model/scene/schema';
 import { parseSceneText, validateScene, SceneError } from '../model/scene/validate';
 import { compileRateModel, type RateModel } from '../model/rateModel';
 import { initialOccupancy } from '../model/initialState';
-import { LatticeView, LIGHT_THEME, PROJECTOR_THEME } from '../view/latticeView';
+import { LatticeView, LIGHT_THEME, PROJECTOR_THEME, MAX_DRAWN_IONS, type MotionOverlay, type SliceChoice } from '../view/latticeView';
 import { regionColor, SPECIES_STYLES } from '../view/palette';
 import { mutedTint } from '../view/contrast';
 import type { Frame, SessionInfo } from '../worker/protocol';
@@ -71,6 +71,14 @@ export class App {
     profileCaption: $('profile-caption'),
     profileFull: $<HTMLInputElement>('profile-full'),
     previousNote: $('previous-note'),
+    trails: $<HTMLInputElement>('trails-toggle'),
+    density: $<HTMLInputElement>('density-toggle'),
+    sliceTools: $('slice-tools'),
+    sliceAxis: $<HTMLSelectElement>('slice-axis'),
+    sliceIndex: $<HTMLInputElement>('slice-index'),
+    sliceIndexField: $('slice-index-field'),
+    sliceIndexOut: $<HTMLOutputElement>('slice-index-out'),
+    drawCapNote: $('draw-cap-note'),
     drop: $('drop-overlay'),
   };
 
@@ -252,6 +260,8 @@ export class App {
     this.ui.step.dataset.unit = info.step.kind;
     const regionColors = this.scene.regions.map((r, i) => regionColor(r.color, i));
     this.lastOccupancy = frame.occupancy;
+    this.view.clearMotion();
+    this.setupSliceTools();
     this.drawLattice();
     this.plots.setRegions({ layerColors: this.layerColors(info.profileAxis, regionColors) });
     this.crossings.setRegions(this.model);
@@ -262,6 +272,7 @@ export class App {
   private applyFrame(frame: Frame, forcePlots = false): void {
     this.view.setOccupancy(frame.occupancy);
     this.lastOccupancy = frame.occupancy;
+    this.renderDrawCap();
     this.totalRate = frame.totalRate;
     const nowMs = performance.now();
     this.hopMeter.add(nowMs, frame.events);
@@ -379,6 +390,7 @@ export class App {
     await this.enqueue(async () => {
       const frame = await host.setScene(scene);
       if (generation !== this.generation) return;
+      this.view.clearMotion();
       // A slider moved key by key makes several short runs: the faded trace stays the run before the first of them.
       if (this.history.restart()) this.previousChange = { key, label: param?.label ?? key, from: fromText };
       else if (this.previousChange && this.previousChange.key !== key) this.previousChange = { key, label: 'several parameters', from: '' };
@@ -410,6 +422,17 @@ export class App {
     ui.engine.addEventListener('change', () => this.changeEngine(ui.engine.value as EngineChoice));
     ui.projector.addEventListener('change', () => this.setProjector(ui.projector.checked, true));
     ui.profileFull.addEventListener('change', () => this.plots.setProfileFullRange(ui.profileFull.checked));
+    const overlay = (): MotionOverlay => (ui.trails.checked ? 'trails' : ui.density.checked ? 'density' : 'none');
+    ui.trails.addEventListener('change', () => {
+      if (ui.trails.checked) ui.density.checked = false;
+      this.view.setOverlay(overlay());
+    });
+    ui.density.addEventListener('change', () => {
+      if (ui.density.checked) ui.trails.checked = false;
+      this.view.setOverlay(overlay());
+    });
+    ui.sliceAxis.addEventListener('change', () => this.applySlice(true));
+    ui.sliceIndex.addEventListener('input', () => this.applySlice(false));
     $('help-button').addEventListener('click', () => this.openHelp());
     $('message-close').addEventListener('click', () => this.hideMessage());
     $('restore-defaults').addEventListener('click', () => void this.restoreDefaults());
@@ -465,6 +488,7 @@ export class App {
     this.ui.play.textContent = this.playing ? 'Pause' : 'Play';
     this.ui.play.setAttribute('aria-pressed', String(this.playing));
     this.updateRunState();
+    this.renderHopRate();
   }
 
   private step(): void {
@@ -614,6 +638,48 @@ export class App {
     this.ui.badge.className = `badge ${host.engine === 'cpu' ? 'cpu' : 'gpu'}`;
     this.ui.badge.dataset.engine = host.engine;
     this.ui.badge.title = note || `The simulation runs on: ${host.label}`;
+  }
+
+  /** The slice control exists for 3D lattices only; a new lattice starts on the whole view. */
+  private setupSliceTools(): void {
+    const is3d = this.model.dim === 3;
+    this.ui.sliceTools.hidden = !is3d;
+    this.ui.sliceAxis.value = '';
+    this.ui.sliceIndexField.hidden = true;
+    this.view.setSlice(null, this.lastOccupancy ?? new Uint8Array(this.model.nSites));
+  }
+
+  private applySlice(axisChanged: boolean): void {
+    if (!this.lastOccupancy || this.model.dim !== 3) return;
+    const axisValue = this.ui.sliceAxis.value;
+    if (axisValue === '') {
+      this.ui.sliceIndexField.hidden = true;
+      this.view.setSlice(null, this.lastOccupancy);
+      return;
+    }
+    const axis = Number(axisValue) as 0 | 1 | 2;
+    const n = this.model.size[axis];
+    if (axisChanged) {
+      this.ui.sliceIndex.max = String(n - 1);
+      this.ui.sliceIndex.value = String(Math.floor(n / 2));
+    }
+    const index = Math.min(n - 1, Number(this.ui.sliceIndex.value));
+    this.ui.sliceIndexField.hidden = false;
+    this.ui.sliceIndexOut.textContent = `${'xyz'[axis]} = ${index}`;
+    const slice: SliceChoice = { axis, index };
+    this.view.setSlice(slice, this.lastOccupancy);
+  }
+
+  /** Says so when the 3D view draws a sample of the ions rather than all of them. */
+  private renderDrawCap(): void {
+    const { drawn, total } = this.view.drawnIons;
+    const capped = this.model.dim === 3 && this.ui.sliceAxis.value === '' && drawn < total;
+    this.ui.drawCapNote.hidden = !capped;
+    if (capped) {
+      this.ui.drawCapNote.textContent = `Showing ${drawn.toLocaleString('en')} of ${total.toLocaleString('en')} ions (a uniform sample; at most ${MAX_DRAWN_IONS.toLocaleString('en')} per species are drawn so the page stays responsive). Use a slice to see every ion in one plane.`;
+    }
+    this.ui.drawCapNote.dataset.drawn = String(drawn);
+    this.ui.drawCapNote.dataset.total = String(total);
   }
 
   /** Region shades as the view draws them: the scene's colours muted towards the background, so ions stand out. */

@@ -23,6 +23,8 @@ uniform vec3 uSpeciesColor[3];
 uniform float uSpeciesRadius[3];
 uniform vec3 uOutline;
 uniform vec3 uBoundary;
+uniform sampler2D uHeat;
+uniform vec3 uHeatColor;
 varying vec2 vCell;
 
 // True when the cell one step away (one axis) lies in a region of another colour.
@@ -57,6 +59,9 @@ void main() {
     float edge = 0.5 - max(abs(f.x), abs(f.y));
     col = mix(col * 0.8, col, smoothstep(0.0, 1.2 * px, edge));
   }
+  // Trails or hop density: the site's share of recent motion, blended over its region tint.
+  float heat = texture2D(uHeat, uvc).r;
+  col = mix(col, uHeatColor, 0.8 * heat);
   // Region boundaries (the interface band) outlined: a line at least 2 px wide on the cell edge.
   vec3 regionHere = texture2D(uRegion, uvc).rgb;
   float lineHalf = max(1.0 * px, 0.05);
