@@ -5,6 +5,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { buildAndServe, launchChromium, type ServedApp } from './harness';
 import { mutedTint } from '../../src/view/contrast';
+import { deflateRawSync } from 'node:zlib';
+
+/** A 64³ cubic lattice gas with 48,000 Zn²⁺ ions, packed for the sceneData URL parameter. */
+function bigCubicScene(): string {
+  const scene = {
+    ionhop: 1, name: 'Big cubic 64', description: '64^3 cubic lattice gas with 48,000 ions (responsiveness test)',
+    lattice: { type: 'cubic', size: [64, 64, 64], spacing: 3, boundary: ['periodic', 'periodic', 'periodic'] },
+    temperature: 300, attemptFrequency: 1e13, seed: 1, run: { events: 1000 },
+    regions: [
+      { name: 'lower', color: '#e69f00', slab: { axis: 'z', from: 0, to: 32 }, species: { 'Zn2+': { barrier: 0.3 } } },
+      { name: 'upper', color: '#56b4e9', species: { 'Zn2+': { barrier: 0.3 } } },
+    ],
+    populations: [{ species: 'Zn2+', count: 48000 }],
+  };
+  return deflateRawSync(Buffer.from(JSON.stringify(scene))).toString('base64url');
+}
 
 let app: ServedApp;
 let browser: Browser;
@@ -354,6 +370,49 @@ describe('ionhop browser app', () => {
     expect((counts.get(mutedTint('#e69f00', '#000000')) ?? 0) / total).toBeGreaterThan(0.05);
     expect((counts.get(mutedTint('#56b4e9', '#000000')) ?? 0) / total).toBeGreaterThan(0.05);
     expect((counts.get('#ffffff') ?? 0) / total).toBeGreaterThan(0.002);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 40_000);
+
+  it.each(['cpu', 'gpu-lattice'])('a 64³ scene with 48,000 ions keeps the page responsive on %s: the view draws a stated sample and Pause takes effect within 1 s', async (engine) => {
+    const { page, errors } = await open(`?sceneData=${bigCubicScene()}&engine=${engine}`);
+    const ran = await page.getAttribute('#engine-badge', 'data-engine');
+    expect(ran, `engine did not start: ${await page.getAttribute('#engine-badge', 'title')}`).toBe(engine);
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('sim-events')?.dataset.frames) > 5, null, { timeout: 60_000 });
+    expect(await page.isVisible('#draw-cap-note')).toBe(true);
+    expect(Number(await page.getAttribute('#draw-cap-note', 'data-drawn'))).toBeLessThanOrEqual(4000);
+    expect(Number(await page.getAttribute('#draw-cap-note', 'data-total'))).toBe(48000);
+    // Click Pause from inside the page and watch the event counter: its last change must come within 1 s.
+    const lastChangeMs = await page.evaluate(
+      `new Promise((resolve) => {
+        const el = document.getElementById('sim-events');
+        const clicked = performance.now();
+        let last = clicked;
+        let value = el.dataset.events;
+        document.getElementById('play').click();
+        const poll = setInterval(() => {
+          if (el.dataset.events !== value) { value = el.dataset.events; last = performance.now(); }
+          if (performance.now() - clicked > 2500) { clearInterval(poll); resolve(last - clicked); }
+        }, 20);
+      })`,
+    );
+    expect(await page.getAttribute('#play', 'aria-pressed')).toBe('false');
+    expect(lastChangeMs as number).toBeLessThan(1000);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it('3D preset: a slice shows one plane as the 2D view', async () => {
+    const { page, errors } = await open('?scene=layered-3d&engine=cpu');
+    expect(await page.isVisible('#slice-tools')).toBe(true);
+    await page.selectOption('#slice-axis', '2');
+    expect(await page.textContent('#slice-index-out')).toBe('z = 8');
+    await runFor(page, 50);
+    // The interface plane (z = 7, 8) drawn flat: its tint fills the view's lattice area.
+    const counts = await pixelCounts(page, await page.locator('#view').screenshot());
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    expect((counts.get(mutedTint('#56b4e9', '#ffffff')) ?? 0) / total).toBeGreaterThan(0.1);
     expect(errors).toEqual([]);
     await page.close();
   }, 40_000);
