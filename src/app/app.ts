@@ -22,6 +22,7 @@ import { renderLegend, escapeHtml } from './legend';
 import { renderClassroom } from './classroom';
 import { renderParams, setParamValue, formatParam } from './paramControls';
 import { CrossingCounter } from './crossings';
+import { SweepPanel } from './sweepPanel';
 import { MIN_HOPS_PER_ION } from '../observe/convergence';
 import { installShortcuts } from './keyboard';
 import { download, downloadDataUrl, exportStem, observablesCsv, sceneFileText, type RunParameters } from './exports';
@@ -113,12 +114,17 @@ export class App {
   private pendingSteps = 0;
   private frozen = false;
   private readonly crossings: CrossingCounter;
+  private readonly sweep: SweepPanel;
   private lastOccupancy: Uint8Array | null = null;
   /** The change that ended the run now drawn faded. */
   private previousChange: { key: string; label: string; from: string } | null = null;
 
   constructor() {
     this.crossings = new CrossingCounter($('crossings'));
+    this.sweep = new SweepPanel(
+      { axis: $<HTMLSelectElement>('sweep-axis'), plot: $('sweep-plot'), fit: $('sweep-fit'), table: $('sweep-table') },
+      (s) => this.plots.speciesColor(s),
+    );
     this.view = new LatticeView($<HTMLCanvasElement>('view'));
     this.plots = new LivePlots({ msd: $('plot-msd'), dStar: $('plot-dstar'), profile: $('plot-profile') }, this.history);
   }
@@ -206,6 +212,7 @@ export class App {
       this.renderSceneText();
       this.params = editableParams(base, compileRateModel(base));
       this.renderParams();
+      this.sweep.setParams(this.params);
       this.onStarted(opened.started.info, opened.started.frame);
       this.setSpeed(speed ?? this.defaultSpeed());
     });
@@ -442,6 +449,9 @@ export class App {
     );
     $('export-png').addEventListener('click', () => downloadDataUrl(`${exportStem(this.runParameters())}.png`, this.view.toPNG()));
     $('copy-link').addEventListener('click', () => void this.copyLink());
+    $('sweep-record').addEventListener('click', () => this.recordSweepPoint());
+    $('sweep-clear').addEventListener('click', () => this.sweep.clear());
+    $('sweep-export').addEventListener('click', () => download(`${exportStem(this.runParameters())}-sweep.csv`, this.sweep.table.csv(), 'text/csv'));
     this.installDrop();
     installShortcuts(document, {
       togglePlay: () => this.setPlaying(!this.playing),
@@ -568,6 +578,7 @@ export class App {
     document.body.classList.toggle('projector', on);
     this.view.setTheme(on ? PROJECTOR_THEME : LIGHT_THEME);
     this.plots.setTheme(on ? PROJECTOR_PLOTS : LIGHT_PLOTS);
+    this.sweep?.setTheme(on ? PROJECTOR_PLOTS : LIGHT_PLOTS);
     if (this.info) {
       this.plots.update();
       this.drawLattice();
@@ -705,6 +716,20 @@ export class App {
     const [nx, ny] = this.model.size;
     const stride = axis === 0 ? 1 : axis === 1 ? nx : nx * ny;
     return Array.from({ length: this.model.size[axis] }, (_, k) => regionColors[this.model.siteRegion[k * stride]]);
+  }
+
+  /** Appends the current parameters and D* ± SE of every species to the sweep table. */
+  private recordSweepPoint(): void {
+    const params: Record<string, number> = {};
+    for (const p of this.params) params[p.key] = this.edits.get(p.key) ?? p.base;
+    const latest = this.history.latest();
+    this.sweep.record({
+      params,
+      seed: this.seed,
+      engine: this.host?.engine ?? '',
+      timeS: latest[0]?.time ?? 0,
+      species: latest.map((d) => ({ name: d.name, dStar: d.dStar, se: d.error, convergence: d.convergence, hopsPerIon: d.hopsPerIon })),
+    });
   }
 
   private runParameters(): RunParameters {

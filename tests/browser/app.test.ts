@@ -416,4 +416,25 @@ describe('ionhop browser app', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 40_000);
+
+  it('Record builds a temperature sweep: two converged points give an activation energy and a CSV', async () => {
+    const converged = `document.querySelector('.dstar[data-species="Zn2+"]')?.getAttribute('data-convergence') === 'converged'`;
+    const { page, errors } = await open('?scene=classroom-random-walk&engine=cpu&speed=-4');
+    await playUntil(page, converged);
+    await page.click('#sweep-record');
+    const slider = page.locator('input[data-key="T"]');
+    await slider.focus();
+    for (let k = 0; k < 10; k++) await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.url()).toContain('T=350');
+    await page.waitForFunction(`!(${converged})`);
+    await playUntil(page, converged);
+    await page.click('#sweep-record');
+    expect(await page.getAttribute('#sweep-plot', 'data-rows')).toBe('2');
+    expect(await page.inputValue('#sweep-axis')).toBe('T');
+    expect(await page.textContent('#sweep-fit')).toMatch(/Ea = \d\.\d{3} ± \d\.\d{3} eV from 2 converged temperatures/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#sweep-export')]);
+    expect(download.suggestedFilename()).toMatch(/^classroom-zn2-random-walk-[0-9a-f]{8}-sweep\.csv$/);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
 });

@@ -103,3 +103,28 @@ describe('crossing counter', () => {
     expect(touchingRegions(compileRateModel(scene('lattice-gas.json')))).toEqual([]);
   });
 });
+
+describe('sweep table (Record button)', () => {
+  it('fits the activation energy from converged temperatures and writes every parameter to CSV', async () => {
+    const { SweepTable } = await import('../../src/app/sweep');
+    const { KB_EV_PER_K } = await import('../../src/model/rateModel');
+    const t = new SweepTable();
+    const ea = 0.45;
+    for (const T of [280, 300, 330, 360]) {
+      const d = 1e-3 * Math.exp(-ea / (KB_EV_PER_K * T));
+      t.add({ params: { T, 'barrier.host.Zn2+': 0.45 }, seed: 1, engine: 'cpu', timeS: 1, species: [{ name: 'Zn2+', dStar: d, se: 0.05 * d, convergence: 'converged', hopsPerIon: 100 }] });
+    }
+    // An unconverged point is plotted but left out of the fit.
+    t.add({ params: { T: 400, 'barrier.host.Zn2+': 0.45 }, seed: 1, engine: 'cpu', timeS: 1, species: [{ name: 'Zn2+', dStar: 1, se: 0.1, convergence: 'converging', hopsPerIon: 5 }] });
+    expect(t.varied()).toEqual(['T']);
+    expect(t.points('T', 'Zn2+')).toHaveLength(5);
+    const fit = t.arrhenius('Zn2+')!;
+    expect(fit.points).toBe(4);
+    expect(fit.eaEv).toBeCloseTo(ea, 10);
+    expect(fit.seEv).toBeGreaterThan(0);
+    const csv = t.csv().split('\n');
+    expect(csv[1]).toBe('T,barrier.host.Zn2+,seed,engine,time_s,dstar_cm2_per_s[Zn2+],se_cm2_per_s[Zn2+],converged[Zn2+],hops_per_ion[Zn2+]');
+    expect(csv).toHaveLength(2 + 5 + 1);
+    expect(csv[6]).toContain(',false,5');
+  });
+});
