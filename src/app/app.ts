@@ -80,6 +80,9 @@ export class App {
     sliceIndexField: $('slice-index-field'),
     sliceIndexOut: $<HTMLOutputElement>('slice-index-out'),
     drawCapNote: $('draw-cap-note'),
+    followHint: $('follow-hint'),
+    followStop: $<HTMLButtonElement>('follow-stop'),
+    canvas: $<HTMLCanvasElement>('view'),
     drop: $('drop-overlay'),
   };
 
@@ -280,6 +283,8 @@ export class App {
     this.view.setOccupancy(frame.occupancy);
     this.lastOccupancy = frame.occupancy;
     this.renderDrawCap();
+    this.view.setFollowPath(frame.follow?.path ?? null);
+    this.renderFollow(frame.follow);
     this.totalRate = frame.totalRate;
     const nowMs = performance.now();
     this.hopMeter.add(nowMs, frame.events);
@@ -439,6 +444,17 @@ export class App {
       this.view.setOverlay(overlay());
     });
     ui.sliceAxis.addEventListener('change', () => this.applySlice(true));
+    // A click (not a drag, which pans) on an ion follows it.
+    let down: { x: number; y: number } | null = null;
+    ui.canvas.addEventListener('pointerdown', (e) => (down = { x: e.clientX, y: e.clientY }));
+    ui.canvas.addEventListener('pointerup', (e) => {
+      if (down && Math.hypot(e.clientX - down.x, e.clientY - down.y) < 5) {
+        const site = this.view.siteAt(e.clientX, e.clientY);
+        if (site !== null && this.lastOccupancy && this.lastOccupancy[site] > 0) void this.follow(site);
+      }
+      down = null;
+    });
+    ui.followStop.addEventListener('click', () => void this.follow(null));
     ui.sliceIndex.addEventListener('input', () => this.applySlice(false));
     $('help-button').addEventListener('click', () => this.openHelp());
     $('message-close').addEventListener('click', () => this.hideMessage());
@@ -649,6 +665,23 @@ export class App {
     this.ui.badge.className = `badge ${host.engine === 'cpu' ? 'cpu' : 'gpu'}`;
     this.ui.badge.dataset.engine = host.engine;
     this.ui.badge.title = note || `The simulation runs on: ${host.label}`;
+  }
+
+  private async follow(site: number | null): Promise<void> {
+    const host = this.host;
+    if (!host) return;
+    const generation = this.generation;
+    await this.enqueue(async () => {
+      const frame = await host.follow(site);
+      if (generation === this.generation) this.applyFrame(frame, true);
+    }).catch((e) => this.showMessage(`Could not follow that ion: ${(e as Error).message}`));
+  }
+
+  private renderFollow(follow: Frame['follow']): void {
+    this.ui.followStop.hidden = !follow;
+    const hops = follow ? follow.path.length / 3 - 1 : 0;
+    this.ui.followHint.textContent = follow ? `Following ion ${follow.ion}: ${hops} position${hops === 1 ? '' : 's'} since picked` : this.model.dim === 3 && this.ui.sliceAxis.value === '' ? 'Pick a slice, then click an ion to follow it' : 'Click an ion to follow it';
+    this.ui.followHint.dataset.ion = follow ? String(follow.ion) : '';
   }
 
   /** The slice control exists for 3D lattices only; a new lattice starts on the whole view. */

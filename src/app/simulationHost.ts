@@ -25,6 +25,8 @@ export interface SimulationHost {
   advance(request: AdvanceRequest, maxMillis: number): Promise<Frame>;
   /** Exactly one event (CPU) or one sweep (GPU engines): SessionInfo.step says which. */
   step(): Promise<Frame>;
+  /** Follows the ion on `site` (its path comes with every frame), or stops following with null. */
+  follow(site: number | null): Promise<Frame>;
   dispose(): void;
 }
 
@@ -70,6 +72,10 @@ export class WorkerHost implements SimulationHost {
 
   async step(): Promise<Frame> {
     return this.frameOf(await this.request({ type: 'step' }));
+  }
+
+  async follow(site: number | null): Promise<Frame> {
+    return this.frameOf(await this.request({ type: 'follow', site }));
   }
 
   dispose(): void {
@@ -122,6 +128,12 @@ export class PageHost implements SimulationHost {
   async step(): Promise<Frame> {
     const s = this.requireSession();
     await s.step();
+    return s.frame();
+  }
+
+  async follow(site: number | null): Promise<Frame> {
+    const s = this.requireSession();
+    await s.follow(site);
     return s.frame();
   }
 

@@ -6,7 +6,7 @@ import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { PLANE_VERTEX, PLANE_FRAGMENT } from './planeShader';
 import { SPECIES_STYLES, cssToRgb } from './palette';
-import { extractSlice, sliceSize, type Axis } from './slice';
+import { extractSlice, sliceAxes, sliceSize, siteIndex, type Axis } from './slice';
 
 /** Most ions drawn as instanced meshes in 3D: above it a uniform sample is drawn and the page says so. */
 export const MAX_DRAWN_IONS = 4000;
@@ -41,8 +41,8 @@ export const PROJECTOR_THEME: ViewTheme = { background: '#000000', outline: '#ff
 
 /** What is drawn over the region tints: nothing, fading trails, or the hop density since the last reset. */
 export type MotionOverlay = 'none' | 'trails' | 'density';
-/** Trail brightness left after one second: an ion's last few hops stay visible, older ones fade. */
-const TRAIL_PER_SECOND = 0.12;
+/** Trail brightness left after one real second: a site stays lit for about half a second after an ion left it. */
+const TRAIL_PER_SECOND = 0.01;
 
 export class LatticeView {
   private readonly renderer: THREE.WebGLRenderer;
@@ -69,6 +69,8 @@ export class LatticeView {
   private lastHeatUpdate = 0;
   private heatTexture: THREE.DataTexture | null = null;
   private heatSlice: Float32Array | null = null;
+  private followLine: THREE.Mesh | THREE.Line | null = null;
+  private followMarker: THREE.Mesh | null = null;
 
   constructor(private readonly canvas: HTMLCanvasElement) {
     this.renderer = new THREE.WebGLRenderer({ canvas, antialias: true, alpha: false });
@@ -97,6 +99,61 @@ export class LatticeView {
   setSlice(slice: SliceChoice, occupancy: Uint8Array): void {
     this.slice = slice;
     if (this.picture) this.setLattice(this.picture, occupancy);
+  }
+
+  /**
+   * The site under a point of the canvas (client pixels), in the 2D view or a
+   * slice; null in the whole 3D view or off the lattice.
+   */
+  siteAt(clientX: number, clientY: number): number | null {
+    const p = this.picture;
+    if (!p || (p.dim === 3 && !this.slice)) return null;
+    const rect = this.canvas.getBoundingClientRect();
+    const ndc = new THREE.Vector3(((clientX - rect.left) / rect.width) * 2 - 1, -((clientY - rect.top) / rect.height) * 2 + 1, 0);
+    const world = ndc.unproject(this.camera);
+    const [w, h] = this.planeExtent();
+    const a = Math.floor(world.x + w / 2);
+    const b = Math.floor(world.y + h / 2);
+    if (a < 0 || b < 0 || a >= w || b >= h) return null;
+    if (p.dim === 2) return a + p.size[0] * b;
+    const [u, v] = sliceAxes(this.slice!.axis);
+    const c = [0, 0, 0];
+    c[this.slice!.axis] = this.slice!.index;
+    c[u] = a;
+    c[v] = b;
+    return siteIndex(p.size, c[0], c[1], c[2]);
+  }
+
+  /** Draws a followed ion's path (lattice coordinates, x y z per point) and a ring on its last point; null removes it. */
+  setFollowPath(path: readonly number[] | null): void {
+    const p = this.picture;
+    for (const o of [this.followLine, this.followMarker]) {
+      if (!o) continue;
+      this.scene.remove(o);
+      o.geometry.dispose();
+      (o.material as THREE.Material).dispose();
+    }
+    this.followLine = null;
+    this.followMarker = null;
+    this.dirty = true;
+    if (!p || !path || path.length < 3) return;
+    const flat = p.dim === 2 || this.slice !== null;
+    // Flat views show the in-plane coordinates of the path; the whole 3D view shows it as it is.
+    const [u, v] = p.dim === 2 ? [0, 1] : this.slice ? sliceAxes(this.slice.axis) : [0, 1];
+    const [w, h] = flat ? this.planeExtent() : [0, 0];
+    const points: THREE.Vector3[] = [];
+    for (let k = 0; k < path.length; k += 3) {
+      if (flat) points.push(new THREE.Vector3(path[k + u] - (w - 1) / 2, path[k + v] - (h - 1) / 2, 0.02));
+      else points.push(new THREE.Vector3(path[k] - (p.size[0] - 1) / 2, path[k + 1] - (p.size[1] - 1) / 2, path[k + 2] - (p.size[2] - 1) / 2));
+    }
+    const color = new THREE.Color(this.theme.heat);
+    this.followLine = flat ? ribbon(points, 0.16, color) : new THREE.Line(new THREE.BufferGeometry().setFromPoints(points), new THREE.LineBasicMaterial({ color }));
+    const ring = flat ? new THREE.RingGeometry(0.5, 0.68, 32) : new THREE.SphereGeometry(0.6, 12, 8);
+    this.followMarker = new THREE.Mesh(ring, new THREE.MeshBasicMaterial({ color, depthTest: !flat, transparent: !flat, opacity: flat ? 1 : 0.6 }));
+    this.followMarker.position.copy(points[points.length - 1]);
+    this.followLine.renderOrder = 2;
+    this.followMarker.renderOrder = 3;
+    this.scene.add(this.followLine, this.followMarker);
   }
 
   /** Trails, hop density or neither (2D and slice views). */
@@ -445,6 +502,32 @@ function siteCoordinates(p: LatticePicture, i: number): [number, number, number]
   const y = Math.floor(i / nx) % ny;
   const z = Math.floor(i / (nx * ny));
   return [x - (nx - 1) / 2, y - (ny - 1) / 2, z - (nz - 1) / 2];
+}
+
+/** A flat polyline of the given width (lattice units) as triangles: WebGL draws THREE.Line one pixel wide, too thin on a projector. */
+function ribbon(points: THREE.Vector3[], width: number, color: THREE.Color): THREE.Mesh {
+  const positions: number[] = [];
+  const h = width / 2;
+  for (let k = 1; k < points.length; k++) {
+    const a = points[k - 1];
+    const b = points[k];
+    const dx = b.x - a.x;
+    const dy = b.y - a.y;
+    const len = Math.hypot(dx, dy) || 1;
+    // Normal to the segment, lengthened by half a width at both ends so joints close.
+    const nx = (-dy / len) * h;
+    const ny = (dx / len) * h;
+    const ex = (dx / len) * h;
+    const ey = (dy / len) * h;
+    const p0 = [a.x - ex + nx, a.y - ey + ny];
+    const p1 = [a.x - ex - nx, a.y - ey - ny];
+    const p2 = [b.x + ex - nx, b.y + ey - ny];
+    const p3 = [b.x + ex + nx, b.y + ey + ny];
+    for (const [x, y] of [p0, p1, p2, p0, p2, p3]) positions.push(x, y, a.z);
+  }
+  const geometry = new THREE.BufferGeometry();
+  geometry.setAttribute('position', new THREE.Float32BufferAttribute(positions, 3));
+  return new THREE.Mesh(geometry, new THREE.MeshBasicMaterial({ color, depthTest: false, side: THREE.DoubleSide }));
 }
 
 function dataTexture(bytes: Uint8Array, w: number, h: number, format: THREE.PixelFormat): THREE.DataTexture {

@@ -61,7 +61,7 @@ void main() {
   }
   // Trails or hop density: the site's share of recent motion, blended over its region tint.
   float heat = texture2D(uHeat, uvc).r;
-  col = mix(col, uHeatColor, 0.8 * heat);
+  col = mix(col, uHeatColor, 0.65 * heat);
   // Region boundaries (the interface band) outlined: a line at least 2 px wide on the cell edge.
   vec3 regionHere = texture2D(uRegion, uvc).rgb;
   float lineHalf = max(1.0 * px, 0.05);

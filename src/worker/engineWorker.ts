@@ -40,6 +40,13 @@ async function handle(request: WorkerRequest): Promise<void> {
       reply({ id: request.id, type: 'frame', frame }, frame);
       return;
     }
+    case 'follow': {
+      const s = requireSession();
+      await s.follow(request.site);
+      const frame = await s.frame();
+      reply({ id: request.id, type: 'frame', frame }, frame);
+      return;
+    }
     case 'step': {
       const s = requireSession();
       await s.step();

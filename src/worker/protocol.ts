@@ -58,6 +58,8 @@ export interface Frame {
   crossings: number[];
   /** Total rate of all possible hops when the current parameters were set (Hz). */
   totalRate: number;
+  /** The followed ion's unwrapped path in lattice coordinates (x, y, z per point, oldest first), or null. */
+  follow: { ion: number; path: number[] } | null;
 }
 
 export interface SessionInfo {
@@ -74,7 +76,8 @@ export type WorkerRequest =
   | { id: number; type: 'start'; scene: Scene; seed: number }
   | { id: number; type: 'setScene'; scene: Scene }
   | { id: number; type: 'advance'; request: AdvanceRequest; maxMillis: number }
-  | { id: number; type: 'step' };
+  | { id: number; type: 'step' }
+  | { id: number; type: 'follow'; site: number | null };
 
 export type WorkerResponse =
   | { id: number; type: 'started'; info: SessionInfo; frame: Frame }

@@ -19,6 +19,9 @@ function hasIonStateView(e: Engine): e is Engine & IonStateViewer {
   return typeof (e as Partial<IonStateViewer>).ionStateView === 'function';
 }
 
+/** Points of a followed ion's path kept (the oldest drop off). */
+const MAX_FOLLOW_POINTS = 2000;
+
 /** GPU engines advance in sweeps (dispatches) of fixed simulated length. */
 interface Sweeping {
   readonly sweepSeconds: number;
@@ -68,6 +71,8 @@ export class SimulationSession {
   private hopsPerIon: number[] = new Array<number>(N_SPECIES).fill(0);
   /** Total hop rate of the latest model on the state it was set on (Hz). */
   private totalRate = 0;
+  /** The followed ion: its index, where it started (lattice coordinates), its displacement then, and its path. */
+  private followed: { ion: number; origin: number[]; d0: number[]; path: number[] } | null = null;
 
   private constructor(private readonly engine: Engine, private model: RateModel, readonly info: SessionInfo) {
     this.estimator = new RunningDiffusivity({ dim: model.dim, spacing: model.spacing });
@@ -143,7 +148,32 @@ export class SimulationSession {
     await this.sample();
   }
 
+  /** Starts following the ion on `site` (none there: stops), or stops with null. */
+  async follow(site: number | null): Promise<void> {
+    this.followed = null;
+    if (site === null) return;
+    const ions = await this.ionState();
+    const ion = ions.site.indexOf(site);
+    if (ion < 0) return;
+    const [nx, ny] = this.model.size;
+    const origin = [site % nx, Math.floor(site / nx) % ny, Math.floor(site / (nx * ny))];
+    const d0 = [ions.displacement[3 * ion], ions.displacement[3 * ion + 1], ions.displacement[3 * ion + 2]];
+    this.followed = { ion, origin, d0, path: [...origin] };
+  }
+
+  /** Appends the followed ion's current unwrapped position to its path (kept to the last MAX_FOLLOW_POINTS). */
+  private async trackFollowed(): Promise<void> {
+    const f = this.followed;
+    if (!f) return;
+    const ions = await this.ionState();
+    const p = [0, 1, 2].map((k) => f.origin[k] + ions.displacement[3 * f.ion + k] - f.d0[k]);
+    const n = f.path.length;
+    if (p[0] !== f.path[n - 3] || p[1] !== f.path[n - 2] || p[2] !== f.path[n - 1]) f.path.push(...p);
+    if (f.path.length > 3 * MAX_FOLLOW_POINTS) f.path.splice(0, f.path.length - 3 * MAX_FOLLOW_POINTS);
+  }
+
   async frame(): Promise<Frame> {
+    await this.trackFollowed();
     const t = performance.now();
     const occupancy = await this.engine.occupancy();
     const sample = this.lastSample;
@@ -164,6 +194,7 @@ export class SimulationSession {
       profile: this.profile(occupancy),
       crossings,
       totalRate: this.totalRate,
+      follow: this.followed ? { ion: this.followed.ion, path: [...this.followed.path] } : null,
     };
     this.overheadMs += performance.now() - t;
     return frame;

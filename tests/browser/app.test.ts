@@ -322,6 +322,23 @@ describe('ionhop browser app', () => {
     await page.waitForFunction(() => Number(document.getElementById('crossings')?.dataset.total) > 0, null, { timeout: 10_000, polling: 100 });
     await page.click('#play');
     expect(await page.locator('.crossing.flash').count()).toBeGreaterThan(0);
+    // Follow an ion: click the middle of a Zn²⁺ marker (Okabe–Ito blue), then its path grows as it hops.
+    const view = page.locator('#view');
+    const box = (await view.boundingBox())!;
+    const spot = await page.evaluate(async (b64) => {
+      const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob());
+      const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+      ctx.drawImage(bitmap, 0, 0);
+      const { data, width, height } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+      const isIon = (x: number, y: number) => data[4 * (y * width + x)] === 0x00 && data[4 * (y * width + x) + 1] === 0x72 && data[4 * (y * width + x) + 2] === 0xb2;
+      for (let y = 3; y < height - 3; y++) for (let x = 3; x < width - 3; x++) if (isIon(x, y) && isIon(x - 3, y) && isIon(x + 3, y) && isIon(x, y - 3) && isIon(x, y + 3)) return { x, y };
+      return null;
+    }, (await view.screenshot()).toString('base64'));
+    expect(spot).not.toBeNull();
+    await page.mouse.click(box.x + spot!.x, box.y + spot!.y);
+    await page.waitForFunction(() => document.getElementById('follow-hint')?.dataset.ion !== '');
+    expect(await page.isVisible('#follow-stop')).toBe(true);
+    await playUntil(page, `/: ([3-9]|\d\d+) positions/.test(document.getElementById('follow-hint')?.textContent ?? '')`, 20_000);
     // The profile axis fits the data (occupancies ~0.1 do not lie on the floor); the 0–1 toggle fixes it.
     expect(await page.isVisible('#profile-full')).toBe(true);
     expect(errors).toEqual([]);
