@@ -511,6 +511,7 @@ export class App {
 
   private setPlaying(on: boolean): void {
     this.playing = on && this.host !== null;
+    if (!this.playing) this.host?.interrupt();
     this.ui.play.textContent = this.playing ? 'Pause' : 'Play';
     this.ui.play.setAttribute('aria-pressed', String(this.playing));
     this.updateRunState();

@@ -27,6 +27,8 @@ export interface SimulationHost {
   step(): Promise<Frame>;
   /** Follows the ion on `site` (its path comes with every frame), or stops following with null. */
   follow(site: number | null): Promise<Frame>;
+  /** Asks the advance in flight to end early (Pause); a no-op where it cannot be reached. */
+  interrupt(): void;
   dispose(): void;
 }
 
@@ -77,6 +79,9 @@ export class WorkerHost implements SimulationHost {
   async follow(site: number | null): Promise<Frame> {
     return this.frameOf(await this.request({ type: 'follow', site }));
   }
+
+  /** The worker's advance does not yield to messages; its frames stay within MAX_BUDGET_MS anyway. */
+  interrupt(): void {}
 
   dispose(): void {
     this.worker.terminate();
@@ -135,6 +140,10 @@ export class PageHost implements SimulationHost {
     const s = this.requireSession();
     await s.follow(site);
     return s.frame();
+  }
+
+  interrupt(): void {
+    this.session?.requestStop();
   }
 
   dispose(): void {

@@ -19,6 +19,9 @@ function hasIonStateView(e: Engine): e is Engine & IonStateViewer {
   return typeof (e as Partial<IonStateViewer>).ionStateView === 'function';
 }
 
+/** Longest simulating part of one frame (ms): Pause waits at most this plus the cost of packing the frame. */
+const MAX_BUDGET_MS = 250;
+
 /** Points of a followed ion's path kept (the oldest drop off). */
 const MAX_FOLLOW_POINTS = 2000;
 
@@ -63,6 +66,7 @@ export class SimulationSession {
   private overheadMs = 0;
   /** Events done by the last advance. */
   private advanced = 0;
+  private stopRequested = false;
   /** Simulated time covered by the last advance (s). */
   private advancedSeconds = 0;
   /** Hops per species when the observables last restarted. */
@@ -112,10 +116,12 @@ export class SimulationSession {
     const startTime = this.engine.time;
     const timeTarget = request.simSeconds !== undefined ? startTime + Math.max(0, request.simSeconds) : undefined;
     let left = maxEvents;
-    // Keep at least two thirds of the time simulating, however costly a frame is to pack.
-    const budget = Math.max(maxMillis, 2 * this.overheadMs);
+    // Keep about two thirds of the time simulating however costly a frame is to pack, but never so long
+    // that Pause (which takes effect when the frame in flight ends) would lag by more than about a second.
+    const budget = Math.min(MAX_BUDGET_MS, Math.max(maxMillis, 2 * this.overheadMs));
     const start = performance.now();
-    while (left > 0 && (timeTarget === undefined || this.engine.time < timeTarget)) {
+    this.stopRequested = false;
+    while (left > 0 && (timeTarget === undefined || this.engine.time < timeTarget) && !this.stopRequested) {
       const chunk = this.eventsPerMs > 0 ? Math.min(left, Math.max(64, Math.floor(this.eventsPerMs * budget * 0.5))) : Math.min(left, 256);
       const t = performance.now();
       const report = await this.engine.advance(timeTarget === undefined ? { events: chunk } : { events: chunk, time: timeTarget });
@@ -134,6 +140,15 @@ export class SimulationSession {
     const t = performance.now();
     await this.sample();
     this.overheadMs = performance.now() - t;
+  }
+
+  /**
+   * Ends the advance in flight after its current chunk (Pause on the page). Only
+   * a session on the page can be reached while it advances; the worker's loop
+   * does not yield, and its frames are short enough.
+   */
+  requestStop(): void {
+    this.stopRequested = true;
   }
 
   /** Exactly one event (CPU) or one sweep (GPU engines), then one sample. */
