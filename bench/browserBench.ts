@@ -81,6 +81,9 @@ export async function main(argv: string[]): Promise<void> {
   const json = argv.includes('--json');
   const secIdx = argv.indexOf('--seconds');
   const seconds = secIdx >= 0 ? Number(argv[secIdx + 1]) : 5;
+  // --only <text>: run just the cases whose label contains it (e.g. --only 64).
+  const onlyIdx = argv.indexOf('--only');
+  const only = onlyIdx >= 0 ? argv[onlyIdx + 1] : '';
   const app = await buildAndServe();
   const browser = await launchChromium();
   const rows: Row[] = [];
@@ -92,7 +95,7 @@ export async function main(argv: string[]): Promise<void> {
       { label: '3D preset 24x24x16', query: 'scene=layered-3d' },
       { label: '64^3, 48k ions (cap)', query: `sceneData=${packed(bigCubic(64, 48000))}&speed=15` },
     ];
-    for (const c of cases) {
+    for (const c of cases.filter((k) => k.label.includes(only))) {
       for (const engine of ['cpu', 'gpu-lattice'] as const) {
         const n = c.label;
         const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });

@@ -41,6 +41,10 @@ export const PROJECTOR_THEME: ViewTheme = { background: '#000000', outline: '#ff
 
 /** What is drawn over the region tints: nothing, fading trails, or the hop density since the last reset. */
 export type MotionOverlay = 'none' | 'trails' | 'density';
+/** Crossing flashes drawn per frame at most, and how long one lasts (ms). */
+const MAX_FLASHES = 24;
+const FLASH_MS = 700;
+
 /** Trail brightness left after one real second: a site stays lit for about half a second after an ion left it. */
 const TRAIL_PER_SECOND = 0.01;
 
@@ -71,9 +75,12 @@ export class LatticeView {
   private heatSlice: Float32Array | null = null;
   private followLine: THREE.Mesh | THREE.Line | null = null;
   private followMarker: THREE.Mesh | null = null;
+  /** Rings where an ion just crossed into another region (2D), with the time they appeared. */
+  private flashes: { mesh: THREE.Mesh; born: number }[] = [];
+  private crossingReference: Uint8Array | null = null;
 
   constructor(private readonly canvas: HTMLCanvasElement) {
-    this.renderer = new THREE.WebGLRenderer({ canvas, antialias: true, alpha: false });
+    this.renderer = new THREE.WebGLRenderer({ canvas, antialias: false, alpha: false });
     this.renderer.setPixelRatio(Math.min(window.devicePixelRatio, 2));
     this.scene.add(this.content);
     this.resizeObserver = new ResizeObserver(() => this.resize());
@@ -177,6 +184,7 @@ export class LatticeView {
   setOccupancy(occupancy: Uint8Array): void {
     const p = this.picture;
     if (!p) return;
+    this.flashCrossings(occupancy);
     this.updateMotion(occupancy);
     if (p.dim === 2 && this.occupancyTexture) {
       (this.occupancyTexture.image.data as Uint8Array).set(occupancy);
@@ -204,6 +212,10 @@ export class LatticeView {
 
   /** Draws when something changed (new ions, camera moved, resize). */
   render(force = false): void {
+    if (this.flashes.length > 0) {
+      this.ageFlashes();
+      this.dirty = true; // one more frame after the last flash is gone, to clear it
+    }
     if (!this.dirty && !force) return;
     this.controls?.update();
     this.renderer.render(this.scene, this.camera);
@@ -234,6 +246,57 @@ export class LatticeView {
     this.renderer.setSize(w, h, false);
     this.updateProjection();
     this.dirty = true;
+  }
+
+  /**
+   * A ring flashes on every site (2D, up to MAX_FLASHES per frame) that an ion
+   * entered from a neighbour of another region since the last frame: an empty
+   * site of region b that is now occupied next to a site of region a ≠ b that
+   * was occupied and is now empty. With many hops per frame a pair may be a
+   * coincidence rather than one hop, so the ring marks where crossings happen,
+   * and the exact count is the crossing counter's.
+   */
+  private flashCrossings(occupancy: Uint8Array): void {
+    const p = this.picture;
+    const prev = this.crossingReference;
+    this.crossingReference = p && p.dim === 2 ? Uint8Array.from(occupancy) : null;
+    if (!p || p.dim !== 2 || !prev || prev.length !== occupancy.length) return;
+    const [nx, ny] = p.size;
+    const now = performance.now();
+    let made = 0;
+    for (let i = 0; i < occupancy.length && made < MAX_FLASHES; i++) {
+      if (prev[i] !== 0 || occupancy[i] === 0) continue;
+      const x = i % nx;
+      const y = Math.floor(i / nx);
+      const neighbours = [x > 0 ? i - 1 : i + nx - 1, x < nx - 1 ? i + 1 : i - nx + 1, y > 0 ? i - nx : i + nx * (ny - 1), y < ny - 1 ? i + nx : i - nx * (ny - 1)];
+      for (const j of neighbours) {
+        if (p.siteRegion[j] === p.siteRegion[i] || prev[j] !== occupancy[i] || occupancy[j] !== 0) continue;
+        const ring = new THREE.Mesh(new THREE.RingGeometry(0.55, 0.85, 24), new THREE.MeshBasicMaterial({ color: new THREE.Color(this.theme.heat), transparent: true, depthTest: false }));
+        ring.position.set(x - (nx - 1) / 2, y - (ny - 1) / 2, 0.03);
+        ring.renderOrder = 4;
+        this.scene.add(ring);
+        this.flashes.push({ mesh: ring, born: now });
+        made++;
+        break;
+      }
+    }
+  }
+
+  /** Fades and removes crossing flashes. */
+  private ageFlashes(): void {
+    const now = performance.now();
+    this.flashes = this.flashes.filter((f) => {
+      const age = (now - f.born) / FLASH_MS;
+      if (age < 1) {
+        (f.mesh.material as THREE.MeshBasicMaterial).opacity = 1 - age;
+        f.mesh.scale.setScalar(1 + age);
+        return true;
+      }
+      this.scene.remove(f.mesh);
+      f.mesh.geometry.dispose();
+      (f.mesh.material as THREE.Material).dispose();
+      return false;
+    });
   }
 
   /** Sites an ion left since the last frame light up (trails, fading with time) or count up (density). */
@@ -385,7 +448,7 @@ export class LatticeView {
       const geometry = new THREE.BufferGeometry();
       geometry.setAttribute('position', new THREE.BufferAttribute(positions, 3));
       geometry.setAttribute('color', new THREE.BufferAttribute(colors, 3));
-      const material = new THREE.PointsMaterial({ size: 0.12, vertexColors: true, sizeAttenuation: true, transparent: true, opacity: 0.5 });
+      const material = new THREE.PointsMaterial({ size: 0.1, vertexColors: true, sizeAttenuation: true });
       this.content.add(new THREE.Points(geometry, material));
     }
     this.addRegionSlabs(p);
@@ -399,7 +462,7 @@ export class LatticeView {
     // Fewer facets when many ions are drawn: the triangle count, not the ion count, is what costs.
     const coarse = counts.reduce((a, b) => a + b, 0) > 1000;
     this.ionMeshes = SPECIES_STYLES.map((style, s) => {
-      const geometry = style.shape === 'circle' ? new THREE.SphereGeometry(style.radius, coarse ? 8 : 16, coarse ? 6 : 12)
+      const geometry = style.shape === 'circle' ? (coarse ? new THREE.IcosahedronGeometry(style.radius, 0) : new THREE.SphereGeometry(style.radius, 16, 12))
         : style.shape === 'diamond' ? new THREE.OctahedronGeometry(style.radius) : new THREE.TetrahedronGeometry(style.radius);
       const capacity = Math.max(1, Math.min(counts[s], MAX_DRAWN_IONS));
       const mesh = new THREE.InstancedMesh(geometry, new THREE.MeshLambertMaterial({ color: style.color }), capacity);
@@ -437,7 +500,7 @@ export class LatticeView {
       if (extent[0] * extent[1] * extent[2] !== count[r]) continue;
       const geometry = new THREE.BoxGeometry(extent[0], extent[1], extent[2]);
       const color = new THREE.Color(p.regionColors[r]);
-      const slab = new THREE.Mesh(geometry, new THREE.MeshBasicMaterial({ color, transparent: true, opacity: 0.16, depthWrite: false, side: THREE.DoubleSide }));
+      const slab = new THREE.Mesh(geometry, new THREE.MeshBasicMaterial({ color, transparent: true, opacity: 0.16, depthWrite: false, side: THREE.FrontSide }));
       const centre = [0, 1, 2].map((k) => (lo[r][k] + hi[r][k]) / 2 - (p.size[k] - 1) / 2);
       slab.position.set(centre[0], centre[1], centre[2]);
       slab.renderOrder = 1;
@@ -491,6 +554,9 @@ export class LatticeView {
     this.planeMaterial = null;
     this.sliceRegion = null;
     this.sliceOccupancy = null;
+    for (const f of this.flashes) f.born = -Infinity;
+    this.ageFlashes();
+    this.crossingReference = null;
     this.drawnIons = { drawn: 0, total: 0 };
   }
 }
