@@ -643,7 +643,7 @@ export class App {
       if (d.convergence === 'no-hops') text = 'no hops yet';
       else if (d.convergence === 'converging' || !Number.isFinite(d.dStar)) {
         const value = Number.isFinite(d.dStar) ? `≈ ${formatNumber(d.dStar)} cm²/s, ` : '';
-        text = `D* ${value}<span class="not-converged">not converged</span> (${formatNumber(d.hopsPerIon)} of ≥ ${MIN_HOPS_PER_ION} hops per ion)`;
+        text = `D* ${value}<span class="not-converged">not converged</span> (${formatNumber(d.hopsPerIon)} hops per ion so far; needs ≥ ${MIN_HOPS_PER_ION}, more when hops are undone)`;
       } else {
         text = `D* = ${formatNumber(d.dStar)} ± ${formatNumber(d.error)} cm²/s`;
       }

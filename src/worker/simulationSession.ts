@@ -244,6 +244,7 @@ export class SimulationSession {
     const hops = await this.engine.eventCounts();
     this.hopsPerIon = this.ionCounts.map((n, s) => (n > 0 ? (hops[s] - this.eventsAtRestart[s]) / n : 0));
     const blockPairs = Math.floor(est.blocks / 2);
+    const a2 = this.model.spacing * this.model.spacing;
     this.lastSample = {
       time,
       msd: est.species.map((s) => (s.count > 0 ? s.msdA2 : NaN)),
@@ -252,7 +253,13 @@ export class SimulationSession {
       dStarError: est.species.map((s) => s.tracerCm2PerS.se),
       hopsPerIon: [...this.hopsPerIon],
       convergence: est.species.map((s, k) =>
-        convergenceOf({ hopsPerIon: this.hopsPerIon[k] ?? 0, blockPairs, value: s.tracerCm2PerS.value, se: s.tracerCm2PerS.se }),
+        convergenceOf({
+          hopsPerIon: this.hopsPerIon[k] ?? 0,
+          blockPairs,
+          value: s.tracerA2PerS.value,
+          se: s.tracerA2PerS.se,
+          msdPerHop: s.count > 0 && (this.hopsPerIon[k] ?? 0) > 0 ? s.msdA2 / (this.hopsPerIon[k] * a2) : 1,
+        }),
       ),
     };
   }

@@ -86,13 +86,17 @@ describe('time speed', () => {
 
 describe('D* convergence flag', () => {
   it('is not converged until enough hops per ion and block pairs back a tight error bar', () => {
-    const ok = { hopsPerIon: MIN_HOPS_PER_ION, blockPairs: MIN_BLOCK_PAIRS, value: 1e-8, se: 1e-9 };
+    const ok = { hopsPerIon: MIN_HOPS_PER_ION, blockPairs: MIN_BLOCK_PAIRS, value: 1e-8, se: 1e-9, msdPerHop: 1 };
     expect(convergenceOf(ok)).toBe('converged');
     expect(convergenceOf({ ...ok, hopsPerIon: 0 })).toBe('no-hops');
     expect(convergenceOf({ ...ok, hopsPerIon: MIN_HOPS_PER_ION - 1 })).toBe('converging');
     expect(convergenceOf({ ...ok, blockPairs: MIN_BLOCK_PAIRS - 1 })).toBe('converging');
     expect(convergenceOf({ ...ok, se: 0.5e-8 })).toBe('converging');
     expect(convergenceOf({ ...ok, se: NaN })).toBe('converging');
+    // A crowded lattice (f = 0.69): at 40 hops per ion the back-hop bias (~8 %) exceeds half a 10 % error bar;
+    // at 640 hops per ion (~0.5 %) it does not.
+    expect(convergenceOf({ ...ok, msdPerHop: 0.69 })).toBe('converging');
+    expect(convergenceOf({ ...ok, msdPerHop: 0.69, hopsPerIon: 640 })).toBe('converged');
   });
 });
 
