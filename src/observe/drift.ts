@@ -101,36 +101,47 @@ function lagStats(x: ArrayLike<number>, times: ArrayLike<number>, K: number, max
   return { sum, sum2, tau, origins, endToEnd: x[K - 1] - x[0], span: times[K - 1] - times[0] };
 }
 
+/** Lag statistics summed over all replicas, so that leaving one out costs O(lags), not O(replicas·lags). */
+interface LagPool {
+  stats: LagStats[];
+  total: LagStats;
+}
+
+function poolLagStats(stats: LagStats[]): LagPool {
+  const n = stats[0].sum.length;
+  const total: LagStats = { sum: new Float64Array(n), sum2: new Float64Array(n), tau: new Float64Array(n), origins: new Float64Array(n), endToEnd: 0, span: 0 };
+  for (const s of stats) {
+    for (let l = 0; l < n; l++) {
+      total.sum[l] += s.sum[l];
+      total.sum2[l] += s.sum2[l];
+      total.tau[l] += s.tau[l];
+      total.origins[l] += s.origins[l];
+    }
+    total.endToEnd += s.endToEnd;
+    total.span += s.span;
+  }
+  return { stats, total };
+}
+
 /**
  * Centred lag variance curve pooled over the replicas except `skip` (−1: none),
  * slope over the fit window /2: the diffusivity of X along one axis (units of X² per s).
  */
-function centredLagDiffusivity(stats: LagStats[], skip: number, fitFrom: number): number {
-  const used = stats.filter((_, r) => r !== skip);
-  const n = used.length;
-  const maxLag = used[0].sum.length - 1;
-  let endSum = 0;
-  let spanSum = 0;
-  for (const s of used) {
-    endSum += s.endToEnd;
-    spanSum += s.span;
-  }
-  const drift = endSum / spanSum; // v̂ per unit time
+function centredLagDiffusivity(pool: LagPool, skip: number, fitFrom: number): number {
+  const { total } = pool;
+  const out = skip >= 0 ? pool.stats[skip] : null;
+  const n = pool.stats.length - (out ? 1 : 0);
+  const maxLag = total.sum.length - 1;
+  const spanSum = total.span - (out ? out.span : 0);
+  const drift = (total.endToEnd - (out ? out.endToEnd : 0)) / spanSum; // v̂ per unit time
   const meanSpan = spanSum / n;
   const t = new Float64Array(maxLag + 1);
   const v = new Float64Array(maxLag + 1);
   for (let l = 1; l <= maxLag; l++) {
-    let s1 = 0;
-    let s2 = 0;
-    let st = 0;
-    let no = 0;
-    for (const s of used) {
-      s1 += s.sum[l];
-      s2 += s.sum2[l];
-      st += s.tau[l];
-      no += s.origins[l];
-    }
-    const tau = st / no;
+    const s1 = total.sum[l] - (out ? out.sum[l] : 0);
+    const s2 = total.sum2[l] - (out ? out.sum2[l] : 0);
+    const no = total.origins[l] - (out ? out.origins[l] : 0);
+    const tau = (total.tau[l] - (out ? out.tau[l] : 0)) / no;
     // ⟨(ΔX − v̂τ)²⟩ over origins, then the exact centring correction for independent increments.
     const centred = s2 / no - (2 * drift * tau * s1) / no + drift * drift * tau * tau;
     t[l] = tau;
@@ -176,7 +187,7 @@ export function driftObservables(model: RateModel, replicas: ReplicaObservables[
     const collectivePerAxis: Partial<Record<AxisName, Estimate>> = {};
     const tracerTotal = new Float64Array(R);
     const biasCorrection = N * R > 1 ? (N * R) / (N * R - 1) : 1;
-    const collectiveStats: LagStats[][] = [];
+    const collectiveStats: LagPool[] = [];
     axes.forEach((name, ax) => {
       const v = new Float64Array(R);
       for (let r = 0; r < R; r++) {
@@ -200,7 +211,7 @@ export function driftObservables(model: RateModel, replicas: ReplicaObservables[
         tracerTotal[r] += d[r] / dim;
       }
       tracerPerAxis[name] = meanWithError(d);
-      const stats = replicas.map((r) => lagStats(r.com[s][ax], r.times, K, maxLag));
+      const stats = poolLagStats(replicas.map((r) => lagStats(r.com[s][ax], r.times, K, maxLag)));
       collectiveStats.push(stats);
       collectivePerAxis[name] = scaled(jackknifeOverReplicas(R, (skip) => centredLagDiffusivity(stats, skip, fitFrom)), 1 / N);
     });
@@ -233,7 +244,7 @@ export function driftObservables(model: RateModel, replicas: ReplicaObservables[
       const t = replicas[r].times;
       perReplica[r] = ((chargeSeries[r][w[w.length - 1]] - chargeSeries[r][w[0]]) / (t[w[w.length - 1]] - t[w[0]])) * toSigma;
     }
-    const stats = chargeSeries.map((q, r) => lagStats(q, replicas[r].times, K, maxLag));
+    const stats = poolLagStats(chargeSeries.map((q, r) => lagStats(q, replicas[r].times, K, maxLag)));
     const toNernstEinstein = (ELEMENTARY_CHARGE_C * S_PER_A_TO_S_PER_CM) / (volumeA3 * kT);
     const sigmaOf = (skip: number) => {
       let sum = 0;
