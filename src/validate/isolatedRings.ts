@@ -4,8 +4,10 @@
 // no species may enter. The ions never meet, so each performs exactly its own
 // Markov process on its ring, and many of them share one replica (an engine
 // is created a few times, not hundreds: this matters for the GPU engines).
-// With one ion per ring of at least 10 sites the ions also stay below 10 % of
-// the allowed sites, which the gpu-walkers engine (no exclusion) requires.
+// Every ring allows every species of the scene (only one ion ever lives on
+// it): with one ion per ring of at least 11 sites the ions then stay below
+// 10 % of the sites each species may occupy, which the gpu-walkers engine (no
+// exclusion) requires.
 import type { SpeciesName } from '../model/scene/schema';
 import type { CaseSceneInput } from './sceneBuilder';
 
@@ -24,13 +26,14 @@ export function isolatedRings(species: readonly SpeciesName[], segments: readonl
   const regions: CaseSceneInput['regions'] = [];
   const populations: CaseSceneInput['populations'] = [];
   const ringName = (k: number, segment: string) => `ring${k} ${segment}`;
+  const kinds = [...new Set(species)];
   species.forEach((sp, k) => {
     let x = 0;
     for (const seg of segments) {
       regions.push({
         name: ringName(k, seg.name),
         box: { from: [x, 2 * k], to: [x + seg.length, 2 * k + 1] },
-        species: { [sp]: { siteEnergy: seg.siteEnergy ?? 0, barrier: seg.barrier } },
+        species: Object.fromEntries(kinds.map((kind) => [kind, { siteEnergy: seg.siteEnergy ?? 0, barrier: seg.barrier }])),
         ...(seg.potential !== undefined ? { potential: seg.potential } : {}),
       });
       x += seg.length;

@@ -14,7 +14,8 @@ import type { SpeciesName } from '../../model/scene/schema';
 import { caseScene } from '../sceneBuilder';
 import { isolatedRings } from '../isolatedRings';
 import { hopRate } from '../theory';
-import { check, type ValidationCase } from '../types';
+import { check, type ValidationCase, type ValidationCheck } from '../types';
+import type { EngineKind } from '../../engine/engine';
 
 const NU = 1e13;
 const T = 300;
@@ -27,47 +28,59 @@ const RINGS_PER_SPECIES = 10;
 const SPECIES: readonly SpeciesName[] = ['Zn2+', 'H+', 'OH-'];
 const CHARGE: Record<string, number> = { 'Zn2+': 2, 'H+': 1, 'OH-': -1 };
 
+const NAME = 'built-in-potential';
+
+export interface PotentialStepSize {
+  ringsPerSpecies: number;
+  /** Run length in units of 1/w of the slowest hop. */
+  hops: number;
+  replicas: number;
+}
+
+/** The case's measurement at a given size (the GPU tests run a smaller one). */
+export async function potentialStepChecks(engine: EngineKind, seed: number, size: PotentialStepSize): Promise<ValidationCheck[]> {
+  const ringSpecies = Array.from({ length: size.ringsPerSpecies * SPECIES.length }, (_, k) => SPECIES[k % SPECIES.length]);
+  const rings = isolatedRings(ringSpecies, [
+    { name: 'A', length: HALF, barrier: BARRIER, potential: 0 },
+    { name: 'B', length: HALF, barrier: BARRIER, potential: DELTA_PHI },
+  ]);
+  // The slowest hop (Zn2+ up the step, barrier + z·Δφ/2) sets the time scale; the slowest relaxation,
+  // around the 12-site ring, takes L²/(4π²·w) ≈ 4/w, so 3000/w gives several hundred independent looks per ion.
+  const w = hopRate(NU, BARRIER + DELTA_PHI, T);
+  const scene = caseScene({
+    name: 'built-in potential step',
+    lattice: { type: 'square', size: rings.size, spacing: A, boundary: ['periodic', 'reflecting'] },
+    temperature: T,
+    attemptFrequency: NU,
+    seed,
+    run: { time: size.hops / w, samples: 100, replicas: size.replicas },
+    regions: rings.regions,
+    populations: rings.populations,
+    observe: { profileAxis: 'x', fitFrom: 0.2 },
+  });
+  const result = await runScene(scene, { engine });
+  const kT = KB_EV_PER_K * T;
+  return SPECIES.map((name) => {
+    const sp = result.observables.species.find((s) => s.species === name)!;
+    const occupancyOf = (region: string) => sp.regionOccupancy.find((o) => o.region === region)!.occupancy;
+    let pB = 0;
+    let var2 = 0;
+    const mine = ringSpecies.map((s, k) => (s === name ? k : -1)).filter((k) => k >= 0);
+    for (const k of mine) {
+      const o = occupancyOf(rings.ringName(k, 'B'));
+      pB += (o.value * HALF) / mine.length;
+      var2 += (o.se * HALF / mine.length) ** 2;
+    }
+    const ratio = pB / (1 - pB);
+    const se = Math.sqrt(var2) / (1 - pB) ** 2;
+    const z = CHARGE[name];
+    return check(NAME, `n_B/n_A of ${name} (z = ${z > 0 ? '+' : ''}${z}, Δφ = ${DELTA_PHI} V)`, '', Math.exp((-z * DELTA_PHI) / kT), ratio, se, 0,
+      `${mine.length} rings of ${2 * HALF} sites with one ion each, ${result.replicas} replicas; time average over the last 80 %; SE over replicas and rings; exact (systematic 0)`);
+  });
+}
+
 export const builtInPotentialCase: ValidationCase = {
-  name: 'built-in-potential',
+  name: NAME,
   title: 'a built-in potential step: n_B/n_A = exp(−z·e·Δφ/kBT) for Zn2+, H+ and OH- at once',
-  async run({ engine, seedOffset }) {
-    const ringSpecies = Array.from({ length: RINGS_PER_SPECIES * SPECIES.length }, (_, k) => SPECIES[k % SPECIES.length]);
-    const rings = isolatedRings(ringSpecies, [
-      { name: 'A', length: HALF, barrier: BARRIER, potential: 0 },
-      { name: 'B', length: HALF, barrier: BARRIER, potential: DELTA_PHI },
-    ]);
-    // The slowest hop (Zn2+ up the step, barrier + z·Δφ/2) sets the time scale; the slowest relaxation,
-    // around the 12-site ring, takes L²/(4π²·w) ≈ 4/w, so 3000/w gives several hundred independent looks per ion.
-    const w = hopRate(NU, BARRIER + DELTA_PHI, T);
-    const scene = caseScene({
-      name: 'built-in potential step',
-      lattice: { type: 'square', size: rings.size, spacing: A, boundary: ['periodic', 'reflecting'] },
-      temperature: T,
-      attemptFrequency: NU,
-      seed: 707 + seedOffset,
-      run: { time: 3000 / w, samples: 100, replicas: 8 },
-      regions: rings.regions,
-      populations: rings.populations,
-      observe: { profileAxis: 'x', fitFrom: 0.2 },
-    });
-    const result = await runScene(scene, { engine });
-    const kT = KB_EV_PER_K * T;
-    return SPECIES.map((name) => {
-      const sp = result.observables.species.find((s) => s.species === name)!;
-      const occupancyOf = (region: string) => sp.regionOccupancy.find((o) => o.region === region)!.occupancy;
-      let pB = 0;
-      let var2 = 0;
-      const mine = ringSpecies.map((s, k) => (s === name ? k : -1)).filter((k) => k >= 0);
-      for (const k of mine) {
-        const o = occupancyOf(rings.ringName(k, 'B'));
-        pB += (o.value * HALF) / mine.length;
-        var2 += (o.se * HALF / mine.length) ** 2;
-      }
-      const ratio = pB / (1 - pB);
-      const se = Math.sqrt(var2) / (1 - pB) ** 2;
-      const z = CHARGE[name];
-      return check(this.name, `n_B/n_A of ${name} (z = ${z > 0 ? '+' : ''}${z}, Δφ = ${DELTA_PHI} V)`, '', Math.exp((-z * DELTA_PHI) / kT), ratio, se, 0,
-        `${mine.length} rings of ${2 * HALF} sites with one ion each, ${result.replicas} replicas; time average over the last 80 %; SE over replicas and rings; exact (systematic 0)`);
-    });
-  },
+  run: ({ engine, seedOffset }) => potentialStepChecks(engine, 707 + seedOffset, { ringsPerSpecies: RINGS_PER_SPECIES, hops: 3000, replicas: 8 }),
 };
