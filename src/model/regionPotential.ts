@@ -19,15 +19,22 @@ export function regionPotentials(scene: Scene): Float64Array {
 
 /**
  * Adds the electrostatic terms to the compiled tables in place:
- * siteEnergy[s·R + r] += z_s·φ_r and saddle[(s·R + a)·R + b] += z_s·(φ_a + φ_b)/2 (eV, with φ in V and z in e).
+ * siteEnergy[s·R + r] += z_s·φ_r and saddle[((s·R + a)·R + b)·C + c] += z_s·(φ_a + φ_b)/2
+ * (eV, with φ in V and z in e) for every inner index c < C (C = 1 today; a table with
+ * bond classes gets the same shift for every class, since φ belongs to the regions).
  */
 export function addRegionPotentials(siteEnergy: Float64Array, saddle: Float64Array, potential: Float64Array, charge: Int8Array): void {
   const R = potential.length;
   const S = charge.length;
+  const C = saddle.length / (S * R * R);
+  if (!Number.isInteger(C) || siteEnergy.length !== S * R) throw new Error(`energy tables do not match ${S} species and ${R} regions`);
   for (let s = 0; s < S; s++)
     for (let a = 0; a < R; a++) {
       siteEnergy[s * R + a] += charge[s] * potential[a];
-      for (let b = 0; b < R; b++) saddle[(s * R + a) * R + b] += (charge[s] * (potential[a] + potential[b])) / 2;
+      for (let b = 0; b < R; b++) {
+        const shift = (charge[s] * (potential[a] + potential[b])) / 2;
+        for (let c = 0; c < C; c++) saddle[((s * R + a) * R + b) * C + c] += shift;
+      }
     }
 }
 

@@ -22,8 +22,8 @@
 // σ = e·J_Q/(V·F) in S/cm with V = (number of sites)·a³, a 2D lattice read as
 // one layer of thickness a; σ_NE = e·D_Q/(V·kB·T) (Nernst–Einstein with all
 // cross-correlations, = Σ n_s·z_s²·e·D_σ,s/kBT for one species). kB·T in eV.
-import { A2_PER_S_TO_CM2_PER_S, N_SPECIES, type RateModel } from '../model/rateModel';
-import { AXES, type AxisName, type SpeciesName } from '../model/scene/schema';
+import { A2_PER_S_TO_CM2_PER_S, type RateModel } from '../model/rateModel';
+import { AXES, type AxisName } from '../model/scene/schema';
 import type { ReplicaObservables } from './replicaRecorder';
 import { fitWindow, jackknife, meanWithError, slopeOver, type Estimate } from './stats';
 
@@ -35,7 +35,7 @@ export const ELEMENTARY_CHARGE_C = 1.602176634e-19;
 const S_PER_A_TO_S_PER_CM = 1e8;
 
 export interface SpeciesDrift {
-  species: SpeciesName;
+  species: string;
   /** Drift velocity per axis, Å/s: mean displacement per time over the fit window. */
   velocityAPerS: Partial<Record<AxisName, Estimate>>;
   /** The same along the field axis in cm/s (null without a field). */
@@ -176,7 +176,8 @@ export function driftObservables(model: RateModel, replicas: ReplicaObservables[
 
   const species: SpeciesDrift[] = [];
   const chargeSeries: Float64Array[] = replicas.map(() => new Float64Array(K));
-  for (let s = 0; s < N_SPECIES; s++) {
+  // Species slots as the recorder counted them (the model's species, in order).
+  for (let s = 0; s < replicas[0].count.length; s++) {
     const N = replicas[0].count[s];
     if (N === 0) continue;
     const z = model.charge[s];
