@@ -40,7 +40,7 @@ export interface SpeciesDrift {
   velocityAPerS: Partial<Record<AxisName, Estimate>>;
   /** The same along the field axis in cm/s (null without a field). */
   fieldVelocityCmPerS: Estimate | null;
-  /** Mobility v/F along the field, cm²/(V·s) (null without a field). */
+  /** Mobility v/F along the field, cm²/(V·s), signed (negative for anions); null without a field or at F = 0. */
   mobilityCm2PerVs: Estimate | null;
   /** Nernst–Einstein mobility z·D_σ/kBT from the centred D_σ along the field, cm²/(V·s) (null without a field). */
   nernstEinsteinMobilityCm2PerVs: Estimate | null;
@@ -228,38 +228,14 @@ export function driftObservables(model: RateModel, replicas: ReplicaObservables[
       species: model.speciesNames[s],
       velocityAPerS,
       fieldVelocityCmPerS: vField ? scaled(vField, A_TO_CM) : null,
-      mobilityCm2PerVs: vField ? scaled(vField, A2_PER_S_TO_CM2_PER_S / F) : null,
+      mobilityCm2PerVs: vField && F !== 0 ? scaled(vField, A2_PER_S_TO_CM2_PER_S / F) : null,
       nernstEinsteinMobilityCm2PerVs: fieldName ? scaled(collectivePerAxis[fieldName]!, (z * A2_PER_S_TO_CM2_PER_S) / kT) : null,
       centredTracer: { a2PerS: tracerA2, cm2PerS: scaled(tracerA2, A2_PER_S_TO_CM2_PER_S), perAxisA2PerS: tracerPerAxis },
       centredCollective: { a2PerS: collectiveA2, cm2PerS: scaled(collectiveA2, A2_PER_S_TO_CM2_PER_S), perAxisA2PerS: collectivePerAxis },
     });
   }
 
-  let conductivity: Conductivity | null = null;
-  if (fieldAxis >= 0 && F !== 0) {
-    // σ per replica from the charge current over the fit window (e·Å/s), → S/cm.
-    const toSigma = (ELEMENTARY_CHARGE_C * S_PER_A_TO_S_PER_CM) / (volumeA3 * F);
-    const perReplica = new Float64Array(R);
-    for (let r = 0; r < R; r++) {
-      const w = windows[r];
-      const t = replicas[r].times;
-      perReplica[r] = ((chargeSeries[r][w[w.length - 1]] - chargeSeries[r][w[0]]) / (t[w[w.length - 1]] - t[w[0]])) * toSigma;
-    }
-    const stats = poolLagStats(chargeSeries.map((q, r) => lagStats(q, replicas[r].times, K, maxLag)));
-    const toNernstEinstein = (ELEMENTARY_CHARGE_C * S_PER_A_TO_S_PER_CM) / (volumeA3 * kT);
-    const sigmaOf = (skip: number) => {
-      let sum = 0;
-      for (let r = 0; r < R; r++) if (r !== skip) sum += perReplica[r];
-      return sum / (skip < 0 ? R : R - 1);
-    };
-    const dQ = jackknifeOverReplicas(R, (skip) => centredLagDiffusivity(stats, skip, fitFrom));
-    conductivity = {
-      measuredSPerCm: meanWithError(perReplica),
-      nernstEinsteinSPerCm: scaled(dQ, toNernstEinstein),
-      ratio: jackknifeOverReplicas(R, (skip) => sigmaOf(skip) / (centredLagDiffusivity(stats, skip, fitFrom) * toNernstEinstein)),
-      chargeDiffusivityE2A2PerS: dQ,
-    };
-  }
+  const conductivity = fieldAxis >= 0 && F !== 0 ? conductivityOf(replicas, chargeSeries, windows, volumeA3, F, kT, K, maxLag, fitFrom) : null;
 
   return {
     field: model.field ? { axis: AXES[model.field.axis], strengthVPerA: model.field.strength } : null,
@@ -272,5 +248,45 @@ export function driftObservables(model: RateModel, replicas: ReplicaObservables[
       drift: `mean displacement per time over the fit window, one value per replica; SE over ${R} replicas. Mobility = v/F. Nernst–Einstein mobility = z·D_σ/kBT with the centred D_σ along the field (jackknife over replicas)`,
       conductivity: `σ = e·J_Q/(V·F), J_Q = d(Σ z_s·ΔX_s)/dt along the field over the fit window, V = sites·a³ (2D: one layer of thickness a), SE over ${R} replicas; σ_NE = e·D_Q/(V·kBT) with D_Q the centred charge-displacement variance /(2τ) (jackknife)`,
     },
+  };
+}
+
+/**
+ * σ from the charge current along the field over each replica's fit window (mean ± SE over replicas),
+ * σ_NE from the centred charge-displacement variance and their ratio (jackknife over replicas).
+ * chargeSeries[r][k] = Σ_s z_s·X_s along the field, e·Å.
+ */
+function conductivityOf(
+  replicas: ReplicaObservables[],
+  chargeSeries: Float64Array[],
+  windows: number[][],
+  volumeA3: number,
+  F: number,
+  kT: number,
+  K: number,
+  maxLag: number,
+  fitFrom: number,
+): Conductivity {
+  const R = replicas.length;
+  const toSigma = (ELEMENTARY_CHARGE_C * S_PER_A_TO_S_PER_CM) / (volumeA3 * F);
+  const perReplica = new Float64Array(R);
+  for (let r = 0; r < R; r++) {
+    const w = windows[r];
+    const t = replicas[r].times;
+    perReplica[r] = ((chargeSeries[r][w[w.length - 1]] - chargeSeries[r][w[0]]) / (t[w[w.length - 1]] - t[w[0]])) * toSigma;
+  }
+  const stats = poolLagStats(chargeSeries.map((q, r) => lagStats(q, replicas[r].times, K, maxLag)));
+  const toNernstEinstein = (ELEMENTARY_CHARGE_C * S_PER_A_TO_S_PER_CM) / (volumeA3 * kT);
+  const sigmaOf = (skip: number) => {
+    let sum = 0;
+    for (let r = 0; r < R; r++) if (r !== skip) sum += perReplica[r];
+    return sum / (skip < 0 ? R : R - 1);
+  };
+  const dQ = jackknifeOverReplicas(R, (skip) => centredLagDiffusivity(stats, skip, fitFrom));
+  return {
+    measuredSPerCm: meanWithError(perReplica),
+    nernstEinsteinSPerCm: scaled(dQ, toNernstEinstein),
+    ratio: jackknifeOverReplicas(R, (skip) => sigmaOf(skip) / (centredLagDiffusivity(stats, skip, fitFrom) * toNernstEinstein)),
+    chargeDiffusivityE2A2PerS: dQ,
   };
 }
