@@ -8,7 +8,7 @@ import { compileRateModel, N_SPECIES } from '../../src/model/rateModel';
 import { driftObservables, ELEMENTARY_CHARGE_C } from '../../src/observe/drift';
 import type { ReplicaObservables } from '../../src/observe/replicaRecorder';
 
-const model = compileRateModel(
+const sceneWithField = (strength: number) =>
   validateScene({
     ionhop: 1,
     name: 'synthetic',
@@ -19,9 +19,9 @@ const model = compileRateModel(
     run: { time: 1 },
     regions: [{ name: 'host', species: { 'Zn2+': { barrier: 0.3 } } }],
     populations: [{ species: 'Zn2+', count: 5 }],
-    field: { axis: 'x', strength: 0.01 },
-  }),
-);
+    field: { axis: 'x', strength },
+  });
+const model = compileRateModel(sceneWithField(0.01));
 
 /** N Zn2+ ions, each displaced by (vx·t, vy·t) Å at the sample times (plus a per-replica offset along y). */
 function uniformReplica(times: number[], n: number, vx: number, vy: number, yOffset: number): ReplicaObservables {
@@ -82,6 +82,14 @@ describe('driftObservables', () => {
     const zn = driftObservables(model, replicas, 0.2).species[0];
     expect(zn.velocityAPerS.x!.value).toBeCloseTo(v, 12);
     expect(Math.abs(zn.centredTracer.perAxisA2PerS.y!.value)).toBeLessThan(1e-9);
+  });
+
+  it('reports no mobility and no conductivity at F = 0, but the drift velocity', () => {
+    const replicas = [0, 1].map(() => uniformReplica(times, 5, v, 0, 0));
+    const d = driftObservables(compileRateModel(sceneWithField(0)), replicas, 0.2);
+    expect(d.species[0].mobilityCm2PerVs).toBeNull();
+    expect(d.conductivity).toBeNull();
+    expect(d.species[0].velocityAPerS.x!.value).toBeCloseTo(v, 12);
   });
 
   it('returns NaN rather than throwing for a run with one sample', () => {
