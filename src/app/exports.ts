@@ -27,6 +27,7 @@ export function parameterRows(run: RunParameters): string[] {
     `boundary,${scene.lattice.boundary.join(' ')},`,
   ];
   for (const region of scene.regions) {
+    rows.push(`potential[${csvText(region.name)}],${region.potential ?? 0},V`);
     for (const [species, p] of Object.entries(region.species)) {
       rows.push(`site_energy[${csvText(region.name)}][${species}],${p.siteEnergy},eV`);
       rows.push(`barrier[${csvText(region.name)}][${species}],${p.barrier},eV`);

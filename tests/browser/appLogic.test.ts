@@ -107,7 +107,7 @@ describe('observable history and CSV', () => {
     const run = { scene, model: compileRateModel(scene), seed: 1, engine: 'cpu' };
     const csv = observablesCsv(h, run).split('\n');
     // The header carries every parameter, so a file alone says what made it.
-    for (const row of ['# temperature,300,K', '# barrier[H2V3O8][Zn2+],3.4,eV', '# barrier[interface][Zn2+],1.3,eV', '# field,0,V/A', '# count[0: Zn2+ in H2V3O8],48,ions', '# seed,1,', '# engine,cpu,']) {
+    for (const row of ['# temperature,300,K', '# potential[H2V3O8],0,V', '# barrier[H2V3O8][Zn2+],3.4,eV', '# barrier[interface][Zn2+],1.3,eV', '# field,0,V/A', '# count[0: Zn2+ in H2V3O8],48,ions', '# seed,1,', '# engine,cpu,']) {
       expect(csv).toContain(row);
     }
     expect(csv).toContain('observable,species,x,x_unit,value,unit,error');
