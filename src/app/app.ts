@@ -275,7 +275,7 @@ export class App {
     this.drawLattice();
     this.plots.setRegions({ layerColors: this.layerColors(info.profileAxis, regionColors) });
     this.crossings.setRegions(this.model);
-    this.ui.profileCaption.textContent = `Occupancy profile across ${'xyz'[info.profileAxis]}`;
+    this.ui.profileCaption.textContent = `Occupancy along ${'xyz'[info.profileAxis]}`;
     this.applyFrame(frame, true);
   }
 

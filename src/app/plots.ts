@@ -25,10 +25,25 @@ export interface PlotTheme {
   lineContrast: number;
 }
 export const LIGHT_PLOTS: PlotTheme = { background: '#ffffff', text: '#1a1a1a', grid: 'rgba(0,0,0,0.12)', lineWidth: 2, fontPx: 12, lineContrast: 3 };
-export const PROJECTOR_PLOTS: PlotTheme = { background: '#000000', text: '#ffffff', grid: 'rgba(255,255,255,0.3)', lineWidth: 3.5, fontPx: 17, lineContrast: 7 };
+export const PROJECTOR_PLOTS: PlotTheme = { background: '#000000', text: '#ffffff', grid: 'rgba(255,255,255,0.3)', lineWidth: 3.5, fontPx: 16, lineContrast: 7 };
 
 /** Opacity of the previous run's trace. */
 const PREVIOUS_ALPHA = '66';
+
+/**
+ * Tick labels as short as they can be while still telling the ticks apart:
+ * "5e-6" rather than "5.0e-6" leaves room for more ticks on a narrow plot.
+ */
+export function formatTicks(values: readonly number[]): string[] {
+  const finite = values.filter(Number.isFinite);
+  const a = Math.max(0, ...finite.map(Math.abs));
+  if (a === 0 || (a >= 0.01 && a < 1e4)) return values.map((v) => (v == null ? '' : formatNumber(v)));
+  for (let digits = 0; digits <= 3; digits++) {
+    const labels = values.map((v) => (v === 0 ? '0' : v == null || !Number.isFinite(v) ? '' : v.toExponential(digits).replace('e+', 'e')));
+    if (new Set(labels).size === labels.length) return labels;
+  }
+  return values.map((v) => (v == null ? '' : formatNumber(v)));
+}
 
 /** Compact numbers for axes spanning 1e-12 to 1e12. */
 export function formatNumber(v: number): string {
@@ -198,10 +213,12 @@ export class LivePlots {
       stroke: this.theme.text,
       grid: { stroke: this.theme.grid, width: 1 },
       ticks: { stroke: this.theme.grid, width: 1 },
-      values: (_u, vals) => vals.map(formatNumber),
-      // Room for "1.5e-3" at the tick font; tight tick spacing so even a short plot gets ≥ 3 ticks.
-      size: vertical ? Math.round(this.theme.fontPx * 4.2) : Math.round(this.theme.fontPx * 2.6),
-      space: vertical ? Math.round(this.theme.fontPx * 1.6) : Math.round(this.theme.fontPx * 4.5),
+      values: (_u, vals) => formatTicks(vals),
+      // The y axis is as wide as its longest label needs; tight tick spacing so even a small plot gets ≥ 3 ticks.
+      size: vertical
+        ? (_u, vals) => Math.round(this.theme.fontPx * (1.6 + 0.62 * Math.max(2, ...(vals ?? []).map((v) => String(v).length))))
+        : Math.round(this.theme.fontPx * 2.6),
+      space: vertical ? Math.round(this.theme.fontPx * 1.6) : Math.round(this.theme.fontPx * 3),
       gap: 3,
       labelSize: Math.round(this.theme.fontPx * 1.4),
       font,
