@@ -87,7 +87,7 @@ export function axisValues(from: number, to: number, n: number, log: boolean): n
   const values: number[] = [];
   for (let k = 0; k < n; k++) {
     const f = k / (n - 1);
-    values.push(k === n - 1 ? to : log ? Math.exp(Math.log(from) + f * (Math.log(to) - Math.log(from))) : from + f * (to - from));
+    values.push(k === 0 ? from : k === n - 1 ? to : log ? Math.exp(Math.log(from) + f * (Math.log(to) - Math.log(from))) : from + f * (to - from));
   }
   return values;
 }

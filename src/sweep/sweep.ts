@@ -113,7 +113,7 @@ function preparePoints(sceneJson: unknown, axes: readonly SweepAxis[], points: r
     try {
       scene = validateScene(json, `sweep point ${point.index} (${setting})`);
     } catch (e) {
-      if (e instanceof SceneError) throw new CliError(`${e.message}\n  (the value comes from --set ${setting}; choose a range inside what is allowed)`);
+      if (e instanceof SceneError) throw new CliError(`${e.message}\n  (at the values set by --set ${setting})`);
       throw e;
     }
     if (replicas !== undefined) scene = { ...scene, run: { ...scene.run, replicas } };
