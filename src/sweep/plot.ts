@@ -10,9 +10,10 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import type { RunResult } from '../run/runScene';
 import type { RunObservables } from '../observe/aggregate';
 import { KB_EV_PER_K } from '../model/rateModel';
-import { num, pm } from '../cli/format';
+import { num } from '../cli/format';
 import { CliError } from '../cli/errors';
 import type { SweepResult } from './sweep';
+import { pmFit } from './table';
 
 export type FigureKind = 'd' | 'msd' | 'profile';
 export const FIGURE_KINDS: FigureKind[] = ['d', 'msd', 'profile'];
@@ -96,12 +97,12 @@ function diffusivitySpec(result: SweepResult): TopLevelSpec {
   };
   if (f.arrhenius && arrhenius) {
     const { eaEv, prefactorCm2PerS } = f.arrhenius;
-    dense((x) => prefactorCm2PerS.value * Math.exp((-eaEv.value * x) / (1000 * KB_EV_PER_K)), `fit: Ea = ${pm(eaEv, 'eV')}`);
-    title += ` · Ea = ${pm(eaEv, 'eV')}`;
+    dense((x) => prefactorCm2PerS.value * Math.exp((-eaEv.value * x) / (1000 * KB_EV_PER_K)), `fit: Ea = ${pmFit(eaEv, 'eV')}`);
+    title += ` · Ea = ${pmFit(eaEv, 'eV')}`;
   }
   if (f.barrierSlope && !arrhenius) {
     const { line } = f.barrierSlope;
-    dense((x) => Math.exp(line.intercept.value + line.slope.value * x), `fit: slope ${pm(f.barrierSlope.slopePerEv, '1/eV')}`);
+    dense((x) => Math.exp(line.intercept.value + line.slope.value * x), `fit: slope ${pmFit(f.barrierSlope.slopePerEv, '1/eV')}`);
   }
   if (f.layered) {
     for (const p of f.layered.points) {

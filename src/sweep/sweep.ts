@@ -231,9 +231,10 @@ async function runPoint(
       reachedTarget = false;
       break;
     }
-    // SE ∝ 1/√R: ask for the replicas the current estimate says are needed, 10 % more, at least one more.
+    // SE ∝ 1/√R: ask for the replicas the current estimate says are needed, 10 % more, at least one more;
+    // at most 4× per step, because an SE from a handful of replicas can be far too large.
     const needed = Number.isFinite(relative) ? Math.ceil(want * (relative / targetSe) ** 2 * 1.1) : 2 * want;
-    want = Math.min(maxReplicas, Math.max(want + 1, needed));
+    want = Math.min(maxReplicas, 4 * want, Math.max(want + 1, needed));
   }
   const layered = observables.species.map((sp) => ({ species: sp.species as string, ...layeredPrediction(model, sp.index, sp.count) }));
   return { index: point.index, values: point.values, seed: scene.seed, replicas: replicas.length, reachedTarget, wallTimeS, observables, layered };

@@ -2,6 +2,14 @@
 import { num, pm } from '../cli/format';
 import type { SweepPointResult, SweepResult } from './sweep';
 
+/** A fitted value with as many decimals as its SE's two leading digits need, e.g. "1.2995 ± 0.0021 eV". */
+export function pmFit(e: { value: number; se: number }, unit = ''): string {
+  const abs = Math.abs(e.value);
+  if (!Number.isFinite(e.se) || !(e.se > 0) || abs >= 1e5 || abs < 1e-3) return pm(e, unit);
+  const decimals = Math.min(12, Math.max(0, 1 - Math.floor(Math.log10(e.se))));
+  return `${e.value.toFixed(decimals)} ± ${e.se.toFixed(decimals)}${unit ? ` ${unit}` : ''}`;
+}
+
 function crossingsPerReplica(p: SweepPointResult): number {
   return p.observables.crossings.reduce((s, c) => s + c.perReplica.value, 0);
 }
@@ -47,11 +55,11 @@ export function formatFits(result: SweepResult): string[] {
   const lines: string[] = [];
   if (f.arrhenius) {
     const a = f.arrhenius;
-    lines.push(`Arrhenius fit of ${a.species} D* (weighted, ${a.line.used} points): Ea = ${pm(a.eaEv, 'eV')}, D0 = ${pm(a.prefactorCm2PerS, 'cm²/s')}, χ² = ${num(a.line.chi2)} for ${a.line.dof} degrees of freedom`);
+    lines.push(`Arrhenius fit of ${a.species} D* (weighted, ${a.line.used} points): Ea = ${pmFit(a.eaEv, 'eV')}, D0 = ${pm(a.prefactorCm2PerS, 'cm²/s')}, χ² = ${num(a.line.chi2)} for ${a.line.dof} degrees of freedom`);
   }
   if (f.barrierSlope) {
     const b = f.barrierSlope;
-    lines.push(`slope of ln D*(${b.species}) against ${b.path} (weighted, ${b.line.used} points): ${pm(b.slopePerEv, '1/eV')}; single-path limit −1/kBT = ${num(b.singlePathPerEv, 4)} 1/eV at ${b.temperatureK} K; χ² = ${num(b.line.chi2)} for ${b.line.dof} degrees of freedom`);
+    lines.push(`slope of ln D*(${b.species}) against ${b.path} (weighted, ${b.line.used} points): ${pmFit(b.slopePerEv, '1/eV')}; single-path limit −1/kBT = ${num(b.singlePathPerEv, 4)} 1/eV at ${b.temperatureK} K; χ² = ${num(b.line.chi2)} for ${b.line.dof} degrees of freedom`);
   }
   if (f.layered) {
     const l = f.layered;
