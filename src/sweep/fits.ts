@@ -141,7 +141,7 @@ export function sweepFits(axes: SweepAxisRecord[], points: SweepPointResult[], s
       break;
     }
     const predicted = pred.prediction.tracerCm2PerS;
-    rows.push({ index: p.index, predictedCm2PerS: predicted, measuredCm2PerS: measured, z: (measured.value - predicted) / measured.se, filling: pred.prediction.filling });
+    rows.push({ index: p.index, predictedCm2PerS: predicted, measuredCm2PerS: measured, z: measured.se > 0 ? (measured.value - predicted) / measured.se : NaN, filling: pred.prediction.filling });
   }
   if (rows.length > 0) layered = { species, points: rows, chi2: rows.reduce((s, r) => s + (Number.isFinite(r.z) ? r.z * r.z : 0), 0), n: rows.length };
   return { arrhenius, barrierSlope, layered, notes };

@@ -38,7 +38,7 @@ export function formatSweepTable(result: SweepResult): string {
     row.push(num(crossingsPerReplica(p)));
     if (hasPrediction) {
       const c = result.fits.layered!.points.find((r) => r.index === p.index);
-      row.push(c ? num(c.predictedCm2PerS, 4) : '-', c ? c.z.toFixed(2) : '-');
+      row.push(c ? num(c.predictedCm2PerS, 4) : '-', c && Number.isFinite(c.z) ? c.z.toFixed(2) : '-');
     }
     rows.push(row);
   }
