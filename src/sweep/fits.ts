@@ -136,9 +136,8 @@ export function sweepFits(axes: SweepAxisRecord[], points: SweepPointResult[], s
     const measured = p.observables.species.find((s) => s.species === species)?.tracer.cm2PerS;
     if (!pred || !measured) continue;
     if (!pred.applies) {
-      notes.push(`layered-medium prediction does not apply at point ${p.index}: ${pred.reason}`);
-      rows.length = 0;
-      break;
+      notes.push(`layered-medium formula does not apply at point ${p.index}: ${pred.reason}`);
+      continue;
     }
     const predicted = pred.prediction.tracerCm2PerS;
     rows.push({ index: p.index, predictedCm2PerS: predicted, measuredCm2PerS: measured, z: measured.se > 0 ? (measured.value - predicted) / measured.se : NaN, filling: pred.prediction.filling });

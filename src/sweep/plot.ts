@@ -78,13 +78,14 @@ function diffusivitySpec(result: SweepResult): TopLevelSpec {
   const logX = !arrhenius && (axis.log || spansDecades(xs));
   // One colour per combination of the other swept fields; no colour legend when there is only one.
   const groups = new Set(rows.map((r) => r.group)).size;
-  const color = groups > 1 ? { field: 'group', type: 'nominal', title: null } : { value: '#1f5fa8' };
+  const color = groups > 1 ? { field: 'group', type: 'nominal', title: null, legend: { labelLimit: 360 } } : { value: '#1f5fa8' };
   const layers: object[] = [
-    { mark: { type: 'rule', strokeWidth: 1.2 }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color } },
+    { mark: { type: 'rule', strokeWidth: 1.2 }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: groups > 1 ? { ...color, legend: null } : color } },
     { mark: { type: 'point', filled: true, size: 45, opacity: 1 }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'd', type: 'quantitative' }, color } },
   ];
   let title = `${sp} tracer D* (points ± SE): ${result.scene.name}`;
-  const curve: { x: number; d: number; what: string }[] = [];
+  // `series` keeps one line per fit, and per group for the formula (its value differs between groups).
+  const curve: { x: number; d: number; what: string; series: string }[] = [];
   const f = result.fits;
   const xsSorted = [...new Set(xs)].sort((a, b) => a - b);
   const dense = (fn: (x: number) => number, what: string) => {
@@ -92,7 +93,7 @@ function diffusivitySpec(result: SweepResult): TopLevelSpec {
     const b = xsSorted[xsSorted.length - 1];
     for (let k = 0; k <= 50; k++) {
       const x = logX ? a * (b / a) ** (k / 50) : a + ((b - a) * k) / 50;
-      curve.push({ x, d: fn(x), what });
+      curve.push({ x, d: fn(x), what, series: what });
     }
   };
   if (f.arrhenius && arrhenius) {
@@ -107,7 +108,8 @@ function diffusivitySpec(result: SweepResult): TopLevelSpec {
   if (f.layered) {
     for (const p of f.layered.points) {
       const point = result.points.find((q) => q.index === p.index)!;
-      curve.push({ x: xOf(point.values[xAxis]), d: p.predictedCm2PerS, what: 'layered-medium formula' });
+      const group = varying.filter((k) => k !== xAxis).map((k) => `${result.axes[k].path} = ${num(point.values[k], 4)}`).join(', ');
+      curve.push({ x: xOf(point.values[xAxis]), d: p.predictedCm2PerS, what: 'layered-medium formula (single ion)', series: `formula ${group}` });
     }
   }
   if (curve.length > 0)
@@ -119,7 +121,7 @@ function diffusivitySpec(result: SweepResult): TopLevelSpec {
         y: { field: 'd', type: 'quantitative' },
         strokeDash: { field: 'what', type: 'nominal', title: null, legend: { orient: 'bottom', labelLimit: 480, direction: 'vertical' } },
         color: { value: '#555' },
-        detail: { field: 'what' },
+        detail: { field: 'series' },
       },
     });
   const xTitle = arrhenius ? '1000 / T (1/K)' : parameterLabel(axis.path);
@@ -132,7 +134,7 @@ function diffusivitySpec(result: SweepResult): TopLevelSpec {
     data: { values: rows },
     resolve: { scale: { color: 'independent', strokeDash: 'independent' } },
     encoding: {
-      x: { field: 'x', type: 'quantitative', title: xTitle, scale: logX ? { type: 'log' } : { type: 'linear', zero: false } },
+      x: { field: 'x', type: 'quantitative', title: xTitle, scale: logX ? { type: 'log', nice: false, padding: 12 } : { type: 'linear', zero: false } },
       y: { field: 'd', type: 'quantitative', title: `${sp} tracer D* (cm²/s)`, scale: logY ? { type: 'log' } : { type: 'linear', zero: false }, axis: { format: '.1e' } },
     },
     layer: layers,

@@ -66,7 +66,14 @@ export function formatFits(result: SweepResult): string[] {
     const maxFilling = Math.max(...l.points.map((p) => p.filling));
     lines.push(`layered-medium formula for ${l.species} D* (single-ion limit, docs/physics.md; filling up to ${num(maxFilling)}): χ² = ${num(l.chi2)} over ${l.n} points`);
   }
-  for (const n of [...new Set(f.notes)]) lines.push(`note: ${n}`);
+  // One line per distinct reason, not per point.
+  const notes = new Map<string, number[]>();
+  for (const n of f.notes) {
+    const m = /^(.*) at point (\d+): (.*)$/.exec(n);
+    const key = m ? `${m[1]}: ${m[3]}` : n;
+    notes.set(key, [...(notes.get(key) ?? []), ...(m ? [Number(m[2])] : [])]);
+  }
+  for (const [n, points] of notes) lines.push(`note: ${n}${points.length > 0 ? ` (point${points.length > 1 ? 's' : ''} ${points.join(', ')})` : ''}`);
   return lines;
 }
 
