@@ -26,6 +26,12 @@ export function formatSweepTable(result: SweepResult): string {
   const header = ['#', ...result.axes.map((a) => a.path), 'replicas'];
   for (const sp of species) header.push(`${sp} D* (cm²/s)`, `${sp} D_σ (cm²/s)`, `${sp} Haven`);
   header.push('crossings/replica');
+  // With a field the scene has a current: drift velocity per species and the ionic conductivity.
+  const hasField = result.points.some((p) => p.observables.drift?.field);
+  if (hasField) {
+    for (const sp of species) header.push(`${sp} drift v (cm/s)`);
+    header.push('σ (S/cm)');
+  }
   const hasPrediction = result.fits.layered !== null;
   if (hasPrediction) header.push(`${result.species} D* layered formula (cm²/s)`, 'z');
   const rows: string[][] = [header];
@@ -36,6 +42,14 @@ export function formatSweepTable(result: SweepResult): string {
       row.push(o ? pm(o.tracer.cm2PerS) : '-', o ? pm(o.collective.cm2PerS) : '-', o ? pm(o.havenRatio) : '-');
     }
     row.push(num(crossingsPerReplica(p)));
+    if (hasField) {
+      const drift = p.observables.drift;
+      for (const sp of species) {
+        const v = drift?.species.find((d) => d.species === sp)?.fieldVelocityCmPerS;
+        row.push(v ? pm(v) : '-');
+      }
+      row.push(drift?.conductivity ? pm(drift.conductivity.measuredSPerCm) : '-');
+    }
     if (hasPrediction) {
       const c = result.fits.layered!.points.find((r) => r.index === p.index);
       row.push(c ? num(c.predictedCm2PerS, 4) : '-', c && Number.isFinite(c.z) ? c.z.toFixed(2) : '-');
@@ -87,6 +101,8 @@ export function sweepCsv(result: SweepResult): string {
   for (const sp of species)
     header.push(`${sp}_dstar_cm2_s`, `${sp}_dstar_se_cm2_s`, `${sp}_dsigma_cm2_s`, `${sp}_dsigma_se_cm2_s`, `${sp}_haven`, `${sp}_haven_se`, `${sp}_layered_dstar_cm2_s`);
   header.push('crossings_per_replica', 'events_per_replica', 'simulated_time_s');
+  for (const sp of species) header.push(`${sp}_drift_velocity_cm_s`, `${sp}_drift_velocity_se_cm_s`);
+  header.push('conductivity_s_cm', 'conductivity_se_s_cm');
   const rows = [header.map(quote).join(',')];
   for (const p of result.points) {
     const row = [String(p.index), ...p.values.map(cell), result.ionhop, result.scene.sha256, result.engine, String(p.seed), String(p.replicas), p.reachedTarget === null ? '' : String(p.reachedTarget), cell(p.wallTimeS)];
@@ -99,6 +115,13 @@ export function sweepCsv(result: SweepResult): string {
       );
     }
     row.push(cell(crossingsPerReplica(p)), cell(p.observables.eventsPerReplica.value), cell(p.observables.simulatedTimeS.value));
+    // Empty without a field (no current).
+    const drift = p.observables.drift;
+    for (const sp of species) {
+      const v = drift?.species.find((d) => d.species === sp)?.fieldVelocityCmPerS;
+      row.push(cell(v?.value), cell(v?.se));
+    }
+    row.push(cell(drift?.conductivity?.measuredSPerCm.value), cell(drift?.conductivity?.measuredSPerCm.se));
     rows.push(row.join(','));
   }
   return `${rows.join('\n')}\n`;
