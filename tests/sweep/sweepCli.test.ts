@@ -129,6 +129,23 @@ describe('ionhop sweep on the command line', () => {
     const result = JSON.parse(json.stdout);
     expect(result.kind).toBe('ionhop-sweep');
     expect(result.points.map((p: { seed: number }) => p.seed)).toEqual([0, 1, 2].map((i) => pointSeed(3, i)));
+    // Shards run as separate commands and joined by ionhop merge give the same points and fits.
+    const shardFiles = [];
+    for (const k of [1, 2]) {
+      const shard = await ionhopHere('sweep', sceneFile, '--set', 'temperature=300:600:3', '--jobs', '1', '--shard', `${k}/2`, '--json', '--quiet');
+      expect(shard.code).toBe(0);
+      shardFiles.push(join(dir, `shard-${k}.json`));
+      writeFileSync(shardFiles[k - 1], shard.stdout);
+    }
+    const merged = await ionhopHere('merge', ...shardFiles, '--json', '--quiet');
+    expect(merged.code).toBe(0);
+    const joined = JSON.parse(merged.stdout);
+    const strip = (r: { points: { wallTimeS?: number }[]; fits: unknown }) => ({ points: r.points.map(({ wallTimeS: _w, ...p }) => p), fits: r.fits });
+    expect(strip(joined)).toEqual(strip(result));
+    const missing = await ionhopHere('merge', shardFiles[0], '--quiet');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/1 of 3 points are missing \(indices 1\); shards given: 1\/2/);
+
     const saved = join(dir, 'sweep.json');
     writeFileSync(saved, json.stdout);
     const png = join(dir, 'redrawn.png');
