@@ -131,6 +131,8 @@ function preparePoints(sceneJson: unknown, axes: readonly SweepAxis[], points: r
 export async function runSweep(sceneJson: unknown, axes: readonly SweepAxis[], options: SweepOptions): Promise<SweepResult> {
   const started = performance.now();
   const base = validateScene(sceneJson, 'scene');
+  if (axes.some((a) => a.path === 'seed'))
+    throw new CliError('--set seed: every point derives its own seed from the scene\'s seed and its index; to rerun a sweep on fresh random streams, change "seed" in the scene file');
   const grid = sweepGrid(axes, options.zip ?? false);
   const shard = options.shard ?? null;
   const mine = shard ? grid.filter((p) => p.index % shard.n === shard.k - 1) : grid;

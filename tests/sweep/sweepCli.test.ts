@@ -104,6 +104,9 @@ describe('ionhop sweep on the command line', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/regions\[0\]\.barrier: unknown key/);
     expect((await ionhopHere('sweep', sceneFile, '--quiet')).code).toBe(2);
+    const seed = await ionhopHere('sweep', sceneFile, '--set', 'seed=1:4:4', '--quiet');
+    expect(seed.code).toBe(2);
+    expect(seed.stderr).toMatch(/--set seed: every point derives its own seed/);
     expect((await ionhopHere('sweep', sceneFile, '--set', 'temperature=300:400:3', '--shard', '4/3', '--quiet')).code).toBe(2);
   });
 
