@@ -649,9 +649,16 @@ export class App {
       }
       // Along each axis from the displacements since the last change: D_axis = MSD_axis / (2 t).
       const axes = d.time > 0 && d.convergence !== 'no-hops'
-        ? ` <span class="axes">(${['x', 'y', 'z'].slice(0, dim).map((ax, k) => `${ax}: ${formatNumber((d.msdAxes[k] * 1e-16) / (2 * d.time))}`).join(' · ')})</span>`
+        ? ` <span class="axes">(along ${['x', 'y', 'z'].slice(0, dim).map((ax, k) => `${ax}: ${formatNumber((d.msdAxes[k] * 1e-16) / (2 * d.time))}`).join(' · ')})</span>`
         : '';
-      return `<span class="dstar" data-species="${escapeHtml(d.name)}" data-dstar="${d.dStar}" data-error="${d.error}" data-convergence="${d.convergence}">${swatch}${label}: ${text}${axes}</span>`;
+      // By the region each ion started in (interface ions against bulk ions): D = MSD / (2·d·t).
+      const byRegion = d.time > 0 && d.convergence !== 'no-hops' && this.model.nRegions > 1
+        ? ` <span class="axes">(started in ${d.msdByStartRegion
+          .map((msd, r) => (Number.isFinite(msd) ? `${escapeHtml(this.model.regionNames[r])}: ${formatNumber((msd * 1e-16) / (2 * dim * d.time))}` : ''))
+          .filter(Boolean)
+          .join(' · ')})</span>`
+        : '';
+      return `<span class="dstar" data-species="${escapeHtml(d.name)}" data-dstar="${d.dStar}" data-error="${d.error}" data-convergence="${d.convergence}">${swatch}${label}: ${text}${axes}${byRegion}</span>`;
     });
     this.ui.dStar.innerHTML = rows.join('');
   }

@@ -34,6 +34,8 @@ export interface LatestEstimate {
   hopsPerIon: number;
   /** MSD per axis (Å²) and the elapsed time (s), for D* along each axis. */
   msdAxes: number[];
+  /** MSD (Å²) of the ions that started in each region. */
+  msdByStartRegion: number[];
   time: number;
 }
 
@@ -112,6 +114,7 @@ export class ObservableHistory {
       convergence: last?.convergence?.[sp.s] ?? 'no-hops',
       hopsPerIon: last?.hopsPerIon?.[sp.s] ?? 0,
       msdAxes: last?.msdAxes?.[sp.s] ?? [NaN, NaN, NaN],
+      msdByStartRegion: last?.msdByStartRegion?.[sp.s] ?? [],
       time: k >= 0 ? this.times[k] : 0,
     }));
   }

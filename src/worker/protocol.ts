@@ -19,6 +19,8 @@ export interface LiveSample {
   msdAxes: number[][];
   /** Mean hops per ion of each species since the observables restarted. */
   hopsPerIon: number[];
+  /** MSD (Å²) of the ions of each species that started (at the last restart) in each region, [species][region]; NaN where none did. */
+  msdByStartRegion: number[][];
   /** Whether D* may be shown with its error bar (src/observe/convergence.ts). */
   convergence: ConvergenceState[];
 }

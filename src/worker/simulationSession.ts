@@ -55,6 +55,8 @@ export class SimulationSession {
   private readonly estimator: RunningDiffusivity;
   /** Displacements when the observables last restarted: MSD counts from there. */
   private baseline: Int32Array | null = null;
+  /** Region of each ion's site when the observables last restarted (for D* by starting region). */
+  private startRegion: Uint8Array | null = null;
   private relative: Int32Array | null = null;
   /** Engine clock when the observables last restarted. */
   private t0 = 0;
@@ -226,6 +228,7 @@ export class SimulationSession {
   private async restartObservables(): Promise<void> {
     const ions = await this.ionState();
     this.baseline = Int32Array.from(ions.displacement);
+    this.startRegion = Uint8Array.from(ions.site, (site) => this.model.siteRegion[site]);
     this.relative = new Int32Array(ions.displacement.length);
     this.t0 = this.engine.time;
     this.eventsAtRestart = Float64Array.from(await this.engine.eventCounts());
@@ -252,6 +255,7 @@ export class SimulationSession {
       dStar: est.species.map((s) => s.tracerCm2PerS.value),
       dStarError: est.species.map((s) => s.tracerCm2PerS.se),
       hopsPerIon: [...this.hopsPerIon],
+      msdByStartRegion: this.msdByStartRegion(ions.species, rel),
       convergence: est.species.map((s, k) =>
         convergenceOf({
           hopsPerIon: this.hopsPerIon[k] ?? 0,
@@ -262,6 +266,27 @@ export class SimulationSession {
         }),
       ),
     };
+  }
+
+  /**
+   * MSD (Å²) per species of the ions that started in each region, [species][region]
+   * (NaN where none did): the interface's ions against the bulk's.
+   */
+  private msdByStartRegion(species: Uint8Array, rel: Int32Array): number[][] {
+    const R = this.model.nRegions;
+    const sums = new Float64Array(N_SPECIES * R);
+    const counts = new Float64Array(N_SPECIES * R);
+    const start = this.startRegion!;
+    for (let i = 0; i < species.length; i++) {
+      const k = species[i] * R + start[i];
+      const dx = rel[3 * i];
+      const dy = rel[3 * i + 1];
+      const dz = rel[3 * i + 2];
+      sums[k] += dx * dx + dy * dy + dz * dz;
+      counts[k]++;
+    }
+    const a2 = this.model.spacing * this.model.spacing;
+    return Array.from({ length: N_SPECIES }, (_, s) => Array.from({ length: R }, (_, r) => (counts[s * R + r] > 0 ? (sums[s * R + r] * a2) / counts[s * R + r] : NaN)));
   }
 
   /** Fraction of each layer's sites held by each species, along the profile axis. */

@@ -132,3 +132,19 @@ describe('sweep table (Record button)', () => {
     expect(csv[6]).toContain(',false,5');
   });
 });
+
+describe('live session: D* by the region each ion started in', () => {
+  it('H2V3O8 | MXene: the bulk ions stay put while the interface ions move', async () => {
+    const { SimulationSession } = await import('../../src/worker/simulationSession');
+    const s = scene('h2v3o8-mxene.json');
+    const session = await SimulationSession.create('cpu', s, s.seed);
+    // 1.4e-9 Hz per interface hop: 1e11 s gives each interface ion ~500 hops; the bulk (3.4 eV) none.
+    await session.advance({ simSeconds: 1e11, events: 1e6 }, 1e9);
+    const frame = await session.frame();
+    const byRegion = frame.sample!.msdByStartRegion[0];
+    expect(byRegion[0]).toBe(0); // H2V3O8
+    expect(byRegion[1]).toBeGreaterThan(100); // interface, Å²
+    expect(byRegion[2]).toBeNaN(); // MXene holds no Zn2+
+    session.dispose();
+  });
+});
