@@ -1,5 +1,5 @@
 // Lattice facts the kernels and their twins share, derived once from a RateModel.
-import type { RateModel } from '../model/rateModel';
+import { hopIndex, type RateModel } from '../model/rateModel';
 import { packRegions } from './layouts';
 
 export interface KernelGeometry {
@@ -9,7 +9,7 @@ export interface KernelGeometry {
   readonly nSites: number;
   /** Bit a set when axis a is periodic. */
   readonly periodicMask: number;
-  /** Hop directions, 2·dim. */
+  /** Hop direction slots (model.directions; 2·dim on the lattices the kernels take). */
   readonly coordination: number;
   readonly nRegions: number;
   readonly siteRegion: Uint8Array;
@@ -26,7 +26,7 @@ export function kernelGeometry(model: RateModel): KernelGeometry {
     nx, ny, nz,
     nSites: model.nSites,
     periodicMask,
-    coordination: model.coordination,
+    coordination: model.directions,
     nRegions: model.nRegions,
     siteRegion: model.siteRegion,
     regionWords: packRegions(model.siteRegion),
@@ -72,14 +72,14 @@ export function adjacentRegions(g: KernelGeometry): Uint8Array {
  */
 export function maxDirectionalRate(model: RateModel, adjacent: Uint8Array, speciesPresent: readonly boolean[]): number {
   const R = model.nRegions;
-  const Z = model.coordination;
+  const Z = model.directions;
   let max = 0;
   for (let s = 0; s < speciesPresent.length; s++) {
     if (!speciesPresent[s]) continue;
     for (let a = 0; a < R; a++)
       for (let b = 0; b < R; b++) {
         if (!adjacent[a * R + b]) continue;
-        for (let d = 0; d < Z; d++) max = Math.max(max, model.hopRate[((s * R + a) * R + b) * Z + d]);
+        for (let d = 0; d < Z; d++) max = Math.max(max, model.hopRate[hopIndex(model, s, a, b, d)]);
       }
   }
   return max;

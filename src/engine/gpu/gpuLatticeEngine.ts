@@ -109,7 +109,7 @@ export class GpuLatticeEngine extends BatchedGpuEngine<LatticeDispatch, LatticeS
 
   protected uploadTables(): void {
     const kMax = this.maxRate();
-    const Z = this._model.coordination;
+    const Z = this._model.directions;
     this.tau = kMax > 0 ? this.stepFraction / (Z * kMax) : Infinity;
     this.executor.writeTables(0, kMax > 0 ? hopThresholds(this._model, Z * this.tau) : new Uint32Array(2 * hopTablePairs(this._model)));
   }
@@ -123,7 +123,7 @@ export class GpuLatticeEngine extends BatchedGpuEngine<LatticeDispatch, LatticeS
   }
 
   private next(thresholdOffset: number): LatticeDispatch {
-    const { direction, colour } = scheduledMove(this.seed, this.substep, this._model.coordination);
+    const { direction, colour } = scheduledMove(this.seed, this.substep, this._model.directions);
     return { substep: this.substep++, direction, colour, thresholdOffset };
   }
 
@@ -134,7 +134,7 @@ export class GpuLatticeEngine extends BatchedGpuEngine<LatticeDispatch, LatticeS
   /** A shorter last sub-step τ' with its own thresholds k·Z·τ', after the full ones in the tables. */
   protected partialDispatch(rest: number): LatticeDispatch {
     const partialOffset = hopTablePairs(this._model);
-    this.executor.writeTables(partialOffset, hopThresholds(this._model, this._model.coordination * rest));
+    this.executor.writeTables(partialOffset, hopThresholds(this._model, this._model.directions * rest));
     return this.next(partialOffset);
   }
 

@@ -2,7 +2,7 @@
 // walk by uniformization (shaders/walkers.wgsl, docs/gpu.md). The orchestrator
 // owns the clock (float64), the tables and the dispatch sequence; the kernel
 // (or its TypeScript twin) owns the walkers.
-import { N_SPECIES, type RateModel } from '../../model/rateModel';
+import type { RateModel } from '../../model/rateModel';
 import type { Engine, IonState } from '../engine';
 import { EngineUnsupportedError } from '../engine';
 import type { WalkerDispatch, WalkersConfig, WalkersExecutor, WalkerStateArrays } from '../../gpu/backends';
@@ -10,7 +10,7 @@ import { acquireGpu } from '../../gpu/device';
 import { kernelGeometry, type KernelGeometry } from '../../gpu/geometry';
 import { SITE_MASK } from '../../gpu/layouts';
 import { hashSeedString, kernelSeed, STREAM } from '../../gpu/rng';
-import { hopTablePairs, hopThresholds, poissonTable, walkerTiming, type WalkerTiming } from '../../gpu/tables';
+import { hopTablePairs, walkerSlotShift, hopThresholds, poissonTable, walkerTiming, type WalkerTiming } from '../../gpu/tables';
 import { WalkersTwin } from '../../gpu/twins/walkersTwin';
 import { BatchedGpuEngine } from './batchedEngine';
 import { checkKernelLimits, ionsOf } from './ionList';
@@ -42,7 +42,7 @@ export function checkWalkersScene(model: RateModel, occupancy: Uint8Array, maxFi
   const R = model.nRegions;
   let totalIons = 0;
   for (let i = 0; i < model.nSites; i++) if (occupancy[i] !== 0) totalIons++;
-  for (let s = 0; s < N_SPECIES; s++) {
+  for (let s = 0; s < model.nSpecies; s++) {
     let ions = 0;
     let allowedSites = 0;
     for (let i = 0; i < model.nSites; i++) {
@@ -101,7 +101,7 @@ export class GpuWalkersEngine extends BatchedGpuEngine<WalkerDispatch, WalkerSta
     const config: WalkersConfig = {
       geometry,
       seed: kernelSeed(options.seedNumber ?? hashSeedString(options.seed), options.replica ?? 0, STREAM.walkers),
-      slotShift: model.coordination <= 4 ? 30 : 29,
+      slotShift: walkerSlotShift(model),
       tablePairs: hopTablePairs(model) + 2 * poissonCapacity,
       walkers,
     };

@@ -2,7 +2,10 @@
 // engines keep for the whole run.
 import type { RateModel } from '../../model/rateModel';
 import { EngineUnsupportedError, type EngineKind } from '../engine';
-import { SITE_MASK } from '../../gpu/layouts';
+import { SITE_MASK, SPECIES_SLOTS } from '../../gpu/layouts';
+
+/** Lattice types whose slots the kernels step along today: one axis per slot pair, one site per cell. */
+export const GPU_LATTICE_TYPES = ['square', 'cubic', 'layered'] as const;
 
 export interface IonList {
   readonly site: Int32Array;
@@ -24,6 +27,12 @@ export function ionsOf(occupancy: Uint8Array): IonList {
 
 /** Limits shared by both kernels (28-bit site and ion indices, see src/gpu/layouts.ts). */
 export function checkKernelLimits(kind: EngineKind, model: RateModel, ions: number): void {
+  if (!(GPU_LATTICE_TYPES as readonly string[]).includes(model.lattice.type)) {
+    throw new EngineUnsupportedError(kind, `the GPU kernels step along the axes of ${GPU_LATTICE_TYPES.join(', ')} lattices; a ${model.lattice.type} lattice runs on --engine cpu`);
+  }
+  if (model.nSpecies > SPECIES_SLOTS) {
+    throw new EngineUnsupportedError(kind, `the scene declares ${model.nSpecies} species; the GPU kernels count at most ${SPECIES_SLOTS} (use --engine cpu, or declare fewer species)`);
+  }
   if (model.nSites > SITE_MASK) {
     throw new EngineUnsupportedError(kind, `the lattice has ${model.nSites} sites; the GPU kernels address at most ${SITE_MASK} (reduce lattice.size)`);
   }
