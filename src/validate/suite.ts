@@ -6,6 +6,7 @@ import { correlationFactorCase } from './cases/correlationFactor';
 import { heterogeneousChainCase } from './cases/heterogeneousChain';
 import { fermiDiracCase } from './cases/fermiDirac';
 import { arrheniusCase } from './cases/arrhenius';
+import { latticeRandomWalkCase, latticeCorrelationFactorCase } from './cases/latticeTypes';
 import type { ValidationCase, ValidationCheck } from './types';
 
 export const VALIDATION_CASES: readonly ValidationCase[] = [
@@ -15,6 +16,8 @@ export const VALIDATION_CASES: readonly ValidationCase[] = [
   heterogeneousChainCase,
   fermiDiracCase,
   arrheniusCase,
+  latticeRandomWalkCase,
+  latticeCorrelationFactorCase,
 ];
 
 export interface ValidationReport {
