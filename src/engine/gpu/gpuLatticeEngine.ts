@@ -17,7 +17,7 @@ import { hashSeedString, kernelSeed, pcg4d, STREAM } from '../../gpu/rng';
 import { hopTablePairs, hopThresholds } from '../../gpu/tables';
 import { LatticeTwin } from '../../gpu/twins/latticeTwin';
 import { BatchedGpuEngine } from './batchedEngine';
-import { checkKernelLimits, ionsOf } from './ionList';
+import { checkKernelLimits, checkKernelModel, ionsOf } from './ionList';
 
 export interface GpuLatticeOptions {
   seed: string;
@@ -38,6 +38,7 @@ export const latticeDefaults = { stepFraction: LATTICE_DEFAULT_STEP_FRACTION };
 
 /** Throws EngineUnsupportedError for scenes the checkerboard update cannot run exactly enough. */
 export function checkLatticeScene(model: RateModel): void {
+  checkKernelModel('gpu-lattice', model);
   if (model.hasInteractions) {
     throw new EngineUnsupportedError(
       'gpu-lattice',

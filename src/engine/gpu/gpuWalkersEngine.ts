@@ -13,7 +13,7 @@ import { hashSeedString, kernelSeed, STREAM } from '../../gpu/rng';
 import { hopTablePairs, walkerSlotShift, hopThresholds, poissonTable, walkerTiming, type WalkerTiming } from '../../gpu/tables';
 import { WalkersTwin } from '../../gpu/twins/walkersTwin';
 import { BatchedGpuEngine } from './batchedEngine';
-import { checkKernelLimits, ionsOf } from './ionList';
+import { checkKernelLimits, ionsOf, checkKernelModel } from './ionList';
 
 export interface GpuWalkersOptions {
   seed: string;
@@ -34,6 +34,7 @@ const MAX_BATCH = 1024;
 
 /** Throws EngineUnsupportedError for scenes independent walkers would get wrong. */
 export function checkWalkersScene(model: RateModel, occupancy: Uint8Array, maxFilling = WALKERS_MAX_FILLING): void {
+  checkKernelModel('gpu-walkers', model);
   if (model.hasInteractions) {
     throw new EngineUnsupportedError('gpu-walkers', 'the scene has ion–ion interactions, but walkers move independently; use --engine cpu (gpu-lattice does not support interactions either)');
   }
