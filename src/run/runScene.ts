@@ -6,7 +6,7 @@ import { compileRateModel } from '../model/rateModel';
 import { initialOccupancy, replicaSeed } from '../model/initialState';
 import type { Scene } from '../model/scene/schema';
 import type { Engine, EngineKind } from '../engine/engine';
-import { createEngine } from '../engine/factory';
+import { createEngine, type EngineTuning } from '../engine/factory';
 import { ReplicaRecorder, type ReplicaObservables } from '../observe/replicaRecorder';
 import { aggregateReplicas, type RunObservables } from '../observe/aggregate';
 import { profileAxisOf } from '../observe/profileAxis';
@@ -30,6 +30,8 @@ export interface RunOptions {
   replicas?: number;
   /** Overrides scene.seed. */
   seed?: number;
+  /** Engine tuning (e.g. gpu-lattice's step fraction); engine defaults where absent. */
+  tuning?: EngineTuning;
   onProgress?: (progress: RunProgress) => void;
 }
 
@@ -74,7 +76,7 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
 
   for (let r = 0; r < replicas; r++) {
     const occupancy = initialOccupancy(model, scene.seed, r);
-    const engine = await createEngine(kind, model, occupancy, { seed: replicaSeed(scene.seed, r, 'dynamics'), seedNumber: scene.seed, replica: r });
+    const engine = await createEngine(kind, model, occupancy, { seed: replicaSeed(scene.seed, r, 'dynamics'), seedNumber: scene.seed, replica: r, tuning: options.tuning });
     try {
       results.push(await runReplica(engine, scene, samples, profileAxis, fitFrom, (k) => report(r, k)));
     } finally {

@@ -7,7 +7,6 @@ import type { SceneInput } from '../../src/model/scene/schema';
 import { runScene, type RunResult } from '../../src/run/runScene';
 import type { Estimate } from '../../src/observe/stats';
 import { runValidation } from '../../src/validate/suite';
-import { latticeDefaults, LATTICE_DEFAULT_STEP_FRACTION } from '../../src/engine/gpu/gpuLatticeEngine';
 
 function expectAgree(label: string, a: Estimate, b: Estimate, systematic: number) {
   if (process.env.IONHOP_TEST_VERBOSE) console.log(`${label}: ${a.value.toPrecision(4)} ± ${a.se.toPrecision(2)} vs ${b.value.toPrecision(4)} ± ${b.se.toPrecision(2)} (sys ${systematic.toPrecision(2)})`);
@@ -75,13 +74,8 @@ describe('GPU engines agree with the exact CPU engine', () => {
   });
 
   it('gpu-lattice keeps Fermi–Dirac occupancies exact even at the largest step (α = 1)', async () => {
-    latticeDefaults.stepFraction = 1;
-    try {
-      const report = await runValidation({ engine: 'gpu-lattice', cases: ['fermi-dirac'] });
-      expect(report.checks.length).toBeGreaterThan(0);
-      for (const c of report.checks) expect(c.pass, `${c.quantity}: ${c.measured} vs ${c.theory} ± ${c.se}`).toBe(true);
-    } finally {
-      latticeDefaults.stepFraction = LATTICE_DEFAULT_STEP_FRACTION;
-    }
+    const report = await runValidation({ engine: 'gpu-lattice', cases: ['fermi-dirac'], tuning: { stepFraction: 1 } });
+    expect(report.checks.length).toBeGreaterThan(0);
+    for (const c of report.checks) expect(c.pass, `${c.quantity}: ${c.measured} vs ${c.theory} ± ${c.se}`).toBe(true);
   });
 });

@@ -33,8 +33,6 @@ export interface GpuLatticeOptions {
 
 /** Default α: the measured splitting error of D* is −0.4 ± 0.5 % here, −1.6 ± 0.4 % at 0.25 (docs/gpu.md). */
 export const LATTICE_DEFAULT_STEP_FRACTION = 0.1;
-/** Step fraction used when options give none (measurement scripts change it; see bench/gpuStepError.ts). */
-export const latticeDefaults = { stepFraction: LATTICE_DEFAULT_STEP_FRACTION };
 
 /** Throws EngineUnsupportedError for scenes the checkerboard update cannot run exactly enough. */
 export function checkLatticeScene(model: RateModel): void {
@@ -87,7 +85,7 @@ export class GpuLatticeEngine extends BatchedGpuEngine<LatticeDispatch, LatticeS
     checkLatticeScene(model);
     const ions = ionsOf(occupancy);
     checkKernelLimits('gpu-lattice', model, ions.site.length);
-    const stepFraction = options.stepFraction ?? latticeDefaults.stepFraction;
+    const stepFraction = options.stepFraction ?? LATTICE_DEFAULT_STEP_FRACTION;
     if (!(stepFraction > 0 && stepFraction <= 1)) throw new RangeError(`stepFraction must lie in (0, 1] (got ${stepFraction})`);
     const geometry = kernelGeometry(model);
     const words = new Uint32Array(model.nSites);

@@ -42,7 +42,7 @@ interface WalkLattice {
 export const latticeRandomWalkCase: ValidationCase = {
   name: 'lattice-random-walk',
   title: 'single-ion random walk on triangular, honeycomb and layered lattices: D per axis',
-  async run({ engine, seedOffset }) {
+  async run({ engine, seedOffset, tuning }) {
     const w = hopRate(NU, BARRIER, T);
     const wc = hopRate(NU, INTERLAYER_BARRIER, T);
     const walks: WalkLattice[] = [
@@ -68,7 +68,7 @@ export const latticeRandomWalkCase: ValidationCase = {
         regions: [{ name: 'host', species: { 'Zn2+': type === 'layered' ? { barrier: BARRIER, interlayerBarrier: INTERLAYER_BARRIER } : { barrier: BARRIER } } }],
         populations: [{ species: 'Zn2+', count: 1 }],
       });
-      const result = await runScene(scene, { engine });
+      const result = await runScene(scene, { engine, tuning });
       const perAxis = result.observables.species[0].tracer.perAxisA2PerS;
       for (const [axis, theory] of Object.entries(walk.theory) as ['x' | 'y' | 'z', number][]) {
         const d = perAxis[axis]!;
@@ -85,7 +85,7 @@ export const latticeRandomWalkCase: ValidationCase = {
 export const latticeCorrelationFactorCase: ValidationCase = {
   name: 'lattice-correlation-factor',
   title: 'tracer correlation factor of one vacancy on triangular (→ 0.56006) and honeycomb (→ 1/3) lattices',
-  async run({ engine, seedOffset }) {
+  async run({ engine, seedOffset, tuning }) {
     const w = hopRate(NU, BARRIER, T);
     const cases = [
       { type: 'triangular' as const, size: [16, 16], neighbours: 6, d0: 1.5 * w * A * A, f0: TRIANGULAR_CORRELATION_FACTOR, f0Text: '0.56006' },
@@ -105,7 +105,7 @@ export const latticeCorrelationFactorCase: ValidationCase = {
         regions: [{ name: 'host', species: { 'Zn2+': { barrier: BARRIER } } }],
         populations: [{ species: 'Zn2+', count: M - 1 }],
       });
-      const result = await runScene(scene, { engine });
+      const result = await runScene(scene, { engine, tuning });
       const d = result.observables.species[0].tracer.a2PerS;
       const scale = (M - 1) / c.d0;
       const fL = periodicCorrelationFactor(lattice);
