@@ -61,6 +61,8 @@ export class ReplicaRecorder {
   private readonly tracerCount: Int32Array;
   /** Per ion slot: alive at every sample since the fit window began (null until then, or while no ion ever left). */
   private stayed: Uint8Array | null = null;
+  /** stayed holds only ones (nobody has left since the window began). */
+  private stayedAll = true;
   /** Slot count that tracerCount was tallied over when it covers every slot, else −1. */
   private countsCoverAllSlots = -1;
 
@@ -97,28 +99,45 @@ export class ReplicaRecorder {
     this.times.push(time);
   }
 
-  /** Which slots enter the MSD at sample k (null: every slot), and tracerCount per species. */
+  /**
+   * Which slots enter the MSD at sample k (null: every slot) and tracerCount
+   * per species. Before the fit window: the ions present now. From its first
+   * sample on: the ions present then and at every sample since; a slot that
+   * arrives later never joins, one that leaves drops out for good.
+   */
   private tracerSet(k: number, ions: IonState): Uint8Array | null {
     const { species, alive } = ions;
+    const n = species.length;
+    let set: Uint8Array | null;
+    if (k >= this.firstProfileSample) {
+      if (this.stayed === null) {
+        this.stayed = alive ? alive.slice(0, n) : new Uint8Array(n).fill(1);
+        this.stayedAll = this.stayed.every((v) => v === 1);
+      }
+      const stayed = this.stayed;
+      if (alive) {
+        for (let i = 0; i < stayed.length; i++) {
+          if (stayed[i] && !alive[i]) {
+            stayed[i] = 0;
+            this.stayedAll = false;
+          }
+        }
+      }
+      set = this.stayedAll && stayed.length === n ? null : stayed;
+    } else {
+      set = alive && !alive.every((v) => v === 1) ? alive : null;
+    }
     const counts = this.tracerCount;
-    if (!alive || (this.stayed === null && alive.every((v) => v === 1))) {
-      // Nobody left yet: every slot is a tracer (the common case: hops keep the population).
-      if (this.countsCoverAllSlots !== species.length) {
+    if (set === null) {
+      // Every slot is a tracer (the common case: hops keep the population).
+      if (this.countsCoverAllSlots !== n) {
         counts.fill(0);
-        for (let i = 0; i < species.length; i++) counts[species[i]]++;
-        this.countsCoverAllSlots = species.length;
+        for (let i = 0; i < n; i++) counts[species[i]]++;
+        this.countsCoverAllSlots = n;
       }
       return null;
     }
     this.countsCoverAllSlots = -1;
-    const inWindow = k >= this.firstProfileSample;
-    if (inWindow && this.stayed === null) this.stayed = alive.slice();
-    const stayed = this.stayed;
-    let set: Uint8Array;
-    if (stayed && inWindow) {
-      for (let i = 0; i < alive.length; i++) stayed[i] &= alive[i];
-      set = stayed;
-    } else set = alive;
     counts.fill(0);
     for (let i = 0; i < set.length; i++) if (set[i]) counts[species[i]]++;
     return set;
@@ -135,7 +154,7 @@ export class ReplicaRecorder {
     const msdSum = new Float64Array(3 * S);
     const diagonal = this.model.lattice.diagonalMetric;
     for (let i = 0; i < nIons; i++) {
-      if (tracer && !tracer[i]) continue;
+      if (tracer && !tracer[i]) continue; // also slots past the tracer set: they arrived later
       const s = species[i];
       let dx = displacement[3 * i];
       let dy = displacement[3 * i + 1];

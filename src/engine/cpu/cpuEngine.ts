@@ -66,13 +66,16 @@ export class CpuEngine implements Engine {
   private readonly records: SiteRecords;
   private readonly recF: Float64Array;
   private readonly recI: Int32Array;
-  private readonly species: Uint8Array;
+  private species: Uint8Array;
   /** Site of each ion (the engine runs on the per-site records; this is for the view). */
-  private readonly site: Int32Array;
+  private site: Int32Array;
   /** Unwrapped displacement per ion, x, y, z in lattice steps. */
-  private readonly displacement: Int32Array;
-  /** 1 per ion present (all of them: hops keep the population). */
-  private readonly alive: Uint8Array;
+  private displacement: Int32Array;
+  /** 1 per ion slot that holds an ion now (hops keep the population; insertIon/removeIon change it). */
+  private alive: Uint8Array;
+  /** Ion slots in use (≤ the arrays' capacity); a slot is never reused. */
+  private slots: number;
+  private aliveIons: number;
   /**
    * Hops not yet applied to site/displacement: (ion, new site, direction) per
    * entry. Applying them in batches turns one dependent cache miss per event
@@ -147,6 +150,8 @@ export class CpuEngine implements Engine {
     this.site = new Int32Array(nIons);
     this.displacement = new Int32Array(3 * nIons);
     this.alive = new Uint8Array(nIons).fill(1);
+    this.slots = nIons;
+    this.aliveIons = nIons;
     let ion = 0;
     for (let i = 0; i < model.nSites; i++) {
       this.recI[4 * i + 2] = -1;
@@ -173,8 +178,9 @@ export class CpuEngine implements Engine {
   get events(): number {
     return this.eventTotal;
   }
+  /** Ions present now. */
   get ionCount(): number {
-    return this.species.length;
+    return this.aliveIons;
   }
 
   async advance(limit: AdvanceLimit): Promise<AdvanceReport> {
@@ -658,22 +664,95 @@ export class CpuEngine implements Engine {
     this.groups.trim();
   }
 
-  /** Ion slots; every ion of this engine lives for the whole run (no channel inserts or removes yet). */
+  /** Ion slots used so far (alive or not): the length of every IonState array. */
   get ionCapacity(): number {
-    return this.species.length;
+    return this.slots;
   }
 
   async ions(): Promise<IonState> {
-    return { species: this.species.slice(), site: this.site.slice(), displacement: this.displacement.slice(), alive: this.alive.slice() };
+    const n = this.slots;
+    return { species: this.species.slice(0, n), site: this.site.slice(0, n), displacement: this.displacement.slice(0, 3 * n), alive: this.alive.slice(0, n) };
+  }
+
+  /**
+   * Puts a new ion of species s on the free site i, in a new slot, and
+   * refreshes every rate that changes: the primitive a site channel that
+   * inserts ions executes. Returns the ion's slot.
+   */
+  insertIon(i: number, s: number): number {
+    const model = this.currentModel;
+    if (!(Number.isInteger(i) && i >= 0 && i < model.nSites)) throw new RangeError(`insertIon: site must be a whole number in [0, ${model.nSites - 1}] (got ${i})`);
+    if (!(Number.isInteger(s) && s >= 0 && s < model.nSpecies)) throw new RangeError(`insertIon: species must be a whole number in [0, ${model.nSpecies - 1}] (got ${s})`);
+    if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) !== 0) throw new Error(`insertIon: site ${i} is occupied`);
+    if (!model.allowed[s * model.nRegions + model.siteRegion[i]]) {
+      throw new Error(`insertIon: ${model.speciesNames[s]} may not sit in region "${model.regionNames[model.siteRegion[i]]}" (site ${i})`);
+    }
+    if (this.slots >= ION_MASK) throw new Error(`insertIon: the CPU engine numbers at most ${ION_MASK} ions`);
+    this.applyJournal();
+    if (this.slots === this.species.length) this.growIonSlots();
+    const ion = this.slots++;
+    this.species[ion] = s;
+    this.site[ion] = i;
+    this.alive[ion] = 1;
+    this.aliveIons++;
+    this.occupiedBits[i >> 5] |= 1 << (i & 31);
+    this.recI[4 * i + 3] = ion | (s << SPECIES_SHIFT);
+    this.refreshAround(i);
+    return ion;
+  }
+
+  /** Takes the ion off site i (its slot stays, marked not alive) and refreshes the rates that change. Returns its slot. */
+  removeIon(i: number): number {
+    const model = this.currentModel;
+    if (!(Number.isInteger(i) && i >= 0 && i < model.nSites)) throw new RangeError(`removeIon: site must be a whole number in [0, ${model.nSites - 1}] (got ${i})`);
+    if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) === 0) throw new Error(`removeIon: site ${i} is empty`);
+    this.applyJournal();
+    const ion = this.recI[4 * i + 3] & ION_MASK;
+    this.occupiedBits[i >> 5] &= ~(1 << (i & 31));
+    this.recI[4 * i + 3] = -1;
+    this.alive[ion] = 0;
+    this.aliveIons--;
+    this.refreshAround(i);
+    return ion;
+  }
+
+  /** Refreshes the rates that a change of occupancy at site i can touch (i itself included). */
+  private refreshAround(i: number): void {
+    if (this.interacting) {
+      this.refreshTwoShells(i, i);
+      return;
+    }
+    this.refresh(i);
+    const face = ((this.faceBits[i >> 5] >>> (i & 31)) & 1) !== 0;
+    for (let d = 0; d < this.Z; d++) {
+      const n = face ? this.steps.faceNeighbour(i, d) : i + this.step[d];
+      if (n >= 0) this.refresh(n);
+    }
+  }
+
+  /** Doubles the per-ion arrays (insertions beyond the initial population). */
+  private growIonSlots(): void {
+    const capacity = Math.max(16, 2 * this.species.length);
+    const grow = <T extends Uint8Array | Int32Array>(a: T, n: number, make: (n: number) => T): T => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
+    this.species = grow(this.species, capacity, (n) => new Uint8Array(n));
+    this.site = grow(this.site, capacity, (n) => new Int32Array(n));
+    this.displacement = grow(this.displacement, 3 * capacity, (n) => new Int32Array(n));
+    this.alive = grow(this.alive, capacity, (n) => new Uint8Array(n));
   }
 
   /**
    * The live per-ion arrays, without copying: read-only for the caller. The
    * engine updates them in place, in batches; they are complete whenever no
    * advance is running (every advance applies its last batch before returning).
+   * insertIon may move them to larger arrays: take a new view after it.
    */
   ionStateView(): Readonly<IonState> {
-    return { species: this.species, site: this.site, displacement: this.displacement, alive: this.alive };
+    const n = this.slots;
+    return { species: this.species.subarray(0, n), site: this.site.subarray(0, n), displacement: this.displacement.subarray(0, 3 * n), alive: this.alive.subarray(0, n) };
   }
 
   /** Species + 1 per site, written into `out` (a fresh array when omitted). */
@@ -767,7 +846,7 @@ export class CpuEngine implements Engine {
   checkConsistency(): string | null {
     const model = this.currentModel;
     const occ = this.occupancySync();
-    const nIons = this.species.length;
+    const nIons = this.slots;
     const recI = this.recI;
     const seen = new Uint8Array(nIons);
     if (this.occupiedBits.length !== bitsetWords(model.nSites)) return 'occupied bitset has the wrong length';
@@ -783,6 +862,7 @@ export class CpuEngine implements Engine {
       }
       const ion = v & ION_MASK;
       if (v < 0 || ion >= nIons || seen[ion]) return `site ${i}: ion ${ion} invalid or on two sites`;
+      if (!this.alive[ion]) return `site ${i}: ion ${ion} is marked removed but sits here`;
       seen[ion] = 1;
       if (this.site[ion] !== i) return `site ${i}: ion ${ion} thinks it is on ${this.site[ion]}`;
       const s = v >>> SPECIES_SHIFT;
@@ -805,7 +885,10 @@ export class CpuEngine implements Engine {
       const g = RateGroups.groupOfHigh(recI[4 * i + 1]);
       if (pos < 0 || pos >= this.groups.count[g] || this.groups.members[g][pos] !== i) return `site ${i}: not at position ${pos} of group ${g}`;
     }
-    for (let ion = 0; ion < nIons; ion++) if (!seen[ion]) return `ion ${ion} is on no site`;
+    for (let ion = 0; ion < nIons; ion++) if (!seen[ion] && this.alive[ion]) return `ion ${ion} is alive but on no site`;
+    let alive = 0;
+    for (let ion = 0; ion < nIons; ion++) alive += this.alive[ion];
+    if (alive !== this.aliveIons) return `${this.aliveIons} ions counted alive, ${alive} flagged`;
     const copy = new SiteRecords(model.nSites);
     const check = new RateGroups(copy);
     for (let i = 0; i < model.nSites; i++) {
