@@ -55,3 +55,47 @@ fn end_workgroup_hops(lid: u32) {
     }
   }
 }
+
+// Direction slot words (src/gpu/layouts.ts directionWord) at direction_offset
+// in the tables: each field stored +1 in two bits.
+fn dir_field(w: u32, shift: u32) -> i32 {
+  return i32((w >> shift) & 3u) - 1;
+}
+
+// Displacement of slot word w in lattice units.
+fn dir_unit(w: u32) -> vec3<i32> {
+  return vec3<i32>(dir_field(w, 10u), dir_field(w, 12u), dir_field(w, 14u));
+}
+
+// Where slot word w leads from the site in cell `cell`, sublattice b: the new
+// site (0xffffffff through a reflecting face or when the slot starts from the
+// other sublattice), its cell and sublattice. Sites: b + basis·(x + nx·(y + ny·z)).
+struct Step {
+  site: u32,
+  cell: vec3<u32>,
+  b: u32,
+}
+
+fn step_from(cell: vec3<u32>, b: u32, w: u32, size: vec3<u32>, basis: u32, periodic_mask: u32) -> Step {
+  var out: Step;
+  out.site = 0xffffffffu;
+  let from_b = dir_field(w, 6u);
+  if (from_b >= 0 && u32(from_b) != b) {
+    return out;
+  }
+  var c = vec3<i32>(cell) + vec3<i32>(dir_field(w, 0u), dir_field(w, 2u), dir_field(w, 4u));
+  let n = vec3<i32>(size);
+  for (var a = 0u; a < 3u; a++) {
+    if (c[a] < 0 || c[a] >= n[a]) {
+      if (((periodic_mask >> a) & 1u) == 0u) {
+        return out;
+      }
+      c[a] = select(c[a] - n[a], c[a] + n[a], c[a] < 0);
+    }
+  }
+  let to_b = dir_field(w, 8u);
+  out.b = select(b, u32(to_b), to_b >= 0);
+  out.cell = vec3<u32>(c);
+  out.site = out.b + basis * (out.cell.x + size.x * (out.cell.y + size.y * out.cell.z));
+  return out;
+}

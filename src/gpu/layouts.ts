@@ -13,7 +13,7 @@ export const WALKER_PARAMS = [
   'n_walkers', 'seed', 'step', 'poisson_offset',
   'poisson_length', 'nx', 'ny', 'nz',
   'n_regions', 'coordination', 'slot_shift', 'periodic_mask',
-  'row_threads', 'threshold_offset', 'pad0', 'pad1',
+  'row_threads', 'threshold_offset', 'direction_offset', 'basis',
 ] as const;
 
 /** struct LatticeParams in shaders/lattice.wgsl. */
@@ -21,7 +21,7 @@ export const LATTICE_PARAMS = [
   'nx', 'ny', 'nz', 'n_regions',
   'coordination', 'seed', 'substep', 'direction',
   'colour', 'threshold_offset', 'periodic_mask', 'half_count',
-  'row_threads', 'pad0', 'pad1', 'pad2',
+  'row_threads', 'direction_offset', 'basis', 'colour_base',
 ] as const;
 
 export type WalkerParams = Record<(typeof WALKER_PARAMS)[number], number>;
@@ -76,3 +76,24 @@ export function dispatchGrid(threads: number): { groupsX: number; groupsY: numbe
   const groupsY = Math.ceil(groups / groupsX);
   return { groupsX, groupsY, rowThreads: groupsX * WORKGROUP_SIZE };
 }
+
+/**
+ * One u32 per direction slot of the lattice (lattice.ts), read by both kernels
+ * at direction_offset in the tables buffer (the .x of a pair): each field is
+ * stored +1 in two bits — cell offset x, y, z (bits 0–5), the sublattice the
+ * slot starts from (bits 6–7, 0 = any), the one it lands on (bits 8–9, 0 = the
+ * same), the displacement in lattice units x, y, z (bits 10–15).
+ */
+export function directionWord(cell: ArrayLike<number>, from: number, to: number, unit: ArrayLike<number>): number {
+  const f = (v: number) => (v + 1) & 3;
+  return (f(cell[0]) | (f(cell[1]) << 2) | (f(cell[2]) << 4) | (f(from) << 6) | (f(to) << 8) | (f(unit[0]) << 10) | (f(unit[1]) << 12) | (f(unit[2]) << 14)) >>> 0;
+}
+
+/** The fields of a direction word, as directionWord packed them. */
+export function unpackDirectionWord(w: number): { cell: [number, number, number]; from: number; to: number; unit: [number, number, number] } {
+  const g = (shift: number) => ((w >>> shift) & 3) - 1;
+  return { cell: [g(0), g(2), g(4)], from: g(6), to: g(8), unit: [g(10), g(12), g(14)] };
+}
+
+/** colour_base of a lattice dispatch when sites of a colour follow from (x + y + z) mod 2 arithmetic, not a site list. */
+export const PARITY_COLOURS = 0xffffffff;

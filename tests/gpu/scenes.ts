@@ -22,3 +22,25 @@ export function layeredFourSpecies(): SceneInput {
     field: { axis: 'z', strength: 0.01 },
   };
 }
+
+/** Two regions with a field on a triangular (periodic sizes a multiple of 3) or honeycomb lattice. */
+export function latticeTypeScene(type: 'triangular' | 'honeycomb', populations: SceneInput['populations']): SceneInput {
+  return {
+    ionhop: 1,
+    name: `${type} two regions`,
+    lattice: type === 'triangular'
+      ? { type, size: [12, 9], spacing: 3, boundary: ['periodic', 'periodic'] }
+      : { type, size: [7, 6], spacing: 1.8, boundary: ['reflecting', 'periodic'] },
+    temperature: 320,
+    attemptFrequency: 1e13,
+    seed: 8,
+    run: { time: 1e-6 },
+    regions: [
+      { name: 'A', slab: { axis: 'x', from: 0, to: 3 }, species: { 'Zn2+': { siteEnergy: 0, barrier: 0.32 }, 'H+': { siteEnergy: 0.03, barrier: 0.27 } } },
+      { name: 'B', species: { 'Zn2+': { siteEnergy: -0.04, barrier: 0.3 }, 'H+': { barrier: 0.29 } } },
+    ],
+    interfaces: [{ between: ['A', 'B'], barrier: { 'Zn2+': 0.35 } }],
+    populations,
+    field: { axis: 'y', strength: 0.02 },
+  };
+}

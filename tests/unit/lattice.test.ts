@@ -3,13 +3,14 @@
 // metric gives the right bond lengths, the engine's incremental rates match
 // the reference hopRateAt on every type, and a scene may declare its species.
 import { describe, expect, it } from 'vitest';
-import { buildLattice, colourOf, colouringProblem, interiorSteps, LATTICE_TYPES, needsCoordinatePath, neighbour, sameLattice, siteCoordinates, siteIndex, type LatticeSpec } from '../../src/model/lattice';
+import { toAngstrom, buildLattice, colourOf, colouringProblem, interiorSteps, LATTICE_TYPES, needsCoordinatePath, neighbour, sameLattice, siteCoordinates, siteIndex, type LatticeSpec } from '../../src/model/lattice';
 import { validateScene, SceneError } from '../../src/model/scene/validate';
 import { compileRateModel, hopIndex, type RateModel } from '../../src/model/rateModel';
 import { initialOccupancy } from '../../src/model/initialState';
 import type { SceneInput } from '../../src/model/scene/schema';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
-import { createEngine } from '../../src/engine/factory';
+import { GpuWalkersEngine } from '../../src/engine/gpu/gpuWalkersEngine';
+import { GpuLatticeEngine } from '../../src/engine/gpu/gpuLatticeEngine';
 import { EngineUnsupportedError } from '../../src/engine/engine';
 import { runScene } from '../../src/run/runScene';
 
@@ -184,15 +185,53 @@ describe('species as data', () => {
   });
 });
 
-describe('engines that cannot run a lattice type say which can', () => {
-  it('gpu engines refuse triangular and honeycomb lattices, naming the cpu engine', async () => {
-    for (const lattice of LATTICES.slice(0, 2)) {
-      const m: RateModel = compileRateModel(validateScene(scene(lattice, { interactions: [], populations: [{ species: 'Zn2+', count: 2 }] })));
-      for (const kind of ['gpu-walkers', 'gpu-lattice'] as const) {
-        const error = await createEngine(kind, m, initialOccupancy(m, 1), { seed: 'x', seedNumber: 1 }).then(() => null, (e: unknown) => e);
-        expect(error).toBeInstanceOf(EngineUnsupportedError);
-        expect((error as Error).message).toMatch(new RegExp(`${lattice.type} lattice runs on --engine cpu`));
+describe('GPU engines on every lattice type (TypeScript twins)', () => {
+  it('gpu-lattice refuses a periodic triangular size that breaks its colour classes, naming the rule', async () => {
+    const m = compileRateModel(validateScene(scene({ type: 'triangular', size: [6, 5], spacing: 3, boundary: ['periodic', 'periodic'] }, { interactions: [], populations: [{ species: 'Zn2+', count: 4 }] })));
+    const error = await GpuLatticeEngine.create(m, initialOccupancy(m, 1), { seed: 'x', executor: 'twin' }).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(EngineUnsupportedError);
+    expect((error as Error).message).toMatch(/periodic y axis of a triangular lattice needs a multiple of 3 cells/);
+  });
+  it('both GPU twins move ions along bonds: the site reached matches the displacement through the metric', async () => {
+    for (const type of ['triangular', 'honeycomb'] as const) {
+      const lattice = { ...LATTICES.find((l) => l.type === type)!, boundary: ['reflecting', 'reflecting'] as ('reflecting' | 'periodic')[] };
+      const m = compileRateModel(validateScene(scene(lattice, { interactions: [], populations: [{ species: 'Zn2+', count: 2 }] })));
+      const position = sitePositions(m);
+      const occupancy = initialOccupancy(m, 1);
+      const engines = [
+        await GpuWalkersEngine.create(m, occupancy, { seed: 'w', seedNumber: 3, executor: 'twin', ticksPerDispatch: 8 }),
+        await GpuLatticeEngine.create(m, occupancy, { seed: 'l', seedNumber: 3, executor: 'twin' }),
+      ];
+      for (const engine of engines) {
+        const start = await engine.ions();
+        await engine.advance({ events: 300 });
+        const end = await engine.ions();
+        for (let ion = 0; ion < end.site.length; ion++) {
+          const n = end.displacement.slice(3 * ion, 3 * ion + 3);
+          const r = toAngstrom(m.lattice.metric, n[0], n[1], n[2]);
+          for (let a = 0; a < 2; a++) expect(r[a]).toBeCloseTo(position[end.site[ion]][a] - position[start.site[ion]][a], 9);
+        }
+        expect(engine.events).toBeGreaterThanOrEqual(300);
+        engine.dispose();
       }
     }
   });
 });
+
+/** Cartesian position (Å) of every site of a connected lattice, by walking its bonds from site 0. */
+function sitePositions(m: RateModel): number[][] {
+  const l = m.lattice;
+  const pos: number[][] = new Array(l.nSites);
+  pos[0] = [0, 0, 0];
+  const queue = [0];
+  while (queue.length > 0) {
+    const i = queue.shift()!;
+    for (let d = 0; d < l.directions; d++) {
+      const j = neighbour(l, i, d);
+      if (j < 0 || pos[j]) continue;
+      pos[j] = pos[i].map((v, a) => v + l.directionVectors[d][a]);
+      queue.push(j);
+    }
+  }
+  return pos;
+}

@@ -11,13 +11,14 @@ import type { Engine, IonState } from '../engine';
 import { EngineUnsupportedError } from '../engine';
 import type { LatticeConfig, LatticeDispatch, LatticeExecutor, LatticeStateArrays } from '../../gpu/backends';
 import { acquireGpu } from '../../gpu/device';
-import { kernelGeometry, type KernelGeometry } from '../../gpu/geometry';
+import { geometryTable, geometryTablePairs, kernelGeometry, type KernelGeometry } from '../../gpu/geometry';
 import { ION_MASK } from '../../gpu/layouts';
 import { hashSeedString, kernelSeed, pcg4d, STREAM } from '../../gpu/rng';
 import { hopTablePairs, hopThresholds } from '../../gpu/tables';
 import { LatticeTwin } from '../../gpu/twins/latticeTwin';
 import { BatchedGpuEngine } from './batchedEngine';
 import { checkKernelLimits, checkKernelModel, ionsOf } from './ionList';
+import { colouringProblem } from '../../model/lattice';
 
 export interface GpuLatticeOptions {
   seed: string;
@@ -43,22 +44,22 @@ export function checkLatticeScene(model: RateModel): void {
       'the scene has nearest-neighbour interactions; in a checkerboard sub-step the neighbours of a hopping ion move at the same time, so its rate would be computed from a stale environment — use --engine cpu for interacting ions',
     );
   }
-  const [nx, ny, nz] = model.size;
-  if (nx % 2 !== 0) {
-    throw new EngineUnsupportedError('gpu-lattice', `lattice.size[0] must be even for the checkerboard update (got ${nx})`);
-  }
-  [nx, ny, nz].forEach((n, a) => {
-    if (model.periodic[a] && n % 2 !== 0) {
-      throw new EngineUnsupportedError('gpu-lattice', `a periodic axis must have an even size so that the checkerboard colouring wraps (lattice.size[${a}] = ${n}); make it even or reflecting`);
-    }
-  });
+  // The pair schedule needs colour classes with no two neighbours alike, also across periodic faces.
+  const problem = colouringProblem(model.lattice);
+  if (problem) throw new EngineUnsupportedError('gpu-lattice', `${problem}; change lattice.size or make that axis reflecting`);
 }
 
-/** (direction, colour) of sub-step n: a pure function of the kernel seed (shared by GPU and twin). */
-export function scheduledMove(seed: number, substep: number, coordination: number): { direction: number; colour: number } {
+/** Sub-steps per bond and step: each bond is updated in 2 of the Z·C (direction, colour) pairs, so thresholds are k·(Z·C/2)·τ. */
+export function attemptScale(model: RateModel): number {
+  return (model.directions * model.lattice.colours) / 2;
+}
+
+/** (direction slot, colour class) of sub-step n, uniform over the Z·C pairs: a pure function of the kernel seed (shared by GPU and twin). */
+export function scheduledMove(seed: number, substep: number, directions: number, colours: number): { direction: number; colour: number } {
   const w = pcg4d(seed, substep >>> 0, STREAM.schedule, 0)[0];
-  const pick = Math.floor((w / 4294967296) * 2 * coordination);
-  return { direction: pick >> 1, colour: pick & 1 };
+  const pick = Math.floor((w / 4294967296) * colours * directions);
+  const direction = Math.floor(pick / colours);
+  return { direction, colour: pick - colours * direction };
 }
 
 /** Most sub-steps per batch; with no time limit, this many sub-steps without a hop (full lattice, walls) mean frozen. */
@@ -91,8 +92,11 @@ export class GpuLatticeEngine extends BatchedGpuEngine<LatticeDispatch, LatticeS
     const words = new Uint32Array(model.nSites);
     for (let k = 0; k < ions.site.length; k++) words[ions.site[k]] = ((k + 1) | (ions.species[k] << 28)) >>> 0;
     const seed = kernelSeed(options.seedNumber ?? hashSeedString(options.seed), options.replica ?? 0, STREAM.lattice);
-    const config: LatticeConfig = { geometry, seed, tablePairs: 2 * hopTablePairs(model), occupancy: words, nIons: ions.site.length };
+    // Full and partial sub-step thresholds, then the geometry (direction words and colour site lists).
+    const directionOffset = 2 * hopTablePairs(model);
+    const config: LatticeConfig = { geometry, seed, tablePairs: directionOffset + geometryTablePairs(geometry), directionOffset, occupancy: words, nIons: ions.site.length };
     const executor = options.executor === 'twin' ? new LatticeTwin(config) : await (await import('./latticeGpu')).LatticeGpu.create(await acquireGpu(), config);
+    executor.writeTables(directionOffset, geometryTable(geometry));
     const engine = new GpuLatticeEngine(model, geometry, executor, seed, ions.species, stepFraction);
     engine.uploadTables();
     return engine;
@@ -108,9 +112,9 @@ export class GpuLatticeEngine extends BatchedGpuEngine<LatticeDispatch, LatticeS
 
   protected uploadTables(): void {
     const kMax = this.maxRate();
-    const Z = this._model.directions;
-    this.tau = kMax > 0 ? this.stepFraction / (Z * kMax) : Infinity;
-    this.executor.writeTables(0, kMax > 0 ? hopThresholds(this._model, Z * this.tau) : new Uint32Array(2 * hopTablePairs(this._model)));
+    const attempts = attemptScale(this._model);
+    this.tau = kMax > 0 ? this.stepFraction / (attempts * kMax) : Infinity;
+    this.executor.writeTables(0, kMax > 0 ? hopThresholds(this._model, attempts * this.tau) : new Uint32Array(2 * hopTablePairs(this._model)));
   }
 
   protected checkModel(model: RateModel): void {
@@ -122,7 +126,7 @@ export class GpuLatticeEngine extends BatchedGpuEngine<LatticeDispatch, LatticeS
   }
 
   private next(thresholdOffset: number): LatticeDispatch {
-    const { direction, colour } = scheduledMove(this.seed, this.substep, this._model.directions);
+    const { direction, colour } = scheduledMove(this.seed, this.substep, this._model.directions, this._model.lattice.colours);
     return { substep: this.substep++, direction, colour, thresholdOffset };
   }
 
@@ -130,10 +134,10 @@ export class GpuLatticeEngine extends BatchedGpuEngine<LatticeDispatch, LatticeS
     return this.next(0);
   }
 
-  /** A shorter last sub-step τ' with its own thresholds k·Z·τ', after the full ones in the tables. */
+  /** A shorter last sub-step τ' with its own thresholds k·(Z·C/2)·τ', after the full ones in the tables. */
   protected partialDispatch(rest: number): LatticeDispatch {
     const partialOffset = hopTablePairs(this._model);
-    this.executor.writeTables(partialOffset, hopThresholds(this._model, this._model.directions * rest));
+    this.executor.writeTables(partialOffset, hopThresholds(this._model, attemptScale(this._model) * rest));
     return this.next(partialOffset);
   }
 

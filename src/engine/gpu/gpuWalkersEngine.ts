@@ -7,7 +7,7 @@ import type { Engine, IonState } from '../engine';
 import { EngineUnsupportedError } from '../engine';
 import type { WalkerDispatch, WalkersConfig, WalkersExecutor, WalkerStateArrays } from '../../gpu/backends';
 import { acquireGpu } from '../../gpu/device';
-import { kernelGeometry, type KernelGeometry } from '../../gpu/geometry';
+import { geometryTable, geometryTablePairs, kernelGeometry, type KernelGeometry } from '../../gpu/geometry';
 import { SITE_MASK } from '../../gpu/layouts';
 import { hashSeedString, kernelSeed, STREAM } from '../../gpu/rng';
 import { hopTablePairs, walkerSlotShift, hopThresholds, poissonTable, walkerTiming, type WalkerTiming } from '../../gpu/tables';
@@ -103,10 +103,13 @@ export class GpuWalkersEngine extends BatchedGpuEngine<WalkerDispatch, WalkerSta
       geometry,
       seed: kernelSeed(options.seedNumber ?? hashSeedString(options.seed), options.replica ?? 0, STREAM.walkers),
       slotShift: walkerSlotShift(model),
-      tablePairs: hopTablePairs(model) + 2 * poissonCapacity,
+      // Hop thresholds, the full and the partial Poisson table, then the geometry (direction words).
+      tablePairs: hopTablePairs(model) + 2 * poissonCapacity + geometryTablePairs(geometry),
+      directionOffset: hopTablePairs(model) + 2 * poissonCapacity,
       walkers,
     };
     const executor = options.executor === 'twin' ? new WalkersTwin(config) : await (await import('./walkersGpu')).WalkersGpu.create(await acquireGpu(), config);
+    executor.writeTables(config.directionOffset, geometryTable(geometry));
     const engine = new GpuWalkersEngine(model, geometry, executor, ions.species, ticksPerDispatch, poissonCapacity);
     engine.uploadTables();
     return engine;

@@ -3,9 +3,10 @@
 import type { RateModel } from '../../model/rateModel';
 import { EngineUnsupportedError, type EngineKind } from '../engine';
 import { SITE_MASK, SPECIES_SLOTS } from '../../gpu/layouts';
+import { LATTICE_TYPES } from '../../model/lattice';
 
-/** Lattice types whose slots the kernels step along today: one axis per slot pair, one site per cell. */
-export const GPU_LATTICE_TYPES = ['square', 'cubic', 'layered'] as const;
+/** Lattice types the kernels take: every type, through the direction table (geometry.ts). */
+export const GPU_LATTICE_TYPES = LATTICE_TYPES;
 
 export interface IonList {
   readonly site: Int32Array;

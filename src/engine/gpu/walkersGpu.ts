@@ -23,7 +23,7 @@ export class WalkersGpu extends IonKernelGpu<WalkerDispatch, WalkerStateArrays, 
       n_walkers: walkers.length, seed, step: d.step, poisson_offset: d.poissonOffset,
       poisson_length: d.poissonLength, nx: g.nx, ny: g.ny, nz: g.nz,
       n_regions: g.nRegions, coordination: g.coordination, slot_shift: slotShift, periodic_mask: g.periodicMask,
-      row_threads: this.rowThreads, threshold_offset: d.thresholdOffset, pad0: 0, pad1: 0,
+      row_threads: this.rowThreads, threshold_offset: d.thresholdOffset, direction_offset: this.config.directionOffset, basis: g.basis,
     };
   }
 
