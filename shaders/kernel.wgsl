@@ -5,8 +5,9 @@
 // order: src/engine/gpu/ionKernelGpu.ts. Layouts: src/gpu/layouts.ts.
 
 @group(0) @binding(1) var<storage, read> region_words: array<u32>;
-// Hop thresholds at threshold_offset + ((s·R + a)·R + b)·Z + d (the walkers'
-// Poisson tables at poisson_offset).
+// Hop thresholds at threshold_offset + ((s·R + a)·R + b)·Z + d (layouts.ts
+// hopThresholdIndex; the walkers' Poisson tables at poisson_offset; the
+// geometry at direction_offset: geometry.ts geometryTable).
 @group(0) @binding(2) var<storage, read> tables: array<vec2<u32>>;
 // Unwrapped displacement per ion, in lattice steps.
 @group(0) @binding(4) var<storage, read_write> disp_x: array<i32>;

@@ -97,3 +97,12 @@ export function unpackDirectionWord(w: number): { cell: [number, number, number]
 
 /** colour_base of a lattice dispatch when sites of a colour follow from (x + y + z) mod 2 arithmetic, not a site list. */
 export const PARITY_COLOURS = 0xffffffff;
+
+/**
+ * Pair index of the hop threshold of species s from region a to region b along
+ * slot d (R regions, Z slots) after `offset`: the layout of RateModel.hopRate
+ * (channels.ts hopTableLayout), which the kernels index the same way.
+ */
+export function hopThresholdIndex(offset: number, R: number, Z: number, s: number, a: number, b: number, d: number): number {
+  return offset + ((s * R + a) * R + b) * Z + d;
+}

@@ -2,7 +2,7 @@
 // a time, pairs in index order (the kernel's result does not depend on order,
 // because the pairs of a sub-step are disjoint).
 import type { LatticeConfig, LatticeDispatch, LatticeExecutor, LatticeStateArrays } from '../backends';
-import { counterWords, crossingCounterIndex, eventCounterIndex, ION_MASK } from '../layouts';
+import { counterWords, crossingCounterIndex, eventCounterIndex, hopThresholdIndex, ION_MASK } from '../layouts';
 import { below64, pcg4d, STREAM } from '../rng';
 import { directionUnit, stepFrom } from '../geometry';
 
@@ -77,7 +77,7 @@ export class LatticeTwin implements LatticeExecutor {
       const species = word >>> 28;
       const region = regionOf(from);
       const regionNew = regionOf(to);
-      const t = 2 * (p.thresholdOffset + ((species * R + region) * R + regionNew) * Z + direction);
+      const t = 2 * hopThresholdIndex(p.thresholdOffset, R, Z, species, region, regionNew, direction);
       if (this.tables[t] === 0 && this.tables[t + 1] === 0) continue;
       const h = pcg4d(site, seed, p.substep, STREAM.lattice);
       if (!below64(h[0], h[1], this.tables[t], this.tables[t + 1])) continue;

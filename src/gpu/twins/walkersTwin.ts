@@ -1,7 +1,7 @@
 // TypeScript twin of shaders/walkers.wgsl: the same uniformized walk with the
 // same random words and integer decisions, walker by walker.
 import type { WalkerDispatch, WalkersConfig, WalkersExecutor, WalkerStateArrays } from '../backends';
-import { counterWords, crossingCounterIndex, eventCounterIndex, SITE_MASK } from '../layouts';
+import { counterWords, crossingCounterIndex, eventCounterIndex, hopThresholdIndex, SITE_MASK } from '../layouts';
 import { below64, pcg4d } from '../rng';
 import { poissonDraw } from '../thresholds';
 import { directionUnit, stepFrom } from '../geometry';
@@ -60,7 +60,6 @@ export class WalkersTwin implements WalkersExecutor {
       let region = regionOf(site);
       delta[0] = delta[1] = delta[2] = 0;
       let hops = 0;
-      const classBase = p.thresholdOffset + species * R * R * Z;
       const draw = pcg4d(idx, seed, p.step, 0);
       const ticks = poissonDraw(tables, p.poissonOffset, p.poissonLength, draw[0], draw[1]);
       for (let t = 0; t < ticks; t++) {
@@ -71,7 +70,7 @@ export class WalkersTwin implements WalkersExecutor {
         const dest = stepFrom(g, coord, coord[3], w, next);
         if (dest < 0) continue;
         const regionNew = regionOf(dest);
-        const t2 = 2 * (classBase + (region * R + regionNew) * Z + slot);
+        const t2 = 2 * hopThresholdIndex(p.thresholdOffset, R, Z, species, region, regionNew, slot);
         if (below64(h[1], h[2], tables[t2], tables[t2 + 1])) {
           if (regionNew !== region) this.add64(crossingCounterIndex(R, region, regionNew), 1);
           site = dest;
