@@ -99,67 +99,16 @@ export function compileRateModel(scene: Scene): RateModel {
   const { siteRegion, issues } = assignRegions(scene);
   if (issues.length > 0) throw new SceneError(issues);
   const species = sceneSpecies(scene);
-  const speciesNames = species.map((sp) => sp.name);
-  const speciesOf = (name: string) => speciesNames.indexOf(name);
+  const index = compileIndex(scene);
   const R = scene.regions.length;
   const S = species.length;
-  const C = lattice.bondClasses;
   const kT = KB_EV_PER_K * scene.temperature;
-
-  const allowed = new Uint8Array(S * R);
-  const siteEnergy = new Float64Array(S * R);
-  // Saddle of a bond inside region r, per bond class (layered: in-plane, between layers).
-  const ownSaddle = new Float64Array(S * R * C);
-  scene.regions.forEach((region, r) => {
-    speciesNames.forEach((name, s) => {
-      if (!Object.prototype.hasOwnProperty.call(region.species, name)) return;
-      const p = region.species[name];
-      allowed[s * R + r] = 1;
-      siteEnergy[s * R + r] = p.siteEnergy;
-      for (let c = 0; c < C; c++) ownSaddle[(s * R + r) * C + c] = p.siteEnergy + (c === 1 ? p.interlayerBarrier ?? p.barrier : p.barrier);
-    });
-  });
-  const saddle = new Float64Array(S * R * R * C);
-  for (let s = 0; s < S; s++)
-    for (let a = 0; a < R; a++)
-      for (let b = 0; b < R; b++)
-        for (let c = 0; c < C; c++) {
-          const own = ownSaddle[(s * R + a) * C + c];
-          saddle[((s * R + a) * R + b) * C + c] = a === b ? own : Math.max(own, ownSaddle[(s * R + b) * C + c]);
-        }
-  const regionIndex = new Map(scene.regions.map((r, i) => [r.name, i]));
-  for (const iface of scene.interfaces) {
-    const a = regionIndex.get(iface.between[0])!;
-    const b = regionIndex.get(iface.between[1])!;
-    for (const [name, ea] of Object.entries(iface.barrier)) {
-      const s = speciesOf(name);
-      const sMin = Math.min(siteEnergy[s * R + a], siteEnergy[s * R + b]) + ea;
-      for (let c = 0; c < C; c++) {
-        saddle[((s * R + a) * R + b) * C + c] = sMin;
-        saddle[((s * R + b) * R + a) * C + c] = sMin;
-      }
-    }
-  }
-
-  const pairEnergy = new Float64Array(S * S);
-  for (const it of scene.interactions) {
-    const s = speciesOf(it.species[0]);
-    const t = speciesOf(it.species[1]);
-    pairEnergy[s * S + t] = it.energy;
-    pairEnergy[t * S + s] = it.energy;
-  }
-  const hasInteractions = pairEnergy.some((v) => v !== 0);
+  const { allowed, siteEnergy, ownSaddle } = regionParameters(scene, index, lattice.bondClasses);
+  const saddle = bondSaddles(scene, index, lattice.bondClasses, siteEnergy, ownSaddle);
+  const pairEnergy = pairEnergies(scene, index);
   const field = scene.field ? { axis: AXES.indexOf(scene.field.axis) as 0 | 1 | 2, strength: scene.field.strength } : null;
   const charge = Int8Array.from(species.map((sp) => sp.charge));
   const channels = hopChannels({ lattice, nSpecies: S, nRegions: R, allowed, siteEnergy, saddle, charge, field, nu: scene.attemptFrequency, kT });
-
-  const populations = scene.populations.map((p) => {
-    const s = speciesOf(p.species);
-    const regions = p.region !== undefined ? [regionIndex.get(p.region)!] : scene.regions.map((_, r) => r).filter((r) => allowed[s * R + r]);
-    let capacity = 0;
-    for (let i = 0; i < siteRegion.length; i++) if (regions.includes(siteRegion[i])) capacity++;
-    return { species: s, regions, count: p.count ?? Math.round((p.fraction ?? 0) * capacity) };
-  });
 
   return {
     lattice,
@@ -175,7 +124,7 @@ export function compileRateModel(scene: Scene): RateModel {
     kT,
     nu: scene.attemptFrequency,
     nSpecies: S,
-    speciesNames,
+    speciesNames: index.speciesNames,
     speciesLabels: species.map((sp) => ('label' in sp && sp.label) || sp.name),
     speciesColors: species.map((sp) => ('color' in sp ? sp.color : undefined)),
     speciesShapes: species.map((sp) => ('shape' in sp ? sp.shape : undefined)),
@@ -188,13 +137,97 @@ export function compileRateModel(scene: Scene): RateModel {
     siteEnergy,
     saddle,
     pairEnergy,
-    hasInteractions,
+    hasInteractions: pairEnergy.some((v) => v !== 0),
     field,
     channels,
     hopRate: channels.hop.rate,
     hopLayout: channels.hop.layout,
-    populations,
+    populations: resolvePopulations(scene, index, allowed, siteRegion),
   };
+}
+
+/** Names → indices of a scene's species and regions. */
+interface SceneIndex {
+  speciesNames: string[];
+  speciesOf(name: string): number;
+  regionOf(name: string): number;
+}
+
+function compileIndex(scene: Scene): SceneIndex {
+  const speciesNames = sceneSpecies(scene).map((sp) => sp.name);
+  const regionIndex = new Map(scene.regions.map((r, i) => [r.name, i]));
+  return { speciesNames, speciesOf: (name) => speciesNames.indexOf(name), regionOf: (name) => regionIndex.get(name)! };
+}
+
+/** Which species may sit in each region, their site energies, and the saddle of a bond inside the region per bond class (layered: in-plane, between layers). */
+function regionParameters(scene: Scene, index: SceneIndex, C: number) {
+  const R = scene.regions.length;
+  const S = index.speciesNames.length;
+  const allowed = new Uint8Array(S * R);
+  const siteEnergy = new Float64Array(S * R);
+  const ownSaddle = new Float64Array(S * R * C);
+  scene.regions.forEach((region, r) => {
+    index.speciesNames.forEach((name, s) => {
+      if (!Object.prototype.hasOwnProperty.call(region.species, name)) return;
+      const p = region.species[name];
+      allowed[s * R + r] = 1;
+      siteEnergy[s * R + r] = p.siteEnergy;
+      for (let c = 0; c < C; c++) ownSaddle[(s * R + r) * C + c] = p.siteEnergy + (c === 1 ? p.interlayerBarrier ?? p.barrier : p.barrier);
+    });
+  });
+  return { allowed, siteEnergy, ownSaddle };
+}
+
+/** saddle[((s·R + a)·R + b)·C + c]: the higher of the two regions' own saddles, unless an interface override sets it from the lower site energy. */
+function bondSaddles(scene: Scene, index: SceneIndex, C: number, siteEnergy: Float64Array, ownSaddle: Float64Array): Float64Array {
+  const R = scene.regions.length;
+  const S = index.speciesNames.length;
+  const saddle = new Float64Array(S * R * R * C);
+  for (let s = 0; s < S; s++)
+    for (let a = 0; a < R; a++)
+      for (let b = 0; b < R; b++)
+        for (let c = 0; c < C; c++) {
+          const own = ownSaddle[(s * R + a) * C + c];
+          saddle[((s * R + a) * R + b) * C + c] = a === b ? own : Math.max(own, ownSaddle[(s * R + b) * C + c]);
+        }
+  for (const iface of scene.interfaces) {
+    const a = index.regionOf(iface.between[0]);
+    const b = index.regionOf(iface.between[1]);
+    for (const [name, ea] of Object.entries(iface.barrier)) {
+      const s = index.speciesOf(name);
+      const sMin = Math.min(siteEnergy[s * R + a], siteEnergy[s * R + b]) + ea;
+      for (let c = 0; c < C; c++) {
+        saddle[((s * R + a) * R + b) * C + c] = sMin;
+        saddle[((s * R + b) * R + a) * C + c] = sMin;
+      }
+    }
+  }
+  return saddle;
+}
+
+/** pairEnergy[s·S + t], symmetric. */
+function pairEnergies(scene: Scene, index: SceneIndex): Float64Array {
+  const S = index.speciesNames.length;
+  const pairEnergy = new Float64Array(S * S);
+  for (const it of scene.interactions) {
+    const s = index.speciesOf(it.species[0]);
+    const t = index.speciesOf(it.species[1]);
+    pairEnergy[s * S + t] = it.energy;
+    pairEnergy[t * S + s] = it.energy;
+  }
+  return pairEnergy;
+}
+
+/** Populations with their target regions and a count (a fraction of the sites those regions hold). */
+function resolvePopulations(scene: Scene, index: SceneIndex, allowed: Uint8Array, siteRegion: Uint8Array): RateModel['populations'] {
+  const R = scene.regions.length;
+  return scene.populations.map((p) => {
+    const s = index.speciesOf(p.species);
+    const regions = p.region !== undefined ? [index.regionOf(p.region)] : scene.regions.map((_, r) => r).filter((r) => allowed[s * R + r]);
+    let capacity = 0;
+    for (let i = 0; i < siteRegion.length; i++) if (regions.includes(siteRegion[i])) capacity++;
+    return { species: s, regions, count: p.count ?? Math.round((p.fraction ?? 0) * capacity) };
+  });
 }
 
 /** Neighbour of site i along direction slot d, or −1 (reflecting face; on the honeycomb also a slot of the other sublattice). */
