@@ -1,7 +1,8 @@
-// CSV export of MSD(t) and the occupancy profile.
+// CSV export of MSD(t), the occupancy profile and the drift observables.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunResult } from '../run/runScene';
+import { driftCsv } from './driftCsv';
 
 const cell = (v: number) => (Number.isFinite(v) ? String(v) : '');
 
@@ -32,12 +33,14 @@ export function profileCsv(result: RunResult): string {
   return `${rows.join('\n')}\n`;
 }
 
-/** Writes msd.csv and profile.csv into dir (created if needed); returns the paths. */
+/** Writes msd.csv, profile.csv and drift.csv into dir (created if needed); returns the paths. */
 export async function writeCsvFiles(result: RunResult, dir: string): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const msd = join(dir, 'msd.csv');
   const profile = join(dir, 'profile.csv');
+  const drift = join(dir, 'drift.csv');
   await writeFile(msd, msdCsv(result));
   await writeFile(profile, profileCsv(result));
-  return [msd, profile];
+  await writeFile(drift, driftCsv(result));
+  return [msd, profile, drift];
 }

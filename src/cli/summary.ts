@@ -1,6 +1,7 @@
 // The human-readable summary of a run.
 import type { RunResult } from '../run/runScene';
 import { num, pm } from './format';
+import { formatConductivity, formatSpeciesDrift } from './driftSummary';
 
 export function formatSummary(result: RunResult): string {
   const o = result.observables;
@@ -22,7 +23,9 @@ export function formatSummary(result: RunResult): string {
     lines.push(`  collective D_σ   ${pm(sp.collective.cm2PerS, 'cm²/s')}`);
     lines.push(`  Haven ratio      ${pm(sp.havenRatio)}`);
     lines.push(`  events           ${pm(sp.eventsPerReplica)} per replica`);
+    lines.push(...formatSpeciesDrift(result, sp.index));
   }
+  lines.push(...formatConductivity(result));
   lines.push('');
   if (o.crossings.length === 0) lines.push('interface crossings: none');
   else {

@@ -9,11 +9,14 @@
 // - Nearest-neighbour pair energies V shift the site energies by the local
 //   environment and the saddle by the mean of the two shifts (see interactionShift).
 // - A field F along an axis adds −q·F·Δr/2 to the barrier of a hop with displacement Δr.
+// - A region potential φ_r adds z·φ_r to the site energies and z·(φ_a + φ_b)/2
+//   to the saddles (regionPotential.ts), after the steps above.
 import { vec3 } from 'gl-matrix';
 import { AXES, sceneSpecies, type Scene, type SpeciesShape } from './scene/schema';
 import { assignRegions, SceneError } from './scene/validate';
 import { buildLattice, neighbour as latticeNeighbour, type Lattice } from './lattice';
 import { hopChannels, type ChannelCatalogue, type HopTableLayout } from './channels';
+import { addRegionPotentials, checkFiniteRates, regionPotentials } from './regionPotential';
 
 /** Boltzmann constant, eV/K. */
 export const KB_EV_PER_K = 8.617333262e-5;
@@ -56,9 +59,14 @@ export interface RateModel {
   readonly siteRegion: Uint8Array;
   /** allowed[s·R + r] = 1 when species s may occupy region r. */
   readonly allowed: Uint8Array;
-  /** siteEnergy[s·R + r], eV. */
+  /** Built-in potential φ_r of each region, V (0 where none is given). */
+  readonly regionPotential: Float64Array;
+  /** siteEnergy[s·R + r], eV, including the region potential term z_s·φ_r. */
   readonly siteEnergy: Float64Array;
-  /** saddle[((s·R + a)·R + b)·C + c], eV, symmetric in a and b; c = bond class (lattice.bondClass), C = lattice.bondClasses. */
+  /**
+   * saddle[((s·R + a)·R + b)·C + c], eV, symmetric in a and b, including z_s·(φ_a + φ_b)/2;
+   * c = bond class (lattice.bondClass), C = lattice.bondClasses.
+   */
   readonly saddle: Float64Array;
   /** pairEnergy[s·S + t], eV, symmetric nearest-neighbour interaction (S = nSpecies). */
   readonly pairEnergy: Float64Array;
@@ -108,7 +116,12 @@ export function compileRateModel(scene: Scene): RateModel {
   const pairEnergy = pairEnergies(scene, index);
   const field = scene.field ? { axis: AXES.indexOf(scene.field.axis) as 0 | 1 | 2, strength: scene.field.strength } : null;
   const charge = Int8Array.from(species.map((sp) => sp.charge));
+  // Region potentials: a separate additive step on the chemical tables (regionPotential.ts).
+  const regionPotential = regionPotentials(scene);
+  const hasPotentials = regionPotential.some((v) => v !== 0);
+  if (hasPotentials) addRegionPotentials(siteEnergy, saddle, regionPotential, charge);
   const channels = hopChannels({ lattice, nSpecies: S, nRegions: R, allowed, siteEnergy, saddle, charge, field, nu: scene.attemptFrequency, kT });
+  if (hasPotentials) checkFiniteRates(scene, channels.hop.rate, regionPotential, index.speciesNames, charge, kT, lattice.directions);
 
   return {
     lattice,
@@ -134,6 +147,7 @@ export function compileRateModel(scene: Scene): RateModel {
     nRegions: R,
     siteRegion,
     allowed,
+    regionPotential,
     siteEnergy,
     saddle,
     pairEnergy,

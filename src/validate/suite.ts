@@ -8,6 +8,9 @@ import { heterogeneousChainCase } from './cases/heterogeneousChain';
 import { fermiDiracCase } from './cases/fermiDirac';
 import { arrheniusCase } from './cases/arrhenius';
 import { latticeRandomWalkCase, latticeCorrelationFactorCase } from './cases/latticeTypes';
+import { builtInPotentialCase } from './cases/builtInPotential';
+import { driftMobilityCase } from './cases/driftMobility';
+import { nernstEinsteinCase } from './cases/nernstEinstein';
 import type { ValidationCase, ValidationCheck } from './types';
 
 export const VALIDATION_CASES: readonly ValidationCase[] = [
@@ -19,6 +22,9 @@ export const VALIDATION_CASES: readonly ValidationCase[] = [
   arrheniusCase,
   latticeRandomWalkCase,
   latticeCorrelationFactorCase,
+  builtInPotentialCase,
+  driftMobilityCase,
+  nernstEinsteinCase,
 ];
 
 export interface ValidationReport {
