@@ -16,10 +16,10 @@
 // 64-bit (lo, hi) counters: hops per species, then crossings per region pair.
 @group(0) @binding(7) var<storage, read_write> counters: array<atomic<u32>>;
 
-// Counter slots reserved for species (src/gpu/layouts.ts SPECIES_SLOTS).
-const SPECIES_SLOTS = 4u;
+// SPECIES_SHIFT, SITE_MASK, SPECIES_SLOTS and NO_SITE are prepended from
+// src/gpu/layouts.ts (wgslLayoutConstants), the one mirror of the word packing.
 // Hops per species of this workgroup, added to the counters once per workgroup.
-var<workgroup> wg_hops: array<atomic<u32>, 4>;
+var<workgroup> wg_hops: array<atomic<u32>, SPECIES_SLOTS>;
 
 fn region_of(site: u32) -> u32 {
   return (region_words[site >> 2u] >> ((site & 3u) * 8u)) & 0xffu;
@@ -41,7 +41,7 @@ fn count_crossing(n_regions: u32, a: u32, b: u32) {
 // hold a workgroup barrier): zero the workgroup's hop tallies, then add them to
 // the 64-bit counters once per workgroup.
 fn begin_workgroup_hops(lid: u32) {
-  if (lid < 4u) {
+  if (lid < SPECIES_SLOTS) {
     atomicStore(&wg_hops[lid], 0u);
   }
   workgroupBarrier();
@@ -49,7 +49,7 @@ fn begin_workgroup_hops(lid: u32) {
 
 fn end_workgroup_hops(lid: u32) {
   workgroupBarrier();
-  if (lid < 4u) {
+  if (lid < SPECIES_SLOTS) {
     let total = atomicLoad(&wg_hops[lid]);
     if (total != 0u) {
       add64(2u * lid, total);
@@ -79,7 +79,7 @@ struct Step {
 
 fn step_from(cell: vec3<u32>, b: u32, w: u32, size: vec3<u32>, basis: u32, periodic_mask: u32) -> Step {
   var out: Step;
-  out.site = 0xffffffffu;
+  out.site = NO_SITE;
   let from_b = dir_field(w, 6u);
   if (from_b >= 0 && u32(from_b) != b) {
     return out;

@@ -7,7 +7,7 @@
 // along d is one-to-one and never lands on class c), so no two hops of a
 // sub-step touch the same site and the result does not depend on the order of
 // the invocations. Sites of class c: (x + y + z) mod 2 arithmetic when
-// colour_base is 0xffffffff, else the list at colour_base in the tables.
+// colour_base is PARITY_COLOURS, else the list at colour_base in the tables.
 // Shared bindings and counters: shaders/kernel.wgsl (prepended).
 // Twin: src/gpu/twins/latticeTwin.ts. Layouts: src/gpu/layouts.ts.
 
@@ -19,7 +19,7 @@ struct LatticeParams {
 }
 
 @group(0) @binding(0) var<uniform> P: LatticeParams;
-// 0 empty, else (ion + 1) | species << 28
+// 0 empty, else (ion + 1) | species << SPECIES_SHIFT
 @group(0) @binding(3) var<storage, read_write> occupancy: array<u32>;
 
 // Stream word of the lattice kernel's random keys (src/gpu/rng.ts STREAM.lattice).
@@ -31,7 +31,7 @@ fn substep(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocat
   let idx = gid.y * P.row_threads + gid.x;
   if (idx < P.half_count) {
     var site: u32;
-    if (P.colour_base == 0xffffffffu) {
+    if (P.colour_base == PARITY_COLOURS) {
       // Thread idx → the idx-th site of colour c (one site per cell, nx even: nx/2 per row).
       let half_x = P.nx >> 1u;
       let row = idx / half_x;
@@ -52,7 +52,7 @@ fn substep(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocat
     let w = tables[P.direction_offset + P.direction].x;
     let next = step_from(coord, site % P.basis, w, vec3<u32>(P.nx, P.ny, P.nz), P.basis, P.periodic_mask);
     let dest = next.site;
-    if (dest != 0xffffffffu) {
+    if (dest != NO_SITE) {
       let word_here = occupancy[site];
       let word_there = occupancy[dest];
       if ((word_here == 0u) != (word_there == 0u)) {
@@ -61,7 +61,7 @@ fn substep(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocat
         let source = select(dest, site, forward);
         let sink = select(site, dest, forward);
         let direction = select(P.direction ^ 1u, P.direction, forward);
-        let species = word >> 28u;
+        let species = word >> SPECIES_SHIFT;
         let R = P.n_regions;
         let region = region_of(source);
         let region_new = region_of(sink);
@@ -71,7 +71,7 @@ fn substep(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocat
           if (below64(h.x, h.y, threshold)) {
             occupancy[sink] = word;
             occupancy[source] = 0u;
-            let ion = (word & 0x0fffffffu) - 1u;
+            let ion = (word & SITE_MASK) - 1u;
             // Backwards the ion moves by minus slot d's displacement (the opposite slot's).
             let u = dir_unit(w) * select(-1, 1, forward);
             if (u.x != 0) {

@@ -16,7 +16,7 @@ struct WalkerParams {
 }
 
 @group(0) @binding(0) var<uniform> P: WalkerParams;
-// site | species << 28 per walker
+// site | species << SPECIES_SHIFT per walker
 @group(0) @binding(3) var<storage, read_write> walker_site: array<u32>;
 
 fn poisson_ticks(hi: u32, lo: u32) -> u32 {
@@ -39,8 +39,8 @@ fn walk(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation
   let idx = gid.y * P.row_threads + gid.x;
   if (idx < P.n_walkers) {
     let word = walker_site[idx];
-    let species = word >> 28u;
-    var site = word & 0x0fffffffu;
+    let species = word >> SPECIES_SHIFT;
+    var site = word & SITE_MASK;
     let size = vec3<u32>(P.nx, P.ny, P.nz);
     let cell = site / P.basis;
     var b = site % P.basis;
@@ -61,7 +61,7 @@ fn walk(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation
       }
       let w = tables[P.direction_offset + slot].x;
       let next = step_from(coord, b, w, size, P.basis, P.periodic_mask);
-      if (next.site == 0xffffffffu) {
+      if (next.site == NO_SITE) {
         continue; // a reflecting wall, or a slot of the other sublattice
       }
       let dest = next.site;
@@ -79,7 +79,7 @@ fn walk(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation
         hops++;
       }
     }
-    walker_site[idx] = site | (species << 28u);
+    walker_site[idx] = site | (species << SPECIES_SHIFT);
     disp_x[idx] += delta.x;
     disp_y[idx] += delta.y;
     disp_z[idx] += delta.z;

@@ -56,9 +56,33 @@ export function readCounter(words: Uint32Array, index: number): number {
   return words[index + 1] * 4294967296 + words[index];
 }
 
-/** Walker word: site index in bits 0–27, species in bits 28–29. */
+/** Walker word: site index in bits 0–27, species from bit 28 (SPECIES_SHIFT) up. */
 export const SITE_BITS = 28;
 export const SITE_MASK = (1 << SITE_BITS) - 1;
+/** Where the species sits in a walker or lattice word. */
+export const SPECIES_SHIFT = SITE_BITS;
+
+/** Walker or lattice word of species s over a site index or ion number + 1. */
+export function packIonWord(low: number, species: number): number {
+  return (low | (species << SPECIES_SHIFT)) >>> 0;
+}
+export function speciesOfWord(word: number): number {
+  return word >>> SPECIES_SHIFT;
+}
+
+/**
+ * The WGSL constants both kernels use, generated from this mirror (src/gpu/shaders.ts
+ * prepends them), so the packing lives in one place.
+ */
+export function wgslLayoutConstants(): string {
+  return [
+    `const SPECIES_SHIFT = ${SPECIES_SHIFT}u;`,
+    `const SITE_MASK = ${SITE_MASK >>> 0}u;`,
+    `const SPECIES_SLOTS = ${SPECIES_SLOTS}u;`,
+    `const NO_SITE = 0xffffffffu;`,
+    `const PARITY_COLOURS = ${PARITY_COLOURS >>> 0}u;`,
+  ].join('\n');
+}
 /** Lattice occupancy word: 0 empty, else (ion + 1) in bits 0–27 and species in bits 28–29. */
 export const ION_MASK = SITE_MASK;
 

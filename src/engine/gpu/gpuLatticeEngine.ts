@@ -12,7 +12,7 @@ import { EngineUnsupportedError } from '../engine';
 import type { LatticeConfig, LatticeDispatch, LatticeExecutor, LatticeStateArrays } from '../../gpu/backends';
 import { acquireGpu } from '../../gpu/device';
 import { geometryTable, geometryTablePairs, kernelGeometry, type KernelGeometry } from '../../gpu/geometry';
-import { ION_MASK } from '../../gpu/layouts';
+import { ION_MASK, packIonWord, speciesOfWord } from '../../gpu/layouts';
 import { hashSeedString, kernelSeed, pcg4d, STREAM } from '../../gpu/rng';
 import { hopTablePairs, hopThresholds } from '../../gpu/tables';
 import { LatticeTwin } from '../../gpu/twins/latticeTwin';
@@ -90,7 +90,7 @@ export class GpuLatticeEngine extends BatchedGpuEngine<LatticeDispatch, LatticeS
     if (!(stepFraction > 0 && stepFraction <= 1)) throw new RangeError(`stepFraction must lie in (0, 1] (got ${stepFraction})`);
     const geometry = kernelGeometry(model);
     const words = new Uint32Array(model.nSites);
-    for (let k = 0; k < ions.site.length; k++) words[ions.site[k]] = ((k + 1) | (ions.species[k] << 28)) >>> 0;
+    for (let k = 0; k < ions.site.length; k++) words[ions.site[k]] = packIonWord(k + 1, ions.species[k]);
     const seed = kernelSeed(options.seedNumber ?? hashSeedString(options.seed), options.replica ?? 0, STREAM.lattice);
     // Full and partial sub-step thresholds, then the geometry (direction words and colour site lists).
     const directionOffset = 2 * hopTablePairs(model);
@@ -162,7 +162,7 @@ export class GpuLatticeEngine extends BatchedGpuEngine<LatticeDispatch, LatticeS
     this.executor.checkAlive();
     const words = this.cachedState()?.occupancy ?? (await this.executor.occupancy());
     const occ = new Uint8Array(words.length);
-    for (let i = 0; i < words.length; i++) if (words[i] !== 0) occ[i] = (words[i] >>> 28) + 1;
+    for (let i = 0; i < words.length; i++) if (words[i] !== 0) occ[i] = speciesOfWord(words[i]) + 1;
     return occ;
   }
 }

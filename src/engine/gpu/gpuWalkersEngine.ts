@@ -8,7 +8,7 @@ import { EngineUnsupportedError } from '../engine';
 import type { WalkerDispatch, WalkersConfig, WalkersExecutor, WalkerStateArrays } from '../../gpu/backends';
 import { acquireGpu } from '../../gpu/device';
 import { geometryTable, geometryTablePairs, kernelGeometry, type KernelGeometry } from '../../gpu/geometry';
-import { SITE_MASK } from '../../gpu/layouts';
+import { packIonWord, SITE_MASK } from '../../gpu/layouts';
 import { hashSeedString, kernelSeed, STREAM } from '../../gpu/rng';
 import { hopTablePairs, walkerSlotShift, hopThresholds, poissonTable, walkerTiming, type WalkerTiming } from '../../gpu/tables';
 import { WalkersTwin } from '../../gpu/twins/walkersTwin';
@@ -97,7 +97,7 @@ export class GpuWalkersEngine extends BatchedGpuEngine<WalkerDispatch, WalkerSta
     if (!(ticksPerDispatch > 0 && ticksPerDispatch <= 1e5)) throw new RangeError(`ticksPerDispatch must lie in (0, 1e5] (got ${ticksPerDispatch})`);
     const geometry = kernelGeometry(model);
     const walkers = new Uint32Array(ions.site.length);
-    for (let k = 0; k < walkers.length; k++) walkers[k] = (ions.site[k] | (ions.species[k] << 28)) >>> 0;
+    for (let k = 0; k < walkers.length; k++) walkers[k] = packIonWord(ions.site[k], ions.species[k]);
     const poissonCapacity = poissonTable(ticksPerDispatch).length / 2;
     const config: WalkersConfig = {
       geometry,

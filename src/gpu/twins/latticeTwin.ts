@@ -2,7 +2,7 @@
 // a time, pairs in index order (the kernel's result does not depend on order,
 // because the pairs of a sub-step are disjoint).
 import type { LatticeConfig, LatticeDispatch, LatticeExecutor, LatticeStateArrays } from '../backends';
-import { counterWords, crossingCounterIndex, eventCounterIndex, hopThresholdIndex, ION_MASK } from '../layouts';
+import { counterWords, crossingCounterIndex, eventCounterIndex, hopThresholdIndex, ION_MASK, speciesOfWord } from '../layouts';
 import { below64, pcg4d, STREAM } from '../rng';
 import { directionUnit, stepFrom } from '../geometry';
 
@@ -74,7 +74,7 @@ export class LatticeTwin implements LatticeExecutor {
       const from = forward ? site : dest;
       const to = forward ? dest : site;
       const direction = forward ? p.direction : p.direction ^ 1;
-      const species = word >>> 28;
+      const species = speciesOfWord(word);
       const region = regionOf(from);
       const regionNew = regionOf(to);
       const t = 2 * hopThresholdIndex(p.thresholdOffset, R, Z, species, region, regionNew, direction);

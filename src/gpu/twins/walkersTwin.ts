@@ -1,7 +1,7 @@
 // TypeScript twin of shaders/walkers.wgsl: the same uniformized walk with the
 // same random words and integer decisions, walker by walker.
 import type { WalkerDispatch, WalkersConfig, WalkersExecutor, WalkerStateArrays } from '../backends';
-import { counterWords, crossingCounterIndex, eventCounterIndex, hopThresholdIndex, SITE_MASK } from '../layouts';
+import { counterWords, crossingCounterIndex, eventCounterIndex, hopThresholdIndex, packIonWord, SITE_MASK, speciesOfWord } from '../layouts';
 import { below64, pcg4d } from '../rng';
 import { poissonDraw } from '../thresholds';
 import { directionUnit, stepFrom } from '../geometry';
@@ -50,7 +50,7 @@ export class WalkersTwin implements WalkersExecutor {
     const hopsPerSpecies = [0, 0, 0, 0];
     for (let idx = 0; idx < this.walkers.length; idx++) {
       const word = this.walkers[idx];
-      const species = word >>> 28;
+      const species = speciesOfWord(word);
       let site = word & SITE_MASK;
       const cell = Math.floor(site / basis);
       coord[3] = site % basis;
@@ -83,7 +83,7 @@ export class WalkersTwin implements WalkersExecutor {
           hops++;
         }
       }
-      this.walkers[idx] = (site | (species << 28)) >>> 0;
+      this.walkers[idx] = packIonWord(site, species);
       this.dx[idx] += delta[0];
       this.dy[idx] += delta[1];
       this.dz[idx] += delta[2];
