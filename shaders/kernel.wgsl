@@ -2,7 +2,7 @@
 // after rng.wgsl: the bindings both kernels have in the same places, the
 // region lookup and the 64-bit counters. Each kernel declares its own params
 // struct (binding 0) and its state words (binding 3). Buffers in binding
-// order: src/engine/gpu/ionKernelGpu.ts. Layouts: src/gpu/layouts.ts.
+// order: src/gpu/ionKernelGpu.ts. Layouts: src/gpu/layouts.ts.
 
 @group(0) @binding(1) var<storage, read> region_words: array<u32>;
 // Hop thresholds at threshold_offset + ((s·R + a)·R + b)·Z + d (layouts.ts

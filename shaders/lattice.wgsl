@@ -9,7 +9,8 @@
 // the invocations. Sites of class c: (x + y + z) mod 2 arithmetic when
 // colour_base is PARITY_COLOURS, else the list at colour_base in the tables.
 // Shared bindings and counters: shaders/kernel.wgsl (prepended).
-// Twin: src/gpu/twins/latticeTwin.ts. Layouts: src/gpu/layouts.ts.
+// TypeScript side: src/gpu/lattice/ (layout.ts: params struct, twin.ts,
+// pipeline.ts). Shared layouts: src/gpu/layouts.ts.
 
 struct LatticeParams {
   nx: u32, ny: u32, nz: u32, n_regions: u32,

@@ -6,7 +6,8 @@
 // along direction slot d (its word at direction_offset: any lattice type),
 // accepted with probability k_d·slots/Γ (64-bit threshold).
 // Shared bindings and counters: shaders/kernel.wgsl (prepended).
-// Twin: src/gpu/twins/walkersTwin.ts. Layouts: src/gpu/layouts.ts.
+// TypeScript side: src/gpu/walkers/ (layout.ts: params struct, twin.ts,
+// pipeline.ts). Shared layouts: src/gpu/layouts.ts.
 
 struct WalkerParams {
   n_walkers: u32, seed: u32, step: u32, poisson_offset: u32,

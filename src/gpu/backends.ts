@@ -1,7 +1,7 @@
 // What an orchestrator asks of a kernel executor. Two executors exist for each
-// kernel: the WebGPU one (src/engine/gpu/*Gpu.ts) and the TypeScript twin
-// (src/gpu/twins/*). Fed the same config and dispatch sequence they must end
-// in the same state bit for bit.
+// kernel, in its folder: the WebGPU one (src/gpu/<kernel>/pipeline.ts) and the
+// TypeScript twin (src/gpu/<kernel>/twin.ts). Fed the same config and dispatch
+// sequence they must end in the same state bit for bit.
 import type { KernelGeometry } from './geometry';
 
 export interface WalkersConfig {

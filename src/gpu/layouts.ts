@@ -1,31 +1,13 @@
-// The one TypeScript mirror of the WGSL struct and buffer layouts
-// (shaders/kernel.wgsl, walkers.wgsl, lattice.wgsl). Field order here = field
-// order in WGSL; every field is a u32. Change both together.
+// The one TypeScript mirror of the buffer layouts and word packing both
+// kernels share (shaders/kernel.wgsl); each kernel's params struct is mirrored
+// in its own folder (src/gpu/walkers/layout.ts, src/gpu/lattice/layout.ts).
+// Field order there = field order in WGSL; every field is a u32. Change both together.
 
 /** Uniform entries are bound with dynamic offsets; WebGPU's minimum alignment. */
 export const PARAM_STRIDE_BYTES = 256;
 export const WORKGROUP_SIZE = 256;
 /** Most workgroups per dispatch dimension (WebGPU default limit). */
 export const MAX_GROUPS_PER_DIM = 65535;
-
-/** struct WalkerParams in shaders/walkers.wgsl. */
-export const WALKER_PARAMS = [
-  'n_walkers', 'seed', 'step', 'poisson_offset',
-  'poisson_length', 'nx', 'ny', 'nz',
-  'n_regions', 'coordination', 'slot_shift', 'periodic_mask',
-  'row_threads', 'threshold_offset', 'direction_offset', 'basis',
-] as const;
-
-/** struct LatticeParams in shaders/lattice.wgsl. */
-export const LATTICE_PARAMS = [
-  'nx', 'ny', 'nz', 'n_regions',
-  'coordination', 'seed', 'substep', 'direction',
-  'colour', 'threshold_offset', 'periodic_mask', 'half_count',
-  'row_threads', 'direction_offset', 'basis', 'colour_base',
-] as const;
-
-export type WalkerParams = Record<(typeof WALKER_PARAMS)[number], number>;
-export type LatticeParams = Record<(typeof LATTICE_PARAMS)[number], number>;
 
 /** Writes one params struct at entry k of a dynamic-offset uniform array. */
 export function writeParams<K extends string>(fields: readonly K[], out: Uint32Array, k: number, values: Record<K, number>): void {

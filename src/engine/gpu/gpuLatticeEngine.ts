@@ -15,7 +15,7 @@ import { geometryTable, geometryTablePairs, kernelGeometry, type KernelGeometry 
 import { ION_MASK, packIonWord, speciesOfWord } from '../../gpu/layouts';
 import { hashSeedString, kernelSeed, pcg4d, STREAM } from '../../gpu/rng';
 import { hopTablePairs, hopThresholds } from '../../gpu/tables';
-import { LatticeTwin } from '../../gpu/twins/latticeTwin';
+import { LatticeTwin } from '../../gpu/lattice/twin';
 import { BatchedGpuEngine } from './batchedEngine';
 import { checkKernelLimits, checkKernelModel, ionsOf } from './ionList';
 import { colouringProblem } from '../../model/lattice';
@@ -95,7 +95,7 @@ export class GpuLatticeEngine extends BatchedGpuEngine<LatticeDispatch, LatticeS
     // Full and partial sub-step thresholds, then the geometry (direction words and colour site lists).
     const directionOffset = 2 * hopTablePairs(model);
     const config: LatticeConfig = { geometry, seed, tablePairs: directionOffset + geometryTablePairs(geometry), directionOffset, occupancy: words, nIons: ions.site.length };
-    const executor = options.executor === 'twin' ? new LatticeTwin(config) : await (await import('./latticeGpu')).LatticeGpu.create(await acquireGpu(), config);
+    const executor = options.executor === 'twin' ? new LatticeTwin(config) : await (await import('../../gpu/lattice/pipeline')).LatticeGpu.create(await acquireGpu(), config);
     executor.writeTables(directionOffset, geometryTable(geometry));
     const engine = new GpuLatticeEngine(model, geometry, executor, seed, ions.species, stepFraction);
     engine.uploadTables();

@@ -11,7 +11,7 @@ import { geometryTable, geometryTablePairs, kernelGeometry, type KernelGeometry 
 import { packIonWord, SITE_MASK } from '../../gpu/layouts';
 import { hashSeedString, kernelSeed, STREAM } from '../../gpu/rng';
 import { hopTablePairs, walkerSlotShift, hopThresholds, poissonTable, walkerTiming, type WalkerTiming } from '../../gpu/tables';
-import { WalkersTwin } from '../../gpu/twins/walkersTwin';
+import { WalkersTwin } from '../../gpu/walkers/twin';
 import { BatchedGpuEngine } from './batchedEngine';
 import { checkKernelLimits, ionsOf, checkKernelModel } from './ionList';
 
@@ -108,7 +108,7 @@ export class GpuWalkersEngine extends BatchedGpuEngine<WalkerDispatch, WalkerSta
       directionOffset: hopTablePairs(model) + 2 * poissonCapacity,
       walkers,
     };
-    const executor = options.executor === 'twin' ? new WalkersTwin(config) : await (await import('./walkersGpu')).WalkersGpu.create(await acquireGpu(), config);
+    const executor = options.executor === 'twin' ? new WalkersTwin(config) : await (await import('../../gpu/walkers/pipeline')).WalkersGpu.create(await acquireGpu(), config);
     executor.writeTables(config.directionOffset, geometryTable(geometry));
     const engine = new GpuWalkersEngine(model, geometry, executor, ions.species, ticksPerDispatch, poissonCapacity);
     engine.uploadTables();

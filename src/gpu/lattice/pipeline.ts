@@ -1,10 +1,11 @@
 // LatticeExecutor on WebGPU: shaders/lattice.wgsl through KernelRunner.
-import type { LatticeConfig, LatticeDispatch, LatticeExecutor, LatticeStateArrays } from '../../gpu/backends';
-import type { GpuContext } from '../../gpu/device';
-import { LATTICE_PARAMS, PARITY_COLOURS, type LatticeParams } from '../../gpu/layouts';
-import { LATTICE_WGSL } from '../../gpu/shaders';
-import { IonKernelGpu, type IonKernelSpec } from './ionKernelGpu';
-import type { KernelRunner } from './kernelRunner';
+import type { LatticeConfig, LatticeDispatch, LatticeExecutor, LatticeStateArrays } from '../backends';
+import type { GpuContext } from '../device';
+import { PARITY_COLOURS } from '../layouts';
+import { LATTICE_PARAMS, type LatticeParams } from './layout';
+import { LATTICE_WGSL } from '../shaders';
+import { IonKernelGpu, type IonKernelSpec } from '../ionKernelGpu';
+import type { KernelRunner } from '../kernelRunner';
 
 type LatticeField = (typeof LATTICE_PARAMS)[number];
 

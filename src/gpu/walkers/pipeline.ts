@@ -1,10 +1,10 @@
 // WalkersExecutor on WebGPU: shaders/walkers.wgsl through KernelRunner.
-import type { WalkerDispatch, WalkersConfig, WalkersExecutor, WalkerStateArrays } from '../../gpu/backends';
-import type { GpuContext } from '../../gpu/device';
-import { WALKER_PARAMS, type WalkerParams } from '../../gpu/layouts';
-import { WALKERS_WGSL } from '../../gpu/shaders';
-import { IonKernelGpu, type IonKernelSpec } from './ionKernelGpu';
-import type { KernelRunner } from './kernelRunner';
+import type { WalkerDispatch, WalkersConfig, WalkersExecutor, WalkerStateArrays } from '../backends';
+import type { GpuContext } from '../device';
+import { WALKER_PARAMS, type WalkerParams } from './layout';
+import { WALKERS_WGSL } from '../shaders';
+import { IonKernelGpu, type IonKernelSpec } from '../ionKernelGpu';
+import type { KernelRunner } from '../kernelRunner';
 
 type WalkerField = (typeof WALKER_PARAMS)[number];
 
