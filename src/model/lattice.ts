@@ -68,6 +68,8 @@ export interface Lattice {
   readonly colours: number;
   /** Distance between successive layers (cells) along each axis, Å: positions of profile bins. */
   readonly layerSpacing: readonly [number, number, number];
+  /** Volume per site, Å³ (2D lattices: area per site × one layer of thickness a). */
+  readonly siteVolume: number;
 }
 
 /** Builds the lattice; throws an Error naming the field for impossible specs (the scene validator catches these first). */
@@ -119,6 +121,7 @@ export function buildLattice(spec: LatticeSpec): Lattice {
     bondClasses: Math.max(...bondClass) + 1,
     colours: geometry.colours,
     layerSpacing: geometry.layerSpacing,
+    siteVolume: geometry.siteVolume,
   };
 }
 
@@ -137,6 +140,7 @@ interface DirectionSet {
   colours: number;
   metric: number[];
   layerSpacing: [number, number, number];
+  siteVolume: number;
   offsets: { cell: [number, number, number]; unit: [number, number, number]; from: number; to: number; bondClass?: number }[];
 }
 
@@ -155,9 +159,9 @@ function axisSteps(dim: number): DirectionSet['offsets'] {
 const SQRT3 = Math.sqrt(3);
 
 const DIRECTION_SETS: Record<LatticeType, (a: number, c: number) => DirectionSet> = {
-  square: (a) => ({ basis: 1, coordination: 4, colours: 2, metric: [a, 0, 0, 0, a, 0, 0, 0, a], layerSpacing: [a, a, a], offsets: axisSteps(2) }),
-  cubic: (a) => ({ basis: 1, coordination: 6, colours: 2, metric: [a, 0, 0, 0, a, 0, 0, 0, a], layerSpacing: [a, a, a], offsets: axisSteps(3).map((o) => ({ ...o, bondClass: 0 })) }),
-  layered: (a, c) => ({ basis: 1, coordination: 6, colours: 2, metric: [a, 0, 0, 0, a, 0, 0, 0, c], layerSpacing: [a, a, c], offsets: axisSteps(3) }),
+  square: (a) => ({ basis: 1, coordination: 4, colours: 2, metric: [a, 0, 0, 0, a, 0, 0, 0, a], layerSpacing: [a, a, a], siteVolume: a ** 3, offsets: axisSteps(2) }),
+  cubic: (a) => ({ basis: 1, coordination: 6, colours: 2, metric: [a, 0, 0, 0, a, 0, 0, 0, a], layerSpacing: [a, a, a], siteVolume: a ** 3, offsets: axisSteps(3).map((o) => ({ ...o, bondClass: 0 })) }),
+  layered: (a, c) => ({ basis: 1, coordination: 6, colours: 2, metric: [a, 0, 0, 0, a, 0, 0, 0, c], layerSpacing: [a, a, c], siteVolume: a * a * c, offsets: axisSteps(3) }),
   // Cell vectors a1 = (a, 0), a2 = (a/2, a√3/2); lattice units are (n1, n2).
   triangular: (a) => ({
     basis: 1,
@@ -165,6 +169,7 @@ const DIRECTION_SETS: Record<LatticeType, (a: number, c: number) => DirectionSet
     colours: 3,
     metric: [a, a / 2, 0, 0, (a * SQRT3) / 2, 0, 0, 0, 0],
     layerSpacing: [a, (a * SQRT3) / 2, 0],
+    siteVolume: ((SQRT3 / 2) * a * a) * a,
     offsets: [
       ...axisSteps(2),
       { cell: [-1, 1, 0], unit: [-1, 1, 0], from: -1, to: -1 },
@@ -184,6 +189,8 @@ const DIRECTION_SETS: Record<LatticeType, (a: number, c: number) => DirectionSet
       colours: 2,
       metric: [d1[0], d2[0], d3[0], d1[1], d2[1], d3[1], 0, 0, 0],
       layerSpacing: [SQRT3 * a, 1.5 * a, 0],
+      // Cell area |A1 × A2| = (3√3/2)·a², two sites per cell.
+      siteVolume: ((3 * SQRT3) / 4) * a * a * a,
       offsets: [
         { cell: [0, 0, 0], unit: [1, 0, 0], from: 0, to: 1 },
         { cell: [0, 0, 0], unit: [-1, 0, 0], from: 1, to: 0 },

@@ -82,6 +82,16 @@ describe('lattice as data', () => {
     expect(sameLattice(a, buildLattice({ ...SPECS[6], interlayerSpacing: 7 }))).toBe(false);
     expect(sameLattice(a, buildLattice({ ...SPECS[6], type: 'cubic' }))).toBe(false);
   });
+  it('volume per site from the cell geometry (2D: one layer of thickness a)', () => {
+    const a = 2;
+    const volume = (type: LatticeSpec['type'], size: number[], c?: number) => buildLattice({ type, size, spacing: a, interlayerSpacing: c, periodic: size.map(() => true) }).siteVolume;
+    expect(volume('square', [4, 4])).toBe(8);
+    expect(volume('cubic', [4, 4, 4])).toBe(8);
+    expect(volume('layered', [4, 4, 4], 6.5)).toBeCloseTo(a * a * 6.5, 12);
+    expect(volume('triangular', [3, 3])).toBeCloseTo((Math.sqrt(3) / 2) * a ** 3, 12);
+    // Honeycomb cell: |A1 × A2| = (3√3/2)·a² for bond length a, two sites.
+    expect(volume('honeycomb', [4, 4])).toBeCloseTo(((3 * Math.sqrt(3)) / 4) * a ** 3, 12);
+  });
   it('covers every lattice type the schema offers', () => {
     expect(new Set(SPECS.map((s) => s.type))).toEqual(new Set(LATTICE_TYPES));
   });
