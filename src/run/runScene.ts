@@ -2,7 +2,7 @@
 // independent replica places the ions, advances the engine from sample to
 // sample, records the observables and disposes the engine. Holds only the
 // Engine interface, so every engine kind runs through the same code.
-import { compileRateModel } from '../model/rateModel';
+import { compileRateModel, type RateModel } from '../model/rateModel';
 import { initialOccupancy, replicaSeed } from '../model/initialState';
 import type { Scene } from '../model/scene/schema';
 import type { Engine, EngineKind } from '../engine/engine';
@@ -66,7 +66,6 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
   const profileAxis = profileAxisOf(scene);
   const fitFrom = scene.observe.fitFrom;
 
-  const results: ReplicaObservables[] = [];
   const report = (replica: number, k: number) => {
     if (!options.onProgress) return;
     const fraction = (replica + k / samples) / replicas;
@@ -74,15 +73,7 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
     options.onProgress({ fraction, elapsedS, etaS: fraction > 0 ? (elapsedS * (1 - fraction)) / fraction : NaN, replica, replicas });
   };
 
-  for (let r = 0; r < replicas; r++) {
-    const occupancy = initialOccupancy(model, scene.seed, r);
-    const engine = await createEngine(kind, model, occupancy, { seed: replicaSeed(scene.seed, r, 'dynamics'), seedNumber: scene.seed, replica: r, tuning: options.tuning });
-    try {
-      results.push(await runReplica(engine, scene, samples, profileAxis, fitFrom, (k) => report(r, k)));
-    } finally {
-      engine.dispose();
-    }
-  }
+  const results = await runReplicas(scene, kind, 0, replicas, (r, k) => report(r, k), model, options.tuning);
   const observables = aggregateReplicas(model, results, fitFrom, profileAxis);
   return {
     ionhop: IONHOP_VERSION,
@@ -94,6 +85,38 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
     wallTimeS: (performance.now() - started) / 1000,
     observables,
   };
+}
+
+/**
+ * Runs replicas [from, to) of a scene (seed and replica count already applied)
+ * and returns their raw observables, in replica order. Replica r depends only on
+ * the scene, its seed and r, so ranges run anywhere (another worker thread, another
+ * machine) and aggregated together give the same numbers as one runScene call.
+ */
+export async function runReplicas(
+  scene: Scene,
+  kind: EngineKind,
+  from: number,
+  to: number,
+  progress?: (replica: number, sample: number) => void,
+  compiled?: RateModel,
+  tuning?: EngineTuning,
+): Promise<ReplicaObservables[]> {
+  const model = compiled ?? compileRateModel(scene);
+  const { run } = scene;
+  const samples = run.time !== undefined ? run.samples : Math.min(run.samples, run.events!);
+  const profileAxis = profileAxisOf(scene);
+  const results: ReplicaObservables[] = [];
+  for (let r = from; r < to; r++) {
+    const occupancy = initialOccupancy(model, scene.seed, r);
+    const engine = await createEngine(kind, model, occupancy, { seed: replicaSeed(scene.seed, r, 'dynamics'), seedNumber: scene.seed, replica: r, tuning });
+    try {
+      results.push(await runReplica(engine, scene, samples, profileAxis, scene.observe.fitFrom, (k) => progress?.(r, k)));
+    } finally {
+      engine.dispose();
+    }
+  }
+  return results;
 }
 
 async function runReplica(
