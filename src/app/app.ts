@@ -2,12 +2,11 @@
 // engine, playing or not. It hands frames to the view and the plots and turns
 // user actions into engine requests. It computes no physics itself.
 import type { Scene } from '../model/scene/schema';
-import { SPECIES } from '../model/scene/schema';
 import { parseSceneText, validateScene, SceneError } from '../model/scene/validate';
 import { compileRateModel, type RateModel } from '../model/rateModel';
 import { initialOccupancy } from '../model/initialState';
 import { LatticeView, LIGHT_THEME, PROJECTOR_THEME, MAX_DRAWN_IONS, type MotionOverlay, type SliceChoice } from '../view/latticeView';
-import { regionColor, SPECIES_STYLES } from '../view/palette';
+import { regionColor, speciesStyle } from '../view/palette';
 import { mutedTint } from '../view/contrast';
 import type { Frame, SessionInfo } from '../worker/protocol';
 import { PRESETS, findPreset, DEFAULT_PRESET_ID } from './presets';
@@ -126,7 +125,10 @@ export class App {
     this.crossings = new CrossingCounter($('crossings'));
     this.sweep = new SweepPanel(
       { axis: $<HTMLSelectElement>('sweep-axis'), plot: $('sweep-plot'), fit: $('sweep-fit'), table: $('sweep-table') },
-      (s) => this.plots.speciesColor(s),
+      (name) => {
+        const s = this.model.speciesNames.indexOf(name);
+        return { label: this.model.speciesLabels[s] ?? name, color: this.plots.speciesColor(Math.max(0, s)) };
+      },
     );
     this.view = new LatticeView($<HTMLCanvasElement>('view'));
     this.plots = new LivePlots({ msd: $('plot-msd'), dStar: $('plot-dstar'), profile: $('plot-profile') }, this.history);
@@ -260,7 +262,7 @@ export class App {
     this.generation++;
     this.info = info;
     this.frozen = false;
-    this.history.reset(info.ionCounts, info.profileAxis);
+    this.history.reset(info.ionCounts, info.profileAxis, { names: this.model.speciesNames, labels: this.model.speciesLabels });
     this.ui.previousNote.hidden = true;
     this.totalRate = frame.totalRate;
     this.hopMeter.clear();
@@ -273,6 +275,7 @@ export class App {
     this.view.clearMotion();
     this.setupSliceTools();
     this.drawLattice();
+    this.plots.setSpeciesColors(this.model.speciesColors);
     this.plots.setRegions({ layerColors: this.layerColors(info.profileAxis, regionColors) });
     this.crossings.setRegions(this.model);
     this.ui.profileCaption.textContent = `Occupancy along ${'xyz'[info.profileAxis]}`;
@@ -636,9 +639,8 @@ export class App {
   private renderDStar(): void {
     const dim = this.model.dim;
     const rows = this.history.latest().map((d) => {
-      const name = d.name as keyof typeof SPECIES;
-      const label = escapeHtml(SPECIES[name].label);
-      const swatch = `<span class="swatch" style="background:${SPECIES_STYLES[d.s].color}"></span>`;
+      const label = escapeHtml(this.model.speciesLabels[d.s]);
+      const swatch = `<span class="swatch" style="background:${speciesStyle(d.s, this.model.speciesColors[d.s]).color}"></span>`;
       let text: string;
       if (d.convergence === 'no-hops') text = 'no hops yet';
       else if (d.convergence === 'converging' || !Number.isFinite(d.dStar)) {
@@ -734,6 +736,12 @@ export class App {
     this.ui.drawCapNote.dataset.total = String(total);
   }
 
+  /** The view draws sites on a grid: a honeycomb cell's two sites side by side (a brick wall, same neighbours). */
+  private viewGrid(): [number, number, number] {
+    const [nx, ny, nz] = this.model.size;
+    return [nx * this.model.lattice.basis, ny, nz];
+  }
+
   /** Region shades as the view draws them: the scene's colours muted towards the background, so ions stand out. */
   private regionTints(): string[] {
     const background = (this.projector ? PROJECTOR_THEME : LIGHT_THEME).background;
@@ -744,9 +752,10 @@ export class App {
   private drawLattice(): void {
     if (!this.info || !this.lastOccupancy) return;
     const tints = this.regionTints();
-    this.view.setLattice({ dim: this.model.dim, size: this.model.size, siteRegion: this.model.siteRegion, regionColors: tints }, this.lastOccupancy);
+    this.view.setLattice({ dim: this.model.dim, size: this.viewGrid(), siteRegion: this.model.siteRegion, regionColors: tints, speciesColors: this.model.speciesColors }, this.lastOccupancy);
     renderLegend(this.ui.legend, {
-      speciesNames: this.model.speciesNames,
+      speciesLabels: this.model.speciesLabels,
+      speciesColors: this.model.speciesColors,
       ionCounts: this.info.ionCounts,
       regions: this.scene.regions.map((r, i) => ({ name: r.name, color: tints[i] })),
       outline: this.projector ? PROJECTOR_THEME.outline : LIGHT_THEME.outline,
@@ -756,7 +765,7 @@ export class App {
   private layerColors(axis: 0 | 1 | 2, regionColors: string[]): string[] {
     const [nx, ny] = this.model.size;
     const stride = axis === 0 ? 1 : axis === 1 ? nx : nx * ny;
-    return Array.from({ length: this.model.size[axis] }, (_, k) => regionColors[this.model.siteRegion[k * stride]]);
+    return Array.from({ length: this.model.size[axis] }, (_, k) => regionColors[this.model.siteRegion[k * stride * this.model.lattice.basis]]);
   }
 
   /** Appends the current parameters and D* ± SE of every species to the sweep table. */

@@ -15,8 +15,8 @@ export function touchingRegions(model: RateModel): RegionPair[] {
   const seen = new Uint8Array(R * R);
   for (let i = 0; i < model.nSites; i++) {
     const ri = model.siteRegion[i];
-    // Directions with even index point +; the − bonds are the + bonds of the neighbour.
-    for (let d = 0; d < model.coordination; d += 2) {
+    // Every direction slot (a slot that does not start from this site's sublattice has no neighbour).
+    for (let d = 0; d < model.directions; d++) {
       const j = neighbour(model, i, d);
       if (j < 0) continue;
       const rj = model.siteRegion[j];

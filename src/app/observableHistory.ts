@@ -2,14 +2,16 @@
 // ions, bounded in length (halved by decimation when full) so a long run keeps
 // a flat memory and plotting cost. After a parameter change the series so far
 // become the previous run, drawn faded on the same axes for a before/after view.
-import { SPECIES_NAMES, AXES } from '../model/scene/schema';
+import { AXES } from '../model/scene/schema';
 import type { ConvergenceState } from '../observe/convergence';
 import type { LiveSample } from '../worker/protocol';
 
 export interface SpeciesSeries {
-  /** Species index (SPECIES_NAMES). */
+  /** Species index (RateModel.speciesNames). */
   s: number;
   name: string;
+  /** Display label (RateModel.speciesLabels). */
+  label: string;
   msd: number[];
   dStar: number[];
   dStarError: number[];
@@ -53,9 +55,11 @@ export class ObservableHistory {
   generation = 0;
   private last: LiveSample | null = null;
 
-  reset(ionCounts: readonly number[], profileAxis: 0 | 1 | 2): void {
+  reset(ionCounts: readonly number[], profileAxis: 0 | 1 | 2, species: { names: readonly string[]; labels: readonly string[] }): void {
     this.times = [];
-    this.species = SPECIES_NAMES.map((name, s) => ({ s, name, msd: [], dStar: [], dStarError: [], converged: [] })).filter((sp) => (ionCounts[sp.s] ?? 0) > 0);
+    this.species = species.names
+      .map((name, s) => ({ s, name, label: species.labels[s] ?? name, msd: [], dStar: [], dStarError: [], converged: [] }))
+      .filter((sp) => (ionCounts[sp.s] ?? 0) > 0);
     this.profile = [];
     this.profileAxisName = AXES[profileAxis];
     this.previous = null;

@@ -6,8 +6,7 @@
 // shows no axes at all, rather than an invented 0–100 s range.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { SPECIES } from '../model/scene/schema';
-import { SPECIES_STYLES } from '../view/palette';
+import { speciesStyle } from '../view/palette';
 import { withContrast } from '../view/contrast';
 import type { ObservableHistory } from './observableHistory';
 
@@ -72,6 +71,7 @@ export class LivePlots {
   private dExponent = 0;
   /** Profile axis fixed at 0–1 (true) or fitted to the data (false). */
   private profileFullRange = false;
+  private speciesColors: readonly (string | undefined)[] = [];
   private readonly observer: ResizeObserver;
 
   constructor(
@@ -98,9 +98,15 @@ export class LivePlots {
     this.update();
   }
 
+  /** Scene colours per species (RateModel.speciesColors), where the scene gives them. */
+  setSpeciesColors(colors: readonly (string | undefined)[]): void {
+    this.speciesColors = colors;
+    this.builtFor = -1;
+  }
+
   /** Line colour of a species in the current theme. */
   speciesColor(s: number): string {
-    return withContrast(SPECIES_STYLES[s].color, this.theme.background, this.theme.lineContrast);
+    return withContrast(speciesStyle(s, this.speciesColors[s]).color, this.theme.background, this.theme.lineContrast);
   }
 
   /** Pushes the history into the plots; rebuilds them after a reset. */
@@ -162,12 +168,12 @@ export class LivePlots {
     this.destroy();
     const h = this.history;
     this.builtFor = h.generation;
-    const label = (s: number) => SPECIES[h.species.find((sp) => sp.s === s)!.name as keyof typeof SPECIES].label;
+    const label = (s: number) => h.species.find((sp) => sp.s === s)!.label;
     const line = (s: number): uPlot.Series => ({
       label: label(s),
       stroke: this.speciesColor(s),
       width: this.theme.lineWidth,
-      dash: DASHES[s],
+      dash: DASHES[s % DASHES.length],
       points: { show: false },
       spanGaps: true,
       value: (_u, v) => (v == null ? '–' : formatNumber(v)),
@@ -176,7 +182,7 @@ export class LivePlots {
       label: `${label(s)}, before`,
       stroke: `${this.speciesColor(s)}${PREVIOUS_ALPHA}`,
       width: this.theme.lineWidth,
-      dash: DASHES[s],
+      dash: DASHES[s % DASHES.length],
       points: { show: false },
       spanGaps: true,
     });

@@ -2,7 +2,6 @@
 // against the chosen parameter (ln D* against 1000/T for the temperature, with
 // the fitted activation energy) and the CSV export.
 import uPlot from 'uplot';
-import { SPECIES, type SpeciesName } from '../model/scene/schema';
 import type { EditableParam } from './sceneEdits';
 import { SweepTable, type SweepRow } from './sweep';
 import { escapeHtml } from './legend';
@@ -23,7 +22,8 @@ export class SweepPanel {
 
   constructor(
     private readonly hosts: SweepPanelHosts,
-    private readonly colorOf: (speciesIndex: number) => string,
+    /** Display label and line colour of a species, by its name in the scene. */
+    private readonly speciesOf: (name: string) => { label: string; color: string },
   ) {
     hosts.axis.addEventListener('change', () => this.render());
   }
@@ -98,8 +98,8 @@ export class SweepPanel {
       series: [
         { label: xLabel },
         ...series.map((s) => {
-          const idx = Object.keys(SPECIES).indexOf(s.name);
-          return { label: SPECIES[s.name as SpeciesName]?.label ?? s.name, stroke: this.colorOf(idx), width: 1.5, points: { show: true, size: 9, fill: this.colorOf(idx) } } as uPlot.Series;
+          const sp = this.speciesOf(s.name);
+          return { label: sp.label, stroke: sp.color, width: 1.5, points: { show: true, size: 9, fill: sp.color } } as uPlot.Series;
         }),
       ],
       hooks: {
@@ -109,7 +109,7 @@ export class SweepPanel {
             const ctx = u.ctx;
             ctx.save();
             series.forEach((s, k) => {
-              ctx.strokeStyle = this.colorOf(Object.keys(SPECIES).indexOf(s.name));
+              ctx.strokeStyle = this.speciesOf(s.name).color;
               ctx.lineWidth = 2;
               for (const p of s.pts) {
                 if (!p.converged || !(p.se > 0)) continue;
@@ -131,7 +131,7 @@ export class SweepPanel {
     this.plot = new uPlot(opts, [xs, ...series.map((s) => s.values)] as uPlot.AlignedData, this.hosts.plot);
     const fits = key === 'T' ? speciesNames.map((n) => ({ n, fit: this.table.arrhenius(n) })).filter((f) => f.fit) : [];
     this.hosts.fit.textContent = fits.length
-      ? fits.map((f) => `${SPECIES[f.n as SpeciesName]?.label ?? f.n}: Ea = ${f.fit!.eaEv.toFixed(3)} ± ${f.fit!.seEv.toFixed(3)} eV from ${f.fit!.points} converged temperatures`).join('; ')
+      ? fits.map((f) => `${this.speciesOf(f.n).label}: Ea = ${f.fit!.eaEv.toFixed(3)} ± ${f.fit!.seEv.toFixed(3)} eV from ${f.fit!.points} converged temperatures`).join('; ')
       : key === 'T' ? 'The activation energy appears once two temperatures with converged D* are recorded.' : '';
   }
 
@@ -144,7 +144,7 @@ export class SweepPanel {
     const key = this.hosts.axis.value;
     const param = this.params.find((p) => p.key === key);
     const names = [...new Set(rows.flatMap((r) => r.species.map((s) => s.name)))];
-    const head = `<tr><th>#</th><th>${escapeHtml(param ? param.label : key)}</th>${names.map((n) => `<th>D* ${escapeHtml(SPECIES[n as SpeciesName]?.label ?? n)} (cm²/s)</th>`).join('')}</tr>`;
+    const head = `<tr><th>#</th><th>${escapeHtml(param ? param.label : key)}</th>${names.map((n) => `<th>D* ${escapeHtml(this.speciesOf(n).label)} (cm²/s)</th>`).join('')}</tr>`;
     const body = rows
       .map((r, i) => {
         const cells = names.map((n) => {

@@ -6,7 +6,7 @@ import { compileRateModel, type RateModel } from '../model/rateModel';
 import { initialOccupancy, replicaSeed } from '../model/initialState';
 import type { Scene } from '../model/scene/schema';
 import type { Engine, EngineKind } from '../engine/engine';
-import { createEngine } from '../engine/factory';
+import { createEngine, type EngineTuning } from '../engine/factory';
 import { ReplicaRecorder, type ReplicaObservables } from '../observe/replicaRecorder';
 import { aggregateReplicas, type RunObservables } from '../observe/aggregate';
 import { profileAxisOf } from '../observe/profileAxis';
@@ -30,6 +30,8 @@ export interface RunOptions {
   replicas?: number;
   /** Overrides scene.seed. */
   seed?: number;
+  /** Engine tuning (e.g. gpu-lattice's step fraction); engine defaults where absent. */
+  tuning?: EngineTuning;
   onProgress?: (progress: RunProgress) => void;
 }
 
@@ -71,7 +73,7 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
     options.onProgress({ fraction, elapsedS, etaS: fraction > 0 ? (elapsedS * (1 - fraction)) / fraction : NaN, replica, replicas });
   };
 
-  const results = await runReplicas(scene, kind, 0, replicas, (r, k) => report(r, k), model);
+  const results = await runReplicas(scene, kind, 0, replicas, (r, k) => report(r, k), model, options.tuning);
   const observables = aggregateReplicas(model, results, fitFrom, profileAxis);
   return {
     ionhop: IONHOP_VERSION,
@@ -98,6 +100,7 @@ export async function runReplicas(
   to: number,
   progress?: (replica: number, sample: number) => void,
   compiled?: RateModel,
+  tuning?: EngineTuning,
 ): Promise<ReplicaObservables[]> {
   const model = compiled ?? compileRateModel(scene);
   const { run } = scene;
@@ -106,7 +109,7 @@ export async function runReplicas(
   const results: ReplicaObservables[] = [];
   for (let r = from; r < to; r++) {
     const occupancy = initialOccupancy(model, scene.seed, r);
-    const engine = await createEngine(kind, model, occupancy, { seed: replicaSeed(scene.seed, r, 'dynamics'), seedNumber: scene.seed, replica: r });
+    const engine = await createEngine(kind, model, occupancy, { seed: replicaSeed(scene.seed, r, 'dynamics'), seedNumber: scene.seed, replica: r, tuning });
     try {
       results.push(await runReplica(engine, scene, samples, profileAxis, scene.observe.fitFrom, (k) => progress?.(r, k)));
     } finally {

@@ -5,7 +5,7 @@
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { PLANE_VERTEX, PLANE_FRAGMENT } from './planeShader';
-import { SPECIES_STYLES, cssToRgb } from './palette';
+import { SPECIES_STYLES, speciesStyle, cssToRgb } from './palette';
 import { extractSlice, sliceAxes, sliceSize, siteIndex, type Axis } from './slice';
 
 /** Most ions drawn as instanced meshes in 3D: above it a uniform sample is drawn and the page says so. */
@@ -24,6 +24,8 @@ export interface LatticePicture {
   siteRegion: Uint8Array;
   /** CSS colour per region. */
   regionColors: readonly string[];
+  /** CSS colour per species where the scene chose one (else the palette's). */
+  speciesColors?: readonly (string | undefined)[];
 }
 
 export interface ViewTheme {
@@ -94,7 +96,7 @@ export class LatticeView {
     this.clearContent();
     this.picture = picture;
     if (this.slice && (picture.dim === 2 || this.slice.index >= picture.size[this.slice.axis])) this.slice = null;
-    if (picture.dim === 2) this.buildPlane(picture.size[0], picture.size[1], picture.siteRegion, picture.regionColors);
+    if (picture.dim === 2) this.buildPlane(picture.size[0], picture.size[1], picture.siteRegion, picture.regionColors, picture.speciesColors);
     else if (this.slice) this.buildSlice(picture, this.slice);
     else this.buildCloud(picture, occupancy);
     // Keep the camera where the user put it when only colours changed (theme switch).
@@ -400,10 +402,10 @@ export class LatticeView {
     const [w, h] = sliceSize(p.size, slice.axis);
     this.sliceRegion = extractSlice(p.size, p.siteRegion, slice.axis, slice.index, new Uint8Array(w * h));
     this.sliceOccupancy = new Uint8Array(w * h);
-    this.buildPlane(w, h, this.sliceRegion, p.regionColors);
+    this.buildPlane(w, h, this.sliceRegion, p.regionColors, p.speciesColors);
   }
 
-  private buildPlane(nx: number, ny: number, siteRegion: Uint8Array, regionColors: readonly string[]): void {
+  private buildPlane(nx: number, ny: number, siteRegion: Uint8Array, regionColors: readonly string[], speciesColors?: readonly (string | undefined)[]): void {
     const regionBytes = new Uint8Array(nx * ny * 4);
     const rgb = regionColors.map(cssToRgb);
     for (let i = 0; i < nx * ny; i++) {
@@ -413,15 +415,18 @@ export class LatticeView {
     const regionTexture = dataTexture(regionBytes, nx, ny, THREE.RGBAFormat);
     this.occupancyTexture = dataTexture(new Uint8Array(nx * ny), nx, ny, THREE.RedFormat);
     this.heatTexture = dataTexture(new Uint8Array(nx * ny), nx, ny, THREE.RedFormat);
+    const styles = SPECIES_STYLES.map((_, k) => speciesStyle(k, speciesColors?.[k]));
     this.planeMaterial = new THREE.ShaderMaterial({
+      defines: { SPECIES_STYLE_COUNT: styles.length },
       vertexShader: PLANE_VERTEX,
       fragmentShader: PLANE_FRAGMENT,
       uniforms: {
         uRegion: { value: regionTexture },
         uOccupancy: { value: this.occupancyTexture },
         uSize: { value: new THREE.Vector2(nx, ny) },
-        uSpeciesColor: { value: SPECIES_STYLES.map((s) => srgbVector(s.color)) },
-        uSpeciesRadius: { value: SPECIES_STYLES.map((s) => s.radius) },
+        uSpeciesColor: { value: styles.map((s) => srgbVector(s.color)) },
+        uSpeciesRadius: { value: styles.map((s) => s.radius) },
+        uSpeciesShape: { value: styles.map((s) => s.shapeCode) },
         uOutline: { value: srgbVector(this.theme.outline) },
         uBoundary: { value: srgbVector(this.theme.boundary) },
         uHeat: { value: this.heatTexture },
@@ -453,7 +458,7 @@ export class LatticeView {
     }
     this.addRegionSlabs(p);
 
-    const counts = [0, 0, 0];
+    const counts = SPECIES_STYLES.map(() => 0);
     for (let i = 0; i < occupancy.length; i++) if (occupancy[i] > 0) counts[occupancy[i] - 1]++;
     this.content.add(new THREE.HemisphereLight(0xffffff, 0x444444, 2.2));
     const sun = new THREE.DirectionalLight(0xffffff, 1.5);
@@ -461,7 +466,8 @@ export class LatticeView {
     this.content.add(sun);
     // Fewer facets when many ions are drawn: the triangle count, not the ion count, is what costs.
     const coarse = counts.reduce((a, b) => a + b, 0) > 1000;
-    this.ionMeshes = SPECIES_STYLES.map((style, s) => {
+    this.ionMeshes = SPECIES_STYLES.map((_, s) => {
+      const style = speciesStyle(s, p.speciesColors?.[s]);
       const geometry = style.shape === 'circle' ? (coarse ? new THREE.IcosahedronGeometry(style.radius, 0) : new THREE.SphereGeometry(style.radius, 16, 12))
         : style.shape === 'diamond' ? new THREE.OctahedronGeometry(style.radius) : new THREE.TetrahedronGeometry(style.radius);
       const capacity = Math.max(1, Math.min(counts[s], MAX_DRAWN_IONS));
@@ -513,11 +519,11 @@ export class LatticeView {
   /** Instanced ions at their sites; above MAX_DRAWN_IONS per species a uniform sample (every k-th ion in site order). */
   private placeIons(p: LatticePicture, occupancy: Uint8Array): void {
     const matrix = new THREE.Matrix4();
-    const seen = [0, 0, 0];
+    const seen = SPECIES_STYLES.map(() => 0);
     for (let i = 0; i < occupancy.length; i++) if (occupancy[i] > 0) seen[occupancy[i] - 1]++;
     const every = seen.map((n) => Math.max(1, Math.ceil(n / MAX_DRAWN_IONS)));
-    const order = [0, 0, 0];
-    const filled = [0, 0, 0];
+    const order = SPECIES_STYLES.map(() => 0);
+    const filled = SPECIES_STYLES.map(() => 0);
     for (let i = 0; i < occupancy.length; i++) {
       const o = occupancy[i];
       if (o === 0) continue;

@@ -2,7 +2,8 @@
 // observables (src/observe/runningDiffusivity), packaged into Frames. No DOM,
 // so it runs inside the engine worker (CPU) or on the page (WebGPU engines).
 import type { Scene } from '../model/scene/schema';
-import { compileRateModel, hopRateAt, N_SPECIES, type RateModel } from '../model/rateModel';
+import { compileRateModel, hopRateAt, type RateModel } from '../model/rateModel';
+import { layerCount, layerIndex, toAngstrom } from '../model/lattice';
 import { initialOccupancy, replicaSeed } from '../model/initialState';
 import type { Engine, EngineKind, IonState } from '../engine/engine';
 import { createEngine } from '../engine/factory';
@@ -46,7 +47,7 @@ export function totalHopRate(model: RateModel, occupancy: Uint8Array): number {
   let total = 0;
   for (let i = 0; i < occupancy.length; i++) {
     if (occupancy[i] === 0) continue;
-    for (let d = 0; d < model.coordination; d++) total += hopRateAt(model, occupancy, i, d);
+    for (let d = 0; d < model.directions; d++) total += hopRateAt(model, occupancy, i, d);
   }
   return total;
 }
@@ -72,23 +73,23 @@ export class SimulationSession {
   /** Simulated time covered by the last advance (s). */
   private advancedSeconds = 0;
   /** Hops per species when the observables last restarted. */
-  private eventsAtRestart = new Float64Array(N_SPECIES);
+  private eventsAtRestart = new Float64Array(0);
   private ionCounts: number[] = [];
-  private hopsPerIon: number[] = new Array<number>(N_SPECIES).fill(0);
+  private hopsPerIon: number[] = [];
   /** Total hop rate of the latest model on the state it was set on (Hz). */
   private totalRate = 0;
   /** The followed ion: its index, where it started (lattice coordinates), its displacement then, and its path. */
   private followed: { ion: number; origin: number[]; d0: number[]; path: number[] } | null = null;
 
   private constructor(private readonly engine: Engine, private model: RateModel, readonly info: SessionInfo) {
-    this.estimator = new RunningDiffusivity({ dim: model.dim, spacing: model.spacing });
+    this.estimator = new RunningDiffusivity({ dim: model.dim, metric: model.lattice.metric, nSpecies: model.nSpecies });
   }
 
   static async create(kind: EngineKind, scene: Scene, seed: number): Promise<SimulationSession> {
     const model = compileRateModel(scene);
     const occupancy = initialOccupancy(model, seed, 0);
     const engine = await createEngine(kind, model, occupancy, { seed: replicaSeed(seed, 0, 'dynamics'), seedNumber: seed, replica: 0 });
-    const ionCounts = new Array<number>(N_SPECIES).fill(0);
+    const ionCounts = new Array<number>(model.nSpecies).fill(0);
     for (const o of occupancy) if (o > 0) ionCounts[o - 1]++;
     const session = new SimulationSession(engine, model, { engine: kind, ionCounts, profileAxis: profileAxisOf(scene), step: STEP_UNITS[kind] });
     session.ionCounts = ionCounts;
@@ -172,8 +173,10 @@ export class SimulationSession {
     const ions = await this.ionState();
     const ion = ions.site.indexOf(site);
     if (ion < 0) return;
-    const [nx, ny] = this.model.size;
-    const origin = [site % nx, Math.floor(site / nx) % ny, Math.floor(site / (nx * ny))];
+    // The view's grid: cells along x hold their basis sites side by side (a honeycomb as a brick wall).
+    const width = this.model.size[0] * this.model.lattice.basis;
+    const ny = this.model.size[1];
+    const origin = [site % width, Math.floor(site / width) % ny, Math.floor(site / (width * ny))];
     const d0 = [ions.displacement[3 * ion], ions.displacement[3 * ion + 1], ions.displacement[3 * ion + 2]];
     this.followed = { ion, origin, d0, path: [...origin] };
   }
@@ -269,37 +272,35 @@ export class SimulationSession {
   }
 
   /**
-   * MSD (Å²) per species of the ions that started in each region, [species][region]
+   * MSD (Å², through the lattice metric) per species of the ions that started in each region, [species][region]
    * (NaN where none did): the interface's ions against the bulk's.
    */
   private msdByStartRegion(species: Uint8Array, rel: Int32Array): number[][] {
     const R = this.model.nRegions;
-    const sums = new Float64Array(N_SPECIES * R);
-    const counts = new Float64Array(N_SPECIES * R);
+    const S = this.model.nSpecies;
+    const metric = this.model.lattice.metric;
+    const sums = new Float64Array(S * R);
+    const counts = new Float64Array(S * R);
     const start = this.startRegion!;
     for (let i = 0; i < species.length; i++) {
       const k = species[i] * R + start[i];
-      const dx = rel[3 * i];
-      const dy = rel[3 * i + 1];
-      const dz = rel[3 * i + 2];
-      sums[k] += dx * dx + dy * dy + dz * dz;
+      const [x, y, z] = toAngstrom(metric, rel[3 * i], rel[3 * i + 1], rel[3 * i + 2]);
+      sums[k] += x * x + y * y + z * z;
       counts[k]++;
     }
-    const a2 = this.model.spacing * this.model.spacing;
-    return Array.from({ length: N_SPECIES }, (_, s) => Array.from({ length: R }, (_, r) => (counts[s * R + r] > 0 ? (sums[s * R + r] * a2) / counts[s * R + r] : NaN)));
+    return Array.from({ length: S }, (_, s) => Array.from({ length: R }, (_, r) => (counts[s * R + r] > 0 ? sums[s * R + r] / counts[s * R + r] : NaN)));
   }
 
   /** Fraction of each layer's sites held by each species, along the profile axis. */
   private profile(occupancy: Uint8Array): Float64Array[] {
     const axis = this.info.profileAxis;
-    const [nx, ny] = this.model.size;
-    const layers = this.model.size[axis];
-    const out = Array.from({ length: N_SPECIES }, () => new Float64Array(layers));
+    const lattice = this.model.lattice;
+    const layers = layerCount(lattice, axis);
+    const out = Array.from({ length: this.model.nSpecies }, () => new Float64Array(layers));
     for (let i = 0; i < occupancy.length; i++) {
       const o = occupancy[i];
       if (o === 0) continue;
-      const layer = axis === 0 ? i % nx : axis === 1 ? Math.floor(i / nx) % ny : Math.floor(i / (nx * ny));
-      out[o - 1][layer]++;
+      out[o - 1][layerIndex(lattice, i, axis)]++;
     }
     const perLayer = this.model.nSites / layers;
     for (const p of out) for (let k = 0; k < layers; k++) p[k] /= perLayer;
