@@ -3,7 +3,7 @@
 // WGSL must equal its twin bit for bit.
 import { describe, expect, it } from 'vitest';
 import { validateScene } from '../../src/model/scene/validate';
-import { compileRateModel, type RateModel } from '../../src/model/rateModel';
+import { compileRateModel } from '../../src/model/rateModel';
 import { initialOccupancy } from '../../src/model/initialState';
 import type { SceneInput } from '../../src/model/scene/schema';
 import type { Engine } from '../../src/engine/engine';
@@ -59,18 +59,15 @@ async function alone(spec: WalkerGroupSpec, executor: 'gpu' | 'twin'): Promise<G
   return GpuWalkersEngine.create(spec.model, spec.occupancy, { seed: 'unused', seedNumber: spec.seedNumber, replica: spec.replica, ticksPerDispatch: spec.ticksPerDispatch, executor });
 }
 
-// Sample times: the fastest point needs ~1500 dispatches of λ = 24 in all, so it also crosses WALKERS_MAX_BATCH
-// within one advance; every target ends on a partial dispatch for some group.
-function sampleTimes(model: RateModel): number[] {
-  void model;
-  return [3.3e-10, 1e-9, 2.5e-9, 5e-9];
-}
+// Sample times: short ones end on partial dispatches; the last lasts ~1700 dispatches of λ = 24 for the
+// fastest group (Δt ≈ 1.2 ns), so it also crosses WALKERS_MAX_BATCH within one advance.
+const SAMPLE_TIMES = [3.3e-10, 1e-9, 2.5e-9, 2e-6];
 
 describe('grouped walkers: many points in one dispatch', () => {
   it('every group equals its replica run alone on gpu-walkers (twin), bit for bit', async () => {
     const groupSpecs = specs();
     const run = await WalkerGroupRun.create(groupSpecs, { executor: 'twin' });
-    const times = sampleTimes(groupSpecs[0].model);
+    const times = SAMPLE_TIMES;
     const engines = run.groupEngines();
     await drive(engines, times);
     for (let g = 0; g < groupSpecs.length; g++) {
@@ -82,12 +79,14 @@ describe('grouped walkers: many points in one dispatch', () => {
     // The points differ: the fast one hops far more than the slow one.
     expect(engines[0].events).toBeGreaterThan(10 * engines[3].events);
     expect(engines[1].events).not.toBe(engines[2].events);
+    // The last advance of the fastest group crossed WALKERS_MAX_BATCH full dispatches.
+    expect(run.dispatches).toBeGreaterThan(1024);
     run.dispose();
   });
 
   it('WGSL grouped run equals the twin grouped run and the WGSL single runs, bit for bit', async () => {
     const groupSpecs = specs();
-    const times = sampleTimes(groupSpecs[0].model);
+    const times = SAMPLE_TIMES;
     const gpu = await WalkerGroupRun.create(groupSpecs, { executor: 'gpu' });
     const twin = await WalkerGroupRun.create(groupSpecs, { executor: 'twin' });
     const [ge, te] = [gpu.groupEngines(), twin.groupEngines()];
