@@ -48,6 +48,8 @@ export interface SweepOptions {
   batch?: 'auto' | 'on' | 'off';
   /** Grouped runs on the TypeScript twin instead of WebGPU (tests; same numbers). */
   walkersExecutor?: 'gpu' | 'twin';
+  /** Most walkers per grouped run (default walkerBatch.ts MAX_BATCH_WALKERS; tests force several runs with it). */
+  walkersPerRun?: number;
   onPoint?: (done: number, total: number, point: SweepPointResult) => void;
 }
 
@@ -165,7 +167,7 @@ export async function runSweep(sceneJson: unknown, axes: readonly SweepAxis[], o
     const reason = options.batch === 'off' ? 'point by point as asked (--batch off)' : walkerBatchRefusal(prepared);
     if (reason !== null && options.batch === 'on') throw new CliError(`--batch on: this sweep cannot run as one grouped gpu-walkers run: ${reason}; use --batch auto to run it point by point`);
     if (reason === null) {
-      const out = await runWalkerBatches(prepared, options.targetSe, maxReplicas, speciesName, options.walkersExecutor ?? 'gpu', (r) => options.onPoint?.(++done, prepared.length, r));
+      const out = await runWalkerBatches(prepared, options.targetSe, maxReplicas, speciesName, options.walkersExecutor ?? 'gpu', (r) => options.onPoint?.(++done, prepared.length, r), options.walkersPerRun);
       batchedPoints = out.results;
       walkersBatch = { batched: true, ...out.report };
     } else walkersBatch = { batched: false, reason };

@@ -6,7 +6,7 @@
 // point-by-point sweep, and do not depend on --shard or on which points share
 // a run.
 import type { Engine } from '../engine/engine';
-import { WalkerGroupRun, sameGeometry, type WalkerGroupSpec } from '../engine/gpu/walkerGroups';
+import { groupTablePairs, groupTicksPerDispatch, MAX_GROUP_TABLE_PAIRS, WalkerGroupRun, sameGeometry, type WalkerGroupSpec } from '../engine/gpu/walkerGroups';
 import { initialOccupancy } from '../model/initialState';
 import { aggregateReplicas, type RunObservables } from '../observe/aggregate';
 import { profileAxisOf } from '../observe/profileAxis';
@@ -14,7 +14,7 @@ import type { ReplicaObservables } from '../observe/replicaRecorder';
 import { runReplica } from '../run/runScene';
 import { judgePoint, pointResult, type PreparedPoint, type SweepPointResult } from './sweep';
 
-/** Most walkers of one kernel run (more replicas than that run in several runs, one after another). */
+/** Most walkers of one kernel run (more replicas than that, or than MAX_GROUP_TABLE_PAIRS allows, run in several runs, one after another). */
 export const MAX_BATCH_WALKERS = 1 << 22;
 
 /**
@@ -47,6 +47,7 @@ export async function runWalkerBatches(
   speciesName: string,
   executor: 'gpu' | 'twin',
   onPoint: (result: SweepPointResult) => void,
+  maxWalkers = MAX_BATCH_WALKERS,
 ): Promise<{ results: SweepPointResult[]; report: WalkerBatchReport }> {
   const state = points.map((p) => ({
     replicas: [] as ReplicaObservables[],
@@ -70,7 +71,7 @@ export async function runWalkerBatches(
       }
     });
     const results = new Map<string, ReplicaObservables>();
-    for (const part of splitByWalkers(jobs)) {
+    for (const part of splitRuns(jobs, maxWalkers)) {
       const started = performance.now();
       const out = await runGroups(part, points, executor, report);
       const share = (performance.now() - started) / 1000 / part.length;
@@ -98,17 +99,27 @@ export async function runWalkerBatches(
 
 type Job = { point: number; replica: number; spec: WalkerGroupSpec; walkers: number };
 
-/** Consecutive slices of the jobs holding at most MAX_BATCH_WALKERS walkers each (at least one job). */
-function splitByWalkers(jobs: readonly Job[]): Job[][] {
+/**
+ * Consecutive slices of the jobs (at least one each) within one run's limits: at most
+ * MAX_BATCH_WALKERS walkers and MAX_GROUP_TABLE_PAIRS pairs of group tables.
+ */
+function splitRuns(jobs: readonly Job[], maxWalkers: number): Job[][] {
   const parts: Job[][] = [];
   let current: Job[] = [];
   let walkers = 0;
+  let pairs = 0;
+  let lambdas = new Set<number>();
   for (const j of jobs) {
-    if (current.length > 0 && walkers + j.walkers > MAX_BATCH_WALKERS) {
+    const tpd = groupTicksPerDispatch(j.spec, j.walkers);
+    const cost = groupTablePairs(j.spec.model, tpd, lambdas.has(tpd));
+    if (current.length > 0 && (walkers + j.walkers > maxWalkers || pairs + cost > MAX_GROUP_TABLE_PAIRS)) {
       parts.push(current);
       current = [];
       walkers = 0;
-    }
+      lambdas = new Set();
+      pairs = groupTablePairs(j.spec.model, tpd, false);
+    } else pairs += cost;
+    lambdas.add(tpd);
     current.push(j);
     walkers += j.walkers;
   }

@@ -52,6 +52,10 @@ describe('batched gpu-walkers sweep', () => {
     expect(gpu.points.every((p) => p.replicas > 3)).toBe(true);
     expect(numbers(gpu)).toBe(numbers(twin));
     expect(numbers(gpu)).toBe(numbers(alone));
+    // One replica per grouped run (8 walkers each): the same numbers, from many runs.
+    const split = await runSweep(scene, axes, { ...opts, walkersExecutor: 'twin', walkersPerRun: 8 });
+    expect(split.walkersBatch).toMatchObject({ batched: true, runs: gpu.points.reduce((n, p) => n + p.replicas, 0) });
+    expect(numbers(split)).toBe(numbers(twin));
     const shard = await runSweep(scene, axes, { ...opts, walkersExecutor: 'twin', shard: { k: 2, n: 2 } });
     expect(JSON.stringify(shard.points.map(({ wallTimeS: _w, ...p }) => p))).toBe(JSON.stringify(twin.points.slice(1).map(({ wallTimeS: _w, ...p }) => p)));
   });

@@ -42,6 +42,23 @@ export interface WalkerGroupOptions {
 
 /** Most (group, dispatch) schedule entries written per kernel run: bounds the tables buffer (2 pairs, 16 bytes, each). */
 const SCHEDULE_ENTRIES = 1 << 18;
+/** Most pairs of per-group tables (hop thresholds, Poisson tables) in one run: 32 MiB. */
+export const MAX_GROUP_TABLE_PAIRS = 1 << 22;
+
+/** Ticks per dispatch of a group, as GpuWalkersEngine picks them. */
+export function groupTicksPerDispatch(spec: Pick<WalkerGroupSpec, 'ticksPerDispatch'>, walkers: number): number {
+  return spec.ticksPerDispatch ?? defaultTicksPerDispatch(walkers);
+}
+
+/**
+ * Table pairs a group adds to a run: its hop thresholds and its partial Poisson
+ * table, plus the full Poisson table of its λ unless `sharedFull` (groups with
+ * the same λ share one).
+ */
+export function groupTablePairs(model: RateModel, ticksPerDispatch: number, sharedFull: boolean): number {
+  const capacity = poissonTable(ticksPerDispatch).length / 2;
+  return hopTablePairs(model) + (sharedFull ? 1 : 2) * capacity;
+}
 
 interface Group {
   readonly model: RateModel;
@@ -49,6 +66,7 @@ interface Group {
   readonly walkers: number;
   readonly species: Uint8Array;
   readonly timing: WalkerTiming;
+  readonly thresholdOffset: number;
   readonly fullOffset: number;
   readonly fullLength: number;
   readonly partialOffset: number;
@@ -92,25 +110,38 @@ export class WalkerGroupRun {
     const adjacent = adjacentRegions(geometry);
     let pairs = 0;
     let walkerCount = 0;
+    // One full Poisson table per λ, shared by the groups with that λ.
+    const fullTables = new Map<number, { offset: number; length: number }>();
     const groups: Group[] = specs.map((spec, g) => {
       const { model, occupancy } = spec;
       if (!sameGeometry(first, model))
         throw new RangeError(`group ${g}: every group of a grouped walkers run needs the same lattice, regions and species as group 0`);
       checkWalkersScene(model, occupancy);
       const ions = ionsOf(occupancy);
-      const tpd = spec.ticksPerDispatch ?? defaultTicksPerDispatch(ions.site.length);
+      const tpd = groupTicksPerDispatch(spec, ions.site.length);
+      if (!(tpd > 0 && tpd <= 1e5)) throw new RangeError(`group ${g}: ticksPerDispatch must lie in (0, 1e5] (got ${tpd})`);
       const present = Array.from({ length: model.nSpecies }, (_, s) => ions.species.includes(s));
       const timing = walkerTiming(model, maxDirectionalRate(model, adjacent, present), tpd);
       const capacity = poissonTable(tpd).length / 2;
+      const thresholdOffset = pairs;
+      pairs += hopTablePairs(model);
+      let full = fullTables.get(tpd);
+      if (!full) {
+        full = { offset: pairs, length: capacity };
+        fullTables.set(tpd, full);
+        pairs += capacity;
+      }
       const group: Group = {
-        model, first: walkerCount, walkers: ions.site.length, species: ions.species, timing,
-        fullOffset: pairs + hopTablePairs(model), fullLength: capacity, partialOffset: pairs + hopTablePairs(model) + capacity,
+        model, first: walkerCount, walkers: ions.site.length, species: ions.species, timing, thresholdOffset,
+        fullOffset: full.offset, fullLength: full.length, partialOffset: pairs,
         step: 0, time: 0, events: 0, live: true,
       };
-      pairs += hopTablePairs(model) + 2 * capacity;
+      pairs += capacity;
       walkerCount += ions.site.length;
       return group;
     });
+    if (pairs > MAX_GROUP_TABLE_PAIRS)
+      throw new RangeError(`the ${groups.length} groups need ${pairs} table pairs (hop thresholds and Poisson tables); one grouped walkers run holds at most ${MAX_GROUP_TABLE_PAIRS}: split the groups over several runs`);
     checkKernelLimits('gpu-walkers', first, walkerCount);
     const directionOffset = pairs;
     pairs += geometryTablePairs(geometry);
@@ -133,7 +164,7 @@ export class WalkerGroupRun {
         membership[2 * (group.first + k) + 1] = k;
       }
       info[2 * g] = kernelSeed(specs[g].seedNumber, specs[g].replica, STREAM.walkers);
-      info[2 * g + 1] = group.fullOffset - hopTablePairs(group.model);
+      info[2 * g + 1] = group.thresholdOffset;
     });
     const config: WalkersConfig = {
       geometry,
@@ -150,11 +181,9 @@ export class WalkerGroupRun {
     executor.writeTables(groupInfoOffset, info);
     for (const group of groups) {
       const { gamma, slots } = group.timing;
-      const base = group.fullOffset - hopTablePairs(group.model);
-      executor.writeTables(base, gamma > 0 ? hopThresholds(group.model, slots / gamma) : new Uint32Array(2 * hopTablePairs(group.model)));
-      const full = poissonTable(group.timing.ticksPerDispatch);
-      executor.writeTables(group.fullOffset, full);
+      executor.writeTables(group.thresholdOffset, gamma > 0 ? hopThresholds(group.model, slots / gamma) : new Uint32Array(2 * hopTablePairs(group.model)));
     }
+    for (const [tpd, full] of fullTables) executor.writeTables(full.offset, poissonTable(tpd));
     return new WalkerGroupRun(executor, geometry, groups, scheduleOffset, scheduleDispatches);
   }
 
