@@ -14,7 +14,7 @@ import { CHANNEL_KINDS } from '../../model/channels';
 import type { AdvanceLimit, AdvanceReport, Engine, EngineKind, IonState } from '../engine';
 import * as aleaStream from './aleaStream';
 import { AleaStream, type AleaState } from './aleaStream';
-import { SiteRecords, RateGroups } from './rateGroups';
+import { SiteRecords, RateGroups, N_GROUPS } from './rateGroups';
 import { bitsetWords, buildBitsets, LatticeSteps } from './siteTable';
 
 const TWO_POW_M32 = 2.3283064365386963e-10;
@@ -201,9 +201,7 @@ export class CpuEngine implements Engine {
     if (tEnd <= this.clock) return { events: 0, time: this.clock, stoppedBy: 'time' };
     const rng = this.rng;
     const groups = this.groups;
-    const count = groups.count;
     const members = groups.members;
-    const ceilings = groups.ceiling;
     const recF = this.recF;
     // The Alea state lives in locals for the loop (same arithmetic as AleaStream.nextU32,
     // written out where a word is drawn) and goes back to the stream at the end.
@@ -252,17 +250,18 @@ export class CpuEngine implements Engine {
           u = rng.uniformFrom(w);
           s0 = st[0]; s1 = st[1]; s2 = st[2]; c = st[3];
         }
+        // (A slot of the groups' per-slot arrays; those arrays grow when a new group appears, so they are read here.)
         const g = groups.pick(u * total);
         // Site (its ion): a uniform member of g (top bits of a word, exactly uniform on
         // [0, 2^bits), overshoot rejected), accepted with rate/ceiling ≥ 8/9
         // (ceiling: an upper bound on g's rates, rateGroups.ts), so
         // P(ion | g) = rate / groupSum. Acceptance 1 needs no word.
-        const n = count[g];
+        const n = groups.count[g];
         const list = members[g];
-        const ceiling = ceilings[g];
+        const ceiling = groups.ceiling[g];
         const shift = n > 1 ? Math.clz32(n - 1) : 32;
         let from = -1;
-        if (g < 8) {
+        if (groups.groupOfSlot[g] < 8) {
           // Subnormal rates (< 2.2e-308 Hz): a group's rates are not within a
           // bounded ratio there, so rejection could take forever; scan instead
           // (sums of subnormals are exact). Practically never reached.
@@ -314,12 +313,12 @@ export class CpuEngine implements Engine {
     return { events: done, time: clock, stoppedBy };
   }
 
-  /** Member of subnormal group g with probability rate / groupSum, by a cumulative scan. */
-  private scanSubnormalGroup(g: number): number {
+  /** Member of the subnormal group in slot `slot` with probability rate / groupSum, by a cumulative scan. */
+  private scanSubnormalGroup(slot: number): number {
     const groups = this.groups;
-    const list = groups.members[g];
-    const n = groups.count[g];
-    const x = this.rng.uniformOpenClosed() * groups.groupSum(g);
+    const list = groups.members[slot];
+    const n = groups.count[slot];
+    const x = this.rng.uniformOpenClosed() * groups.groupSum(groups.groupOfSlot[slot]);
     let cumulative = 0;
     for (let k = 0; k < n - 1; k++) {
       cumulative += this.recF[2 * list[k]];
@@ -883,7 +882,7 @@ export class CpuEngine implements Engine {
         continue;
       }
       const g = RateGroups.groupOfHigh(recI[4 * i + 1]);
-      if (pos < 0 || pos >= this.groups.count[g] || this.groups.members[g][pos] !== i) return `site ${i}: not at position ${pos} of group ${g}`;
+      if (pos < 0 || pos >= this.groups.countOf(g) || this.groups.membersOf(g)[pos] !== i) return `site ${i}: not at position ${pos} of group ${g}`;
     }
     for (let ion = 0; ion < nIons; ion++) if (!seen[ion] && this.alive[ion]) return `ion ${ion} is alive but on no site`;
     let alive = 0;
@@ -895,19 +894,23 @@ export class CpuEngine implements Engine {
       copy.f64[2 * i] = this.recF[2 * i];
       check.update(i, 0, 0);
     }
-    for (let g = 0; g < check.count.length; g++) {
-      if (check.count[g] !== this.groups.count[g]) return `group ${g}: ${this.groups.count[g]} members, expected ${check.count[g]}`;
-      if (check.sumHi[g] !== this.groups.sumHi[g] || check.sumLo[g] !== this.groups.sumLo[g]) {
-        return `group ${g}: sum ${this.groups.groupSum(g)} Hz, recomputed ${check.groupSum(g)} Hz`;
-      }
-      // The rejection ceiling must bound every member's rate (check.ceiling is their maximum) and stay below top.
-      const ceiling = this.groups.ceiling[g];
-      if (check.count[g] === 0 ? ceiling !== 0 : !(ceiling >= check.ceiling[g] && ceiling < this.groups.top[g])) {
-        return `group ${g}: rejection ceiling ${ceiling} Hz, member maximum ${check.ceiling[g]} Hz, top ${this.groups.top[g]} Hz`;
+    const groups = this.groups;
+    for (let g = 0; g < N_GROUPS; g++) {
+      if (check.countOf(g) !== groups.countOf(g)) return `group ${g}: ${groups.countOf(g)} members, expected ${check.countOf(g)}`;
+      const [hi, lo] = groups.exactSumOf(g);
+      const [checkHi, checkLo] = check.exactSumOf(g);
+      if (checkHi !== hi || checkLo !== lo) return `group ${g}: sum ${groups.groupSum(g)} Hz, recomputed ${check.groupSum(g)} Hz`;
+      // The rejection ceiling must bound every member's rate (check's ceiling is their maximum) and stay below top.
+      const ceiling = groups.ceilingOf(g);
+      if (check.countOf(g) === 0 ? ceiling !== 0 : !(ceiling >= check.ceilingOf(g) && ceiling < groups.topOf(g))) {
+        return `group ${g}: rejection ceiling ${ceiling} Hz, member maximum ${check.ceilingOf(g)} Hz, top ${groups.topOf(g)} Hz`;
       }
     }
-    if (check.nActive !== this.groups.nActive) return `${this.groups.nActive} active groups, expected ${check.nActive}`;
-    for (let a = 0; a < check.nActive; a++) if (check.active[a] !== this.groups.active[a]) return `active group list differs at ${a}`;
+    if (check.activeGroups().join() !== groups.activeGroups().join()) return `active groups ${groups.activeGroups().join()}, expected ${check.activeGroups().join()}`;
+    for (let a = 0; a < groups.nActive; a++) {
+      const slot = groups.active[a];
+      if (groups.slotOf[groups.groupOfSlot[slot]] !== slot) return `slot ${slot} of group ${groups.groupOfSlot[slot]} is not that group's slot`;
+    }
     for (let h = 0; h < this.ballHash.length; h++) if (this.ballHash[h] !== -1) return `ball hash slot ${h} not cleared`;
     return null;
   }
