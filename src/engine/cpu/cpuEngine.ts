@@ -101,6 +101,16 @@ export class CpuEngine implements Engine {
   /** Rates of the selected ion's channels: slot d < Z is the hop along direction d. */
   private readonly channelRates: Float64Array;
   private readonly channelOrder: Int8Array;
+  /**
+   * Doubles handed between methods of the hot loop go through this array, not
+   * through arguments and return values: V8 boxes a double passed to or
+   * returned from a call it does not inline (a 16-byte heap object), which
+   * cost about 85 bytes of garbage per event on 100×100. [0]: the channel
+   * uniform U (then U·Σk); [1]: a sum of rates.
+   */
+  private readonly passDouble = new Float64Array(2);
+  /** Total hop rate by species and free-neighbour mask, one region only (buildRateSumTable). */
+  private rateSumByFreeMask = new Float64Array(0);
 
   constructor(model: RateModel, occupancy: Uint8Array, seed: string) {
     if (occupancy.length !== model.nSites) {
@@ -125,6 +135,7 @@ export class CpuEngine implements Engine {
     this.pairEnergy = model.pairEnergy;
     this.kT = model.kT;
     this.interacting = model.hasInteractions;
+    this.buildRateSumTable();
 
     this.steps = new LatticeSteps(model);
     this.step = this.steps.step;
@@ -250,7 +261,7 @@ export class CpuEngine implements Engine {
           u = rng.uniformFrom(w);
           s0 = st[0]; s1 = st[1]; s2 = st[2]; c = st[3];
         }
-        // (A slot of the groups' per-slot arrays; those arrays grow when a new group appears, so they are read here.)
+        // g: a slot of the groups' per-slot arrays (they grow when a new group appears, so they are read per event).
         const g = groups.pick(u * total);
         // Site (its ion): a uniform member of g (top bits of a word, exactly uniform on
         // [0, 2^bits), overshoot rejected), accepted with rate/ceiling ≥ 8/9
@@ -300,7 +311,8 @@ export class CpuEngine implements Engine {
           u = rng.uniformFrom(w);
           s0 = st[0]; s1 = st[1]; s2 = st[2]; c = st[3];
         }
-        this.execute(from, this.selectChannel(from, u));
+        this.passDouble[0] = u;
+        this.execute(from, this.selectChannel(from));
         clock = next;
         done++;
       }
@@ -333,11 +345,14 @@ export class CpuEngine implements Engine {
    * pickSlot chooses. A new channel kind adds its slots after the hops; the
    * choice does not change.
    */
-  private selectChannel(i: number, u: number): number {
+  private selectChannel(i: number): number {
     const k = this.channelRates;
     const s = this.recI[4 * i + 3] >>> SPECIES_SHIFT;
-    const total = this.interacting ? this.interactingRates(i, s, k) : this.plainRates(i, s, k);
-    return this.pickSlot(k, this.Z, u * total);
+    if (this.interacting) this.interactingRates(i, s, k);
+    else this.plainRates(i, s, k);
+    const pass = this.passDouble;
+    pass[0] *= pass[1];
+    return this.pickSlot(k, this.Z);
   }
 
   /** Executes channel slot `slot` of the ion on site i. */
@@ -346,8 +361,9 @@ export class CpuEngine implements Engine {
     this.kindEvents[HOP_KIND]++;
   }
 
-  /** Slot with cumulative rate first above x = U·Σk among k[0..Z). Widely spread rates are scanned in ascending order. */
-  private pickSlot(k: Float64Array, Z: number, x: number): number {
+  /** Slot with cumulative rate first above x = U·Σk (in passDouble[0]) among k[0..Z). Widely spread rates are scanned in ascending order. */
+  private pickSlot(k: Float64Array, Z: number): number {
+    const x = this.passDouble[0];
     let kMin = Infinity;
     let kMax = 0;
     let last = -1;
@@ -432,7 +448,7 @@ export class CpuEngine implements Engine {
       for (let e = 0; e < Z; e++) t += recI[4 * (a + step[e]) + 3] + recI[4 * (b + step[e]) + 3];
       this.touched = (this.touched + t) | 0;
     }
-    recF[2 * b] = this.plainRateSum(b, v >>> SPECIES_SHIFT);
+    this.storePlainRate(b, v >>> SPECIES_SHIFT);
     this.groups.transfer(a, b, oldHi, oldLo);
     // Neighbours of a gained a free site, neighbours of b lost one.
     for (let e = 0; e < Z; e++) {
@@ -479,35 +495,34 @@ export class CpuEngine implements Engine {
   /** Recomputes the rate of the ion on (occupied) site i without interactions and regroups it. */
   private refreshPlain(i: number): void {
     const recI = this.recI;
-    const fresh = this.plainRateSum(i, recI[4 * i + 3] >>> SPECIES_SHIFT);
-    const recF = this.recF;
-    const old = recF[2 * i];
-    if (fresh === old) return;
     const oldLo = recI[4 * i];
     const oldHi = recI[4 * i + 1];
-    recF[2 * i] = fresh;
+    this.storePlainRate(i, recI[4 * i + 3] >>> SPECIES_SHIFT);
+    if (recI[4 * i] === oldLo && recI[4 * i + 1] === oldHi) return;
     this.groups.update(i, oldHi, oldLo);
   }
 
   /** Recomputes the total rate of the ion on site i (any model; 0 when empty) and regroups it. */
   private refresh(i: number): void {
     const recI = this.recI;
-    let fresh = 0;
-    if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) !== 0) {
-      const s = recI[4 * i + 3] >>> SPECIES_SHIFT;
-      fresh = this.interacting ? this.interactingRates(i, s, this.channelRates) : this.plainRateSum(i, s);
-    }
     const recF = this.recF;
-    const old = recF[2 * i];
-    if (fresh === old) return;
     const oldLo = recI[4 * i];
     const oldHi = recI[4 * i + 1];
-    recF[2 * i] = fresh;
+    if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) === 0) recF[2 * i] = 0;
+    else {
+      const s = recI[4 * i + 3] >>> SPECIES_SHIFT;
+      if (this.interacting) {
+        this.interactingRates(i, s, this.channelRates);
+        recF[2 * i] = this.passDouble[1];
+      } else this.storePlainRate(i, s);
+    }
+    // Compared by bits, as the groups file them (rates are ≥ 0 and never NaN, so the same as comparing the rates but for −0, which no sum gives).
+    if (recI[4 * i] === oldLo && recI[4 * i + 1] === oldHi) return;
     this.groups.update(i, oldHi, oldLo);
   }
 
-  /** Σ_d k_d of an ion of species s at site i, no interactions: a table look-up per free neighbour. */
-  private plainRateSum(i: number, s: number): number {
+  /** Writes Σ_d k_d of an ion of species s at site i into its record, no interactions: a table look-up per free neighbour. */
+  private storePlainRate(i: number, s: number): void {
     const occupied = this.occupiedBits;
     const Z = this.Z;
     const rates = this.hopRate;
@@ -523,7 +538,19 @@ export class CpuEngine implements Engine {
         if (j < 0 || ((occupied[j >> 5] >>> (j & 31)) & 1) !== 0) continue;
         total += rates[row + region[j] * Z + d];
       }
-      return total;
+      this.recF[2 * i] = total;
+      return;
+    }
+    const table = this.rateSumByFreeMask;
+    if (!face && table.length !== 0) {
+      // Branch-free: the free neighbours as a bit mask, then one look-up of the same sum.
+      let mask = 0;
+      for (let d = 0; d < Z; d++) {
+        const j = i + step[d];
+        mask |= ((~occupied[j >> 5] >>> (j & 31)) & 1) << d;
+      }
+      this.recF[2 * i] = table[(s << Z) | mask];
+      return;
     }
     const row = s * Z;
     for (let d = 0; d < Z; d++) {
@@ -531,11 +558,35 @@ export class CpuEngine implements Engine {
       if (j < 0 || ((occupied[j >> 5] >>> (j & 31)) & 1) !== 0) continue;
       total += rates[row + d];
     }
-    return total;
+    this.recF[2 * i] = total;
   }
 
-  /** Per-direction rates into out (0 where impossible) and their sum in direction order; no interactions. */
-  private plainRates(i: number, s: number, out: Float64Array): number {
+  /**
+   * rateSumByFreeMask for the current model: with one region, entry
+   * (s << Z) | mask is the total hop rate of species s with free neighbours
+   * `mask` (bit d: slot d free), summed over the set bits in direction order
+   * exactly as the loop of storePlainRate does, so the look-up gives the same
+   * bits. Empty (unused) with several regions, or when Z > 8 (table too big).
+   */
+  private buildRateSumTable(): void {
+    const Z = this.Z;
+    if (this.multiRegion || Z > 8) {
+      this.rateSumByFreeMask = new Float64Array(0);
+      return;
+    }
+    const table = new Float64Array(this.nSpecies << Z);
+    for (let s = 0; s < this.nSpecies; s++) {
+      for (let mask = 0; mask < 1 << Z; mask++) {
+        let total = 0;
+        for (let d = 0; d < Z; d++) if ((mask >> d) & 1) total += this.hopRate[s * Z + d];
+        table[(s << Z) | mask] = total;
+      }
+    }
+    this.rateSumByFreeMask = table;
+  }
+
+  /** Per-direction rates into out (0 where impossible) and their sum in direction order into passDouble[1]; no interactions. */
+  private plainRates(i: number, s: number, out: Float64Array): void {
     const occupied = this.occupiedBits;
     const Z = this.Z;
     const R = this.R;
@@ -553,7 +604,7 @@ export class CpuEngine implements Engine {
       out[d] = k;
       total += k;
     }
-    return total;
+    this.passDouble[1] = total;
   }
 
   /**
@@ -561,7 +612,7 @@ export class CpuEngine implements Engine {
    * operations as hopRateAt: base·exp(−interactionShift(vi, vj)/kT), the shift defined once in the rate model. vi is the ion's own
    * environment (the empty target adds nothing), vj the target's without the ion.
    */
-  private interactingRates(i: number, s: number, out: Float64Array): number {
+  private interactingRates(i: number, s: number, out: Float64Array): void {
     const occupied = this.occupiedBits;
     const Z = this.Z;
     const R = this.R;
@@ -582,7 +633,7 @@ export class CpuEngine implements Engine {
       out[d] = k;
       total += k;
     }
-    return total;
+    this.passDouble[1] = total;
   }
 
   /** Pair energy of species s at site c with its occupied neighbours other than `skip` (localPairEnergy). */
@@ -824,6 +875,7 @@ export class CpuEngine implements Engine {
     this.pairEnergy = model.pairEnergy;
     this.kT = model.kT;
     this.interacting = model.hasInteractions;
+    this.buildRateSumTable();
     this.rebuildRates();
   }
 
@@ -866,8 +918,11 @@ export class CpuEngine implements Engine {
       if (this.site[ion] !== i) return `site ${i}: ion ${ion} thinks it is on ${this.site[ion]}`;
       const s = v >>> SPECIES_SHIFT;
       if (this.species[ion] !== s) return `site ${i}: species ${s} in the record, ${this.species[ion]} for ion ${ion}`;
-      const sum = this.interacting ? this.interactingRates(i, s, k) : this.plainRates(i, s, k);
-      if (!this.interacting && sum !== this.plainRateSum(i, s)) return `site ${i}: plainRateSum disagrees with plainRates`;
+      if (this.interacting) this.interactingRates(i, s, k);
+      else this.plainRates(i, s, k);
+      const sum = this.passDouble[1];
+      // storePlainRate wrote the stored rate: it must equal the plainRates sum (and, below, the reference).
+      if (sum !== this.recF[2 * i]) return `site ${i}: rate sum ${sum} Hz from the per-direction rates, stored ${this.recF[2 * i]} Hz`;
       let expected = 0;
       for (let d = 0; d < model.directions; d++) {
         const ref = hopRateAt(model, occ, i, d);
