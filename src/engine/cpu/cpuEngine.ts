@@ -109,6 +109,13 @@ export class CpuEngine implements Engine {
    * uniform U (then U·Σk); [1]: a sum of rates.
    */
   private readonly passDouble = new Float64Array(2);
+  /**
+   * Early loads of the neighbours' records before a hop's refresh: they
+   * overlap cache misses on a large lattice; when the records fit in the L2
+   * cache (≤ 2^16 sites, 1 MB) there are no misses to overlap and the loads
+   * only cost time.
+   */
+  private readonly prefetchNeighbours: boolean;
   /** Total hop rate by species and free-neighbour mask, one region only (buildRateSumTable). */
   private rateSumByFreeMask = new Float64Array(0);
 
@@ -138,6 +145,7 @@ export class CpuEngine implements Engine {
     this.buildRateSumTable();
 
     this.steps = new LatticeSteps(model);
+    this.prefetchNeighbours = model.nSites > 65536;
     this.step = this.steps.step;
     this.singleComponentSteps = this.steps.singleComponentSteps;
     this.unitAxis = this.steps.unitAxis;
@@ -442,7 +450,7 @@ export class CpuEngine implements Engine {
     }
     const step = this.step;
     const Z = this.Z;
-    if (!faceA && !faceB) {
+    if (this.prefetchNeighbours && !faceA && !faceB) {
       // Touch the records of all neighbours first: independent loads overlap their misses.
       let t = 0;
       for (let e = 0; e < Z; e++) t += recI[4 * (a + step[e]) + 3] + recI[4 * (b + step[e]) + 3];
