@@ -5,7 +5,7 @@
 import { compileRateModel } from '../model/rateModel';
 import { initialOccupancy, replicaSeed } from '../model/initialState';
 import type { Scene } from '../model/scene/schema';
-import type { Engine, EngineKind } from '../engine/engine';
+import { EngineUnsupportedError, stopsOnExactEvents, type Engine, type EngineKind } from '../engine/engine';
 import { createEngine } from '../engine/factory';
 import { ReplicaRecorder, type ReplicaObservables } from '../observe/replicaRecorder';
 import { aggregateReplicas, type RunObservables } from '../observe/aggregate';
@@ -55,6 +55,7 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
     run: { ...sceneIn.run, replicas: options.replicas ?? sceneIn.run.replicas },
   };
   const kind = options.engine ?? 'cpu';
+  checkEngineHonoursRun(kind, scene);
   const model = compileRateModel(scene);
   const { run } = scene;
   const replicas = run.replicas;
@@ -94,6 +95,25 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
   };
 }
 
+/**
+ * run.events (a budget or an event-sampled grid) must be met exactly; a GPU
+ * dispatch moves many ions at once and can only stop between dispatches, so
+ * those engines refuse it rather than overshoot (which once gave D* = 0 ± 0).
+ */
+export function checkEngineHonoursRun(kind: EngineKind, scene: Scene): void {
+  if (scene.run.events === undefined || stopsOnExactEvents(kind)) return;
+  const how = scene.run.time === undefined ? 'samples every run.events/run.samples events' : 'caps the run at run.events events';
+  throw new EngineUnsupportedError(
+    kind,
+    `run.events = ${scene.run.events} ${how}, but ${kind} advances whole dispatches of many hops and cannot stop after an exact number of events; remove run.events and give run.time (s), or use --engine cpu`,
+  );
+}
+
+/** An engine that went past the events it was asked for would give a wrong sample grid: stop loudly. */
+function checkEventStop(engine: Engine, asked: number, done: { events: number }): void {
+  if (done.events > asked) throw new Error(`engine ${engine.kind} did ${done.events} events when asked for at most ${asked}`);
+}
+
 async function runReplica(
   engine: Engine,
   scene: Scene,
@@ -111,6 +131,7 @@ async function runReplica(
       const limit = maxEvents !== undefined ? { time: target, events: maxEvents - engine.events } : { time: target };
       if (limit.events === 0) break;
       const done = await engine.advance(limit);
+      if (limit.events !== undefined) checkEventStop(engine, limit.events, done);
       if (done.stoppedBy === 'events') {
         // The event cap ended the run between grid points: keep the last state at its own time.
         if (done.time > recorder.lastTime) recorder.record(k, done.time, await engine.ions());
@@ -120,7 +141,9 @@ async function runReplica(
       recorder.record(k, target, await engine.ions());
     } else {
       const target = Math.round((k / samples) * maxEvents!);
-      const done = await engine.advance({ events: target - engine.events });
+      const asked = target - engine.events;
+      const done = await engine.advance({ events: asked });
+      checkEventStop(engine, asked, done);
       if (done.stoppedBy === 'frozen') break;
       recorder.record(k, done.time, await engine.ions());
     }

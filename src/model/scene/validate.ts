@@ -1,5 +1,8 @@
 // Turns untrusted JSON into a Scene, or a SceneError listing every problem
 // with its field path, the offending value and what is allowed.
+// rateModel.ts imports this module too; both only call each other's functions at run time.
+import { compileRateModel } from '../rateModel';
+import { rateBoundIssues } from '../rateBounds';
 import { sceneSchema, SPECIES, SPECIES_NAMES, AXES, MAX_SITES, type Scene } from './schema';
 
 export interface SceneIssue {
@@ -15,6 +18,11 @@ export class SceneError extends Error {
     super(formatIssues(issues, source));
     this.name = 'SceneError';
   }
+}
+
+/** Own keys only: 'toString' or '__proto__' are found on every object's prototype and are no species. */
+export function isSpeciesName(name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(SPECIES, name);
 }
 
 export function formatIssues(issues: SceneIssue[], source = 'scene'): string {
@@ -53,8 +61,25 @@ export function parseSceneText(text: string, source = 'scene'): Scene {
   return validateScene(data, source);
 }
 
+/** Paths of every "__proto__" key in parsed JSON (JSON.parse makes it an own key; zod would drop it silently). */
+function prototypeKeyPaths(data: unknown, path: PropertyKey[] = [], out: string[] = []): string[] {
+  if (data === null || typeof data !== 'object' || path.length > 64) return out;
+  if (Array.isArray(data)) data.forEach((v, i) => prototypeKeyPaths(v, [...path, i], out));
+  else {
+    for (const key of Object.keys(data)) {
+      if (key === '__proto__') out.push(pathToString([...path, key]));
+      prototypeKeyPaths((data as Record<string, unknown>)[key], [...path, key], out);
+    }
+  }
+  return out;
+}
+
 /** Validates shape, ranges and cross-field relations; throws SceneError. */
 export function validateScene(data: unknown, source = 'scene'): Scene {
+  const protoKeys = prototypeKeyPaths(data);
+  if (protoKeys.length > 0) {
+    throw new SceneError(protoKeys.map((path) => ({ path, message: 'the key "__proto__" is not allowed anywhere in a scene (it would change the object\'s prototype, not add a field)' })), source);
+  }
   const parsed = sceneSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) {
     const issues: SceneIssue[] = parsed.error.issues.map((iss) => {
@@ -71,6 +96,8 @@ export function validateScene(data: unknown, source = 'scene'): Scene {
   const scene = parsed.data;
   const issues = checkRelations(scene);
   if (issues.length > 0) throw new SceneError(issues, source);
+  const rateIssues = rateBoundIssues(scene, compileRateModel(scene));
+  if (rateIssues.length > 0) throw new SceneError(rateIssues, source);
   return scene;
 }
 
@@ -166,7 +193,7 @@ function checkRelations(scene: Scene): SceneIssue[] {
     if (names.has(region.name)) issues.push({ path: `regions[${r}].name`, message: 'region names must be unique', value: region.name });
     names.set(region.name, r);
     for (const sp of Object.keys(region.species)) {
-      if (!(sp in SPECIES)) issues.push({ path: `regions[${r}].species.${sp}`, message: `unknown species; allowed: ${SPECIES_NAMES.join(', ')}` });
+      if (!isSpeciesName(sp)) issues.push({ path: `regions[${r}].species.${sp}`, message: `unknown species; allowed: ${SPECIES_NAMES.join(', ')}` });
     }
   });
   const { siteRegion, issues: geometryIssues } = assignRegions(scene);
@@ -182,7 +209,7 @@ function checkRelations(scene: Scene): SceneIssue[] {
     if (a === undefined || b === undefined) return;
     if (a === b) issues.push({ path: `${at}.between`, message: 'an interface joins two different regions', value: iface.between });
     for (const [sp, ea] of Object.entries(iface.barrier)) {
-      if (!(sp in SPECIES)) {
+      if (!isSpeciesName(sp)) {
         issues.push({ path: `${at}.barrier.${sp}`, message: `unknown species; allowed: ${SPECIES_NAMES.join(', ')}` });
         continue;
       }
@@ -199,7 +226,7 @@ function checkRelations(scene: Scene): SceneIssue[] {
   });
   scene.interactions.forEach((it, k) => {
     it.species.forEach((sp, j) => {
-      if (!(sp in SPECIES)) issues.push({ path: `interactions[${k}].species[${j}]`, message: `unknown species; allowed: ${SPECIES_NAMES.join(', ')}`, value: sp });
+      if (!isSpeciesName(sp)) issues.push({ path: `interactions[${k}].species[${j}]`, message: `unknown species; allowed: ${SPECIES_NAMES.join(', ')}`, value: sp });
     });
   });
 
@@ -210,7 +237,7 @@ function checkRelations(scene: Scene): SceneIssue[] {
   const regionSites = Float64Array.from(free);
   scene.populations.forEach((p, k) => {
     const at = `populations[${k}]`;
-    if (!(p.species in SPECIES)) {
+    if (!isSpeciesName(p.species)) {
       issues.push({ path: `${at}.species`, message: `unknown species; allowed: ${SPECIES_NAMES.join(', ')}`, value: p.species });
       return;
     }
