@@ -1,6 +1,6 @@
-// The ionhop command-line program. User errors (bad scene, missing file, engine that
-// cannot run a scene) end with a readable message and exit code 2; a failed
-// validation with exit code 1.
+// The ionhop command-line program. Every input error (bad scene, missing file,
+// bad option, engine that cannot run a scene) ends with a readable message and
+// exit code 2; a failed validation or an internal error with exit code 1.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ENGINE_KINDS } from '../engine/factory';
 import type { EngineKind } from '../engine/engine';
@@ -11,8 +11,9 @@ import { validateCommand } from './validateCommand';
 
 function wholeNumber(what: string, min: number, max: number) {
   return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${what} must be a whole number in [${min}, ${max}]`);
+    // Digits only: Number('') is 0 and Number('1e3') is 1000, neither what a user meant.
+    const n = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${what} must be a whole number in [${min}, ${max}] (got ${JSON.stringify(value)})`);
     return n;
   };
 }
@@ -66,7 +67,8 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } catch (error) {
     // Commander already printed its message (unknown option, --help, --version).
-    if (error instanceof CommanderError) return error.exitCode;
+    // A usage error is an input error like a bad scene: exit 2 (docs/cli.md).
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USER_ERROR;
     const message = userErrorMessage(error);
     if (message !== null) {
       process.stderr.write(`ionhop: ${message}\n`);

@@ -1,13 +1,16 @@
 // Regression tests for the defects of issue 7: each failed before its fix.
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileRateModel } from '../../src/model/rateModel';
 import { initialOccupancy } from '../../src/model/initialState';
-import { validateScene } from '../../src/model/scene/validate';
+import { parseSceneText, validateScene } from '../../src/model/scene/validate';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
 import { GpuWalkersEngine } from '../../src/engine/gpu/gpuWalkersEngine';
 import { NonFiniteRateError } from '../../src/engine/engine';
 import { runScene } from '../../src/run/runScene';
-import { baseScene, ionhopHere, issuesOf } from './helpers';
+import { baseScene, ionhopHere, issuesOf, root } from './helpers';
 
 describe('defect 1: every engine honours run.events and the sample grid, or refuses', () => {
   it('gpu-walkers refuses the event-sampled H2V3O8 | MXene preset with exit 2 instead of reporting D* = 0 ± 0', async () => {
@@ -88,4 +91,105 @@ describe('defect 3: species names are looked up as own keys', () => {
       expect(interactionIssues?.some((i) => i.path === 'interactions[0].species[0]'), JSON.stringify(interactionIssues)).toBe(true);
     });
   }
+});
+
+describe('defect 4: --csv is checked before the run, written atomically, and never costs the result', () => {
+  const tmp = () => mkdtempSync(join(tmpdir(), 'ionhop-trust-'));
+
+  it('a file, a path under a file and an empty path are refused up front with exit 2', async () => {
+    const dir = tmp();
+    const file = join(dir, 'plain-file');
+    writeFileSync(file, 'x');
+    for (const [dest, message] of [[file, /is a file, not a directory/], [join(file, 'sub'), /cannot (use this path|write there)/], ['', /--csv needs a directory path/]] as const) {
+      const r = await ionhopHere('run', 'tests/fixtures/good-minimal.json', '--csv', dest, '--quiet');
+      expect(r.code, dest).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stdout, 'refused before running').toBe('');
+    }
+  });
+
+  it('a read-only directory is refused up front (skipped as root, who may write anywhere)', async () => {
+    if (process.getuid?.() === 0) return;
+    const dir = tmp();
+    chmodSync(dir, 0o500);
+    const r = await ionhopHere('run', 'tests/fixtures/good-minimal.json', '--csv', dir, '--quiet');
+    chmodSync(dir, 0o700);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot write there/);
+  });
+
+  it('a failed second write leaves both old files in place, and --json is printed anyway', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'msd.csv'), 'old msd\n');
+    writeFileSync(join(dir, 'profile.csv'), 'old profile\n');
+    // The temporary profile file cannot be created: a directory sits on its name.
+    mkdirSync(join(dir, `profile.csv.tmp-${process.pid}`));
+    const r = await ionhopHere('run', 'tests/fixtures/good-minimal.json', '--csv', dir, '--json', '--quiet');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/writing the CSV files failed .*the result above is complete/);
+    expect(JSON.parse(r.stdout).observables.species[0].species).toBe('Zn2+');
+    expect(readFileSync(join(dir, 'msd.csv'), 'utf8')).toBe('old msd\n');
+    expect(readFileSync(join(dir, 'profile.csv'), 'utf8')).toBe('old profile\n');
+    expect(readdirSync(dir).sort()).toEqual(['msd.csv', 'profile.csv', `profile.csv.tmp-${process.pid}`]);
+  });
+});
+
+describe('defect 6: messages and exit codes', () => {
+  it('a UTF-8 byte-order mark does not make a valid scene invalid', () => {
+    const text = readFileSync(`${root}tests/fixtures/good-minimal.json`, 'utf8');
+    expect(parseSceneText(`\uFEFF${text}`).name).toBe('fixture base');
+  });
+
+  it('control characters in names are refused and never reach the terminal raw', async () => {
+    const s = baseScene();
+    s.name = 'evil\u001b[2Jname';
+    s.regions[0].species['Zn2+\u001b[31m'] = { barrier: 0.3 };
+    const dir = mkdtempSync(join(tmpdir(), 'ionhop-trust-'));
+    writeFileSync(join(dir, 'scene.json'), JSON.stringify(s));
+    const r = await ionhopHere('run', join(dir, 'scene.json'), '--quiet');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/name: name must not contain control characters/);
+    expect(r.stderr).toContain('\\u001b');
+    expect(r.stderr).not.toContain('\u001b');
+  });
+
+  it('--seed "" is refused instead of taken as 0; usage errors exit 2', async () => {
+    const empty = await ionhopHere('run', 'tests/fixtures/good-minimal.json', '--seed', '', '--quiet');
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/--seed must be a whole number in \[0, 4294967295\] \(got ""\)/);
+    expect((await ionhopHere('run', 'tests/fixtures/good-minimal.json', '--bogus')).code).toBe(2);
+    expect((await ionhopHere('run')).code).toBe(2);
+    expect((await ionhopHere('run', 'tests/fixtures/good-minimal.json', '--replicas', '1e3')).code).toBe(2);
+  });
+
+  it('a population that fits for some seeds only is refused by validation, not at run time', () => {
+    const s = baseScene();
+    s.lattice.size = [4, 4];
+    s.regions = [
+      { name: 'A', slab: { axis: 'y', from: 0, to: 2 }, species: { 'Zn2+': { barrier: 0.3 } } },
+      { name: 'B', species: { 'Zn2+': { barrier: 0.3 } } },
+    ];
+    // The first 8 ions land anywhere in A ∪ B (16 sites); then B's 8 sites are all free only by luck.
+    s.populations = [{ species: 'Zn2+', count: 8 }, { species: 'Zn2+', region: 'B', count: 8 }];
+    const issues = issuesOf(s);
+    expect(issues?.find((i) => i.path === 'populations[1].count')?.message, JSON.stringify(issues)).toMatch(/only 0 free sites remain .* for every seed/);
+    // One fewer ion in the first population still fails for some seed, so it is refused too; none at all fits.
+    s.populations[0].count = 0;
+    expect(issuesOf(s)).toBeNull();
+  });
+
+  it('field errors name the field, the value given and what is allowed', () => {
+    const s = baseScene();
+    s.lattice.size = ['8', 8];
+    s.regions.push({ name: 'b', slab: { axis: 'x', from: 'a', to: 2 }, species: {} });
+    s.seed = '1';
+    s.observe = { profileAxis: 'w' };
+    const issues = issuesOf(s)!;
+    const byPath = Object.fromEntries(issues.map((i) => [i.path, i]));
+    expect(byPath['lattice.size[0]'].message).toMatch(/whole number in \[1, 65536\]/);
+    expect(byPath['regions[1].slab.from'].message).toMatch(/whole site index ≥ 0/);
+    expect(byPath.seed.message).toMatch(/\[0, 4294967295\]/);
+    expect(byPath['observe.profileAxis'].message).toMatch(/one of "x", "y", "z"/);
+    for (const i of issues) expect((i as { value?: unknown }).value, i.path).toBeDefined();
+  });
 });
