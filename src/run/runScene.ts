@@ -8,7 +8,8 @@ import type { Scene } from '../model/scene/schema';
 import { EngineUnsupportedError, stopsOnExactEvents, type Engine, type EngineKind } from '../engine/engine';
 import { createEngine } from '../engine/factory';
 import { ReplicaRecorder, type ReplicaObservables } from '../observe/replicaRecorder';
-import { aggregateReplicas, type RunObservables } from '../observe/aggregate';
+import { aggregateReplicas } from '../observe/aggregate';
+import { checkEstimators, type CheckedObservables } from '../observe/estimatorChecks';
 import { profileAxisOf } from '../observe/profileAxis';
 import { IONHOP_VERSION } from './version';
 
@@ -44,7 +45,8 @@ export interface RunResult {
   /** 'time': uniform time grid of run.samples points; 'events': a sample every run.events/run.samples events. */
   sampling: 'time' | 'events';
   wallTimeS: number;
-  observables: RunObservables;
+  /** Aggregated observables; estimators whose assumptions fail are null with a reason (notDefined), frozen runs say so. */
+  observables: CheckedObservables;
 }
 
 export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promise<RunResult> {
@@ -82,7 +84,7 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
       engine.dispose();
     }
   }
-  const observables = aggregateReplicas(model, results, fitFrom, profileAxis);
+  const observables = checkEstimators(model, aggregateReplicas(model, results, fitFrom, profileAxis));
   return {
     ionhop: IONHOP_VERSION,
     scene,

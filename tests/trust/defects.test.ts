@@ -10,6 +10,7 @@ import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
 import { GpuWalkersEngine } from '../../src/engine/gpu/gpuWalkersEngine';
 import { NonFiniteRateError } from '../../src/engine/engine';
 import { runScene } from '../../src/run/runScene';
+import { MAX_SCENE_DATA_BYTES, packSceneText, unpackSceneText } from '../../src/app/urlState';
 import { baseScene, ionhopHere, issuesOf, root } from './helpers';
 
 describe('defect 1: every engine honours run.events and the sample grid, or refuses', () => {
@@ -191,5 +192,69 @@ describe('defect 6: messages and exit codes', () => {
     expect(byPath.seed.message).toMatch(/\[0, 4294967295\]/);
     expect(byPath['observe.profileAxis'].message).toMatch(/one of "x", "y", "z"/);
     for (const i of issues) expect((i as { value?: unknown }).value, i.path).toBeDefined();
+  });
+});
+
+describe('defect 7: degenerate estimators say "not defined" with the reason; frozen runs say frozen', () => {
+  it('one ion on a 2×2 reflecting lattice: no negative D_σ or Haven ratio, a confinement reason instead', async () => {
+    const s = baseScene();
+    s.lattice = { type: 'square', size: [2, 2], spacing: 3, boundary: ['reflecting', 'reflecting'] };
+    s.populations = [{ species: 'Zn2+', count: 1 }];
+    s.run = { time: 1e-6, samples: 50, replicas: 4 };
+    const r = await runScene(validateScene(s));
+    const zn = r.observables.species[0];
+    expect(zn.collective.a2PerS.value).toBeNaN();
+    expect(zn.havenRatio.value).toBeNaN();
+    expect(zn.tracer.a2PerS.value).toBeNaN();
+    expect(zn.notDefined.collective).toMatch(/^confined: the MSD along [xy] reaches .* of its limit L²\/6/);
+    expect(JSON.parse(JSON.stringify(r)).observables.species[0].havenRatio.value).toBeNull();
+    const out = await ionhopHere('run', writeScene(s), '--quiet');
+    expect(out.stdout).toMatch(/collective D_σ\s+not defined/);
+    expect(out.stdout).toMatch(/not defined: confined/);
+  });
+
+  it('a run where nothing can hop says frozen in the summary and the JSON', async () => {
+    const s = baseScene();
+    s.regions = [
+      { name: 'cage', box: { from: [3, 3], to: [4, 4] }, species: { 'Zn2+': { barrier: 0.3 } } },
+      { name: 'wall', species: {} },
+    ];
+    s.populations = [{ species: 'Zn2+', region: 'cage', count: 1 }];
+    s.run = { time: 1e-6, samples: 10, replicas: 2 };
+    const file = writeScene(s);
+    const json = JSON.parse((await ionhopHere('run', file, '--json', '--quiet')).stdout);
+    expect(json.observables.frozen).toBe(true);
+    expect(json.observables.species[0].frozen).toBe(true);
+    expect(json.observables.species[0].tracer.a2PerS).toEqual({ value: 0, se: 0 });
+    expect(json.observables.species[0].notDefined.havenRatio).toMatch(/^frozen/);
+    expect((await ionhopHere('run', file, '--quiet')).stdout).toMatch(/FROZEN: no ion hopped/);
+  });
+});
+
+function writeScene(scene: unknown): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'ionhop-trust-')), 'scene.json');
+  writeFileSync(file, JSON.stringify(scene));
+  return file;
+}
+
+describe('defect 8: shared links cannot inject CSS or exhaust memory', () => {
+  it('a region color accepts CSS colour syntax only', () => {
+    const withColour = (color: string) => {
+      const s = baseScene();
+      s.regions[0].color = color;
+      return issuesOf(s);
+    };
+    for (const ok of ['#e69f00', '#abc', '#aabbccdd', 'rgb(10, 20, 30)', 'rgba(10 20 30 / 50%)', 'hsl(200deg 50% 40%)', 'teal']) expect(withColour(ok), ok).toBeNull();
+    for (const bad of ['red; position:fixed; inset:0', 'url(https://example.invalid/x.png)', 'red}body{display:none', '#12345', 'rgb(1,2,3);x:y', 'expression(alert(1))']) {
+      expect(withColour(bad)?.[0].message, bad).toMatch(/region color must be a CSS colour/);
+    }
+  });
+
+  it('sceneData is decompressed with a size cap', async () => {
+    const huge = ' '.repeat(MAX_SCENE_DATA_BYTES + 1);
+    const packed = await packSceneText(huge);
+    expect(packed.length).toBeLessThan(20_000); // a short link...
+    await expect(unpackSceneText(packed)).rejects.toThrow(/decompresses to more than 1048576 bytes/); // ...that would expand a thousandfold
+    expect(await unpackSceneText(await packSceneText('{"a":1}'))).toBe('{"a":1}');
   });
 });

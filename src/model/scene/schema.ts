@@ -51,6 +51,10 @@ const displayName = (what: string, max: number) =>
 
 const speciesKey = (what: string) => z.string({ error: `${what} must be a species name: ${Object.keys(SPECIES).join(', ')}` });
 
+/** #rgb, #rgba, #rrggbb, #rrggbbaa; rgb()/rgba()/hsl()/hsla() with numbers, %, deg, commas, spaces and /; a named colour (letters only). */
+export const CSS_COLOUR = /^(#[0-9a-fA-F]{3,4}|#[0-9a-fA-F]{6}|#[0-9a-fA-F]{8}|(rgb|rgba|hsl|hsla)\(\s*[0-9.+\-eE%deg,/ ]{1,60}\)|[a-zA-Z]{3,30})$/;
+const CSS_COLOUR_ALLOWED = 'region color must be a CSS colour: #rgb, #rrggbb (with optional alpha), rgb(…), rgba(…), hsl(…), hsla(…) or a colour name such as "teal"';
+
 export const boundarySchema = z.enum(['periodic', 'reflecting'], {
   error: 'boundary must be "periodic" or "reflecting"',
 });
@@ -86,8 +90,11 @@ export const regionSchema = z.strictObject({
   slab: geometrySlab.optional(),
   /** Half-open site-index box [from, to) per axis. */
   box: geometryBox.optional(),
-  /** Shading in the view, CSS colour; the model ignores it. */
-  color: z.string().max(32).optional(),
+  /**
+   * Shading in the view, a CSS colour; the model ignores it. Only colour syntax
+   * passes (it ends up in a style attribute: a shared link must not inject CSS).
+   */
+  color: z.string({ error: CSS_COLOUR_ALLOWED }).max(64, { message: CSS_COLOUR_ALLOWED }).regex(CSS_COLOUR, { message: CSS_COLOUR_ALLOWED }).optional(),
   species: z.record(z.string(), regionSpeciesSchema),
 });
 
