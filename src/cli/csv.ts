@@ -1,8 +1,9 @@
-// CSV export of MSD(t) and the occupancy profile.
+// CSV export of MSD(t), the occupancy profile and the drift observables.
 import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunResult } from '../run/runScene';
 import { CliError } from './errors';
+import { driftCsv } from './driftCsv';
 
 const cell = (v: number) => (Number.isFinite(v) ? String(v) : '');
 
@@ -42,7 +43,7 @@ export async function preflightCsvDir(dir: string): Promise<void> {
   const existing = await stat(dir).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? null : Promise.reject(e))).catch((e: Error) => {
     throw new CliError(`--csv ${dir}: cannot use this path (${e.message})`);
   });
-  if (existing && !existing.isDirectory()) throw new CliError(`--csv ${dir}: is a file, not a directory; give a directory for msd.csv and profile.csv`);
+  if (existing && !existing.isDirectory()) throw new CliError(`--csv ${dir}: is a file, not a directory; give a directory for msd.csv, profile.csv and drift.csv`);
   try {
     await mkdir(dir, { recursive: true });
     const probe = join(dir, `.ionhop-write-test-${process.pid}`);
@@ -54,16 +55,17 @@ export async function preflightCsvDir(dir: string): Promise<void> {
 }
 
 /**
- * Writes msd.csv and profile.csv into dir (created if needed); returns the paths.
- * Both go to temporary files first and are renamed into place only when both
- * are complete, so an interrupted or failed write never leaves a cut file or a
- * new msd.csv beside an old profile.csv.
+ * Writes msd.csv, profile.csv and drift.csv into dir (created if needed); returns
+ * the paths. All go to temporary files first and are renamed into place only
+ * when all are complete, so an interrupted or failed write never leaves a cut
+ * file or a new msd.csv beside an old profile.csv.
  */
 export async function writeCsvFiles(result: RunResult, dir: string): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const files = [
     { path: join(dir, 'msd.csv'), text: msdCsv(result) },
     { path: join(dir, 'profile.csv'), text: profileCsv(result) },
+    { path: join(dir, 'drift.csv'), text: driftCsv(result) },
   ];
   try {
     await writeFilesAtomic(files);

@@ -1,6 +1,7 @@
 // The human-readable summary of a run.
 import type { RunResult } from '../run/runScene';
 import { num, pm } from './format';
+import { formatConductivity, formatSpeciesDrift } from './driftSummary';
 
 export function formatSummary(result: RunResult): string {
   const o = result.observables;
@@ -26,7 +27,9 @@ export function formatSummary(result: RunResult): string {
     const reasons = [...new Set(Object.values(nd))];
     for (const reason of reasons) lines.push(`  not defined: ${reason}`);
     lines.push(`  events           ${pm(sp.eventsPerReplica)} per replica`);
+    lines.push(...formatSpeciesDrift(result, sp.index));
   }
+  lines.push(...formatConductivity(result));
   lines.push('');
   if (o.crossings.length === 0) lines.push('interface crossings: none');
   else {

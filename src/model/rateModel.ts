@@ -9,9 +9,12 @@
 // - Nearest-neighbour pair energies V shift the site energies by the local
 //   environment and the saddle by the mean of the two shifts (see interactionShift).
 // - A field F along an axis adds −q·F·Δr/2 to the barrier of a hop with displacement Δr.
+// - A region potential φ_r adds z·φ_r to the site energies and z·(φ_a + φ_b)/2
+//   to the saddles (regionPotential.ts), after the steps above.
 import { vec3 } from 'gl-matrix';
 import { SPECIES, SPECIES_NAMES, AXES, type Scene, type SpeciesName } from './scene/schema';
 import { assignRegions, SceneError } from './scene/validate';
+import { addRegionPotentials, checkFiniteRates, regionPotentials } from './regionPotential';
 
 /** Boltzmann constant, eV/K. */
 export const KB_EV_PER_K = 8.617333262e-5;
@@ -47,9 +50,11 @@ export interface RateModel {
   readonly siteRegion: Uint8Array;
   /** allowed[s·R + r] = 1 when species s may occupy region r. */
   readonly allowed: Uint8Array;
-  /** siteEnergy[s·R + r], eV. */
+  /** Built-in potential φ_r of each region, V (0 where none is given). */
+  readonly regionPotential: Float64Array;
+  /** siteEnergy[s·R + r], eV, including the region potential term z_s·φ_r. */
   readonly siteEnergy: Float64Array;
-  /** saddle[(s·R + a)·R + b], eV, symmetric in a and b. */
+  /** saddle[(s·R + a)·R + b], eV, symmetric in a and b, including z_s·(φ_a + φ_b)/2. */
   readonly saddle: Float64Array;
   /** pairEnergy[s·S + t], eV, symmetric nearest-neighbour interaction. */
   readonly pairEnergy: Float64Array;
@@ -136,6 +141,9 @@ export function compileRateModel(scene: Scene): RateModel {
   }
   const field = scene.field ? { axis: AXES.indexOf(scene.field.axis) as 0 | 1 | 2, strength: scene.field.strength } : null;
   const charge = Int8Array.from(SPECIES_NAMES.map((n) => SPECIES[n].charge));
+  const regionPotential = regionPotentials(scene);
+  const hasPotentials = regionPotential.some((v) => v !== 0);
+  if (hasPotentials) addRegionPotentials(siteEnergy, saddle, regionPotential, charge);
 
   const hopRate = new Float64Array(S * R * R * Z);
   const fieldVector: vec3 = [0, 0, 0];
@@ -151,6 +159,7 @@ export function compileRateModel(scene: Scene): RateModel {
           hopRate[((s * R + a) * R + b) * Z + d] = scene.attemptFrequency * Math.exp(-(ea + fieldShift) / kT);
         }
       }
+  if (hasPotentials) checkFiniteRates(scene, hopRate, regionPotential, SPECIES_NAMES, charge, kT, Z);
 
   const populations = scene.populations.map((p) => {
     const s = SPECIES_NAMES.indexOf(p.species as SpeciesName);
@@ -178,6 +187,7 @@ export function compileRateModel(scene: Scene): RateModel {
     nRegions: R,
     siteRegion,
     allowed,
+    regionPotential,
     siteEnergy,
     saddle,
     pairEnergy,

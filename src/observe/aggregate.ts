@@ -11,6 +11,7 @@ import { A2_PER_S_TO_CM2_PER_S, N_SPECIES, type RateModel } from '../model/rateM
 import { AXES, type AxisName, type SpeciesName } from '../model/scene/schema';
 import type { ReplicaObservables } from './replicaRecorder';
 import { fitWindow, jackknife, meanWithError, slopeOver, type Estimate } from './stats';
+import { driftObservables, type DriftObservables } from './drift';
 
 export interface Series {
   /** Mean over replicas per sample. */
@@ -69,6 +70,8 @@ export interface RunObservables {
   species: SpeciesObservables[];
   profile: { axis: AxisName; layers: number; positionA: number[]; samplesAveraged: number };
   crossings: CrossingCount[];
+  /** Drift, mobility, conductivity and the drift-free (centred) diffusivities (drift.ts). */
+  drift: DriftObservables;
   /** How every error bar was obtained, in words. */
   errorMethod: { tracer: string; collective: string; havenRatio: string; series: string };
 }
@@ -185,6 +188,7 @@ export function aggregateReplicas(model: RateModel, replicas: ReplicaObservables
       samplesAveraged: Math.min(...replicas.map((r) => r.profileSamples)),
     },
     crossings,
+    drift: driftObservables(model, replicas, fitFrom),
     errorMethod: {
       tracer: `standard error of the mean over ${R} independent replicas (one least-squares MSD slope per replica)`,
       collective: `jackknife over ${R} independent replicas (slope of the replica-averaged multiple-time-origin centre-of-mass MSD, lags up to half the run, refitted leaving one replica out)`,

@@ -6,6 +6,9 @@ import { correlationFactorCase } from './cases/correlationFactor';
 import { heterogeneousChainCase } from './cases/heterogeneousChain';
 import { fermiDiracCase } from './cases/fermiDirac';
 import { arrheniusCase } from './cases/arrhenius';
+import { builtInPotentialCase } from './cases/builtInPotential';
+import { driftMobilityCase } from './cases/driftMobility';
+import { nernstEinsteinCase } from './cases/nernstEinstein';
 import type { ValidationCase, ValidationCheck } from './types';
 
 export const VALIDATION_CASES: readonly ValidationCase[] = [
@@ -15,6 +18,9 @@ export const VALIDATION_CASES: readonly ValidationCase[] = [
   heterogeneousChainCase,
   fermiDiracCase,
   arrheniusCase,
+  builtInPotentialCase,
+  driftMobilityCase,
+  nernstEinsteinCase,
 ];
 
 export interface ValidationReport {

@@ -116,6 +116,43 @@ describe('ionhop run on a preset', () => {
   });
 });
 
+describe('ionhop run under a field and region potentials', () => {
+  it('reports drift, mobility, conductivity and the centred D in --json, the summary and drift.csv', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ionhop-drift-'));
+    const json = await ionhopHere('run', 'tests/fixtures/good-drift.json', '--json', '--quiet');
+    expect(json.code, json.stderr).toBe(0);
+    const drift = JSON.parse(json.stdout).observables.drift;
+    expect(drift.field).toEqual({ axis: 'x', strengthVPerA: 0.002 });
+    expect(drift.species.map((s: { species: string }) => s.species)).toEqual(['Zn2+', 'H+']);
+    for (const sp of drift.species) {
+      // Cations drift along +x at 0.002 V/Å (q·F·a/kBT = 0.23 for Zn2+): many SE above zero.
+      expect(sp.velocityAPerS.x.value).toBeGreaterThan(0);
+      expect(sp.mobilityCm2PerVs.value).toBeGreaterThan(0);
+      expect(sp.centredTracer.cm2PerS.value).toBeGreaterThan(0);
+      expect(sp.centredTracer.cm2PerS.se).toBeGreaterThan(0);
+    }
+    expect(drift.conductivity.measuredSPerCm.value).toBeGreaterThan(0);
+    expect(drift.conductivity.nernstEinsteinSPerCm.value).toBeGreaterThan(0);
+    expect(drift.notes.diffusivities).toMatch(/includes the drift/);
+    const text = await ionhopHere('run', 'tests/fixtures/good-drift.json', '--csv', dir, '--quiet');
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/D \(centred MSD\)\s+\(\d\.\d+ ± \d\.\d+\)e-\d+ cm²\/s\s+drift removed; the tracer D\* above includes it/);
+    expect(text.stdout).toMatch(/mobility v\/F\s+\(\d\.\d+ ± \d\.\d+\)e-\d+ cm²\/\(V·s\)/);
+    expect(text.stdout).toMatch(/σ\/σ_NE\s+\d/);
+    const csv = readFileSync(join(dir, 'drift.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('quantity,species,axis,value,se,unit');
+    expect(csv.some((row) => /^drift_velocity,Zn2\+,x,\d/.test(row))).toBe(true);
+    expect(csv.some((row) => /^conductivity,all,x,\d[^,]*,\d[^,]*,S\/cm$/.test(row))).toBe(true);
+  });
+
+  it('prints no drift block for an undriven scene', async () => {
+    const r = await ionhopHere('run', 'tests/fixtures/good-minimal.json', '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('centred');
+    expect(r.stdout).not.toContain('conductivity');
+  });
+});
+
 describe('ionhop validate', () => {
   it('rejects an unknown case with the list of cases', async () => {
     const r = await ionhopHere('validate', '--case', 'no-such-case');

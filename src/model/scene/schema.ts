@@ -96,6 +96,13 @@ export const regionSchema = z.strictObject({
    */
   color: z.string({ error: CSS_COLOUR_ALLOWED }).max(64, { message: CSS_COLOUR_ALLOWED }).regex(CSS_COLOUR, { message: CSS_COLOUR_ALLOWED }).optional(),
   species: z.record(z.string(), regionSpeciesSchema),
+  /**
+   * Built-in electrostatic potential φ of the region, V (default 0): adds z·φ (eV) to the
+   * site energy of an ion of charge z (e) and z·(φ_a + φ_b)/2 to the saddle of a bond between regions a and b.
+   */
+  potential: finite('region potential (V)', '[-10, 10] V').refine((v) => Math.abs(v) <= 10, {
+    message: 'region potential must lie in [-10, 10] V',
+  }).optional(),
 });
 
 export const interfaceSchema = z.strictObject({
