@@ -5,13 +5,14 @@
 import { compileRateModel } from '../model/rateModel';
 import { initialOccupancy, replicaSeed } from '../model/initialState';
 import type { Scene } from '../model/scene/schema';
-import { EngineUnsupportedError, stopsOnExactEvents, type Engine, type EngineKind } from '../engine/engine';
+import { EngineUnsupportedError, stopsOnExactEvents, type AdvanceLimit, type AdvanceReport, type Engine, type EngineKind } from '../engine/engine';
 import { createEngine } from '../engine/factory';
 import { ReplicaRecorder, type ReplicaObservables } from '../observe/replicaRecorder';
 import { aggregateReplicas } from '../observe/aggregate';
 import { checkEstimators, type CheckedObservables } from '../observe/estimatorChecks';
 import { profileAxisOf } from '../observe/profileAxis';
 import { IONHOP_VERSION } from './version';
+import { checkRunFits, estimateRun } from './resourceLimits';
 
 export interface RunProgress {
   /** Fraction of the whole run done, 0..1. */
@@ -66,11 +67,12 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
   const samples = sampling === 'time' ? run.samples : Math.min(run.samples, run.events!);
   const profileAxis = profileAxisOf(scene);
   const fitFrom = scene.observe.fitFrom;
+  checkRunFits(scene, estimateRun(scene, model, samples), samples);
 
   const results: ReplicaObservables[] = [];
   const report = (replica: number, k: number) => {
     if (!options.onProgress) return;
-    const fraction = (replica + k / samples) / replicas;
+    const fraction = (replica + Math.min(k, samples) / samples) / replicas;
     const elapsedS = (performance.now() - started) / 1000;
     options.onProgress({ fraction, elapsedS, etaS: fraction > 0 ? (elapsedS * (1 - fraction)) / fraction : NaN, replica, replicas });
   };
@@ -116,6 +118,31 @@ function checkEventStop(engine: Engine, asked: number, done: { events: number })
   if (done.events > asked) throw new Error(`engine ${engine.kind} did ${done.events} events when asked for at most ${asked}`);
 }
 
+/**
+ * Events per advance call of an exact-stop engine: progress is reported between
+ * calls, so a sample interval of 1e12 events still shows it every few seconds.
+ * Splitting is exact there (an event-limited advance draws nothing beyond its
+ * last event), so results do not depend on it; it grows with the lattice so the
+ * per-call cost stays small beside the events.
+ */
+export function progressChunkEvents(model: { nSites: number }): number {
+  return Math.max(1 << 20, 16 * model.nSites);
+}
+
+/** engine.advance(limit), split into chunks of progressChunkEvents on engines that stop on exact events. */
+async function advanceInChunks(engine: Engine, limit: AdvanceLimit, onChunk: () => void): Promise<AdvanceReport> {
+  if (!stopsOnExactEvents(engine.kind)) return engine.advance(limit);
+  const chunk = progressChunkEvents(engine.model);
+  const goal = limit.events ?? Infinity;
+  let events = 0;
+  for (;;) {
+    const report = await engine.advance({ ...limit, events: Math.min(goal - events, chunk) });
+    events += report.events;
+    if (report.stoppedBy !== 'events' || events >= goal) return { events, time: report.time, stoppedBy: report.stoppedBy };
+    onChunk();
+  }
+}
+
 async function runReplica(
   engine: Engine,
   scene: Scene,
@@ -132,7 +159,8 @@ async function runReplica(
       const target = (k / samples) * runTime;
       const limit = maxEvents !== undefined ? { time: target, events: maxEvents - engine.events } : { time: target };
       if (limit.events === 0) break;
-      const done = await engine.advance(limit);
+      const from = engine.time;
+      const done = await advanceInChunks(engine, limit, () => progress(k - 1 + (engine.time - from) / (target - from)));
       if (limit.events !== undefined) checkEventStop(engine, limit.events, done);
       if (done.stoppedBy === 'events') {
         // The event cap ended the run between grid points: keep the last state at its own time.
@@ -144,7 +172,7 @@ async function runReplica(
     } else {
       const target = Math.round((k / samples) * maxEvents!);
       const asked = target - engine.events;
-      const done = await engine.advance({ events: asked });
+      const done = await advanceInChunks(engine, { events: asked }, () => progress(k - 1 + (engine.events - (target - asked)) / asked));
       checkEventStop(engine, asked, done);
       if (done.stoppedBy === 'frozen') break;
       recorder.record(k, done.time, await engine.ions());

@@ -3,13 +3,15 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileRateModel } from '../../src/model/rateModel';
+import { compileRateModel, N_SPECIES } from '../../src/model/rateModel';
 import { initialOccupancy } from '../../src/model/initialState';
 import { parseSceneText, validateScene } from '../../src/model/scene/validate';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
 import { GpuWalkersEngine } from '../../src/engine/gpu/gpuWalkersEngine';
 import { NonFiniteRateError } from '../../src/engine/engine';
-import { runScene } from '../../src/run/runScene';
+import { progressChunkEvents, runScene } from '../../src/run/runScene';
+import { aggregateReplicas } from '../../src/observe/aggregate';
+import type { ReplicaObservables } from '../../src/observe/replicaRecorder';
 import { MAX_SCENE_DATA_BYTES, packSceneText, unpackSceneText } from '../../src/app/urlState';
 import { baseScene, ionhopHere, issuesOf, root } from './helpers';
 
@@ -256,5 +258,56 @@ describe('defect 8: shared links cannot inject CSS or exhaust memory', () => {
     expect(packed.length).toBeLessThan(20_000); // a short link...
     await expect(unpackSceneText(packed)).rejects.toThrow(/decompresses to more than 1048576 bytes/); // ...that would expand a thousandfold
     expect(await unpackSceneText(await packSceneText('{"a":1}'))).toBe('{"a":1}');
+  });
+});
+
+describe('defect 5: memory and expected events are estimated up front; progress keeps coming', () => {
+  it('1e5 samples × 1024 replicas are refused with the estimate and the setting that fits', async () => {
+    const s = baseScene();
+    s.run = { time: 1e-9, samples: 100000, replicas: 1024 };
+    const r = await ionhopHere('run', writeScene(s), '--quiet');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/run\.samples, run\.replicas: 100000 samples × 1024 replicas need about 2\d\.\d GB .*\(2\d\.\d MB per replica\).*use run\.samples ≤ \d+ or run\.replicas \(--replicas\) ≤ \d+/);
+  });
+
+  it('run.time = 1e308 is refused with the expected events and the run.time that can finish', async () => {
+    const s = baseScene();
+    s.run = { time: 1e308, samples: 10, replicas: 1 };
+    await expect(runScene(validateScene(s))).rejects.toThrow(/run\.time = 1e\+308 s means about .* events per replica; at most 1e\+12 can finish: give run\.time ≤ /);
+  });
+
+  it('progress arrives between samples, however long a sample interval is', async () => {
+    const s = baseScene();
+    const chunk = progressChunkEvents({ nSites: 64 });
+    s.run = { events: 3 * chunk, samples: 1, replicas: 1 };
+    const fractions: number[] = [];
+    await runScene(validateScene(s), { onProgress: (p) => fractions.push(p.fraction) });
+    expect(fractions.filter((f) => f > 0 && f < 1).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('aggregating 2 replicas × 1e5 samples takes seconds, not a minute (linear in the samples)', () => {
+    const s = baseScene();
+    s.populations = [{ species: 'Zn2+', count: 1 }];
+    const model = compileRateModel(validateScene(s));
+    const K = 100_001;
+    const series = () => Array.from({ length: N_SPECIES }, () => [0, 1, 2].map(() => Float64Array.from({ length: K }, (_, k) => k * 0.5)));
+    const replica = (): ReplicaObservables => ({
+      times: Float64Array.from({ length: K }, (_, k) => k * 1e-9),
+      count: Int32Array.from({ length: N_SPECIES }, (_, s) => (s === 0 ? 1 : 0)),
+      msd: series(),
+      com2: series(),
+      com: series(),
+      profile: Array.from({ length: N_SPECIES }, () => new Float64Array(8)),
+      regionOccupancy: Array.from({ length: N_SPECIES }, () => new Float64Array(1)),
+      profileSamples: K,
+      crossings: new Float64Array(1),
+      events: Float64Array.from({ length: N_SPECIES }, (_, s) => (s === 0 ? K : 0)),
+      totalEvents: K,
+    });
+    const started = performance.now();
+    const o = aggregateReplicas(model, [replica(), replica()], 0.2, 0);
+    // Quadratic lags took ~60 s here; linear ones take well under a second. 15 s leaves room for a loaded machine.
+    expect(performance.now() - started).toBeLessThan(15_000);
+    expect(o.species[0].tracer.a2PerS.value).toBeGreaterThan(0);
   });
 });
