@@ -33,6 +33,23 @@ export interface RunOptions {
   /** Overrides scene.seed. */
   seed?: number;
   onProgress?: (progress: RunProgress) => void;
+  /**
+   * Replicas already finished by an earlier, interrupted run of the same scene,
+   * engine and seed (from a checkpoint): kept as they are, the run goes on from the next.
+   */
+  completed?: readonly ReplicaObservables[];
+  /** Called after each replica with every replica finished so far (checkpoints). */
+  onReplicaDone?: (completed: readonly ReplicaObservables[]) => Promise<void> | void;
+  /** Polled between samples and progress chunks; true stops the run with RunInterrupted. */
+  interrupted?: () => boolean;
+}
+
+/** A run stopped on request (SIGINT/SIGTERM); `completed` holds the replicas finished before it. */
+export class RunInterrupted extends Error {
+  constructor(readonly completed: readonly ReplicaObservables[]) {
+    super(`run interrupted after ${completed.length} complete replicas`);
+    this.name = 'RunInterrupted';
+  }
 }
 
 /** A complete, JSON-able record of one run: what ran, with what, and what came out. */
@@ -69,7 +86,11 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
   const fitFrom = scene.observe.fitFrom;
   checkRunFits(scene, estimateRun(scene, model, samples), samples);
 
-  const results: ReplicaObservables[] = [];
+  const results: ReplicaObservables[] = [...(options.completed ?? [])];
+  if (results.length > replicas) throw new RangeError(`${results.length} completed replicas given for a run of ${replicas}`);
+  const stopIfAsked = () => {
+    if (options.interrupted?.()) throw new RunInterrupted([...results]);
+  };
   const report = (replica: number, k: number) => {
     if (!options.onProgress) return;
     const fraction = (replica + Math.min(k, samples) / samples) / replicas;
@@ -77,14 +98,18 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
     options.onProgress({ fraction, elapsedS, etaS: fraction > 0 ? (elapsedS * (1 - fraction)) / fraction : NaN, replica, replicas });
   };
 
-  for (let r = 0; r < replicas; r++) {
+  // Each replica depends only on (scene, seed, engine, replica index), so a run
+  // resumed from its completed replicas gives the same result bit for bit.
+  for (let r = results.length; r < replicas; r++) {
+    stopIfAsked();
     const occupancy = initialOccupancy(model, scene.seed, r);
     const engine = await createEngine(kind, model, occupancy, { seed: replicaSeed(scene.seed, r, 'dynamics'), seedNumber: scene.seed, replica: r });
     try {
-      results.push(await runReplica(engine, scene, samples, profileAxis, fitFrom, (k) => report(r, k)));
+      results.push(await runReplica(engine, scene, samples, profileAxis, fitFrom, (k) => (report(r, k), stopIfAsked())));
     } finally {
       engine.dispose();
     }
+    await options.onReplicaDone?.([...results]);
   }
   const observables = checkEstimators(model, aggregateReplicas(model, results, fitFrom, profileAxis));
   return {

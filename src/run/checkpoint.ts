@@ -1,0 +1,147 @@
+// Checkpoints of a run (Node only): the scene as run, engine, seed and every
+// replica finished so far with its recorded samples, bit for bit (float64
+// arrays as base64 of their bytes). A replica depends only on (scene, seed,
+// engine, replica index), so a run resumed from its checkpoint gives the same
+// result as one never interrupted; the replica in progress at the interruption
+// is run again from its start.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { EngineKind } from '../engine/engine';
+import type { Scene } from '../model/scene/schema';
+import { validateScene } from '../model/scene/validate';
+import type { ReplicaObservables } from '../observe/replicaRecorder';
+import { writeFileAtomic } from './atomicWrite';
+import { CliError } from '../cli/errors';
+import { IONHOP_VERSION } from './version';
+
+export const CHECKPOINT_FORMAT = 'ionhop-checkpoint';
+
+/** How the interrupted command printed its result, so `ionhop resume` prints it the same way. */
+export interface CheckpointOutput {
+  json?: boolean;
+  csv?: string;
+  quiet?: boolean;
+  checkpointEveryS?: number;
+}
+
+export interface Checkpoint {
+  scene: Scene;
+  engine: EngineKind;
+  completed: ReplicaObservables[];
+  output: CheckpointOutput;
+}
+
+interface CheckpointFile {
+  format: typeof CHECKPOINT_FORMAT;
+  ionhop: string;
+  engine: EngineKind;
+  /** SHA-256 of the scene as run (seed and replicas applied): identifies the run. */
+  sceneDigest: string;
+  scene: Scene;
+  replicasDone: number;
+  completed: unknown[];
+  output: CheckpointOutput;
+  writtenAt: string;
+}
+
+/** Identifies a run: the scene as run (seed and replica count applied) and the engine. */
+export function runDigest(scene: Scene, engine: EngineKind): string {
+  return createHash('sha256').update(JSON.stringify({ scene, engine })).digest('hex');
+}
+
+function encodeArray(a: Float64Array | Int32Array): string {
+  return `${a instanceof Float64Array ? 'f64' : 'i32'}:${Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64')}`;
+}
+
+function decodeArray(text: unknown): Float64Array | Int32Array {
+  if (typeof text !== 'string' || !/^(f64|i32):/.test(text)) throw new Error('a recorded array is not f64:/i32: base64');
+  const bytes = Buffer.from(text.slice(4), 'base64');
+  const copy = new Uint8Array(bytes).buffer;
+  return text.startsWith('f64') ? new Float64Array(copy) : new Int32Array(copy);
+}
+
+function encodeReplica(r: ReplicaObservables): unknown {
+  return {
+    times: encodeArray(r.times),
+    count: encodeArray(r.count),
+    msd: r.msd.map((axes) => axes.map(encodeArray)),
+    com2: r.com2.map((axes) => axes.map(encodeArray)),
+    com: r.com.map((axes) => axes.map(encodeArray)),
+    profile: r.profile.map(encodeArray),
+    regionOccupancy: r.regionOccupancy.map(encodeArray),
+    profileSamples: r.profileSamples,
+    crossings: encodeArray(r.crossings),
+    events: encodeArray(r.events),
+    totalEvents: r.totalEvents,
+  };
+}
+
+function decodeReplica(raw: unknown): ReplicaObservables {
+  const o = raw as Record<string, unknown>;
+  const f64 = (v: unknown) => decodeArray(v) as Float64Array;
+  const nested = (v: unknown) => (v as unknown[][]).map((axes) => axes.map(f64));
+  return {
+    times: f64(o.times),
+    count: decodeArray(o.count) as Int32Array,
+    msd: nested(o.msd),
+    com2: nested(o.com2),
+    com: nested(o.com),
+    profile: (o.profile as unknown[]).map(f64),
+    regionOccupancy: (o.regionOccupancy as unknown[]).map(f64),
+    profileSamples: o.profileSamples as number,
+    crossings: f64(o.crossings),
+    events: f64(o.events),
+    totalEvents: o.totalEvents as number,
+  };
+}
+
+/** Writes the checkpoint atomically (temporary file, then rename): a kill mid-write leaves the previous one intact. */
+export async function writeCheckpoint(path: string, checkpoint: Checkpoint): Promise<void> {
+  const file: CheckpointFile = {
+    format: CHECKPOINT_FORMAT,
+    ionhop: IONHOP_VERSION,
+    engine: checkpoint.engine,
+    sceneDigest: runDigest(checkpoint.scene, checkpoint.engine),
+    scene: checkpoint.scene,
+    replicasDone: checkpoint.completed.length,
+    completed: checkpoint.completed.map(encodeReplica),
+    output: checkpoint.output,
+    writtenAt: new Date().toISOString(),
+  };
+  await writeFileAtomic(path, `${JSON.stringify(file)}\n`);
+}
+
+/** Reads a checkpoint; refuses one from another ionhop version, a damaged one, or (with `expect`) one of another run. */
+export async function readCheckpoint(path: string, expect?: { scene: Scene; engine: EngineKind }): Promise<Checkpoint> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CliError(code === 'ENOENT' ? `checkpoint file not found: ${path}` : `cannot read checkpoint ${path}: ${(e as Error).message}`);
+  }
+  let file: CheckpointFile;
+  try {
+    file = JSON.parse(text);
+  } catch {
+    throw new CliError(`${path} is not an ionhop checkpoint (not valid JSON; was it cut short?)`);
+  }
+  if (file?.format !== CHECKPOINT_FORMAT) throw new CliError(`${path} is not an ionhop checkpoint (no "format": "${CHECKPOINT_FORMAT}")`);
+  if (file.ionhop !== IONHOP_VERSION) {
+    throw new CliError(`${path} was written by ionhop ${file.ionhop}; this is ionhop ${IONHOP_VERSION}, whose engines may not continue it bit for bit: run the scene again from the start`);
+  }
+  const scene = validateScene(file.scene, `the scene in checkpoint ${path}`);
+  if (runDigest(scene, file.engine) !== file.sceneDigest) throw new CliError(`${path}: the scene stored in the checkpoint does not match its digest (edited or damaged); run the scene again from the start`);
+  if (expect && runDigest(expect.scene, expect.engine) !== file.sceneDigest) {
+    const what = expect.engine !== file.engine ? `engine ${file.engine}, not ${expect.engine}` : `a different scene, seed or replica count ("${file.scene.name}", seed ${file.scene.seed}, ${file.scene.run.replicas} replicas)`;
+    throw new CliError(`checkpoint ${path} belongs to another run (${what}); delete it or choose another --checkpoint path`);
+  }
+  let completed: ReplicaObservables[];
+  try {
+    completed = file.completed.map(decodeReplica);
+  } catch (e) {
+    throw new CliError(`${path}: damaged checkpoint (${(e as Error).message}); run the scene again from the start`);
+  }
+  if (completed.length !== file.replicasDone || completed.length > scene.run.replicas) throw new CliError(`${path}: damaged checkpoint (replica count does not add up)`);
+  return { scene, engine: file.engine, completed, output: file.output ?? {} };
+}
