@@ -4,9 +4,8 @@ import { access, constants } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { EngineKind } from '../engine/engine';
 import type { Scene } from '../model/scene/schema';
-import { RunInterrupted, runScene, type RunResult } from '../run/runScene';
+import { RunInterrupted, runScene, type RunResult, type RunState } from '../run/runScene';
 import { readCheckpoint, writeCheckpoint, type CheckpointOutput } from '../run/checkpoint';
-import type { ReplicaObservables } from '../observe/replicaRecorder';
 import { CliError } from './errors';
 import { loadSceneFile } from './loadScene';
 import { progressPrinter } from './progress';
@@ -37,7 +36,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     seed: options.seed ?? loaded.seed,
     run: { ...loaded.run, replicas: options.replicas ?? loaded.run.replicas },
   };
-  let completed: ReplicaObservables[] = [];
+  let resume: RunState = { completed: [] };
   if (options.checkpoint !== undefined) {
     await preflightCheckpoint(options.checkpoint);
     // Rerunning the same command after an interruption continues from the checkpoint.
@@ -46,11 +45,11 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
       throw e;
     });
     if (existing) {
-      completed = existing.completed;
-      if (!options.quiet) process.stderr.write(`continuing from checkpoint ${options.checkpoint}: ${completed.length} of ${scene.run.replicas} replicas done\n`);
+      resume = existing.state;
+      if (!options.quiet) process.stderr.write(`continuing from checkpoint ${options.checkpoint}: ${describeState(resume, scene)}\n`);
     }
   }
-  return execute(scene, completed, options);
+  return execute(scene, resume, options);
 }
 
 export interface ResumeOptions {
@@ -64,8 +63,8 @@ export interface ResumeOptions {
 export async function resumeCommand(file: string, options: ResumeOptions): Promise<number> {
   const cp = await readCheckpoint(file);
   const out = cp.output;
-  if (!(options.quiet ?? out.quiet)) process.stderr.write(`resuming from checkpoint ${file}: ${cp.completed.length} of ${cp.scene.run.replicas} replicas done\n`);
-  return execute(cp.scene, cp.completed, {
+  if (!(options.quiet ?? out.quiet)) process.stderr.write(`resuming from checkpoint ${file}: ${describeState(cp.state, cp.scene)}\n`);
+  return execute(cp.scene, cp.state, {
     engine: cp.engine,
     json: options.json ?? out.json,
     csv: options.csv ?? out.csv,
@@ -75,7 +74,12 @@ export async function resumeCommand(file: string, options: ResumeOptions): Promi
   });
 }
 
-async function execute(scene: Scene, completed: ReplicaObservables[], options: RunCommandOptions): Promise<number> {
+function describeState(state: RunState, scene: Scene): string {
+  const inProgress = state.partial ? ` and replica ${state.partial.replica + 1} up to sample ${state.partial.nextSample - 1} of ${scene.run.samples}` : '';
+  return `${state.completed.length} of ${scene.run.replicas} replicas done${inProgress}`;
+}
+
+async function execute(scene: Scene, resume: RunState, options: RunCommandOptions): Promise<number> {
   if (options.csv !== undefined) await preflightCsvDir(options.csv);
   const progress = options.quiet ? null : progressPrinter(process.stderr);
   const checkpointPath = options.checkpoint;
@@ -90,18 +94,18 @@ async function execute(scene: Scene, completed: ReplicaObservables[], options: R
   };
   const handlers = { SIGINT: () => onSignal('SIGINT'), SIGTERM: () => onSignal('SIGTERM') };
   if (checkpointPath) for (const [name, h] of Object.entries(handlers)) process.on(name, h);
-  const save = (done: readonly ReplicaObservables[]) => writeCheckpoint(checkpointPath!, { scene, engine: options.engine, completed: [...done], output });
+  const save = (state: RunState) => writeCheckpoint(checkpointPath!, { scene, engine: options.engine, state, output });
   let result: RunResult;
   try {
     result = await runScene(scene, {
       engine: options.engine,
-      completed,
+      resume,
       onProgress: progress ? (p) => progress.update(p) : undefined,
       interrupted: () => signal !== null,
-      onReplicaDone: checkpointPath
-        ? async (done) => {
-            if (performance.now() - lastWrite < everyMs && done.length < scene.run.replicas) return;
-            await save(done);
+      checkpointDue: checkpointPath ? () => performance.now() - lastWrite >= everyMs : undefined,
+      onCheckpoint: checkpointPath
+        ? async (state) => {
+            await save(state);
             lastWrite = performance.now();
           }
         : undefined,
@@ -109,10 +113,11 @@ async function execute(scene: Scene, completed: ReplicaObservables[], options: R
   } catch (e) {
     if (!(e instanceof RunInterrupted) || !checkpointPath || !signal) throw e;
     progress?.done();
-    await save(e.completed);
-    process.stderr.write(
-      `ionhop: ${signal}: checkpoint written to ${checkpointPath} (${e.completed.length} of ${scene.run.replicas} replicas complete; the replica in progress restarts from its beginning); continue with: ionhop resume ${checkpointPath}\n`,
-    );
+    await save(e.state);
+    const where = e.state.partial
+      ? `${e.state.completed.length} of ${scene.run.replicas} replicas complete, replica ${e.state.partial.replica + 1} saved midway`
+      : `${e.state.completed.length} of ${scene.run.replicas} replicas complete; the replica in progress restarts from its beginning`;
+    process.stderr.write(`ionhop: ${signal}: checkpoint written to ${checkpointPath} (${where}); continue with: ionhop resume ${checkpointPath}\n`);
     return SIGNAL_EXIT[signal];
   } finally {
     if (checkpointPath) for (const [name, h] of Object.entries(handlers)) process.off(name, h);

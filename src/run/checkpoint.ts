@@ -1,15 +1,19 @@
-// Checkpoints of a run (Node only): the scene as run, engine, seed and every
+// Checkpoints of a run (Node only): the scene as run, engine, seed, every
 // replica finished so far with its recorded samples, bit for bit (float64
-// arrays as base64 of their bytes). A replica depends only on (scene, seed,
-// engine, replica index), so a run resumed from its checkpoint gives the same
-// result as one never interrupted; the replica in progress at the interruption
-// is run again from its start.
+// arrays as base64 of their bytes), and on the CPU engine the replica in
+// progress: the engine's whole internal state (ions, rate groups, clock, random
+// stream, counters) and its recorder's, at a sample or progress-chunk boundary
+// (stateSnapshot.ts). A replica depends only on (scene, seed, engine, replica
+// index) and the CPU engine's chunked advances are exact, so a run resumed
+// from its checkpoint gives the same result as one never interrupted. On the
+// GPU engines (state on the device) the replica in progress starts again.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { EngineKind } from '../engine/engine';
 import type { Scene } from '../model/scene/schema';
 import { validateScene } from '../model/scene/validate';
 import type { ReplicaObservables } from '../observe/replicaRecorder';
+import type { PartialReplica, RunState } from './runScene';
 import { writeFileAtomic } from './atomicWrite';
 import { CliError } from '../cli/errors';
 import { IONHOP_VERSION } from './version';
@@ -27,7 +31,7 @@ export interface CheckpointOutput {
 export interface Checkpoint {
   scene: Scene;
   engine: EngineKind;
-  completed: ReplicaObservables[];
+  state: RunState;
   output: CheckpointOutput;
 }
 
@@ -40,6 +44,8 @@ interface CheckpointFile {
   scene: Scene;
   replicasDone: number;
   completed: unknown[];
+  /** The replica in progress (cpu only), or null. */
+  partial: PartialReplica | null;
   output: CheckpointOutput;
   writtenAt: string;
 }
@@ -103,8 +109,9 @@ export async function writeCheckpoint(path: string, checkpoint: Checkpoint): Pro
     engine: checkpoint.engine,
     sceneDigest: runDigest(checkpoint.scene, checkpoint.engine),
     scene: checkpoint.scene,
-    replicasDone: checkpoint.completed.length,
-    completed: checkpoint.completed.map(encodeReplica),
+    replicasDone: checkpoint.state.completed.length,
+    completed: checkpoint.state.completed.map(encodeReplica),
+    partial: checkpoint.state.partial ?? null,
     output: checkpoint.output,
     writtenAt: new Date().toISOString(),
   };
@@ -143,5 +150,7 @@ export async function readCheckpoint(path: string, expect?: { scene: Scene; engi
     throw new CliError(`${path}: damaged checkpoint (${(e as Error).message}); run the scene again from the start`);
   }
   if (completed.length !== file.replicasDone || completed.length > scene.run.replicas) throw new CliError(`${path}: damaged checkpoint (replica count does not add up)`);
-  return { scene, engine: file.engine, completed, output: file.output ?? {} };
+  const partial = file.partial ?? undefined;
+  if (partial && (partial.replica !== completed.length || !(partial.nextSample >= 1))) throw new CliError(`${path}: damaged checkpoint (the replica in progress does not follow the finished ones)`);
+  return { scene, engine: file.engine, state: { completed, partial }, output: file.output ?? {} };
 }

@@ -13,6 +13,7 @@ import { checkEstimators, type CheckedObservables } from '../observe/estimatorCh
 import { profileAxisOf } from '../observe/profileAxis';
 import { IONHOP_VERSION } from './version';
 import { checkRunFits, estimateRun } from './resourceLimits';
+import { reachable, restoreState, snapshotState, type Snapshot } from './stateSnapshot';
 
 export interface RunProgress {
   /** Fraction of the whole run done, 0..1. */
@@ -34,20 +35,42 @@ export interface RunOptions {
   seed?: number;
   onProgress?: (progress: RunProgress) => void;
   /**
-   * Replicas already finished by an earlier, interrupted run of the same scene,
-   * engine and seed (from a checkpoint): kept as they are, the run goes on from the next.
+   * Where an earlier, interrupted run of the same scene, engine and seed stopped
+   * (from a checkpoint): its finished replicas are kept as they are and the run
+   * goes on from there, with the same result as a run never interrupted.
    */
-  completed?: readonly ReplicaObservables[];
-  /** Called after each replica with every replica finished so far (checkpoints). */
-  onReplicaDone?: (completed: readonly ReplicaObservables[]) => Promise<void> | void;
-  /** Polled between samples and progress chunks; true stops the run with RunInterrupted. */
+  resume?: RunState;
+  /** Polled at every pause point (each sample, each progress chunk): true writes a checkpoint there. */
+  checkpointDue?: () => boolean;
+  /** Receives the run's state when a checkpoint is due, and after the last replica. */
+  onCheckpoint?: (state: RunState) => Promise<void> | void;
+  /** Polled at every pause point; true stops the run with RunInterrupted holding the state. */
   interrupted?: () => boolean;
 }
 
-/** A run stopped on request (SIGINT/SIGTERM); `completed` holds the replicas finished before it. */
+/** The replica in progress, exactly: the engine's and the recorder's internal state and the next sample to take. */
+export interface PartialReplica {
+  replica: number;
+  nextSample: number;
+  engine: Snapshot;
+  recorder: Snapshot;
+}
+
+/** Everything a run needs to go on: finished replicas and, on engines whose state lives in this process (cpu), the one in progress. */
+export interface RunState {
+  completed: ReplicaObservables[];
+  partial?: PartialReplica;
+}
+
+/** Engines whose whole state is in this process, so a replica can be checkpointed midway (the GPU engines' state lives on the device). */
+export function snapshotsMidReplica(kind: EngineKind): boolean {
+  return kind === 'cpu';
+}
+
+/** A run stopped on request (SIGINT/SIGTERM), with the state to resume from. */
 export class RunInterrupted extends Error {
-  constructor(readonly completed: readonly ReplicaObservables[]) {
-    super(`run interrupted after ${completed.length} complete replicas`);
+  constructor(readonly state: RunState) {
+    super(`run interrupted after ${state.completed.length} complete replicas`);
     this.name = 'RunInterrupted';
   }
 }
@@ -86,10 +109,18 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
   const fitFrom = scene.observe.fitFrom;
   checkRunFits(scene, estimateRun(scene, model, samples), samples);
 
-  const results: ReplicaObservables[] = [...(options.completed ?? [])];
+  const results: ReplicaObservables[] = [...(options.resume?.completed ?? [])];
   if (results.length > replicas) throw new RangeError(`${results.length} completed replicas given for a run of ${replicas}`);
-  const stopIfAsked = () => {
-    if (options.interrupted?.()) throw new RunInterrupted([...results]);
+  let partial = options.resume?.partial;
+  if (partial && (partial.replica !== results.length || !snapshotsMidReplica(kind))) throw new RangeError(`a partial replica ${partial.replica} cannot follow ${results.length} completed replicas on ${kind}`);
+  const modelParts = reachable(model);
+  /** Between samples and chunks: write a checkpoint when due, stop when asked; `current` captures the replica in progress. */
+  const pausePoint = async (current?: () => PartialReplica) => {
+    const stop = options.interrupted?.() ?? false;
+    if (!stop && !options.checkpointDue?.()) return;
+    const state: RunState = { completed: [...results], partial: current?.() };
+    if (stop) throw new RunInterrupted(state);
+    await options.onCheckpoint?.(state);
   };
   const report = (replica: number, k: number) => {
     if (!options.onProgress) return;
@@ -101,15 +132,29 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
   // Each replica depends only on (scene, seed, engine, replica index), so a run
   // resumed from its completed replicas gives the same result bit for bit.
   for (let r = results.length; r < replicas; r++) {
-    stopIfAsked();
+    await pausePoint();
     const occupancy = initialOccupancy(model, scene.seed, r);
     const engine = await createEngine(kind, model, occupancy, { seed: replicaSeed(scene.seed, r, 'dynamics'), seedNumber: scene.seed, replica: r });
+    const recorder = new ReplicaRecorder(engine.model, { samples, fitFrom, profileAxis });
+    let firstSample = 0;
+    if (partial) {
+      // An engine and a recorder built exactly as at the start, then overwritten with the saved state.
+      restoreState(engine, partial.engine, 'checkpoint engine');
+      restoreState(recorder, partial.recorder, 'checkpoint recorder');
+      firstSample = partial.nextSample;
+      partial = undefined;
+    }
+    const capture = snapshotsMidReplica(kind)
+      ? (nextSample: number) => (): PartialReplica => ({ replica: r, nextSample, engine: snapshotState(engine, modelParts), recorder: snapshotState(recorder, modelParts) })
+      : () => undefined;
     try {
-      results.push(await runReplica(engine, scene, samples, profileAxis, fitFrom, (k) => (report(r, k), stopIfAsked())));
+      results.push(
+        await runReplica(engine, recorder, scene, samples, firstSample, (k) => report(r, k), (nextSample) => pausePoint(capture(nextSample))),
+      );
     } finally {
       engine.dispose();
     }
-    await options.onReplicaDone?.([...results]);
+    if (r === replicas - 1) await options.onCheckpoint?.({ completed: [...results] });
   }
   const observables = checkEstimators(model, aggregateReplicas(model, results, fitFrom, profileAxis));
   return {
@@ -155,7 +200,7 @@ export function progressChunkEvents(model: { nSites: number }): number {
 }
 
 /** engine.advance(limit), split into chunks of progressChunkEvents on engines that stop on exact events. */
-async function advanceInChunks(engine: Engine, limit: AdvanceLimit, onChunk: () => void): Promise<AdvanceReport> {
+async function advanceInChunks(engine: Engine, limit: AdvanceLimit, onChunk: () => Promise<void>): Promise<AdvanceReport> {
   if (!stopsOnExactEvents(engine.kind)) return engine.advance(limit);
   const chunk = progressChunkEvents(engine.model);
   const goal = limit.events ?? Infinity;
@@ -164,28 +209,34 @@ async function advanceInChunks(engine: Engine, limit: AdvanceLimit, onChunk: () 
     const report = await engine.advance({ ...limit, events: Math.min(goal - events, chunk) });
     events += report.events;
     if (report.stoppedBy !== 'events' || events >= goal) return { events, time: report.time, stoppedBy: report.stoppedBy };
-    onChunk();
+    await onChunk();
   }
 }
 
+/**
+ * Advances one replica from sample `firstSample` (0: the start) to the end,
+ * recording every sample. `pause(k)` runs between samples and progress chunks,
+ * with k the sample being worked towards: a checkpoint there resumes at k.
+ */
 async function runReplica(
   engine: Engine,
+  recorder: ReplicaRecorder,
   scene: Scene,
   samples: number,
-  profileAxis: 0 | 1 | 2,
-  fitFrom: number,
+  firstSample: number,
   progress: (k: number) => void,
+  pause: (nextSample: number) => Promise<void>,
 ): Promise<ReplicaObservables> {
-  const recorder = new ReplicaRecorder(engine.model, { samples, fitFrom, profileAxis });
   const { time: runTime, events: maxEvents } = scene.run;
-  recorder.record(0, engine.time, await engine.ions());
-  for (let k = 1; k <= samples; k++) {
+  if (firstSample === 0) recorder.record(0, engine.time, await engine.ions());
+  for (let k = Math.max(1, firstSample); k <= samples; k++) {
+    await pause(k);
     if (runTime !== undefined) {
       const target = (k / samples) * runTime;
       const limit = maxEvents !== undefined ? { time: target, events: maxEvents - engine.events } : { time: target };
       if (limit.events === 0) break;
       const from = engine.time;
-      const done = await advanceInChunks(engine, limit, () => progress(k - 1 + (engine.time - from) / (target - from)));
+      const done = await advanceInChunks(engine, limit, () => (progress(k - 1 + (engine.time - from) / (target - from)), pause(k)));
       if (limit.events !== undefined) checkEventStop(engine, limit.events, done);
       if (done.stoppedBy === 'events') {
         // The event cap ended the run between grid points: keep the last state at its own time.
@@ -197,7 +248,7 @@ async function runReplica(
     } else {
       const target = Math.round((k / samples) * maxEvents!);
       const asked = target - engine.events;
-      const done = await advanceInChunks(engine, { events: asked }, () => progress(k - 1 + (engine.events - (target - asked)) / asked));
+      const done = await advanceInChunks(engine, { events: asked }, () => (progress(k - 1 + (engine.events - (target - asked)) / asked), pause(k)));
       checkEventStop(engine, asked, done);
       if (done.stoppedBy === 'frozen') break;
       recorder.record(k, done.time, await engine.ions());

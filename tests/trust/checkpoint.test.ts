@@ -1,6 +1,7 @@
 // Interrupt + resume equals an uninterrupted run bit for bit (every output
-// field but wallTimeS), on the CPU engine and on both GPU engines (Dawn on the
-// software Vulkan driver); checkpoints of another version or run are refused.
+// field but wallTimeS), on the CPU engine (saved midway through a replica) and
+// on both GPU engines (Dawn on the software Vulkan driver; saved at replica
+// ends); checkpoints of another version or run are refused.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,24 +33,40 @@ function sceneFor(): ReturnType<typeof validateScene> {
 
 describe('checkpoint and resume', () => {
   for (const engine of ['cpu', 'gpu-walkers', 'gpu-lattice'] as EngineKind[]) {
-    it(`${engine}: interrupted after 2 of 4 replicas and resumed from the file, the result is identical`, async () => {
+    it(`${engine}: interrupted in the third of 4 replicas and resumed from the file, the result is identical`, async () => {
       const scene = sceneFor();
       const full = await runScene(scene, { engine });
       const file = join(tmp(), 'run.ckpt');
       let polls = 0;
-      const stopped = await runScene(scene, {
-        engine,
-        onReplicaDone: (done) => writeCheckpoint(file, { scene, engine, completed: [...done], output: { json: true } }),
-        // Stop in the middle of the third replica.
-        interrupted: () => ++polls > 2 * 8 + 4,
-      }).catch((e: unknown) => e);
+      // Pause points: one before each replica, one before each of its 8 samples; polls 19–22 are replica 3's start and samples 1–3.
+      const stopped = await runScene(scene, { engine, interrupted: () => ++polls > 2 * 9 + 3 }).catch((e: unknown) => e);
       expect(stopped).toBeInstanceOf(RunInterrupted);
+      await writeCheckpoint(file, { scene, engine, state: (stopped as RunInterrupted).state, output: { json: true } });
       const cp = await readCheckpoint(file, { scene, engine });
-      expect(cp.completed).toHaveLength(2);
-      const resumed = await runScene(cp.scene, { engine: cp.engine, completed: cp.completed });
+      expect(cp.state.completed).toHaveLength(2);
+      // The CPU engine's whole state is in this process: the third replica is saved midway.
+      if (engine === 'cpu') expect(cp.state.partial).toMatchObject({ replica: 2, nextSample: 3 });
+      else expect(cp.state.partial).toBeUndefined();
+      const resumed = await runScene(cp.scene, { engine: cp.engine, resume: cp.state });
       expect(comparable(resumed)).toBe(comparable(full));
     });
   }
+
+  it('cpu: a checkpoint at every pause point of a one-replica run resumes exactly from any of them', async () => {
+    const scene = validateScene({ ...baseScene(), run: { events: 3000, samples: 6, replicas: 1 } });
+    const full = await runScene(scene);
+    const states: string[] = [];
+    await runScene(scene, { checkpointDue: () => true, onCheckpoint: (state) => void states.push(JSON.stringify(state)) });
+    expect(states.length).toBe(6 + 1 + 1);
+    for (const text of [states[1], states[4]]) {
+      const state = JSON.parse(text);
+      expect(state.partial.replica).toBe(0);
+      const file = join(tmp(), 'run.ckpt');
+      await writeCheckpoint(file, { scene, engine: 'cpu', state: { completed: [], partial: state.partial }, output: {} });
+      const cp = await readCheckpoint(file);
+      expect(comparable(await runScene(cp.scene, { resume: cp.state }))).toBe(comparable(full));
+    }
+  });
 
   it('cpu through the command line: SIGINT writes the checkpoint and exits 130; resume prints the uninterrupted JSON', async () => {
     const file = join(tmp(), 'run.ckpt');
@@ -62,11 +79,11 @@ describe('checkpoint and resume', () => {
       if (done && Number(done[1]) >= 2) child.kill('SIGINT');
     });
     expect(interrupted.code, interrupted.stderr).toBe(130);
-    expect(interrupted.stderr).toMatch(/SIGINT: checkpoint written to .*run\.ckpt \((\d+) of 12 replicas complete.*continue with: ionhop resume /);
+    expect(interrupted.stderr).toMatch(/SIGINT: checkpoint written to .*run\.ckpt \((\d+) of 12 replicas complete, replica \d+ saved midway\); continue with: ionhop resume /);
     expect(interrupted.stdout).toBe('');
     const resumed = await ionhopHere('resume', file);
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.stderr).toMatch(/resuming from checkpoint .*: \d+ of 12 replicas done/);
+    expect(resumed.stderr).toMatch(/resuming from checkpoint .*: \d+ of 12 replicas done and replica \d+ up to sample \d+ of 100/);
     expect(comparable(resumed.stdout)).toBe(comparable(full.stdout));
   });
 
@@ -74,7 +91,7 @@ describe('checkpoint and resume', () => {
     const scene = sceneFor();
     const dir = tmp();
     const file = join(dir, 'run.ckpt');
-    await writeCheckpoint(file, { scene, engine: 'cpu', completed: [], output: {} });
+    await writeCheckpoint(file, { scene, engine: 'cpu', state: { completed: [] }, output: {} });
     const other = { ...scene, seed: scene.seed + 1 };
     await expect(readCheckpoint(file, { scene: other, engine: 'cpu' })).rejects.toThrow(/belongs to another run \(a different scene, seed or replica count/);
     await expect(readCheckpoint(file, { scene, engine: 'gpu-lattice' })).rejects.toThrow(/belongs to another run \(engine cpu, not gpu-lattice\)/);
