@@ -8,6 +8,7 @@ import { IONHOP_VERSION } from '../run/version';
 import { CliError, EXIT_USER_ERROR, userErrorMessage } from './errors';
 import { resumeCommand, runCommand } from './runCommand';
 import { validateCommand } from './validateCommand';
+import { registerSweepCommands } from './sweepCommands';
 
 function wholeNumber(what: string, min: number, max: number) {
   return (value: string): number => {
@@ -79,6 +80,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (opts: { engine: EngineKind; json?: boolean; case?: string[]; seedOffset?: number; quiet?: boolean }) => {
       setExit(await validateCommand(opts));
     });
+  registerSweepCommands(program, setExit);
   return program;
 }
 

@@ -2,7 +2,7 @@
 // independent replica places the ions, advances the engine from sample to
 // sample, records the observables and disposes the engine. Holds only the
 // Engine interface, so every engine kind runs through the same code.
-import { compileRateModel } from '../model/rateModel';
+import { compileRateModel, type RateModel } from '../model/rateModel';
 import { initialOccupancy, replicaSeed } from '../model/initialState';
 import type { Scene } from '../model/scene/schema';
 import { EngineUnsupportedError, stopsOnExactEvents, type AdvanceLimit, type AdvanceReport, type Engine, type EngineKind } from '../engine/engine';
@@ -113,7 +113,6 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
   if (results.length > replicas) throw new RangeError(`${results.length} completed replicas given for a run of ${replicas}`);
   let partial = options.resume?.partial;
   if (partial && (partial.replica !== results.length || !snapshotsMidReplica(kind))) throw new RangeError(`a partial replica ${partial.replica} cannot follow ${results.length} completed replicas on ${kind}`);
-  const modelParts = reachable(model);
   /** Between samples and chunks: write a checkpoint when due, stop when asked; `current` captures the replica in progress. */
   const pausePoint = async (current?: () => PartialReplica) => {
     const stop = options.interrupted?.() ?? false;
@@ -133,27 +132,15 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
   // resumed from its completed replicas gives the same result bit for bit.
   for (let r = results.length; r < replicas; r++) {
     await pausePoint();
-    const occupancy = initialOccupancy(model, scene.seed, r);
-    const engine = await createEngine(kind, model, occupancy, { seed: replicaSeed(scene.seed, r, 'dynamics'), seedNumber: scene.seed, replica: r });
-    const recorder = new ReplicaRecorder(engine.model, { samples, fitFrom, profileAxis });
-    let firstSample = 0;
-    if (partial) {
-      // An engine and a recorder built exactly as at the start, then overwritten with the saved state.
-      restoreState(engine, partial.engine, 'checkpoint engine');
-      restoreState(recorder, partial.recorder, 'checkpoint recorder');
-      firstSample = partial.nextSample;
-      partial = undefined;
-    }
-    const capture = snapshotsMidReplica(kind)
-      ? (nextSample: number) => (): PartialReplica => ({ replica: r, nextSample, engine: snapshotState(engine, modelParts), recorder: snapshotState(recorder, modelParts) })
-      : () => undefined;
-    try {
-      results.push(
-        await runReplica(engine, recorder, scene, samples, firstSample, (k) => report(r, k), (nextSample) => pausePoint(capture(nextSample))),
-      );
-    } finally {
-      engine.dispose();
-    }
+    const resumeAt = partial;
+    partial = undefined;
+    results.push(
+      await runOneReplica(scene, kind, model, r, samples, profileAxis, {
+        progress: (k) => report(r, k),
+        pause: (capture) => pausePoint(snapshotsMidReplica(kind) ? capture : undefined),
+        resumeAt,
+      }),
+    );
     if (r === replicas - 1) await options.onCheckpoint?.({ completed: [...results] });
   }
   const observables = checkEstimators(model, aggregateReplicas(model, results, fitFrom, profileAxis));
@@ -210,6 +197,61 @@ async function advanceInChunks(engine: Engine, limit: AdvanceLimit, onChunk: () 
     events += report.events;
     if (report.stoppedBy !== 'events' || events >= goal) return { events, time: report.time, stoppedBy: report.stoppedBy };
     await onChunk();
+  }
+}
+
+/**
+ * Runs replicas [from, to) of a scene (seed and replica count already applied)
+ * and returns their raw observables, in replica order. Replica r depends only on
+ * the scene, its seed and r, so ranges run anywhere (another worker thread, another
+ * machine) and aggregated together give the same numbers as one runScene call.
+ */
+export async function runReplicas(
+  scene: Scene,
+  kind: EngineKind,
+  from: number,
+  to: number,
+  progress?: (replica: number, sample: number) => void,
+  compiled?: RateModel,
+): Promise<ReplicaObservables[]> {
+  checkEngineHonoursRun(kind, scene);
+  const model = compiled ?? compileRateModel(scene);
+  const { run } = scene;
+  const samples = run.time !== undefined ? run.samples : Math.min(run.samples, run.events!);
+  const profileAxis = profileAxisOf(scene);
+  const results: ReplicaObservables[] = [];
+  for (let r = from; r < to; r++) results.push(await runOneReplica(scene, kind, model, r, samples, profileAxis, { progress: (k) => progress?.(r, k) }));
+  return results;
+}
+
+interface ReplicaHooks {
+  progress: (sample: number) => void;
+  /** Between samples and progress chunks; `capture` snapshots the replica there (checkpoints). */
+  pause?: (capture: () => PartialReplica) => Promise<void>;
+  /** The replica's saved state to continue from, when resuming. */
+  resumeAt?: PartialReplica;
+}
+
+/** Replica r from its initial placement (or from `hooks.resumeAt`) to its last sample. */
+async function runOneReplica(scene: Scene, kind: EngineKind, model: RateModel, r: number, samples: number, profileAxis: 0 | 1 | 2, hooks: ReplicaHooks): Promise<ReplicaObservables> {
+  const occupancy = initialOccupancy(model, scene.seed, r);
+  const engine = await createEngine(kind, model, occupancy, { seed: replicaSeed(scene.seed, r, 'dynamics'), seedNumber: scene.seed, replica: r });
+  try {
+    const recorder = new ReplicaRecorder(engine.model, { samples, fitFrom: scene.observe.fitFrom, profileAxis });
+    let firstSample = 0;
+    if (hooks.resumeAt) {
+      // An engine and a recorder built exactly as at the start, then overwritten with the saved state.
+      restoreState(engine, hooks.resumeAt.engine, 'checkpoint engine');
+      restoreState(recorder, hooks.resumeAt.recorder, 'checkpoint recorder');
+      firstSample = hooks.resumeAt.nextSample;
+    }
+    const modelParts = hooks.pause ? reachable(model) : null;
+    const pause = hooks.pause
+      ? (nextSample: number) => hooks.pause!(() => ({ replica: r, nextSample, engine: snapshotState(engine, modelParts!), recorder: snapshotState(recorder, modelParts!) }))
+      : async () => {};
+    return await runReplica(engine, recorder, scene, samples, firstSample, hooks.progress, pause);
+  } finally {
+    engine.dispose();
   }
 }
 

@@ -1,0 +1,243 @@
+// `ionhop sweep`: runs a scene at every point of a parameter grid, each point
+// with its own seed (seeds.ts), optionally adding replicas until D* reaches a
+// relative standard error, on worker threads or in this thread, and returns one
+// JSON-able record with the fits (fits.ts). Results do not depend on --jobs or
+// --shard: a point's replicas are pure functions of its scene, seed and index,
+// and they are aggregated in replica order.
+import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import Tinypool from 'tinypool';
+import type { EngineKind } from '../engine/engine';
+import { compileRateModel, type RateModel } from '../model/rateModel';
+import type { Scene } from '../model/scene/schema';
+import { SceneError, validateScene } from '../model/scene/validate';
+import { aggregateReplicas, type RunObservables } from '../observe/aggregate';
+import type { ReplicaObservables } from '../observe/replicaRecorder';
+import { profileAxisOf } from '../observe/profileAxis';
+import { IONHOP_VERSION } from '../run/version';
+import { CliError } from '../cli/errors';
+import { sweepGrid, withValue, type SweepAxis, type SweepPoint } from './axes';
+import { pointSeed } from './seeds';
+import { layeredPrediction, type LayeredOutcome } from './layeredMedium';
+import { runReplicaTask, type ReplicaTask, type ReplicaTaskResult } from './replicaTask';
+import { sweepFits, type SweepFits } from './fits';
+
+/** Most replicas --target-se may grow a point to unless --max-replicas says otherwise. */
+export const DEFAULT_MAX_REPLICAS = 256;
+
+export interface SweepOptions {
+  engine: EngineKind;
+  zip?: boolean;
+  /** Replicas per point (default: the scene's run.replicas); with targetSe the starting number. */
+  replicas?: number;
+  /** Relative SE of D* to reach per point (e.g. 0.02), adding replicas up to maxReplicas. */
+  targetSe?: number;
+  maxReplicas?: number;
+  /** Worker threads (1: run in this thread). */
+  jobs?: number;
+  /** Run only the points with index ≡ k−1 (mod n). */
+  shard?: { k: number; n: number };
+  /** Species whose D* --target-se watches and the fits use (default: the first one present). */
+  species?: string;
+  onPoint?: (done: number, total: number, point: SweepPointResult) => void;
+}
+
+export interface SweepAxisRecord {
+  path: string;
+  from: number;
+  to: number;
+  n: number;
+  log: boolean;
+  values: number[];
+}
+
+export interface SweepPointResult {
+  index: number;
+  /** Value of each axis, in --set order. */
+  values: number[];
+  seed: number;
+  replicas: number;
+  /** Null without --target-se; else whether D*'s relative SE reached it within the cap. */
+  reachedTarget: boolean | null;
+  /** Wall time spent on this point's replicas (summed over threads), s. */
+  wallTimeS: number;
+  observables: RunObservables;
+  /** Analytic layered-medium D* per species, or why it does not apply. */
+  layered: ({ species: string } & LayeredOutcome)[];
+}
+
+export interface SweepResult {
+  kind: 'ionhop-sweep';
+  ionhop: string;
+  scene: { name: string; sha256: string; json: unknown };
+  axes: SweepAxisRecord[];
+  zip: boolean;
+  engine: EngineKind;
+  replicas: number;
+  targetSe: number | null;
+  maxReplicas: number;
+  species: string;
+  totalPoints: number;
+  shard: { k: number; n: number } | null;
+  points: SweepPointResult[];
+  fits: SweepFits;
+  /** Wall time of the whole command, s (not part of the numbers that must agree across --jobs/--shard). */
+  wallTimeS: number;
+  jobs: number;
+}
+
+/** SHA-256 of the scene JSON as parsed (whitespace and key spacing do not matter). */
+export function sceneHash(sceneJson: unknown): string {
+  return createHash('sha256').update(JSON.stringify(sceneJson)).digest('hex');
+}
+
+export function defaultJobs(): number {
+  return availableParallelism();
+}
+
+interface PreparedPoint {
+  point: SweepPoint;
+  scene: Scene;
+  model: RateModel;
+}
+
+/** Builds and validates every point's scene before anything runs, so a bad value fails at once. */
+function preparePoints(sceneJson: unknown, axes: readonly SweepAxis[], points: readonly SweepPoint[], baseSeed: number, replicas: number | undefined): PreparedPoint[] {
+  return points.map((point) => {
+    let json = sceneJson;
+    axes.forEach((axis, k) => (json = withValue(json, axis, point.values[k])));
+    (json as { seed: number }).seed = pointSeed(baseSeed, point.index);
+    const setting = axes.map((a, k) => `${a.path} = ${point.values[k]}`).join(', ');
+    let scene: Scene;
+    try {
+      scene = validateScene(json, `sweep point ${point.index} (${setting})`);
+    } catch (e) {
+      if (e instanceof SceneError) throw new CliError(`${e.message}\n  (at the values set by --set ${setting})`);
+      throw e;
+    }
+    if (replicas !== undefined) scene = { ...scene, run: { ...scene.run, replicas } };
+    let model: RateModel;
+    try {
+      model = compileRateModel(scene);
+    } catch (e) {
+      if (e instanceof SceneError) throw new CliError(`sweep point ${point.index} (${setting}): ${e.message}`);
+      throw e;
+    }
+    return { point, scene, model };
+  });
+}
+
+export async function runSweep(sceneJson: unknown, axes: readonly SweepAxis[], options: SweepOptions): Promise<SweepResult> {
+  const started = performance.now();
+  const base = validateScene(sceneJson, 'scene');
+  if (axes.some((a) => a.path === 'seed'))
+    throw new CliError('--set seed: every point derives its own seed from the scene\'s seed and its index; to rerun a sweep on fresh random streams, change "seed" in the scene file');
+  const grid = sweepGrid(axes, options.zip ?? false);
+  const shard = options.shard ?? null;
+  const mine = shard ? grid.filter((p) => p.index % shard.n === shard.k - 1) : grid;
+  const prepared = preparePoints(sceneJson, axes, mine, base.seed, options.replicas);
+  const maxReplicas = options.maxReplicas ?? DEFAULT_MAX_REPLICAS;
+  const startReplicas = options.replicas ?? base.run.replicas;
+  if (options.targetSe !== undefined && startReplicas > maxReplicas)
+    throw new CliError(`--replicas ${startReplicas} exceeds --max-replicas ${maxReplicas}`);
+  const speciesName = watchedSpecies(base, options.species);
+  // One GPU device per process: GPU engines run their points one after another here.
+  const jobs = options.engine === 'cpu' ? Math.max(1, options.jobs ?? defaultJobs()) : 1;
+
+  const pool = jobs > 1 ? new Tinypool({ filename: fileURLToPath(new URL('./poolWorker.mjs', import.meta.url)), minThreads: jobs, maxThreads: jobs }) : null;
+  const execute = (task: ReplicaTask): Promise<ReplicaTaskResult> => (pool ? pool.run(task) : runReplicaTask(task));
+  let done = 0;
+  const runOne = async (p: PreparedPoint): Promise<SweepPointResult> => {
+    const result = await runPoint(p, options.engine, execute, jobs, options.targetSe, maxReplicas, speciesName);
+    options.onPoint?.(++done, prepared.length, result);
+    return result;
+  };
+  let points: SweepPointResult[];
+  try {
+    if (pool) points = await Promise.all(prepared.map(runOne));
+    else {
+      points = [];
+      for (const p of prepared) points.push(await runOne(p));
+    }
+  } finally {
+    await pool?.destroy();
+  }
+  const axisRecords = axes.map(({ path, from, to, n, log, values }) => ({ path, from, to, n, log, values }));
+  return {
+    kind: 'ionhop-sweep',
+    ionhop: IONHOP_VERSION,
+    scene: { name: base.name, sha256: sceneHash(sceneJson), json: sceneJson },
+    axes: axisRecords,
+    zip: options.zip ?? false,
+    engine: options.engine,
+    replicas: startReplicas,
+    targetSe: options.targetSe ?? null,
+    maxReplicas,
+    species: speciesName,
+    totalPoints: grid.length,
+    shard,
+    points,
+    fits: sweepFits(axisRecords, points, speciesName, base.temperature),
+    wallTimeS: (performance.now() - started) / 1000,
+    jobs,
+  };
+}
+
+function watchedSpecies(scene: Scene, requested: string | undefined): string {
+  const present = [...new Set(scene.populations.map((p) => p.species))];
+  if (requested !== undefined) {
+    if (!present.includes(requested)) throw new CliError(`--species ${requested}: the scene has no ions of that species; it has ${present.join(', ')}`);
+    return requested;
+  }
+  return present[0];
+}
+
+async function runPoint(
+  p: PreparedPoint,
+  engine: EngineKind,
+  execute: (task: ReplicaTask) => Promise<ReplicaTaskResult>,
+  jobs: number,
+  targetSe: number | undefined,
+  maxReplicas: number,
+  speciesName: string,
+): Promise<SweepPointResult> {
+  const { scene, model, point } = p;
+  const fitFrom = scene.observe.fitFrom;
+  const profileAxis = profileAxisOf(scene);
+  const replicas: ReplicaObservables[] = [];
+  let wallTimeS = 0;
+  let want = scene.run.replicas;
+  let observables: RunObservables;
+  let reachedTarget: boolean | null = null;
+  for (;;) {
+    // Split the new replicas into one chunk per worker; the split does not change the numbers.
+    const have = replicas.length;
+    const chunk = Math.max(1, Math.ceil((want - have) / jobs));
+    const tasks: Promise<ReplicaTaskResult>[] = [];
+    for (let from = have; from < want; from += chunk) tasks.push(execute({ scene, engine, from, to: Math.min(want, from + chunk) }));
+    for (const t of await Promise.all(tasks)) {
+      replicas.push(...t.replicas);
+      wallTimeS += t.wallTimeS;
+    }
+    observables = aggregateReplicas(model, replicas, fitFrom, profileAxis);
+    if (targetSe === undefined) break;
+    const d = observables.species.find((s) => s.species === speciesName)?.tracer.cm2PerS;
+    const relative = d && d.value > 0 ? d.se / d.value : NaN;
+    if (relative <= targetSe) {
+      reachedTarget = true;
+      break;
+    }
+    // D* = 0 (a frozen point) has no relative error to reach; the cap bounds the rest.
+    if (!(d && d.value > 0) || want >= maxReplicas) {
+      reachedTarget = false;
+      break;
+    }
+    // SE ∝ 1/√R: ask for the replicas the current estimate says are needed, 10 % more, at least one more;
+    // at most 4× per step, because an SE from a handful of replicas can be far too large.
+    const needed = Number.isFinite(relative) ? Math.ceil(want * (relative / targetSe) ** 2 * 1.1) : 2 * want;
+    want = Math.min(maxReplicas, 4 * want, Math.max(want + 1, needed));
+  }
+  const layered = observables.species.map((sp) => ({ species: sp.species as string, ...layeredPrediction(model, sp.index, sp.count) }));
+  return { index: point.index, values: point.values, seed: scene.seed, replicas: replicas.length, reachedTarget, wallTimeS, observables, layered };
+}
