@@ -6,6 +6,7 @@ import { ENGINE_KINDS } from '../engine/factory';
 import type { EngineKind } from '../engine/engine';
 import { IONHOP_VERSION } from '../run/version';
 import { CliError, EXIT_USER_ERROR, userErrorMessage } from './errors';
+import { printable } from '../model/scene/validate';
 import { resumeCommand, runCommand } from './runCommand';
 import { validateCommand } from './validateCommand';
 import { registerSweepCommands } from './sweepCommands';
@@ -96,7 +97,8 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USER_ERROR;
     const message = userErrorMessage(error);
     if (message !== null) {
-      process.stderr.write(`ionhop: ${message}\n`);
+      // Lines kept, control characters (from file names or keys) escaped.
+      process.stderr.write(`ionhop: ${message.split('\n').map(printable).join('\n')}\n`);
       return EXIT_USER_ERROR;
     }
     // A bug rather than bad input: still no stack trace unless asked for.

@@ -311,3 +311,12 @@ describe('defect 5: memory and expected events are estimated up front; progress 
     expect(o.species[0].tracer.a2PerS.value).toBeGreaterThan(0);
   });
 });
+
+describe('defect 6: a file name with control characters is escaped too', () => {
+  it('a missing file named with an escape sequence', async () => {
+    const r = await ionhopHere('run', 'no-such-\u001b[2J.json', '--quiet');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('scene file not found: no-such-\\u001b[2J.json');
+    expect(r.stderr).not.toContain('\u001b');
+  });
+});
