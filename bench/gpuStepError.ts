@@ -12,7 +12,6 @@ import { validateScene } from '../src/model/scene/validate';
 import { runScene, type RunResult } from '../src/run/runScene';
 import type { Estimate } from '../src/observe/stats';
 import { runValidation } from '../src/validate/suite';
-import { latticeDefaults } from '../src/engine/gpu/gpuLatticeEngine';
 
 const args = process.argv.slice(2);
 const suite = args.includes('--suite');
@@ -52,8 +51,7 @@ function relative(label: string, gpu: Estimate, cpu: Estimate): string {
 
 if (suite) {
   for (const alpha of ALPHAS) {
-    latticeDefaults.stepFraction = alpha;
-    const report = await runValidation({ engine: 'gpu-lattice', cases: ['lattice-gas', 'correlation-factor', 'fermi-dirac'] });
+    const report = await runValidation({ engine: 'gpu-lattice', cases: ['lattice-gas', 'correlation-factor', 'fermi-dirac'], tuning: { stepFraction: alpha } });
     for (const c of report.checks) {
       const rel = (100 * (c.measured - c.theory)) / c.theory;
       console.log(`α=${alpha} | ${c.case} | ${c.quantity}: theory ${c.theory.toPrecision(5)}, measured ${c.measured.toPrecision(5)} ± ${c.se.toPrecision(2)} → ${rel >= 0 ? '+' : ''}${rel.toFixed(2)} % (${c.deviationSe.toFixed(1)} σ) ${c.pass ? 'pass' : 'FAIL'}`);
@@ -66,9 +64,8 @@ if (suite) {
     const c = cpu.observables.species[0];
     const rate = (r: RunResult): Estimate => ({ value: r.observables.species[0].eventsPerReplica.value / scene.run.time!, se: r.observables.species[0].eventsPerReplica.se / scene.run.time! });
     for (const alpha of ALPHAS) {
-      latticeDefaults.stepFraction = alpha;
       const t0 = performance.now();
-      const gpu = await runScene(scene, { engine: 'gpu-lattice', seed: scene.seed + 1 });
+      const gpu = await runScene(scene, { engine: 'gpu-lattice', seed: scene.seed + 1, tuning: { stepFraction: alpha } });
       const g = gpu.observables.species[0];
       console.log(`c=${fraction} α=${alpha}: ${relative('hops/s', rate(gpu), rate(cpu))} | ${relative('D*', g.tracer.a2PerS, c.tracer.a2PerS)} | ${relative('D_σ', g.collective.a2PerS, c.collective.a2PerS)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
     }

@@ -1,23 +1,26 @@
-// Lattice gas with site exclusion: one sub-step of the checkerboard pair
-// update (docs/gpu.md). The orchestrator picks a direction d and a colour c
-// ((x + y + z) mod 2) per sub-step; every site i of colour c forms the pair
-// (i, i + d). When exactly one of the two holds an ion, it hops across with
-// probability k·Z·τ (64-bit threshold) for its own direction. The pairs are
-// disjoint (the shift along d is a bijection between the colours), so no two
-// hops of a sub-step touch the same site and the result does not depend on
-// the order of the invocations.
+// Lattice gas with site exclusion: one sub-step of the colour-class pair
+// update (docs/gpu.md). The orchestrator picks a direction slot d and a colour
+// class c (lattice.ts: no two neighbours share a class) per sub-step; every
+// site i of class c forms the pair (i, neighbour of i along d). When exactly
+// one of the two holds an ion, it hops across with probability k·(Z·C/2)·τ
+// (64-bit threshold) for its own direction. The pairs are disjoint (the shift
+// along d is one-to-one and never lands on class c), so no two hops of a
+// sub-step touch the same site and the result does not depend on the order of
+// the invocations. Sites of class c: (x + y + z) mod 2 arithmetic when
+// colour_base is PARITY_COLOURS, else the list at colour_base in the tables.
 // Shared bindings and counters: shaders/kernel.wgsl (prepended).
-// Twin: src/gpu/twins/latticeTwin.ts. Layouts: src/gpu/layouts.ts.
+// TypeScript side: src/gpu/lattice/ (layout.ts: params struct, twin.ts,
+// pipeline.ts). Shared layouts: src/gpu/layouts.ts.
 
 struct LatticeParams {
   nx: u32, ny: u32, nz: u32, n_regions: u32,
   coordination: u32, seed: u32, substep: u32, direction: u32,
   colour: u32, threshold_offset: u32, periodic_mask: u32, half_count: u32,
-  row_threads: u32, pad0: u32, pad1: u32, pad2: u32,
+  row_threads: u32, direction_offset: u32, basis: u32, colour_base: u32,
 }
 
 @group(0) @binding(0) var<uniform> P: LatticeParams;
-// 0 empty, else (ion + 1) | species << 28
+// 0 empty, else (ion + 1) | species << SPECIES_SHIFT
 @group(0) @binding(3) var<storage, read_write> occupancy: array<u32>;
 
 // Stream word of the lattice kernel's random keys (src/gpu/rng.ts STREAM.lattice).
@@ -28,41 +31,29 @@ fn substep(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocat
   begin_workgroup_hops(lid);
   let idx = gid.y * P.row_threads + gid.x;
   if (idx < P.half_count) {
-    // Thread idx → the idx-th site of colour c (nx is even: nx/2 per row).
-    let half_x = P.nx >> 1u;
-    let row = idx / half_x;
-    let y = row % P.ny;
-    let z = row / P.ny;
-    let x = 2u * (idx % half_x) + ((y + z + P.colour) & 1u);
-    let site = x + P.nx * row;
-    // The pair (site, dest = site + d): colour-c sites pair with distinct
-    // other-colour sites, so the pairs of a sub-step are disjoint. An ion in
-    // a pair with one ion hops across the bond, either way, with its own
-    // probability: each pair update obeys detailed balance, so equilibrium
-    // occupancies are exact at any τ (docs/gpu.md).
-    let axis = P.direction >> 1u;
-    let plus = (P.direction & 1u) == 0u;
-    let coord = vec3<u32>(x, y, z);
-    let size = vec3<u32>(P.nx, P.ny, P.nz);
-    let stride = vec3<u32>(1u, P.nx, P.nx * P.ny);
-    let c = coord[axis];
-    let n = size[axis];
-    let periodic = ((P.periodic_mask >> axis) & 1u) != 0u;
-    var dest = 0xffffffffu;
-    if (plus) {
-      if (c + 1u < n) {
-        dest = site + stride[axis];
-      } else if (periodic) {
-        dest = site - (n - 1u) * stride[axis];
-      }
+    var site: u32;
+    if (P.colour_base == PARITY_COLOURS) {
+      // Thread idx → the idx-th site of colour c (one site per cell, nx even: nx/2 per row).
+      let half_x = P.nx >> 1u;
+      let row = idx / half_x;
+      let y = row % P.ny;
+      let z = row / P.ny;
+      let x = 2u * (idx % half_x) + ((y + z + P.colour) & 1u);
+      site = x + P.nx * row;
     } else {
-      if (c > 0u) {
-        dest = site - stride[axis];
-      } else if (periodic) {
-        dest = site + (n - 1u) * stride[axis];
-      }
+      site = tables[P.colour_base + idx].x;
     }
-    if (dest != 0xffffffffu) {
+    // The pair (site, dest): class-c sites pair with distinct sites of other
+    // classes, so the pairs of a sub-step are disjoint. An ion in a pair with
+    // one ion hops across the bond, either way, with its own probability: each
+    // pair update obeys detailed balance, so equilibrium occupancies are exact
+    // at any τ (docs/gpu.md).
+    let cell = site / P.basis;
+    let coord = vec3<u32>(cell % P.nx, (cell / P.nx) % P.ny, cell / (P.nx * P.ny));
+    let w = tables[P.direction_offset + P.direction].x;
+    let next = step_from(coord, site % P.basis, w, vec3<u32>(P.nx, P.ny, P.nz), P.basis, P.periodic_mask);
+    let dest = next.site;
+    if (dest != NO_SITE) {
       let word_here = occupancy[site];
       let word_there = occupancy[dest];
       if ((word_here == 0u) != (word_there == 0u)) {
@@ -71,7 +62,7 @@ fn substep(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocat
         let source = select(dest, site, forward);
         let sink = select(site, dest, forward);
         let direction = select(P.direction ^ 1u, P.direction, forward);
-        let species = word >> 28u;
+        let species = word >> SPECIES_SHIFT;
         let R = P.n_regions;
         let region = region_of(source);
         let region_new = region_of(sink);
@@ -81,14 +72,17 @@ fn substep(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocat
           if (below64(h.x, h.y, threshold)) {
             occupancy[sink] = word;
             occupancy[source] = 0u;
-            let ion = (word & 0x0fffffffu) - 1u;
-            let step = select(-1, 1, (direction & 1u) == 0u);
-            if (axis == 0u) {
-              disp_x[ion] += step;
-            } else if (axis == 1u) {
-              disp_y[ion] += step;
-            } else {
-              disp_z[ion] += step;
+            let ion = (word & SITE_MASK) - 1u;
+            // Backwards the ion moves by minus slot d's displacement (the opposite slot's).
+            let u = dir_unit(w) * select(-1, 1, forward);
+            if (u.x != 0) {
+              disp_x[ion] += u.x;
+            }
+            if (u.y != 0) {
+              disp_y[ion] += u.y;
+            }
+            if (u.z != 0) {
+              disp_z[ion] += u.z;
             }
             if (region_new != region) {
               count_crossing(R, region, region_new);

@@ -3,19 +3,21 @@
 // Per dispatch (one time interval Δt): draw the number of ticks
 // N ~ Poisson(Γ·Δt) from a cumulative table, then per tick pick one of
 // 2^(32 − slot_shift) equally likely slots; slot d < coordination is a hop
-// along direction d, accepted with probability k_d·slots/Γ (64-bit threshold).
+// along direction slot d (its word at direction_offset: any lattice type),
+// accepted with probability k_d·slots/Γ (64-bit threshold).
 // Shared bindings and counters: shaders/kernel.wgsl (prepended).
-// Twin: src/gpu/twins/walkersTwin.ts. Layouts: src/gpu/layouts.ts.
+// TypeScript side: src/gpu/walkers/ (layout.ts: params struct, twin.ts,
+// pipeline.ts). Shared layouts: src/gpu/layouts.ts.
 
 struct WalkerParams {
   n_walkers: u32, seed: u32, step: u32, poisson_offset: u32,
   poisson_length: u32, nx: u32, ny: u32, nz: u32,
   n_regions: u32, coordination: u32, slot_shift: u32, periodic_mask: u32,
-  row_threads: u32, threshold_offset: u32, pad0: u32, pad1: u32,
+  row_threads: u32, threshold_offset: u32, direction_offset: u32, basis: u32,
 }
 
 @group(0) @binding(0) var<uniform> P: WalkerParams;
-// site | species << 28 per walker
+// site | species << SPECIES_SHIFT per walker
 @group(0) @binding(3) var<storage, read_write> walker_site: array<u32>;
 
 fn poisson_ticks(hi: u32, lo: u32) -> u32 {
@@ -38,11 +40,12 @@ fn walk(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation
   let idx = gid.y * P.row_threads + gid.x;
   if (idx < P.n_walkers) {
     let word = walker_site[idx];
-    let species = word >> 28u;
-    var site = word & 0x0fffffffu;
+    let species = word >> SPECIES_SHIFT;
+    var site = word & SITE_MASK;
     let size = vec3<u32>(P.nx, P.ny, P.nz);
-    let stride = vec3<u32>(1u, P.nx, P.nx * P.ny);
-    var coord = vec3<u32>(site % P.nx, (site / P.nx) % P.ny, site / (P.nx * P.ny));
+    let cell = site / P.basis;
+    var b = site % P.basis;
+    var coord = vec3<u32>(cell % P.nx, (cell / P.nx) % P.ny, cell / (P.nx * P.ny));
     var region = region_of(site);
     var delta = vec3<i32>(0);
     var hops = 0u;
@@ -57,33 +60,12 @@ fn walk(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation
       if (slot >= Z) {
         continue; // an idle slot (3D: 8 slots, 6 directions)
       }
-      let axis = slot >> 1u;
-      let plus = (slot & 1u) == 0u;
-      let c = coord[axis];
-      let n = size[axis];
-      var dest = site;
-      var c_new = c;
-      if (plus) {
-        if (c + 1u < n) {
-          c_new = c + 1u;
-          dest = site + stride[axis];
-        } else if (((P.periodic_mask >> axis) & 1u) != 0u) {
-          c_new = 0u;
-          dest = site - (n - 1u) * stride[axis];
-        } else {
-          continue; // reflecting wall
-        }
-      } else {
-        if (c > 0u) {
-          c_new = c - 1u;
-          dest = site - stride[axis];
-        } else if (((P.periodic_mask >> axis) & 1u) != 0u) {
-          c_new = n - 1u;
-          dest = site + (n - 1u) * stride[axis];
-        } else {
-          continue;
-        }
+      let w = tables[P.direction_offset + slot].x;
+      let next = step_from(coord, b, w, size, P.basis, P.periodic_mask);
+      if (next.site == NO_SITE) {
+        continue; // a reflecting wall, or a slot of the other sublattice
       }
+      let dest = next.site;
       let region_new = region_of(dest);
       let threshold = tables[class_base + (region * R + region_new) * Z + slot];
       if (below64(h.y, h.z, threshold)) {
@@ -91,13 +73,14 @@ fn walk(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation
           count_crossing(R, region, region_new);
         }
         site = dest;
-        coord[axis] = c_new;
+        coord = next.cell;
+        b = next.b;
         region = region_new;
-        delta[axis] += select(-1, 1, plus);
+        delta += dir_unit(w);
         hops++;
       }
     }
-    walker_site[idx] = site | (species << 28u);
+    walker_site[idx] = site | (species << SPECIES_SHIFT);
     disp_x[idx] += delta.x;
     disp_y[idx] += delta.y;
     disp_z[idx] += delta.z;

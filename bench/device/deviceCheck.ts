@@ -10,7 +10,6 @@ import { GpuWalkersEngine } from '../../src/engine/gpu/gpuWalkersEngine';
 import { GpuLatticeEngine } from '../../src/engine/gpu/gpuLatticeEngine';
 import { acquireGpu } from '../../src/gpu/device';
 import { runValidation } from '../../src/validate/suite';
-import { latticeDefaults } from '../../src/engine/gpu/gpuLatticeEngine';
 import { benchModel, formatTable, QUICK_PLAN, runGpuBench, type GpuBenchPlan } from '../gpuBench';
 import h2v3o8Scene from '../../scenes/h2v3o8-mxene.json';
 
@@ -86,10 +85,9 @@ async function suite(alphas: number[]): Promise<number> {
   const ctx = await acquireGpu();
   console.log(`ionhop gpu-lattice step-error suite; adapter: ${ctx.adapterName}`);
   for (const alpha of alphas) {
-    latticeDefaults.stepFraction = alpha;
     for (const name of ['fermi-dirac', 'lattice-gas', 'correlation-factor']) {
       const t0 = performance.now();
-      const report = await runValidation({ engine: 'gpu-lattice', cases: [name] });
+      const report = await runValidation({ engine: 'gpu-lattice', cases: [name], tuning: { stepFraction: alpha } });
       for (const c of report.checks) {
         const rel = (100 * (c.measured - c.theory)) / c.theory;
         console.log(`α=${alpha} | ${c.case} | ${c.quantity}: theory ${c.theory.toPrecision(5)}, measured ${c.measured.toPrecision(5)} ± ${c.se.toPrecision(2)} → ${rel >= 0 ? '+' : ''}${rel.toFixed(2)} % (${c.deviationSe.toFixed(1)} σ, systematic ${c.systematic.toPrecision(2)}) ${c.pass ? 'pass' : 'FAIL'} [${((performance.now() - t0) / 1000).toFixed(0)} s]`);

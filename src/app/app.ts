@@ -2,12 +2,11 @@
 // engine, playing or not. It hands frames to the view and the plots and turns
 // user actions into engine requests. It computes no physics itself.
 import type { Scene } from '../model/scene/schema';
-import { SPECIES } from '../model/scene/schema';
 import { parseSceneText, validateScene, SceneError } from '../model/scene/validate';
 import { compileRateModel, type RateModel } from '../model/rateModel';
 import { initialOccupancy } from '../model/initialState';
 import { LatticeView, LIGHT_THEME, PROJECTOR_THEME } from '../view/latticeView';
-import { regionColor, SPECIES_STYLES } from '../view/palette';
+import { regionColor, speciesStyle } from '../view/palette';
 import type { Frame, SessionInfo } from '../worker/protocol';
 import { PRESETS, findPreset, DEFAULT_PRESET_ID } from './presets';
 import { applyEdits, editableParams, placementChanged, type EditableParam } from './sceneEdits';
@@ -220,11 +219,15 @@ export class App {
     this.generation++;
     this.info = info;
     this.frozen = false;
-    this.history.reset(info.ionCounts, info.profileAxis);
+    this.history.reset(info.ionCounts, info.profileAxis, { names: this.model.speciesNames, labels: this.model.speciesLabels });
     const regionColors = this.scene.regions.map((r, i) => regionColor(r.color, i));
-    this.view.setLattice({ dim: this.model.dim, size: this.model.size, siteRegion: this.model.siteRegion, regionColors }, frame.occupancy);
+    // The view draws sites on a grid: a honeycomb cell's two sites side by side (a brick wall, same neighbours).
+    const [nx, ny, nz] = this.model.size;
+    const size: [number, number, number] = [nx * this.model.lattice.basis, ny, nz];
+    this.view.setLattice({ dim: this.model.dim, size, siteRegion: this.model.siteRegion, regionColors, speciesColors: this.model.speciesColors }, frame.occupancy);
     renderLegend(this.ui.legend, {
-      speciesNames: this.model.speciesNames,
+      speciesLabels: this.model.speciesLabels,
+      speciesColors: this.model.speciesColors,
       ionCounts: info.ionCounts,
       regions: this.scene.regions.map((r, i) => ({ name: r.name, color: regionColors[i] })),
       outline: this.projector ? PROJECTOR_THEME.outline : LIGHT_THEME.outline,
@@ -469,7 +472,8 @@ export class App {
       this.plots.update();
       const regionColors = this.scene.regions.map((r, i) => regionColor(r.color, i));
       renderLegend(this.ui.legend, {
-        speciesNames: this.model.speciesNames,
+        speciesLabels: this.model.speciesLabels,
+      speciesColors: this.model.speciesColors,
         ionCounts: this.info.ionCounts,
         regions: this.scene.regions.map((r, i) => ({ name: r.name, color: regionColors[i] })),
         outline: on ? PROJECTOR_THEME.outline : LIGHT_THEME.outline,
@@ -510,9 +514,8 @@ export class App {
 
   private renderDStar(): void {
     const rows = this.history.latest().map((d) => {
-      const name = d.name as keyof typeof SPECIES;
       const value = Number.isFinite(d.dStar) ? `${formatNumber(d.dStar)}${Number.isFinite(d.error) ? ` ± ${formatNumber(d.error)}` : ''} cm²/s` : 'collecting…';
-      return `<span class="dstar" data-species="${escapeHtml(d.name)}" data-dstar="${d.dStar}" data-error="${d.error}"><span class="swatch" style="background:${SPECIES_STYLES[d.s].color}"></span>${escapeHtml(SPECIES[name].label)}: D* = ${value}</span>`;
+      return `<span class="dstar" data-species="${escapeHtml(d.name)}" data-dstar="${d.dStar}" data-error="${d.error}"><span class="swatch" style="background:${speciesStyle(d.s, this.model.speciesColors[d.s]).color}"></span>${escapeHtml(this.model.speciesLabels[d.s])}: D* = ${value}</span>`;
     });
     this.ui.dStar.innerHTML = rows.join(' &nbsp; ');
   }

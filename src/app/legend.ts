@@ -1,7 +1,6 @@
 // The legend over the view: which colour and shape is which species, which
 // shade is which region. Drawn from the same palette the view uses.
-import { SPECIES, type SpeciesName } from '../model/scene/schema';
-import { SPECIES_STYLES, type SpeciesStyle } from '../view/palette';
+import { speciesStyle, type SpeciesStyle } from '../view/palette';
 
 export function shapeIcon(style: SpeciesStyle, sizePx = 16, outline = '#1a1a1a'): string {
   const c = sizePx / 2;
@@ -18,17 +17,18 @@ export function shapeIcon(style: SpeciesStyle, sizePx = 16, outline = '#1a1a1a')
 }
 
 export interface LegendContent {
-  speciesNames: readonly SpeciesName[];
+  speciesLabels: readonly string[];
+  speciesColors: readonly (string | undefined)[];
   ionCounts: readonly number[];
   regions: readonly { name: string; color: string }[];
   outline: string;
 }
 
 export function renderLegend(host: HTMLElement, content: LegendContent): void {
-  const ions = content.speciesNames
-    .map((name, s) => ({ name, s, n: content.ionCounts[s] ?? 0 }))
+  const ions = content.speciesLabels
+    .map((label, s) => ({ label, s, n: content.ionCounts[s] ?? 0 }))
     .filter((x) => x.n > 0)
-    .map((x) => `<li>${shapeIcon(SPECIES_STYLES[x.s], 16, content.outline)}<span>${escapeHtml(SPECIES[x.name].label)} · ${x.n}</span></li>`)
+    .map((x) => `<li>${shapeIcon(speciesStyle(x.s, content.speciesColors[x.s]), 16, content.outline)}<span>${escapeHtml(x.label)} · ${x.n}</span></li>`)
     .join('');
   const regions = content.regions
     .map((r) => `<li><span class="swatch" style="background:${escapeHtml(r.color)}"></span><span>${escapeHtml(r.name)}</span></li>`)

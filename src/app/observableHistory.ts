@@ -1,13 +1,15 @@
 // The live observables as the page keeps them: one series per species with
 // ions, bounded in length (halved by decimation when full) so a long run keeps
 // a flat memory and plotting cost.
-import { SPECIES_NAMES, AXES } from '../model/scene/schema';
+import { AXES } from '../model/scene/schema';
 import type { LiveSample } from '../worker/protocol';
 
 export interface SpeciesSeries {
-  /** Species index (SPECIES_NAMES). */
+  /** Species index (RateModel.speciesNames). */
   s: number;
   name: string;
+  /** Display label (RateModel.speciesLabels). */
+  label: string;
   msd: number[];
   dStar: number[];
   dStarError: number[];
@@ -23,9 +25,11 @@ export class ObservableHistory {
   /** Incremented on every reset so plots know to rebuild. */
   generation = 0;
 
-  reset(ionCounts: readonly number[], profileAxis: 0 | 1 | 2): void {
+  reset(ionCounts: readonly number[], profileAxis: 0 | 1 | 2, species: { names: readonly string[]; labels: readonly string[] }): void {
     this.times = [];
-    this.species = SPECIES_NAMES.map((name, s) => ({ s, name, msd: [], dStar: [], dStarError: [] })).filter((sp) => (ionCounts[sp.s] ?? 0) > 0);
+    this.species = species.names
+      .map((name, s) => ({ s, name, label: species.labels[s] ?? name, msd: [], dStar: [], dStarError: [] }))
+      .filter((sp) => (ionCounts[sp.s] ?? 0) > 0);
     this.profile = [];
     this.profileAxisName = AXES[profileAxis];
     this.generation++;

@@ -3,8 +3,7 @@
 // behind it. Species keep the view's colours and get distinct dash patterns.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { SPECIES } from '../model/scene/schema';
-import { SPECIES_STYLES } from '../view/palette';
+import { speciesStyle } from '../view/palette';
 import type { ObservableHistory } from './observableHistory';
 
 const DASHES: number[][] = [[], [7, 4], [2, 3]];
@@ -105,10 +104,10 @@ export class LivePlots {
     const h = this.history;
     this.builtFor = h.generation;
     const line = (s: number): uPlot.Series => ({
-      label: SPECIES[h.species.find((sp) => sp.s === s)!.name as keyof typeof SPECIES].label,
-      stroke: SPECIES_STYLES[s].color,
+      label: h.species.find((sp) => sp.s === s)!.label,
+      stroke: speciesStyle(s).color,
       width: this.theme.lineWidth,
-      dash: DASHES[s],
+      dash: DASHES[s % DASHES.length],
       points: { show: false },
       value: (_u, v) => (v == null ? '–' : formatNumber(v)),
     });
@@ -123,7 +122,7 @@ export class LivePlots {
       dSeries.push(line(sp.s));
       const edge: uPlot.Series = { label: '±σ', stroke: 'transparent', width: 0, points: { show: false } };
       dSeries.push({ ...edge }, { ...edge });
-      bands.push({ series: [2 + 3 * k, 3 + 3 * k], fill: `${SPECIES_STYLES[sp.s].color}40` });
+      bands.push({ series: [2 + 3 * k, 3 + 3 * k], fill: `${speciesStyle(sp.s).color}40` });
     });
     const dUnit = this.dExponent === 0 ? 'cm²/s' : `10${superscript(this.dExponent)} cm²/s`;
     const dOpts = this.options('simulated time (s)', `D* (${dUnit})`, dSeries, false);

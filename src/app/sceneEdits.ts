@@ -2,7 +2,7 @@
 // into a new validated scene. Keys are also the URL parameter names, so a link
 // carries exactly what the sliders show.
 import type { Scene } from '../model/scene/schema';
-import { SPECIES_NAMES, type SpeciesName } from '../model/scene/schema';
+import { sceneSpecies } from '../model/scene/schema';
 import { validateScene, SceneError } from '../model/scene/validate';
 import type { RateModel } from '../model/rateModel';
 
@@ -36,9 +36,9 @@ export function editableParams(scene: Scene, model: RateModel): EditableParam[] 
     base: scene.temperature, restartsPlacement: false, region: -1,
   });
   scene.regions.forEach((region, r) => {
-    for (const name of SPECIES_NAMES) {
+    for (const { name } of sceneSpecies(scene)) {
+      if (!Object.prototype.hasOwnProperty.call(region.species, name)) continue;
       const p = region.species[name];
-      if (!p) continue;
       out.push({
         key: `barrier.${region.name}.${name}`, kind: 'barrier', label: `${name} barrier in ${region.name}`, unit: 'eV',
         min: 0, max: barrierMax(p.barrier), step: 0.01, base: p.barrier, restartsPlacement: false, region: r,
@@ -135,8 +135,4 @@ export function placementChanged(a: Edits, b: Edits): boolean {
   const keys = new Set([...a.keys(), ...b.keys()]);
   for (const k of keys) if (k.startsWith('count.') && a.get(k) !== b.get(k)) return true;
   return false;
-}
-
-export function isSpeciesName(s: string): s is SpeciesName {
-  return (SPECIES_NAMES as readonly string[]).includes(s);
 }

@@ -19,14 +19,24 @@ export interface AdvanceReport {
   stoppedBy: 'events' | 'time' | 'frozen';
 }
 
-/** Per-ion state; ions keep their index for the whole run (tracer identity). */
+/**
+ * Per-ion state over the engine's ion slots (ionCapacity of them). An ion keeps
+ * its slot while it lives (tracer identity); a slot is never reused, so a
+ * channel that removes an ion clears `alive` and one that inserts takes a new
+ * slot. Hops keep every ion alive.
+ */
 export interface IonState {
   /** Species index per ion (see RateModel.speciesNames). */
   species: Uint8Array;
-  /** Current site per ion. */
+  /** Current site per ion (meaningless where alive is 0). */
   site: Int32Array;
-  /** Unwrapped displacement per ion in lattice steps, 3 entries per ion (x, y, z). */
+  /**
+   * Unwrapped displacement per ion in lattice units, 3 entries per ion
+   * (RateModel.lattice.metric turns them into Å; on square/cubic lattices they are x, y, z steps).
+   */
   displacement: Int32Array;
+  /** 1 where the slot holds an ion now; absent: every slot does. */
+  alive?: Uint8Array;
 }
 
 export interface Engine {
@@ -45,7 +55,11 @@ export interface Engine {
   crossings(): Promise<Float64Array>;
   /** Hops per species. */
   eventCounts(): Promise<Float64Array>;
-  /** Swaps in a rebuilt rate model (same lattice) between steps; the run goes on. */
+  /** Events per channel kind, indexed like CHANNEL_KINDS (src/model/channels.ts). */
+  eventCountsByKind(): Promise<Float64Array>;
+  /** Ion slots: the length of every IonState array (alive ions ≤ capacity). */
+  readonly ionCapacity: number;
+  /** Swaps in a rebuilt rate model (same lattice by sameLattice, same species) between steps; the run goes on. */
   setModel(model: RateModel): Promise<void>;
   dispose(): void;
 }

@@ -4,12 +4,21 @@ import type { Engine, EngineKind } from './engine';
 
 export const ENGINE_KINDS: readonly EngineKind[] = ['cpu', 'gpu-walkers', 'gpu-lattice'];
 
+/** Engine tuning a caller may set per run (defaults in each engine); never module state. */
+export interface EngineTuning {
+  /** gpu-lattice: largest hop probability per attempt α (default LATTICE_DEFAULT_STEP_FRACTION). */
+  stepFraction?: number;
+  /** gpu-walkers: mean uniformization ticks per dispatch (default from the walker count). */
+  ticksPerDispatch?: number;
+}
+
 export interface EngineOptions {
   /** Seed string of the dynamics stream (see replicaSeed). */
   seed: string;
   /** Numeric seed for counter-based GPU streams. */
   seedNumber?: number;
   replica?: number;
+  tuning?: EngineTuning;
 }
 
 export async function createEngine(kind: EngineKind, model: RateModel, occupancy: Uint8Array, options: EngineOptions): Promise<Engine> {
@@ -20,11 +29,11 @@ export async function createEngine(kind: EngineKind, model: RateModel, occupancy
     }
     case 'gpu-walkers': {
       const { GpuWalkersEngine } = await import('./gpu/gpuWalkersEngine');
-      return GpuWalkersEngine.create(model, occupancy, options);
+      return GpuWalkersEngine.create(model, occupancy, { ...options, ticksPerDispatch: options.tuning?.ticksPerDispatch });
     }
     case 'gpu-lattice': {
       const { GpuLatticeEngine } = await import('./gpu/gpuLatticeEngine');
-      return GpuLatticeEngine.create(model, occupancy, options);
+      return GpuLatticeEngine.create(model, occupancy, { ...options, stepFraction: options.tuning?.stepFraction });
     }
     default:
       throw new Error(`unknown engine "${kind}"; choose one of: ${ENGINE_KINDS.join(', ')}`);

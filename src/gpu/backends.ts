@@ -1,7 +1,7 @@
 // What an orchestrator asks of a kernel executor. Two executors exist for each
-// kernel: the WebGPU one (src/engine/gpu/*Gpu.ts) and the TypeScript twin
-// (src/gpu/twins/*). Fed the same config and dispatch sequence they must end
-// in the same state bit for bit.
+// kernel, in its folder: the WebGPU one (src/gpu/<kernel>/pipeline.ts) and the
+// TypeScript twin (src/gpu/<kernel>/twin.ts). Fed the same config and dispatch
+// sequence they must end in the same state bit for bit.
 import type { KernelGeometry } from './geometry';
 
 export interface WalkersConfig {
@@ -12,6 +12,8 @@ export interface WalkersConfig {
   readonly slotShift: number;
   /** Tables buffer size in (hi, lo) pairs. */
   readonly tablePairs: number;
+  /** Where the geometry table (geometry.ts geometryTable: direction words) starts in the tables, pairs. */
+  readonly directionOffset: number;
   /** Walker words: site | species << 28. */
   readonly walkers: Uint32Array;
 }
@@ -53,6 +55,8 @@ export interface LatticeConfig {
   readonly geometry: KernelGeometry;
   readonly seed: number;
   readonly tablePairs: number;
+  /** Where the geometry table (direction words, then the colour site lists) starts in the tables, pairs. */
+  readonly directionOffset: number;
   /** 0 empty, else (ion + 1) | species << 28 per site. */
   readonly occupancy: Uint32Array;
   readonly nIons: number;

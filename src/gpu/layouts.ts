@@ -1,31 +1,13 @@
-// The one TypeScript mirror of the WGSL struct and buffer layouts
-// (shaders/kernel.wgsl, walkers.wgsl, lattice.wgsl). Field order here = field
-// order in WGSL; every field is a u32. Change both together.
+// The one TypeScript mirror of the buffer layouts and word packing both
+// kernels share (shaders/kernel.wgsl); each kernel's params struct is mirrored
+// in its own folder (src/gpu/walkers/layout.ts, src/gpu/lattice/layout.ts).
+// Field order there = field order in WGSL; every field is a u32. Change both together.
 
 /** Uniform entries are bound with dynamic offsets; WebGPU's minimum alignment. */
 export const PARAM_STRIDE_BYTES = 256;
 export const WORKGROUP_SIZE = 256;
 /** Most workgroups per dispatch dimension (WebGPU default limit). */
 export const MAX_GROUPS_PER_DIM = 65535;
-
-/** struct WalkerParams in shaders/walkers.wgsl. */
-export const WALKER_PARAMS = [
-  'n_walkers', 'seed', 'step', 'poisson_offset',
-  'poisson_length', 'nx', 'ny', 'nz',
-  'n_regions', 'coordination', 'slot_shift', 'periodic_mask',
-  'row_threads', 'threshold_offset', 'pad0', 'pad1',
-] as const;
-
-/** struct LatticeParams in shaders/lattice.wgsl. */
-export const LATTICE_PARAMS = [
-  'nx', 'ny', 'nz', 'n_regions',
-  'coordination', 'seed', 'substep', 'direction',
-  'colour', 'threshold_offset', 'periodic_mask', 'half_count',
-  'row_threads', 'pad0', 'pad1', 'pad2',
-] as const;
-
-export type WalkerParams = Record<(typeof WALKER_PARAMS)[number], number>;
-export type LatticeParams = Record<(typeof LATTICE_PARAMS)[number], number>;
 
 /** Writes one params struct at entry k of a dynamic-offset uniform array. */
 export function writeParams<K extends string>(fields: readonly K[], out: Uint32Array, k: number, values: Record<K, number>): void {
@@ -56,9 +38,33 @@ export function readCounter(words: Uint32Array, index: number): number {
   return words[index + 1] * 4294967296 + words[index];
 }
 
-/** Walker word: site index in bits 0–27, species in bits 28–29. */
+/** Walker word: site index in bits 0–27, species from bit 28 (SPECIES_SHIFT) up. */
 export const SITE_BITS = 28;
 export const SITE_MASK = (1 << SITE_BITS) - 1;
+/** Where the species sits in a walker or lattice word. */
+export const SPECIES_SHIFT = SITE_BITS;
+
+/** Walker or lattice word of species s over a site index or ion number + 1. */
+export function packIonWord(low: number, species: number): number {
+  return (low | (species << SPECIES_SHIFT)) >>> 0;
+}
+export function speciesOfWord(word: number): number {
+  return word >>> SPECIES_SHIFT;
+}
+
+/**
+ * The WGSL constants both kernels use, generated from this mirror (src/gpu/shaders.ts
+ * prepends them), so the packing lives in one place.
+ */
+export function wgslLayoutConstants(): string {
+  return [
+    `const SPECIES_SHIFT = ${SPECIES_SHIFT}u;`,
+    `const SITE_MASK = ${SITE_MASK >>> 0}u;`,
+    `const SPECIES_SLOTS = ${SPECIES_SLOTS}u;`,
+    `const NO_SITE = 0xffffffffu;`,
+    `const PARITY_COLOURS = ${PARITY_COLOURS >>> 0}u;`,
+  ].join('\n');
+}
 /** Lattice occupancy word: 0 empty, else (ion + 1) in bits 0–27 and species in bits 28–29. */
 export const ION_MASK = SITE_MASK;
 
@@ -75,4 +81,34 @@ export function dispatchGrid(threads: number): { groupsX: number; groupsY: numbe
   const groupsX = Math.min(groups, MAX_GROUPS_PER_DIM);
   const groupsY = Math.ceil(groups / groupsX);
   return { groupsX, groupsY, rowThreads: groupsX * WORKGROUP_SIZE };
+}
+
+/**
+ * One u32 per direction slot of the lattice (lattice.ts), read by both kernels
+ * at direction_offset in the tables buffer (the .x of a pair): each field is
+ * stored +1 in two bits — cell offset x, y, z (bits 0–5), the sublattice the
+ * slot starts from (bits 6–7, 0 = any), the one it lands on (bits 8–9, 0 = the
+ * same), the displacement in lattice units x, y, z (bits 10–15).
+ */
+export function directionWord(cell: ArrayLike<number>, from: number, to: number, unit: ArrayLike<number>): number {
+  const f = (v: number) => (v + 1) & 3;
+  return (f(cell[0]) | (f(cell[1]) << 2) | (f(cell[2]) << 4) | (f(from) << 6) | (f(to) << 8) | (f(unit[0]) << 10) | (f(unit[1]) << 12) | (f(unit[2]) << 14)) >>> 0;
+}
+
+/** The fields of a direction word, as directionWord packed them. */
+export function unpackDirectionWord(w: number): { cell: [number, number, number]; from: number; to: number; unit: [number, number, number] } {
+  const g = (shift: number) => ((w >>> shift) & 3) - 1;
+  return { cell: [g(0), g(2), g(4)], from: g(6), to: g(8), unit: [g(10), g(12), g(14)] };
+}
+
+/** colour_base of a lattice dispatch when sites of a colour follow from (x + y + z) mod 2 arithmetic, not a site list. */
+export const PARITY_COLOURS = 0xffffffff;
+
+/**
+ * Pair index of the hop threshold of species s from region a to region b along
+ * slot d (R regions, Z slots) after `offset`: the layout of RateModel.hopRate
+ * (channels.ts hopTableLayout), which the kernels index the same way.
+ */
+export function hopThresholdIndex(offset: number, R: number, Z: number, s: number, a: number, b: number, d: number): number {
+  return offset + ((s * R + a) * R + b) * Z + d;
 }

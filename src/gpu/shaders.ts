@@ -6,5 +6,9 @@ import kernel from '../../shaders/kernel.wgsl?raw';
 import walkers from '../../shaders/walkers.wgsl?raw';
 import lattice from '../../shaders/lattice.wgsl?raw';
 
-export const WALKERS_WGSL = `${rng}\n${kernel}\n${walkers}`;
-export const LATTICE_WGSL = `${rng}\n${kernel}\n${lattice}`;
+import { wgslLayoutConstants } from './layouts';
+
+// The layout constants (species shift, masks, counter slots) come from the TypeScript mirror.
+const prelude = `${wgslLayoutConstants()}\n${rng}\n${kernel}`;
+export const WALKERS_WGSL = `${prelude}\n${walkers}`;
+export const LATTICE_WGSL = `${prelude}\n${lattice}`;

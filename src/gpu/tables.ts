@@ -1,10 +1,15 @@
 // Rate model → integer tables of the two kernels, computed in float64 on the CPU.
-import { N_SPECIES, type RateModel } from '../model/rateModel';
+import type { RateModel } from '../model/rateModel';
 import { poissonTable, writeThreshold } from './thresholds';
 
-/** Pairs in a hop-threshold table: one per (species, region a, region b, direction). */
+/** Pairs in a hop-threshold table: one per (species, region a, region b, direction slot), laid out as model.hopLayout. */
 export function hopTablePairs(model: RateModel): number {
-  return N_SPECIES * model.nRegions * model.nRegions * model.coordination;
+  return model.hopLayout.length;
+}
+
+/** Walker slot bits: 2^(32 − shift) slots per tick, at least one per direction slot. */
+export function walkerSlotShift(model: RateModel): number {
+  return 32 - Math.ceil(Math.log2(Math.max(4, model.directions)));
 }
 
 /**
@@ -20,7 +25,7 @@ export function hopThresholds(model: RateModel, scale: number): Uint32Array {
 export interface WalkerTiming {
   /** Uniformization rate Γ (ticks per second per walker). */
   readonly gamma: number;
-  /** Slots per tick: 2^(32 − slotShift) ≥ coordination. */
+  /** Slots per tick: 2^(32 − slotShift) ≥ direction slots. */
   readonly slots: number;
   readonly slotShift: number;
   /** Mean ticks per full dispatch, λ = Γ·Δt. */
@@ -31,7 +36,7 @@ export interface WalkerTiming {
 
 /** Γ = slots·k_max, so each slot's acceptance k_d·slots/Γ is ≤ 1. */
 export function walkerTiming(model: RateModel, maxRate: number, ticksPerDispatch: number): WalkerTiming {
-  const slotShift = model.coordination <= 4 ? 30 : 29;
+  const slotShift = walkerSlotShift(model);
   const slots = 2 ** (32 - slotShift);
   const gamma = slots * maxRate;
   return { gamma, slots, slotShift, ticksPerDispatch, dt: gamma > 0 ? ticksPerDispatch / gamma : Infinity };

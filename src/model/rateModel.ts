@@ -12,8 +12,10 @@
 // - A region potential φ_r adds z·φ_r to the site energies and z·(φ_a + φ_b)/2
 //   to the saddles (regionPotential.ts), after the steps above.
 import { vec3 } from 'gl-matrix';
-import { SPECIES, SPECIES_NAMES, AXES, type Scene, type SpeciesName } from './scene/schema';
+import { AXES, sceneSpecies, type Scene, type SpeciesShape } from './scene/schema';
 import { assignRegions, SceneError } from './scene/validate';
+import { buildLattice, neighbour as latticeNeighbour, type Lattice } from './lattice';
+import { hopChannels, type ChannelCatalogue, type HopTableLayout } from './channels';
 import { addRegionPotentials, checkFiniteRates, regionPotentials } from './regionPotential';
 
 /** Boltzmann constant, eV/K. */
@@ -21,26 +23,33 @@ export const KB_EV_PER_K = 8.617333262e-5;
 /** 1 Å²/s in cm²/s. */
 export const A2_PER_S_TO_CM2_PER_S = 1e-16;
 
-/** Number of species slots in every model; index = position in SPECIES_NAMES. */
-export const N_SPECIES = SPECIES_NAMES.length;
-
 export interface RateModel {
+  /** Geometry: neighbours, direction slots, metric, colour classes (lattice.ts). */
+  readonly lattice: Lattice;
   readonly dim: 2 | 3;
-  /** Sites per axis; size[2] = 1 for 2D. */
+  /** Cells per axis; size[2] = 1 for 2D (sites = cells · lattice.basis). */
   readonly size: readonly [number, number, number];
   readonly nSites: number;
-  /** Lattice spacing, Å. */
+  /** Nearest-neighbour distance, Å (in-plane for layered). */
   readonly spacing: number;
   readonly periodic: readonly [boolean, boolean, boolean];
-  /** Neighbours per site = number of hop directions, 2·dim. Direction d: axis d>>1, sign + for even d. */
+  /** Neighbours per site. */
   readonly coordination: number;
-  /** Displacement of each direction in Å (gl-matrix vectors). */
+  /** Direction slots (lattice.directions): the width of every per-direction table. */
+  readonly directions: number;
+  /** Displacement of each direction slot in Å (lattice.directionVectors). */
   readonly directionVectors: readonly vec3[];
   readonly temperature: number;
   readonly kT: number;
   /** Attempt frequency ν, Hz. */
   readonly nu: number;
-  readonly speciesNames: readonly SpeciesName[];
+  /** Species of the scene, index order. */
+  readonly nSpecies: number;
+  readonly speciesNames: readonly string[];
+  readonly speciesLabels: readonly string[];
+  /** Display colour and shape a scene asked for, per species (undefined: the view's palette). */
+  readonly speciesColors: readonly (string | undefined)[];
+  readonly speciesShapes: readonly (SpeciesShape | undefined)[];
   /** Charge per species, e. */
   readonly charge: Int8Array;
   readonly regionNames: readonly string[];
@@ -54,133 +63,84 @@ export interface RateModel {
   readonly regionPotential: Float64Array;
   /** siteEnergy[s·R + r], eV, including the region potential term z_s·φ_r. */
   readonly siteEnergy: Float64Array;
-  /** saddle[(s·R + a)·R + b], eV, symmetric in a and b, including z_s·(φ_a + φ_b)/2. */
+  /**
+   * saddle[((s·R + a)·R + b)·C + c], eV, symmetric in a and b, including z_s·(φ_a + φ_b)/2;
+   * c = bond class (lattice.bondClass), C = lattice.bondClasses.
+   */
   readonly saddle: Float64Array;
-  /** pairEnergy[s·S + t], eV, symmetric nearest-neighbour interaction. */
+  /** pairEnergy[s·S + t], eV, symmetric nearest-neighbour interaction (S = nSpecies). */
   readonly pairEnergy: Float64Array;
   readonly hasInteractions: boolean;
   readonly field: { readonly axis: 0 | 1 | 2; readonly strength: number } | null;
+  /** The event channels every engine executes (channels.ts); today hops only. */
+  readonly channels: ChannelCatalogue;
   /**
-   * Base hop rate (Hz) without interactions: hopRate[((s·R + a)·R + b)·Z + d]
-   * for a hop from a site in region a to a neighbour in region b along direction d;
-   * 0 where s is not allowed in a or b.
+   * Base hop rate (Hz) without interactions, = channels.hop.rate: index with
+   * hopIndex / channels.hop.layout; 0 where s is not allowed in a or b.
    */
   readonly hopRate: Float64Array;
+  readonly hopLayout: HopTableLayout;
   /** Initial populations resolved to counts, in file order. */
   readonly populations: readonly { species: number; regions: number[]; count: number }[];
 }
 
-export function directionAxis(d: number): number {
-  return d >> 1;
+/** Index into hopRate of species s hopping from region a to region b along slot d. */
+export function hopIndex(model: RateModel, s: number, a: number, b: number, d: number): number {
+  const l = model.hopLayout;
+  return s * l.speciesStride + a * l.fromStride + b * l.toStride + d;
 }
-export function directionSign(d: number): 1 | -1 {
-  return (d & 1) === 0 ? 1 : -1;
-}
-/** The direction pointing back. */
-export function oppositeDirection(d: number): number {
-  return d ^ 1;
+
+/** The direction slot pointing back. */
+export function oppositeDirection(model: RateModel, d: number): number {
+  return model.lattice.opposite[d];
 }
 
 /** Compiles a validated scene into the rate model. Throws SceneError on relations the schema cannot see. */
 export function compileRateModel(scene: Scene): RateModel {
-  const dim = scene.lattice.type === 'square' ? 2 : 3;
-  const size: [number, number, number] = [scene.lattice.size[0], scene.lattice.size[1], dim === 3 ? scene.lattice.size[2] : 1];
-  const periodic: [boolean, boolean, boolean] = [false, false, false];
-  for (let a = 0; a < dim; a++) periodic[a] = scene.lattice.boundary[a] === 'periodic';
+  const lattice = buildLattice({
+    type: scene.lattice.type,
+    size: scene.lattice.size,
+    spacing: scene.lattice.spacing,
+    interlayerSpacing: scene.lattice.interlayerSpacing,
+    periodic: scene.lattice.boundary.map((b) => b === 'periodic'),
+  });
   const { siteRegion, issues } = assignRegions(scene);
   if (issues.length > 0) throw new SceneError(issues);
+  const species = sceneSpecies(scene);
+  const index = compileIndex(scene);
   const R = scene.regions.length;
-  const S = N_SPECIES;
-  const Z = 2 * dim;
+  const S = species.length;
   const kT = KB_EV_PER_K * scene.temperature;
-
-  const allowed = new Uint8Array(S * R);
-  const siteEnergy = new Float64Array(S * R);
-  const ownSaddle = new Float64Array(S * R);
-  scene.regions.forEach((region, r) => {
-    SPECIES_NAMES.forEach((name, s) => {
-      const p = region.species[name];
-      if (!p) return;
-      allowed[s * R + r] = 1;
-      siteEnergy[s * R + r] = p.siteEnergy;
-      ownSaddle[s * R + r] = p.siteEnergy + p.barrier;
-    });
-  });
-  const saddle = new Float64Array(S * R * R);
-  for (let s = 0; s < S; s++)
-    for (let a = 0; a < R; a++)
-      for (let b = 0; b < R; b++)
-        saddle[(s * R + a) * R + b] = a === b ? ownSaddle[s * R + a] : Math.max(ownSaddle[s * R + a], ownSaddle[s * R + b]);
-  const regionIndex = new Map(scene.regions.map((r, i) => [r.name, i]));
-  for (const iface of scene.interfaces) {
-    const a = regionIndex.get(iface.between[0])!;
-    const b = regionIndex.get(iface.between[1])!;
-    for (const [name, ea] of Object.entries(iface.barrier)) {
-      const s = SPECIES_NAMES.indexOf(name as SpeciesName);
-      const sMin = Math.min(siteEnergy[s * R + a], siteEnergy[s * R + b]) + ea;
-      saddle[(s * R + a) * R + b] = sMin;
-      saddle[(s * R + b) * R + a] = sMin;
-    }
-  }
-
-  const pairEnergy = new Float64Array(S * S);
-  for (const it of scene.interactions) {
-    const s = SPECIES_NAMES.indexOf(it.species[0] as SpeciesName);
-    const t = SPECIES_NAMES.indexOf(it.species[1] as SpeciesName);
-    pairEnergy[s * S + t] = it.energy;
-    pairEnergy[t * S + s] = it.energy;
-  }
-  const hasInteractions = pairEnergy.some((v) => v !== 0);
-
-  const directionVectors: vec3[] = [];
-  for (let d = 0; d < Z; d++) {
-    // Plain arrays, not vec3.create(): gl-matrix defaults to Float32, too coarse for rates.
-    const v: vec3 = [0, 0, 0];
-    v[directionAxis(d)] = directionSign(d) * scene.lattice.spacing;
-    directionVectors.push(v);
-  }
+  const { allowed, siteEnergy, ownSaddle } = regionParameters(scene, index, lattice.bondClasses);
+  const saddle = bondSaddles(scene, index, lattice.bondClasses, siteEnergy, ownSaddle);
+  const pairEnergy = pairEnergies(scene, index);
   const field = scene.field ? { axis: AXES.indexOf(scene.field.axis) as 0 | 1 | 2, strength: scene.field.strength } : null;
-  const charge = Int8Array.from(SPECIES_NAMES.map((n) => SPECIES[n].charge));
+  const charge = Int8Array.from(species.map((sp) => sp.charge));
+  // Region potentials: a separate additive step on the chemical tables (regionPotential.ts).
   const regionPotential = regionPotentials(scene);
   const hasPotentials = regionPotential.some((v) => v !== 0);
   if (hasPotentials) addRegionPotentials(siteEnergy, saddle, regionPotential, charge);
-
-  const hopRate = new Float64Array(S * R * R * Z);
-  const fieldVector: vec3 = [0, 0, 0];
-  if (field) fieldVector[field.axis] = field.strength;
-  for (let s = 0; s < S; s++)
-    for (let a = 0; a < R; a++)
-      for (let b = 0; b < R; b++) {
-        if (!allowed[s * R + a] || !allowed[s * R + b]) continue;
-        const ea = saddle[(s * R + a) * R + b] - siteEnergy[s * R + a];
-        for (let d = 0; d < Z; d++) {
-          // −q·F·Δr/2: a positive ion hopping along the field gets a lower barrier.
-          const fieldShift = -charge[s] * vec3.dot(fieldVector, directionVectors[d]) / 2;
-          hopRate[((s * R + a) * R + b) * Z + d] = scene.attemptFrequency * Math.exp(-(ea + fieldShift) / kT);
-        }
-      }
-  if (hasPotentials) checkFiniteRates(scene, hopRate, regionPotential, SPECIES_NAMES, charge, kT, Z);
-
-  const populations = scene.populations.map((p) => {
-    const s = SPECIES_NAMES.indexOf(p.species as SpeciesName);
-    const regions = p.region !== undefined ? [regionIndex.get(p.region)!] : scene.regions.map((_, r) => r).filter((r) => allowed[s * R + r]);
-    let capacity = 0;
-    for (let i = 0; i < siteRegion.length; i++) if (regions.includes(siteRegion[i])) capacity++;
-    return { species: s, regions, count: p.count ?? Math.round((p.fraction ?? 0) * capacity) };
-  });
+  const channels = hopChannels({ lattice, nSpecies: S, nRegions: R, allowed, siteEnergy, saddle, charge, field, nu: scene.attemptFrequency, kT });
+  if (hasPotentials) checkFiniteRates(scene, channels.hop.rate, regionPotential, index.speciesNames, charge, kT, lattice.directions);
 
   return {
-    dim,
-    size,
-    nSites: size[0] * size[1] * size[2],
+    lattice,
+    dim: lattice.dim,
+    size: lattice.cells,
+    nSites: lattice.nSites,
     spacing: scene.lattice.spacing,
-    periodic,
-    coordination: Z,
-    directionVectors,
+    periodic: lattice.periodic,
+    coordination: lattice.coordination,
+    directions: lattice.directions,
+    directionVectors: lattice.directionVectors,
     temperature: scene.temperature,
     kT,
     nu: scene.attemptFrequency,
-    speciesNames: SPECIES_NAMES,
+    nSpecies: S,
+    speciesNames: index.speciesNames,
+    speciesLabels: species.map((sp) => ('label' in sp && sp.label) || sp.name),
+    speciesColors: species.map((sp) => ('color' in sp ? sp.color : undefined)),
+    speciesShapes: species.map((sp) => ('shape' in sp ? sp.shape : undefined)),
     charge,
     regionNames: scene.regions.map((r) => r.name),
     regionColors: scene.regions.map((r) => r.color),
@@ -191,30 +151,102 @@ export function compileRateModel(scene: Scene): RateModel {
     siteEnergy,
     saddle,
     pairEnergy,
-    hasInteractions,
+    hasInteractions: pairEnergy.some((v) => v !== 0),
     field,
-    hopRate,
-    populations,
+    channels,
+    hopRate: channels.hop.rate,
+    hopLayout: channels.hop.layout,
+    populations: resolvePopulations(scene, index, allowed, siteRegion),
   };
 }
 
-/**
- * Neighbour of site i along direction d, or −1 across a reflecting boundary.
- * Engines inline the same arithmetic in their hot loops; this is the reference.
- */
-export function neighbour(model: RateModel, i: number, d: number): number {
-  const [nx, ny, nz] = model.size;
-  const axis = d >> 1;
-  const plus = (d & 1) === 0;
-  const stride = axis === 0 ? 1 : axis === 1 ? nx : nx * ny;
-  const n = axis === 0 ? nx : axis === 1 ? ny : nz;
-  const c = axis === 0 ? i % nx : axis === 1 ? Math.floor(i / nx) % ny : Math.floor(i / (nx * ny));
-  if (plus) {
-    if (c < n - 1) return i + stride;
-    return model.periodic[axis] ? i - (n - 1) * stride : -1;
+/** Names → indices of a scene's species and regions. */
+interface SceneIndex {
+  speciesNames: string[];
+  speciesOf(name: string): number;
+  regionOf(name: string): number;
+}
+
+function compileIndex(scene: Scene): SceneIndex {
+  const speciesNames = sceneSpecies(scene).map((sp) => sp.name);
+  const regionIndex = new Map(scene.regions.map((r, i) => [r.name, i]));
+  return { speciesNames, speciesOf: (name) => speciesNames.indexOf(name), regionOf: (name) => regionIndex.get(name)! };
+}
+
+/** Which species may sit in each region, their site energies, and the saddle of a bond inside the region per bond class (layered: in-plane, between layers). */
+function regionParameters(scene: Scene, index: SceneIndex, C: number) {
+  const R = scene.regions.length;
+  const S = index.speciesNames.length;
+  const allowed = new Uint8Array(S * R);
+  const siteEnergy = new Float64Array(S * R);
+  const ownSaddle = new Float64Array(S * R * C);
+  scene.regions.forEach((region, r) => {
+    index.speciesNames.forEach((name, s) => {
+      if (!Object.prototype.hasOwnProperty.call(region.species, name)) return;
+      const p = region.species[name];
+      allowed[s * R + r] = 1;
+      siteEnergy[s * R + r] = p.siteEnergy;
+      for (let c = 0; c < C; c++) ownSaddle[(s * R + r) * C + c] = p.siteEnergy + (c === 1 ? p.interlayerBarrier ?? p.barrier : p.barrier);
+    });
+  });
+  return { allowed, siteEnergy, ownSaddle };
+}
+
+/** saddle[((s·R + a)·R + b)·C + c]: the higher of the two regions' own saddles, unless an interface override sets it from the lower site energy. */
+function bondSaddles(scene: Scene, index: SceneIndex, C: number, siteEnergy: Float64Array, ownSaddle: Float64Array): Float64Array {
+  const R = scene.regions.length;
+  const S = index.speciesNames.length;
+  const saddle = new Float64Array(S * R * R * C);
+  for (let s = 0; s < S; s++)
+    for (let a = 0; a < R; a++)
+      for (let b = 0; b < R; b++)
+        for (let c = 0; c < C; c++) {
+          const own = ownSaddle[(s * R + a) * C + c];
+          saddle[((s * R + a) * R + b) * C + c] = a === b ? own : Math.max(own, ownSaddle[(s * R + b) * C + c]);
+        }
+  for (const iface of scene.interfaces) {
+    const a = index.regionOf(iface.between[0]);
+    const b = index.regionOf(iface.between[1]);
+    for (const [name, ea] of Object.entries(iface.barrier)) {
+      const s = index.speciesOf(name);
+      const sMin = Math.min(siteEnergy[s * R + a], siteEnergy[s * R + b]) + ea;
+      for (let c = 0; c < C; c++) {
+        saddle[((s * R + a) * R + b) * C + c] = sMin;
+        saddle[((s * R + b) * R + a) * C + c] = sMin;
+      }
+    }
   }
-  if (c > 0) return i - stride;
-  return model.periodic[axis] ? i + (n - 1) * stride : -1;
+  return saddle;
+}
+
+/** pairEnergy[s·S + t], symmetric. */
+function pairEnergies(scene: Scene, index: SceneIndex): Float64Array {
+  const S = index.speciesNames.length;
+  const pairEnergy = new Float64Array(S * S);
+  for (const it of scene.interactions) {
+    const s = index.speciesOf(it.species[0]);
+    const t = index.speciesOf(it.species[1]);
+    pairEnergy[s * S + t] = it.energy;
+    pairEnergy[t * S + s] = it.energy;
+  }
+  return pairEnergy;
+}
+
+/** Populations with their target regions and a count (a fraction of the sites those regions hold). */
+function resolvePopulations(scene: Scene, index: SceneIndex, allowed: Uint8Array, siteRegion: Uint8Array): RateModel['populations'] {
+  const R = scene.regions.length;
+  return scene.populations.map((p) => {
+    const s = index.speciesOf(p.species);
+    const regions = p.region !== undefined ? [index.regionOf(p.region)] : scene.regions.map((_, r) => r).filter((r) => allowed[s * R + r]);
+    let capacity = 0;
+    for (let i = 0; i < siteRegion.length; i++) if (regions.includes(siteRegion[i])) capacity++;
+    return { species: s, regions, count: p.count ?? Math.round((p.fraction ?? 0) * capacity) };
+  });
+}
+
+/** Neighbour of site i along direction slot d, or −1 (reflecting face; on the honeycomb also a slot of the other sublattice). */
+export function neighbour(model: RateModel, i: number, d: number): number {
+  return latticeNeighbour(model.lattice, i, d);
 }
 
 /**
@@ -225,11 +257,11 @@ export function neighbour(model: RateModel, i: number, d: number): number {
 export function localPairEnergy(model: RateModel, occupancy: Uint8Array, s: number, i: number, skip: number): number {
   if (!model.hasInteractions) return 0;
   let v = 0;
-  for (let d = 0; d < model.coordination; d++) {
+  for (let d = 0; d < model.directions; d++) {
     const j = neighbour(model, i, d);
     if (j < 0 || j === skip) continue;
     const o = occupancy[j];
-    if (o !== 0) v += model.pairEnergy[s * N_SPECIES + (o - 1)];
+    if (o !== 0) v += model.pairEnergy[s * model.nSpecies + (o - 1)];
   }
   return v;
 }
@@ -245,8 +277,7 @@ export function hopRateAt(model: RateModel, occupancy: Uint8Array, i: number, d:
   const j = neighbour(model, i, d);
   if (j < 0 || occupancy[j] !== 0) return 0;
   const s = o - 1;
-  const R = model.nRegions;
-  const base = model.hopRate[((s * R + model.siteRegion[i]) * R + model.siteRegion[j]) * model.coordination + d];
+  const base = model.hopRate[hopIndex(model, s, model.siteRegion[i], model.siteRegion[j], d)];
   if (base === 0 || !model.hasInteractions) return base;
   const vi = localPairEnergy(model, occupancy, s, i, j);
   const vj = localPairEnergy(model, occupancy, s, j, i);

@@ -7,7 +7,7 @@
 //   MSD (every pair of samples L apart, lags up to half the run), the replicas
 //   are averaged, and the slope is fitted over the lag window; error and Haven
 //   ratio error by jackknife over replicas (leave one replica out, refit).
-import { A2_PER_S_TO_CM2_PER_S, N_SPECIES, type RateModel } from '../model/rateModel';
+import { A2_PER_S_TO_CM2_PER_S, type RateModel } from '../model/rateModel';
 import { AXES, type AxisName, type SpeciesName } from '../model/scene/schema';
 import type { ReplicaObservables } from './replicaRecorder';
 import { fitWindow, jackknife, MAX_COM_LAGS, meanWithError, slopeOver, type Estimate } from './stats';
@@ -88,7 +88,7 @@ export function aggregateReplicas(model: RateModel, replicas: ReplicaObservables
   const fitWindowS: [number, number] = [times.mean[window[0]], times.mean[window[window.length - 1]]];
 
   const species: SpeciesObservables[] = [];
-  for (let s = 0; s < N_SPECIES; s++) {
+  for (let s = 0; s < model.nSpecies; s++) {
     const count = replicas[0].count[s];
     if (count === 0) continue;
     const msdTotalOf = (r: ReplicaObservables) => {
@@ -184,7 +184,7 @@ export function aggregateReplicas(model: RateModel, replicas: ReplicaObservables
     profile: {
       axis: AXES[profileAxis],
       layers,
-      positionA: Array.from({ length: layers }, (_, l) => l * model.spacing),
+      positionA: Array.from({ length: layers }, (_, l) => l * model.lattice.layerSpacing[profileAxis]),
       samplesAveraged: Math.min(...replicas.map((r) => r.profileSamples)),
     },
     crossings,

@@ -171,7 +171,7 @@ export function driftObservables(model: RateModel, replicas: ReplicaObservables[
   const axes = AXES.slice(0, dim);
   const K = Math.min(...replicas.map((r) => r.times.length));
   const maxLag = Math.max(1, Math.floor((K - 1) / 2));
-  const volumeA3 = model.nSites * model.spacing ** 3;
+  const volumeA3 = model.nSites * model.lattice.siteVolume;
   const fieldAxis: number = model.field ? model.field.axis : -1;
   const F = model.field ? model.field.strength : 0;
   const kT = model.kT;
@@ -251,7 +251,7 @@ export function driftObservables(model: RateModel, replicas: ReplicaObservables[
       diffusivities:
         'tracer D* is the slope of the plain MSD and includes the drift (v²t²); centred D is the slope of the variance of the displacements about the mean displacement of the species (drift removed, ×NR/(NR−1)); centred D_σ is the variance of the centre-of-mass displacement about the mean drift (drift removed)',
       drift: `mean displacement per time over the fit window, one value per replica; SE over ${R} replicas. Mobility = v/F. Nernst–Einstein mobility = z·D_σ/kBT with the centred D_σ along the field (jackknife over replicas)`,
-      conductivity: `σ = e·J_Q/(V·F), J_Q = d(Σ z_s·ΔX_s)/dt along the field over the fit window, V = sites·a³ (2D: one layer of thickness a), SE over ${R} replicas; σ_NE = e·D_Q/(V·kBT) with D_Q the centred charge-displacement variance /(2τ) (jackknife)`,
+      conductivity: `σ = e·J_Q/(V·F), J_Q = d(Σ z_s·ΔX_s)/dt along the field over the fit window, V = sites × volume per site (lattice.siteVolume; 2D: one layer of thickness a), SE over ${R} replicas; σ_NE = e·D_Q/(V·kBT) with D_Q the centred charge-displacement variance /(2τ) (jackknife)`,
     },
   };
 }

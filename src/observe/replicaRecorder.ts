@@ -1,7 +1,8 @@
 // Collects the observables of one replica, one sample at a time, from the
 // engine's IonState. Keeps only per-sample sums (O(samples·species·axes) plus
 // one profile per species), never the ion history.
-import { N_SPECIES, type RateModel } from '../model/rateModel';
+import type { RateModel } from '../model/rateModel';
+import { layerCount, layerIndex, toAngstrom } from '../model/lattice';
 import type { IonState } from '../engine/engine';
 
 export interface ReplicaRecorderOptions {
@@ -17,9 +18,13 @@ export interface ReplicaRecorderOptions {
 export interface ReplicaObservables {
   /** Sample times (s), index 0 = start; may be shorter than samples+1 when a run froze or hit its event cap. */
   times: Float64Array;
-  /** Ions per species. */
+  /** Ions per species at the first sample. */
   count: Int32Array;
-  /** msd[s][axis][k]: mean over ions of species s of (Δr_axis)², Å². */
+  /**
+   * msd[s][axis][k]: mean of (Δr_axis)², Å², over the tracer ions of species s:
+   * those alive at sample k and, from the first sample of the fit window on,
+   * alive at every sample since it (an ion that leaves drops out for good).
+   */
   msd: Float64Array[][];
   /** com2[s][axis][k]: (Σ_i Δr_axis,i)² over ions of species s, Å². */
   com2: Float64Array[][];
@@ -51,17 +56,28 @@ export class ReplicaRecorder {
   private count: Int32Array | null = null;
   private readonly firstProfileSample: number;
   private readonly layerSites: number;
-  private readonly comSum = new Float64Array(3 * N_SPECIES);
+  private readonly nSpecies: number;
+  private readonly comSum: Float64Array;
+  private readonly tracerCount: Int32Array;
+  /** Per ion slot: alive at every sample since the fit window began (null until then, or while no ion ever left). */
+  private stayed: Uint8Array | null = null;
+  /** stayed holds only ones (nobody has left since the window began). */
+  private stayedAll = true;
+  /** Slot count that tracerCount was tallied over when it covers every slot, else −1. */
+  private countsCoverAllSlots = -1;
 
   constructor(private readonly model: RateModel, private readonly options: ReplicaRecorderOptions) {
     const n = options.samples + 1;
-    this.msd = Array.from({ length: N_SPECIES }, () => [0, 1, 2].map(() => new Float64Array(n)));
-    this.com2 = Array.from({ length: N_SPECIES }, () => [0, 1, 2].map(() => new Float64Array(n)));
-    this.com = Array.from({ length: N_SPECIES }, () => [0, 1, 2].map(() => new Float64Array(n)));
-    const layers = model.size[options.profileAxis];
+    const S = (this.nSpecies = model.nSpecies);
+    this.comSum = new Float64Array(3 * S);
+    this.tracerCount = new Int32Array(S);
+    this.msd = Array.from({ length: S }, () => [0, 1, 2].map(() => new Float64Array(n)));
+    this.com2 = Array.from({ length: S }, () => [0, 1, 2].map(() => new Float64Array(n)));
+    this.com = Array.from({ length: S }, () => [0, 1, 2].map(() => new Float64Array(n)));
+    const layers = layerCount(model.lattice, options.profileAxis);
     this.layerSites = model.nSites / layers;
-    this.profileCounts = Array.from({ length: N_SPECIES }, () => new Float64Array(layers));
-    this.regionCounts = Array.from({ length: N_SPECIES }, () => new Float64Array(model.nRegions));
+    this.profileCounts = Array.from({ length: S }, () => new Float64Array(layers));
+    this.regionCounts = Array.from({ length: S }, () => new Float64Array(model.nRegions));
     this.regionSites = new Float64Array(model.nRegions);
     for (let i = 0; i < model.nSites; i++) this.regionSites[model.siteRegion[i]]++;
     // Same exclusion as the MSD fit: the start of the run is transient.
@@ -72,21 +88,79 @@ export class ReplicaRecorder {
   record(k: number, time: number, ions: IonState): void {
     if (k !== this.times.length) throw new Error(`samples must be recorded in order (expected ${this.times.length}, got ${k})`);
     const nIons = ions.species.length;
+    const alive = ions.alive;
     if (this.count === null) {
-      this.count = new Int32Array(N_SPECIES);
-      for (let i = 0; i < nIons; i++) this.count[ions.species[i]]++;
+      this.count = new Int32Array(this.nSpecies);
+      for (let i = 0; i < nIons; i++) if (!alive || alive[i]) this.count[ions.species[i]]++;
     }
-    const a = this.model.spacing;
-    const a2 = a * a;
-    const { species, displacement, site } = ions;
+    const tracer = this.tracerSet(k, ions);
+    this.recordDisplacements(k, ions, tracer);
+    if (k >= this.firstProfileSample) this.recordOccupancy(ions);
+    this.times.push(time);
+  }
+
+  /**
+   * Which slots enter the MSD at sample k (null: every slot) and tracerCount
+   * per species. Before the fit window: the ions present now. From its first
+   * sample on: the ions present then and at every sample since; a slot that
+   * arrives later never joins, one that leaves drops out for good.
+   */
+  private tracerSet(k: number, ions: IonState): Uint8Array | null {
+    const { species, alive } = ions;
+    const n = species.length;
+    let set: Uint8Array | null;
+    if (k >= this.firstProfileSample) {
+      if (this.stayed === null) {
+        this.stayed = alive ? alive.slice(0, n) : new Uint8Array(n).fill(1);
+        this.stayedAll = this.stayed.every((v) => v === 1);
+      }
+      const stayed = this.stayed;
+      if (alive) {
+        for (let i = 0; i < stayed.length; i++) {
+          if (stayed[i] && !alive[i]) {
+            stayed[i] = 0;
+            this.stayedAll = false;
+          }
+        }
+      }
+      set = this.stayedAll && stayed.length === n ? null : stayed;
+    } else {
+      set = alive && !alive.every((v) => v === 1) ? alive : null;
+    }
+    const counts = this.tracerCount;
+    if (set === null) {
+      // Every slot is a tracer (the common case: hops keep the population).
+      if (this.countsCoverAllSlots !== n) {
+        counts.fill(0);
+        for (let i = 0; i < n; i++) counts[species[i]]++;
+        this.countsCoverAllSlots = n;
+      }
+      return null;
+    }
+    this.countsCoverAllSlots = -1;
+    counts.fill(0);
+    for (let i = 0; i < set.length; i++) if (set[i]) counts[species[i]]++;
+    return set;
+  }
+
+  /** MSD and centre-of-mass sums of sample k over the tracer set, in Å through the lattice metric. */
+  private recordDisplacements(k: number, ions: IonState, tracer: Uint8Array | null): void {
+    const S = this.nSpecies;
+    const metric = this.model.lattice.metric;
+    const { species, displacement } = ions;
+    const nIons = species.length;
     const sq = this.comSum;
     sq.fill(0);
-    const msdSum = new Float64Array(3 * N_SPECIES);
+    const msdSum = new Float64Array(3 * S);
+    const diagonal = this.model.lattice.diagonalMetric;
     for (let i = 0; i < nIons; i++) {
+      if (tracer && !tracer[i]) continue; // also slots past the tracer set: they arrived later
       const s = species[i];
-      const dx = displacement[3 * i];
-      const dy = displacement[3 * i + 1];
-      const dz = displacement[3 * i + 2];
+      let dx = displacement[3 * i];
+      let dy = displacement[3 * i + 1];
+      let dz = displacement[3 * i + 2];
+      // Lattice units → Å unless each axis has its own unit (then the spacing multiplies the sums below, as before).
+      if (!diagonal) [dx, dy, dz] = toAngstrom(metric, dx, dy, dz) as [number, number, number];
       msdSum[3 * s] += dx * dx;
       msdSum[3 * s + 1] += dy * dy;
       msdSum[3 * s + 2] += dz * dz;
@@ -94,26 +168,30 @@ export class ReplicaRecorder {
       sq[3 * s + 1] += dy;
       sq[3 * s + 2] += dz;
     }
-    for (let s = 0; s < N_SPECIES; s++) {
-      const n = this.count[s];
+    for (let s = 0; s < S; s++) {
+      const n = this.tracerCount[s];
       for (let ax = 0; ax < 3; ax++) {
+        const a = diagonal ? metric[4 * ax] : 1;
+        const a2 = a * a;
         this.msd[s][ax][k] = n > 0 ? (msdSum[3 * s + ax] * a2) / n : 0;
         this.com2[s][ax][k] = sq[3 * s + ax] * sq[3 * s + ax] * a2;
         this.com[s][ax][k] = sq[3 * s + ax] * a;
       }
     }
-    if (k >= this.firstProfileSample) {
-      const [nx, ny] = this.model.size;
-      const axis = this.options.profileAxis;
-      for (let i = 0; i < nIons; i++) {
-        const p = site[i];
-        const layer = axis === 0 ? p % nx : axis === 1 ? Math.floor(p / nx) % ny : Math.floor(p / (nx * ny));
-        this.profileCounts[species[i]][layer]++;
-        this.regionCounts[species[i]][this.model.siteRegion[p]]++;
-      }
-      this.profileSamples++;
+  }
+
+  /** Profile and region counts: every ion present, tracer or not. */
+  private recordOccupancy(ions: IonState): void {
+    const { species, site, alive } = ions;
+    const lattice = this.model.lattice;
+    const axis = this.options.profileAxis;
+    for (let i = 0; i < species.length; i++) {
+      if (alive && !alive[i]) continue;
+      const p = site[i];
+      this.profileCounts[species[i]][layerIndex(lattice, p, axis)]++;
+      this.regionCounts[species[i]][this.model.siteRegion[p]]++;
     }
-    this.times.push(time);
+    this.profileSamples++;
   }
 
   /** Number of samples recorded so far. */
@@ -131,7 +209,7 @@ export class ReplicaRecorder {
     const norm = this.profileSamples > 0 ? 1 / (this.profileSamples * this.layerSites) : NaN;
     return {
       times: Float64Array.from(this.times),
-      count: this.count ?? new Int32Array(N_SPECIES),
+      count: this.count ?? new Int32Array(this.nSpecies),
       msd: this.msd.map((axes) => axes.map((v) => v.slice(0, n))),
       com2: this.com2.map((axes) => axes.map((v) => v.slice(0, n))),
       com: this.com.map((axes) => axes.map((v) => v.slice(0, n))),

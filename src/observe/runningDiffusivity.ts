@@ -11,14 +11,17 @@
 // run grows: once there are more than maxBlocks, neighbours merge pairwise and
 // the block length doubles, so memory stays bounded (maxBlocks+1 displacement
 // snapshots) and each call costs O(ions), with an O(ions·blocks) merge now and then.
-import { A2_PER_S_TO_CM2_PER_S, N_SPECIES } from '../model/rateModel';
+import { A2_PER_S_TO_CM2_PER_S } from '../model/rateModel';
+import { toAngstrom } from '../model/lattice';
 import type { IonState } from '../engine/engine';
 import { meanWithError, type Estimate } from './stats';
 
 export interface RunningDiffusivityOptions {
   dim: 2 | 3;
-  /** Lattice spacing, Å. */
-  spacing: number;
+  /** Lattice units → Å (RateModel.lattice.metric, row-major 3×3). */
+  metric: Float64Array;
+  /** Species of the model (index = species index). */
+  nSpecies: number;
   /**
    * Most blocks kept before neighbours merge (even, ≥ 4; two blocks make one estimate).
    * Default: as many as fit SNAPSHOT_BUDGET_WORDS, between 8 and 64 — few ions need many
@@ -62,18 +65,26 @@ export class RunningDiffusivity {
   private maxBlocks: number;
   private readonly maxHistory: number;
   private species: Uint8Array | null = null;
-  private count = new Int32Array(N_SPECIES);
+  private count: Int32Array;
   private snapshotTimes: number[] = [];
   private snapshots: Int32Array[] = [];
   /** pairD[k][s]: D of species s from blocks 2k and 2k+1, Å²/s. */
   private pairD: Float64Array[] = [];
   private blockS = 0;
   private lastTime = NaN;
-  private currentMsd = new Float64Array(3 * N_SPECIES);
+  private currentMsd: Float64Array;
   private historyT: number[] = [];
-  private historyMsd: number[][] = Array.from({ length: N_SPECIES }, () => []);
+  private historyMsd: number[][];
+  private readonly nSpecies: number;
+  private readonly diagonal: boolean;
 
   constructor(private readonly options: RunningDiffusivityOptions) {
+    this.nSpecies = options.nSpecies;
+    const m = options.metric;
+    this.diagonal = [1, 2, 3, 5, 6, 7].every((k) => m[k] === 0);
+    this.count = new Int32Array(this.nSpecies);
+    this.currentMsd = new Float64Array(3 * this.nSpecies);
+    this.historyMsd = Array.from({ length: this.nSpecies }, () => []);
     this.maxBlocks = Math.max(4, 2 * Math.floor((options.maxBlocks ?? 16) / 2));
 
     this.maxHistory = Math.max(16, options.maxHistory ?? 2048);
@@ -82,7 +93,7 @@ export class RunningDiffusivity {
   /** Forgets everything (new run, or the ion set changed). */
   reset(): void {
     this.species = null;
-    this.count = new Int32Array(N_SPECIES);
+    this.count = new Int32Array(this.nSpecies);
     this.snapshotTimes = [];
     this.snapshots = [];
     this.pairD = [];
@@ -90,7 +101,7 @@ export class RunningDiffusivity {
     this.lastTime = NaN;
     this.currentMsd.fill(0);
     this.historyT = [];
-    this.historyMsd = Array.from({ length: N_SPECIES }, () => []);
+    this.historyMsd = Array.from({ length: this.nSpecies }, () => []);
   }
 
   /** Takes one sample; times must not decrease. A different ion count starts over. */
@@ -125,7 +136,7 @@ export class RunningDiffusivity {
   estimate(): RunningEstimate {
     const d = this.options.dim;
     const species: RunningSpeciesEstimate[] = [];
-    for (let s = 0; s < N_SPECIES; s++) {
+    for (let s = 0; s < this.nSpecies; s++) {
       const values = this.pairD.map((b) => b[s]);
       const e = this.count[s] > 0 ? meanWithError(values) : { value: NaN, se: NaN };
       const axes: [number, number, number] = [this.currentMsd[3 * s], this.currentMsd[3 * s + 1], d === 3 ? this.currentMsd[3 * s + 2] : 0];
@@ -150,26 +161,30 @@ export class RunningDiffusivity {
     const species = this.species!;
     const sums = this.currentMsd;
     sums.fill(0);
+    const m = this.options.metric;
     for (let i = 0; i < species.length; i++) {
       const b = 3 * species[i];
-      const dx = displacement[3 * i];
-      const dy = displacement[3 * i + 1];
-      const dz = displacement[3 * i + 2];
+      let dx = displacement[3 * i];
+      let dy = displacement[3 * i + 1];
+      let dz = displacement[3 * i + 2];
+      if (!this.diagonal) [dx, dy, dz] = toAngstrom(m, dx, dy, dz) as [number, number, number];
       sums[b] += dx * dx;
       sums[b + 1] += dy * dy;
       sums[b + 2] += dz * dz;
     }
-    const a2 = this.options.spacing * this.options.spacing;
-    for (let s = 0; s < N_SPECIES; s++) {
-      const norm = this.count[s] > 0 ? a2 / this.count[s] : 0;
-      for (let ax = 0; ax < 3; ax++) sums[3 * s + ax] *= norm;
+    for (let s = 0; s < this.nSpecies; s++) {
+      const norm = this.count[s] > 0 ? 1 / this.count[s] : 0;
+      for (let ax = 0; ax < 3; ax++) {
+        const a = this.diagonal ? m[4 * ax] : 1;
+        sums[3 * s + ax] *= a * a * norm;
+      }
     }
   }
 
   private pushHistory(time: number): void {
     const t0 = this.snapshotTimes.length > 0 ? this.snapshotTimes[0] : time;
     this.historyT.push(time - t0);
-    for (let s = 0; s < N_SPECIES; s++) {
+    for (let s = 0; s < this.nSpecies; s++) {
       this.historyMsd[s].push(this.currentMsd[3 * s] + this.currentMsd[3 * s + 1] + this.currentMsd[3 * s + 2]);
     }
     if (this.historyT.length > this.maxHistory) {
@@ -185,16 +200,15 @@ export class RunningDiffusivity {
     this.snapshots.push(Int32Array.from(displacement));
   }
 
-  /** Σ over ions of |Δr|² (lattice steps²) per species between snapshots i and j. */
+  /** Σ over ions of |Δr|² (Å²) per species between snapshots i and j. */
   private squaredDisplacement(i: number, j: number): Float64Array {
     const species = this.species!;
     const a = this.snapshots[i];
     const b = this.snapshots[j];
-    const sums = new Float64Array(N_SPECIES);
+    const m = this.options.metric;
+    const sums = new Float64Array(this.nSpecies);
     for (let k = 0; k < species.length; k++) {
-      const dx = b[3 * k] - a[3 * k];
-      const dy = b[3 * k + 1] - a[3 * k + 1];
-      const dz = b[3 * k + 2] - a[3 * k + 2];
+      const [dx, dy, dz] = toAngstrom(m, b[3 * k] - a[3 * k], b[3 * k + 1] - a[3 * k + 1], b[3 * k + 2] - a[3 * k + 2]);
       sums[species[k]] += dx * dx + dy * dy + dz * dz;
     }
     return sums;
@@ -206,10 +220,9 @@ export class RunningDiffusivity {
     const first = this.squaredDisplacement(i, i + 1);
     const second = this.squaredDisplacement(i + 1, i + 2);
     const tau = this.snapshotTimes[i + 2] - this.snapshotTimes[i];
-    const a2 = this.options.spacing * this.options.spacing;
-    const out = new Float64Array(N_SPECIES);
-    for (let s = 0; s < N_SPECIES; s++) {
-      out[s] = this.count[s] > 0 ? ((whole[s] - (first[s] + second[s]) / 2) * a2) / (this.count[s] * this.options.dim * tau) : NaN;
+    const out = new Float64Array(this.nSpecies);
+    for (let s = 0; s < this.nSpecies; s++) {
+      out[s] = this.count[s] > 0 ? (whole[s] - (first[s] + second[s]) / 2) / (this.count[s] * this.options.dim * tau) : NaN;
     }
     return out;
   }

@@ -1,5 +1,5 @@
 // Checkpoints of a run (Node only): the scene as run, engine, seed, every
-// replica finished so far with its recorded samples, bit for bit (float64
+// replica finished so far with its recorded samples, bit for bit (typed
 // arrays as base64 of their bytes), and on the CPU engine the replica in
 // progress: the engine's whole internal state (ions, rate groups, clock, random
 // stream, counters) and its recorder's, at a sample or progress-chunk boundary
@@ -15,6 +15,7 @@ import { validateScene } from '../model/scene/validate';
 import type { ReplicaObservables } from '../observe/replicaRecorder';
 import type { PartialReplica, RunState } from './runScene';
 import { writeFileAtomic } from './atomicWrite';
+import { fromSnapshot, snapshotState, type Snapshot } from './stateSnapshot';
 import { CliError } from '../cli/errors';
 import { IONHOP_VERSION } from './version';
 
@@ -55,51 +56,10 @@ export function runDigest(scene: Scene, engine: EngineKind): string {
   return createHash('sha256').update(JSON.stringify({ scene, engine })).digest('hex');
 }
 
-function encodeArray(a: Float64Array | Int32Array): string {
-  return `${a instanceof Float64Array ? 'f64' : 'i32'}:${Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64')}`;
-}
-
-function decodeArray(text: unknown): Float64Array | Int32Array {
-  if (typeof text !== 'string' || !/^(f64|i32):/.test(text)) throw new Error('a recorded array is not f64:/i32: base64');
-  const bytes = Buffer.from(text.slice(4), 'base64');
-  const copy = new Uint8Array(bytes).buffer;
-  return text.startsWith('f64') ? new Float64Array(copy) : new Int32Array(copy);
-}
-
-function encodeReplica(r: ReplicaObservables): unknown {
-  return {
-    times: encodeArray(r.times),
-    count: encodeArray(r.count),
-    msd: r.msd.map((axes) => axes.map(encodeArray)),
-    com2: r.com2.map((axes) => axes.map(encodeArray)),
-    com: r.com.map((axes) => axes.map(encodeArray)),
-    profile: r.profile.map(encodeArray),
-    regionOccupancy: r.regionOccupancy.map(encodeArray),
-    profileSamples: r.profileSamples,
-    crossings: encodeArray(r.crossings),
-    events: encodeArray(r.events),
-    totalEvents: r.totalEvents,
-  };
-}
-
-function decodeReplica(raw: unknown): ReplicaObservables {
-  const o = raw as Record<string, unknown>;
-  const f64 = (v: unknown) => decodeArray(v) as Float64Array;
-  const nested = (v: unknown) => (v as unknown[][]).map((axes) => axes.map(f64));
-  return {
-    times: f64(o.times),
-    count: decodeArray(o.count) as Int32Array,
-    msd: nested(o.msd),
-    com2: nested(o.com2),
-    com: nested(o.com),
-    profile: (o.profile as unknown[]).map(f64),
-    regionOccupancy: (o.regionOccupancy as unknown[]).map(f64),
-    profileSamples: o.profileSamples as number,
-    crossings: f64(o.crossings),
-    events: f64(o.events),
-    totalEvents: o.totalEvents as number,
-  };
-}
+// Finished replicas go through the same generic snapshot as the engines, so a
+// field added to ReplicaObservables is kept without a change here.
+const encodeReplica = (r: ReplicaObservables): Snapshot => snapshotState(r, new Set());
+const decodeReplica = (raw: unknown): ReplicaObservables => fromSnapshot<ReplicaObservables>(raw as Snapshot);
 
 /** Writes the checkpoint atomically (temporary file, then rename): a kill mid-write leaves the previous one intact. */
 export async function writeCheckpoint(path: string, checkpoint: Checkpoint): Promise<void> {

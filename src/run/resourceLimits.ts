@@ -1,7 +1,7 @@
 // Before a run starts: will it fit in memory, and can it finish? A run that
 // needs 24 GB or 6e10 events per replica must be refused with the estimate and
 // the setting that would make it fit, not started to die or hang silently.
-import { hopRateAt, N_SPECIES, type RateModel } from '../model/rateModel';
+import { hopRateAt, type RateModel } from '../model/rateModel';
 import { initialOccupancy } from '../model/initialState';
 import type { Scene } from '../model/scene/schema';
 import { SceneError } from '../model/scene/validate';
@@ -12,6 +12,8 @@ export const MAX_RECORDED_BYTES = 4 * 1024 ** 3;
 export const MAX_EXPECTED_EVENTS = 1e12;
 
 export interface RunEstimate {
+  /** Float64 values recorded per sample and replica. */
+  seriesPerSample: number;
   /** Bytes the recorder keeps per replica until aggregation. */
   bytesPerReplica: number;
   bytesTotal: number;
@@ -22,11 +24,11 @@ export interface RunEstimate {
 }
 
 /** Float64 series the recorder keeps per sample: msd, com² and com per species and axis, plus the time. */
-const SERIES_PER_SAMPLE = 3 * 3 * N_SPECIES + 1;
+const seriesPerSample = (model: RateModel) => 3 * 3 * model.nSpecies + 1;
 
 export function estimateRun(scene: Scene, model: RateModel, samples: number): RunEstimate {
   const layers = Math.max(...model.size);
-  const bytesPerReplica = 8 * ((samples + 1) * SERIES_PER_SAMPLE + N_SPECIES * (layers + model.nRegions) + model.nRegions ** 2);
+  const bytesPerReplica = 8 * ((samples + 1) * seriesPerSample(model) + model.nSpecies * (layers + model.nRegions) + model.nRegions ** 2);
   const occupancy = initialOccupancy(model, scene.seed, 0);
   let rate = 0;
   for (let i = 0; i < model.nSites; i++) {
@@ -36,6 +38,7 @@ export function estimateRun(scene: Scene, model: RateModel, samples: number): Ru
   const { time, events } = scene.run;
   const byTime = time !== undefined ? rate * time : Infinity;
   return {
+    seriesPerSample: seriesPerSample(model),
     bytesPerReplica,
     bytesTotal: bytesPerReplica * scene.run.replicas,
     initialTotalRateHz: rate,
@@ -48,7 +51,7 @@ export function checkRunFits(scene: Scene, estimate: RunEstimate, samples: numbe
   const issues = [];
   if (estimate.bytesTotal > MAX_RECORDED_BYTES) {
     const perReplicaMB = estimate.bytesPerReplica / 1e6;
-    const maxSamples = Math.floor(MAX_RECORDED_BYTES / scene.run.replicas / 8 / SERIES_PER_SAMPLE) - 1;
+    const maxSamples = Math.floor(MAX_RECORDED_BYTES / scene.run.replicas / 8 / estimate.seriesPerSample) - 1;
     const maxReplicas = Math.floor(MAX_RECORDED_BYTES / estimate.bytesPerReplica);
     issues.push({
       path: 'run.samples, run.replicas',

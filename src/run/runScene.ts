@@ -6,7 +6,7 @@ import { compileRateModel, type RateModel } from '../model/rateModel';
 import { initialOccupancy, replicaSeed } from '../model/initialState';
 import type { Scene } from '../model/scene/schema';
 import { EngineUnsupportedError, stopsOnExactEvents, type AdvanceLimit, type AdvanceReport, type Engine, type EngineKind } from '../engine/engine';
-import { createEngine } from '../engine/factory';
+import { createEngine, type EngineTuning } from '../engine/factory';
 import { ReplicaRecorder, type ReplicaObservables } from '../observe/replicaRecorder';
 import { aggregateReplicas } from '../observe/aggregate';
 import { checkEstimators, type CheckedObservables } from '../observe/estimatorChecks';
@@ -33,6 +33,8 @@ export interface RunOptions {
   replicas?: number;
   /** Overrides scene.seed. */
   seed?: number;
+  /** Engine tuning (e.g. gpu-lattice's step fraction); engine defaults where absent. */
+  tuning?: EngineTuning;
   onProgress?: (progress: RunProgress) => void;
   /**
    * Where an earlier, interrupted run of the same scene, engine and seed stopped
@@ -139,6 +141,7 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
         progress: (k) => report(r, k),
         pause: (capture) => pausePoint(snapshotsMidReplica(kind) ? capture : undefined),
         resumeAt,
+        tuning: options.tuning,
       }),
     );
     if (r === replicas - 1) await options.onCheckpoint?.({ completed: [...results] });
@@ -213,6 +216,7 @@ export async function runReplicas(
   to: number,
   progress?: (replica: number, sample: number) => void,
   compiled?: RateModel,
+  tuning?: EngineTuning,
 ): Promise<ReplicaObservables[]> {
   checkEngineHonoursRun(kind, scene);
   const model = compiled ?? compileRateModel(scene);
@@ -220,7 +224,7 @@ export async function runReplicas(
   const samples = run.time !== undefined ? run.samples : Math.min(run.samples, run.events!);
   const profileAxis = profileAxisOf(scene);
   const results: ReplicaObservables[] = [];
-  for (let r = from; r < to; r++) results.push(await runOneReplica(scene, kind, model, r, samples, profileAxis, { progress: (k) => progress?.(r, k) }));
+  for (let r = from; r < to; r++) results.push(await runOneReplica(scene, kind, model, r, samples, profileAxis, { progress: (k) => progress?.(r, k), tuning }));
   return results;
 }
 
@@ -230,12 +234,13 @@ interface ReplicaHooks {
   pause?: (capture: () => PartialReplica) => Promise<void>;
   /** The replica's saved state to continue from, when resuming. */
   resumeAt?: PartialReplica;
+  tuning?: EngineTuning;
 }
 
 /** Replica r from its initial placement (or from `hooks.resumeAt`) to its last sample. */
 async function runOneReplica(scene: Scene, kind: EngineKind, model: RateModel, r: number, samples: number, profileAxis: 0 | 1 | 2, hooks: ReplicaHooks): Promise<ReplicaObservables> {
   const occupancy = initialOccupancy(model, scene.seed, r);
-  const engine = await createEngine(kind, model, occupancy, { seed: replicaSeed(scene.seed, r, 'dynamics'), seedNumber: scene.seed, replica: r });
+  const engine = await createEngine(kind, model, occupancy, { seed: replicaSeed(scene.seed, r, 'dynamics'), seedNumber: scene.seed, replica: r, tuning: hooks.tuning });
   try {
     const recorder = new ReplicaRecorder(engine.model, { samples, fitFrom: scene.observe.fitFrom, profileAxis });
     let firstSample = 0;

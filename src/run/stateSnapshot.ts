@@ -82,7 +82,13 @@ function restoreValue(current: unknown, s: Snapshot, path: string): unknown {
     for (let i = 0; i < s.length; i++) if (s[i] !== null) arr[i] = restoreValue(arr[i], s[i], `${path}[${i}]`);
     return arr;
   }
-  if (current === null || typeof current !== 'object') throw new Error(`${path}: the snapshot holds an object where the target has none`);
-  restoreState(current, s, path);
-  return current;
+  // A plain object where the target has none (a value rebuilt from a snapshot alone).
+  const target = current !== null && typeof current === 'object' ? current : {};
+  restoreState(target, s, path);
+  return target;
+}
+
+/** A value rebuilt from its snapshot alone: plain objects, arrays, typed arrays and scalars. */
+export function fromSnapshot<T>(state: Snapshot): T {
+  return restoreValue(undefined, state, 'state') as T;
 }

@@ -6,8 +6,7 @@
 //   D⊥ = a² / ⟨ 1 / (N·π_l·k_{l→l+1}) ⟩_bonds,   D∥ = a² · Σ_l π_l·k_l,
 // with π_l ∝ exp(−E_l/kT) the equilibrium occupancy of layer l. Rates come from
 // the compiled RateModel, so the formulas see exactly the barriers the engine uses.
-import type { RateModel } from '../model/rateModel';
-import { A2_PER_S_TO_CM2_PER_S } from '../model/rateModel';
+import { A2_PER_S_TO_CM2_PER_S, hopIndex, type RateModel } from '../model/rateModel';
 import { AXES, type AxisName } from '../model/scene/schema';
 
 /** Most filling (ions per allowed site) at which the single-ion formula is offered: exclusion then lowers D* by about 1.4·c ≤ 7 %. */
@@ -35,8 +34,9 @@ function coordinates(model: RateModel, i: number): [number, number, number] {
 export function layeredPrediction(model: RateModel, s: number, ions: number): LayeredOutcome {
   if (model.hasInteractions) return { applies: false, reason: 'the scene has interactions' };
   if (model.field) return { applies: false, reason: 'the scene has a field' };
+  // Slot 2·axis is the + hop along the axis on these lattices (lattice.ts); others have diagonal or sublattice-bound slots.
+  if (!['square', 'cubic', 'layered'].includes(model.lattice.type)) return { applies: false, reason: `the formula covers square, cubic and layered lattices, not ${model.lattice.type}` };
   const R = model.nRegions;
-  const Z = model.coordination;
   // Which axes does the region of a site depend on?
   const varies = [false, false, false];
   const stride = [1, model.size[0], model.size[0] * model.size[1]];
@@ -58,11 +58,12 @@ export function layeredPrediction(model: RateModel, s: number, ions: number): La
   const weights = regionOfLayer.map((r) => Math.exp(-model.siteEnergy[s * R + r] / kT));
   const z = weights.reduce((a, b) => a + b, 0);
   const pi = weights.map((w) => w / z);
-  const a2 = model.spacing * model.spacing;
-  const rate = (from: number, to: number, d: number) => model.hopRate[((s * R + from) * R + to) * Z + d];
+  const rate = (from: number, to: number, d: number) => model.hopRate[hopIndex(model, s, from, to, d)];
   const perAxis: Partial<Record<AxisName, number>> = {};
   for (let ax = 0; ax < model.dim; ax++) {
     const plus = 2 * ax;
+    // Spacing along this axis (the interlayer spacing c along z on a layered host).
+    const a2 = model.lattice.layerSpacing[ax] * model.lattice.layerSpacing[ax];
     let d: number;
     if (ax === L && layered.length === 1) {
       // Series: bond l joins layer l to l+1 (periodic).

@@ -1,11 +1,13 @@
 // The physics validation suite: every case, run on any engine kind.
 import { EngineUnsupportedError, type EngineKind } from '../engine/engine';
+import type { EngineTuning } from '../engine/factory';
 import { randomWalkCase } from './cases/randomWalk';
 import { latticeGasCase } from './cases/latticeGas';
 import { correlationFactorCase } from './cases/correlationFactor';
 import { heterogeneousChainCase } from './cases/heterogeneousChain';
 import { fermiDiracCase } from './cases/fermiDirac';
 import { arrheniusCase } from './cases/arrhenius';
+import { latticeRandomWalkCase, latticeCorrelationFactorCase } from './cases/latticeTypes';
 import { builtInPotentialCase } from './cases/builtInPotential';
 import { driftMobilityCase } from './cases/driftMobility';
 import { nernstEinsteinCase } from './cases/nernstEinstein';
@@ -18,6 +20,8 @@ export const VALIDATION_CASES: readonly ValidationCase[] = [
   heterogeneousChainCase,
   fermiDiracCase,
   arrheniusCase,
+  latticeRandomWalkCase,
+  latticeCorrelationFactorCase,
   builtInPotentialCase,
   driftMobilityCase,
   nernstEinsteinCase,
@@ -37,7 +41,7 @@ export function findCase(name: string): ValidationCase | undefined {
   return VALIDATION_CASES.find((c) => c.name === name);
 }
 
-export async function runValidation(options: { engine?: EngineKind; cases?: readonly string[]; seedOffset?: number; onCase?: (c: ValidationCase) => void } = {}): Promise<ValidationReport> {
+export async function runValidation(options: { engine?: EngineKind; cases?: readonly string[]; seedOffset?: number; tuning?: EngineTuning; onCase?: (c: ValidationCase) => void } = {}): Promise<ValidationReport> {
   const engine = options.engine ?? 'cpu';
   const selected = options.cases && options.cases.length > 0 ? VALIDATION_CASES.filter((c) => options.cases!.includes(c.name)) : VALIDATION_CASES;
   const checks: ValidationCheck[] = [];
@@ -47,7 +51,7 @@ export async function runValidation(options: { engine?: EngineKind; cases?: read
     options.onCase?.(c);
     const t0 = performance.now();
     try {
-      checks.push(...(await c.run({ engine, seedOffset: options.seedOffset ?? 0 })));
+      checks.push(...(await c.run({ engine, seedOffset: options.seedOffset ?? 0, tuning: options.tuning })));
     } catch (error) {
       if (!(error instanceof EngineUnsupportedError)) throw error;
       skipped.push({ case: c.name, reason: error.message });

@@ -1,5 +1,6 @@
 // Exact reference values the validation cases are compared with.
 import { KB_EV_PER_K } from '../model/rateModel';
+import { neighbour, type Lattice } from '../model/lattice';
 
 /** Per-direction hop rate w = ν·exp(−Ea/kBT), Hz. */
 export function hopRate(nu: number, barrier: number, temperature: number): number {
@@ -103,4 +104,68 @@ export function canonicalTwoLevelOccupancy(mA: number, eA: number, mB: number, e
   });
   kMean /= z;
   return [kMean / mA, (ions - kMean) / mB];
+}
+
+/** Tracer correlation factors of one vacancy at full filling on infinite lattices (vacancy mechanism). */
+export const TRIANGULAR_CORRELATION_FACTOR = 0.56006;
+export const HONEYCOMB_CORRELATION_FACTOR = 1 / 3;
+
+/**
+ * Exact tracer correlation factor for a single vacancy on a finite periodic
+ * lattice of any type (lattice.ts), by the argument of torusCorrelationFactor:
+ * f = (1 + ⟨cos θ⟩)/(1 − ⟨cos θ⟩), valid where the mean next jump is parallel
+ * to the last one (inversion or mirror symmetry about the jump: square,
+ * triangular, honeycomb). The tracer sits on site O having just arrived along
+ * slot e, the vacancy on the site it left; g(v) = E[cos θ | vacancy at v] is
+ * harmonic for the vacancy's walk (each neighbour with equal chance) with O
+ * absorbing: stepping onto O moves the tracer to v, a jump whose cosine with e
+ * is known. Solved by SOR; the lattice must be periodic on every axis.
+ */
+export function periodicCorrelationFactor(lattice: Lattice): number {
+  if (!lattice.periodic.slice(0, lattice.dim).every(Boolean)) throw new Error('periodicCorrelationFactor needs a periodic lattice');
+  const n = lattice.nSites;
+  const Z = lattice.directions;
+  const origin = 0;
+  // The tracer came to O from a neighbour P along slot e (the opposite of a slot from O to P).
+  let back = 0;
+  while (neighbour(lattice, origin, back) < 0) back++;
+  const arrivedFrom = neighbour(lattice, origin, back);
+  const e = lattice.opposite[back];
+  const ev = lattice.directionVectors[e];
+  const cosWith = (d: number) => {
+    const v = lattice.directionVectors[d];
+    return (v[0] * ev[0] + v[1] * ev[1] + v[2] * ev[2]) / (Math.hypot(v[0], v[1], v[2]) * Math.hypot(ev[0], ev[1], ev[2]));
+  };
+  // Neighbour lists once; a step onto the origin contributes the cosine of the tracer's jump O → v.
+  const neighbours = new Int32Array(n * Z).fill(-1);
+  const absorbed = new Float64Array(n);
+  const degree = new Int32Array(n);
+  for (let v = 0; v < n; v++)
+    for (let d = 0; d < Z; d++) {
+      const u = neighbour(lattice, v, d);
+      if (u < 0) continue;
+      degree[v]++;
+      if (u === origin) absorbed[v] += cosWith(lattice.opposite[d]);
+      else neighbours[v * Z + d] = u;
+    }
+  const g = new Float64Array(n);
+  const L = Math.max(...lattice.cells.slice(0, lattice.dim));
+  const omega = 2 / (1 + Math.sin(Math.PI / (lattice.basis * L)));
+  for (let sweep = 0; sweep < 200000; sweep++) {
+    let change = 0;
+    for (let v = 0; v < n; v++) {
+      if (v === origin) continue;
+      let s = absorbed[v];
+      for (let d = 0; d < Z; d++) {
+        const u = neighbours[v * Z + d];
+        if (u >= 0) s += g[u];
+      }
+      const next = g[v] + omega * (s / degree[v] - g[v]);
+      change = Math.max(change, Math.abs(next - g[v]));
+      g[v] = next;
+    }
+    if (change < 1e-15) break;
+  }
+  const cos = g[arrivedFrom];
+  return (1 + cos) / (1 - cos);
 }

@@ -1,6 +1,7 @@
 // What a validation case reports: one or more checks of a measured quantity
 // against its theory value.
 import type { EngineKind } from '../engine/engine';
+import type { EngineTuning } from '../engine/factory';
 
 export interface ValidationCheck {
   /** Case name (as given to --case). */
@@ -26,6 +27,8 @@ export interface ValidationContext {
   engine: EngineKind;
   /** Added to every case's fixed seeds: 0 for the suite; other values re-run it on fresh streams to check the spread of deviations. */
   seedOffset: number;
+  /** Engine tuning passed to every run (measurement scripts vary gpu-lattice's step fraction). */
+  tuning?: EngineTuning;
 }
 
 export interface ValidationCase {

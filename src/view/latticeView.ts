@@ -5,7 +5,7 @@
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { PLANE_VERTEX, PLANE_FRAGMENT } from './planeShader';
-import { SPECIES_STYLES, cssToRgb } from './palette';
+import { SPECIES_STYLES, speciesStyle, cssToRgb } from './palette';
 
 export interface LatticePicture {
   dim: 2 | 3;
@@ -15,6 +15,8 @@ export interface LatticePicture {
   siteRegion: Uint8Array;
   /** CSS colour per region. */
   regionColors: readonly string[];
+  /** CSS colour per species where the scene chose one (else the palette's). */
+  speciesColors?: readonly (string | undefined)[];
 }
 
 export interface ViewTheme {
@@ -170,15 +172,18 @@ export class LatticeView {
     }
     const regionTexture = dataTexture(regionBytes, nx, ny, THREE.RGBAFormat);
     this.occupancyTexture = dataTexture(new Uint8Array(occupancy.length), nx, ny, THREE.RedFormat);
+    const styles = SPECIES_STYLES.map((_, k) => speciesStyle(k, p.speciesColors?.[k]));
     this.planeMaterial = new THREE.ShaderMaterial({
+      defines: { SPECIES_STYLE_COUNT: styles.length },
       vertexShader: PLANE_VERTEX,
       fragmentShader: PLANE_FRAGMENT,
       uniforms: {
         uRegion: { value: regionTexture },
         uOccupancy: { value: this.occupancyTexture },
         uSize: { value: new THREE.Vector2(nx, ny) },
-        uSpeciesColor: { value: SPECIES_STYLES.map((s) => srgbVector(s.color)) },
-        uSpeciesRadius: { value: SPECIES_STYLES.map((s) => s.radius) },
+        uSpeciesColor: { value: styles.map((s) => srgbVector(s.color)) },
+        uSpeciesRadius: { value: styles.map((s) => s.radius) },
+        uSpeciesShape: { value: styles.map((s) => s.shapeCode) },
         uOutline: { value: srgbVector(this.theme.outline) },
       },
     });
@@ -204,13 +209,14 @@ export class LatticeView {
     const sites = new THREE.Points(geometry, new THREE.PointsMaterial({ size: 0.22, vertexColors: true, sizeAttenuation: true }));
     this.content.add(sites);
 
-    const counts = [0, 0, 0];
+    const counts = SPECIES_STYLES.map(() => 0);
     for (let i = 0; i < occupancy.length; i++) if (occupancy[i] > 0) counts[occupancy[i] - 1]++;
     this.content.add(new THREE.HemisphereLight(0xffffff, 0x444444, 2.2));
     const sun = new THREE.DirectionalLight(0xffffff, 1.5);
     sun.position.set(1, 2, 3);
     this.content.add(sun);
-    this.ionMeshes = SPECIES_STYLES.map((style, s) => {
+    this.ionMeshes = SPECIES_STYLES.map((_, s) => {
+      const style = speciesStyle(s, p.speciesColors?.[s]);
       const geometry = style.shape === 'circle' ? new THREE.SphereGeometry(style.radius, 16, 12)
         : style.shape === 'diamond' ? new THREE.OctahedronGeometry(style.radius) : new THREE.TetrahedronGeometry(style.radius);
       const mesh = new THREE.InstancedMesh(geometry, new THREE.MeshLambertMaterial({ color: style.color }), Math.max(1, counts[s]));
@@ -224,7 +230,7 @@ export class LatticeView {
 
   private placeIons(p: LatticePicture, occupancy: Uint8Array): void {
     const matrix = new THREE.Matrix4();
-    const filled = [0, 0, 0];
+    const filled = SPECIES_STYLES.map(() => 0);
     for (let i = 0; i < occupancy.length; i++) {
       const o = occupancy[i];
       if (o === 0) continue;

@@ -24,12 +24,26 @@ export interface SpeciesStyle {
   shapeCode: number;
 }
 
-/** Indexed like SPECIES_NAMES: Zn2+, H+, OH-. */
+/**
+ * Default style per species index (the first three are the default species
+ * Zn2+, H+, OH-), one per species a scene may declare (MAX_SPECIES).
+ */
 export const SPECIES_STYLES: readonly SpeciesStyle[] = [
   { color: OKABE_ITO.blue, shape: 'circle', radius: 0.4, shapeCode: 0 },
   { color: OKABE_ITO.vermillion, shape: 'diamond', radius: 0.3, shapeCode: 1 },
   { color: OKABE_ITO.bluishGreen, shape: 'triangle', radius: 0.42, shapeCode: 2 },
+  { color: OKABE_ITO.reddishPurple, shape: 'circle', radius: 0.3, shapeCode: 0 },
+  { color: OKABE_ITO.orange, shape: 'diamond', radius: 0.4, shapeCode: 1 },
+  { color: OKABE_ITO.skyBlue, shape: 'triangle', radius: 0.34, shapeCode: 2 },
+  { color: OKABE_ITO.black, shape: 'circle', radius: 0.25, shapeCode: 0 },
+  { color: OKABE_ITO.yellow, shape: 'diamond', radius: 0.34, shapeCode: 1 },
 ];
+
+/** Style of species s: the default with the scene's own colour, when it gives one. */
+export function speciesStyle(s: number, sceneColor?: string): SpeciesStyle {
+  const base = SPECIES_STYLES[s % SPECIES_STYLES.length];
+  return sceneColor ? { ...base, color: sceneColor } : base;
+}
 
 /** Region shades when a scene gives no `color`: light, so the ions stand out. */
 export const DEFAULT_REGION_COLORS: readonly string[] = [

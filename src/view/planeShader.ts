@@ -19,8 +19,10 @@ precision highp float;
 uniform sampler2D uRegion;
 uniform sampler2D uOccupancy;
 uniform vec2 uSize;
-uniform vec3 uSpeciesColor[3];
-uniform float uSpeciesRadius[3];
+// One entry per species style (palette.ts SPECIES_STYLES); shape 0 circle, 1 diamond, 2 triangle.
+uniform vec3 uSpeciesColor[SPECIES_STYLE_COUNT];
+uniform float uSpeciesRadius[SPECIES_STYLE_COUNT];
+uniform float uSpeciesShape[SPECIES_STYLE_COUNT];
 uniform vec3 uOutline;
 varying vec2 vCell;
 
@@ -50,14 +52,15 @@ void main() {
   }
   float occ = floor(texture2D(uOccupancy, uvc).r * 255.0 + 0.5);
   if (occ > 0.5) {
-    int s = int(occ) - 1;
-    vec3 ion = s == 0 ? uSpeciesColor[0] : (s == 1 ? uSpeciesColor[1] : uSpeciesColor[2]);
-    float r = s == 0 ? uSpeciesRadius[0] : (s == 1 ? uSpeciesRadius[1] : uSpeciesRadius[2]);
+    int s = min(int(occ) - 1, SPECIES_STYLE_COUNT - 1);
+    vec3 ion = uSpeciesColor[s];
+    float r = uSpeciesRadius[s];
+    float shape = uSpeciesShape[s];
     if (px > 0.2) {
       // Under five pixels per cell a shape cannot be seen: fill the cell instead.
       col = ion;
     } else {
-      float d = s == 0 ? sdCircle(f, r) : (s == 1 ? sdDiamond(f, r) : sdTriangle(f, r));
+      float d = shape < 0.5 ? sdCircle(f, r) : (shape < 1.5 ? sdDiamond(f, r) : sdTriangle(f, r));
       float aa = 0.75 * px;
       col = mix(col, uOutline, 1.0 - smoothstep(-aa, aa, d - 0.06));
       col = mix(col, ion, 1.0 - smoothstep(-aa, aa, d));

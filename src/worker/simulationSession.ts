@@ -2,7 +2,8 @@
 // observables (src/observe/runningDiffusivity), packaged into Frames. No DOM,
 // so it runs inside the engine worker (CPU) or on the page (WebGPU engines).
 import type { Scene } from '../model/scene/schema';
-import { compileRateModel, N_SPECIES, type RateModel } from '../model/rateModel';
+import { compileRateModel, type RateModel } from '../model/rateModel';
+import { layerCount, layerIndex } from '../model/lattice';
 import { initialOccupancy, replicaSeed } from '../model/initialState';
 import type { Engine, EngineKind, IonState } from '../engine/engine';
 import { createEngine } from '../engine/factory';
@@ -35,14 +36,14 @@ export class SimulationSession {
   private advanced = 0;
 
   private constructor(private readonly engine: Engine, private model: RateModel, readonly info: SessionInfo) {
-    this.estimator = new RunningDiffusivity({ dim: model.dim, spacing: model.spacing });
+    this.estimator = new RunningDiffusivity({ dim: model.dim, metric: model.lattice.metric, nSpecies: model.nSpecies });
   }
 
   static async create(kind: EngineKind, scene: Scene, seed: number): Promise<SimulationSession> {
     const model = compileRateModel(scene);
     const occupancy = initialOccupancy(model, seed, 0);
     const engine = await createEngine(kind, model, occupancy, { seed: replicaSeed(seed, 0, 'dynamics'), seedNumber: seed, replica: 0 });
-    const ionCounts = new Array<number>(N_SPECIES).fill(0);
+    const ionCounts = new Array<number>(model.nSpecies).fill(0);
     for (const o of occupancy) if (o > 0) ionCounts[o - 1]++;
     const session = new SimulationSession(engine, model, { engine: kind, ionCounts, profileAxis: profileAxisOf(scene) });
     await session.restartObservables();
@@ -135,14 +136,13 @@ export class SimulationSession {
   /** Fraction of each layer's sites held by each species, along the profile axis. */
   private profile(occupancy: Uint8Array): Float64Array[] {
     const axis = this.info.profileAxis;
-    const [nx, ny] = this.model.size;
-    const layers = this.model.size[axis];
-    const out = Array.from({ length: N_SPECIES }, () => new Float64Array(layers));
+    const lattice = this.model.lattice;
+    const layers = layerCount(lattice, axis);
+    const out = Array.from({ length: this.model.nSpecies }, () => new Float64Array(layers));
     for (let i = 0; i < occupancy.length; i++) {
       const o = occupancy[i];
       if (o === 0) continue;
-      const layer = axis === 0 ? i % nx : axis === 1 ? Math.floor(i / nx) % ny : Math.floor(i / (nx * ny));
-      out[o - 1][layer]++;
+      out[o - 1][layerIndex(lattice, i, axis)]++;
     }
     const perLayer = this.model.nSites / layers;
     for (const p of out) for (let k = 0; k < layers; k++) p[k] /= perLayer;

@@ -97,7 +97,7 @@ describe('URL state', () => {
 describe('observable history and CSV', () => {
   it('keeps species with ions, bounds its length and writes tidy CSV', () => {
     const h = new ObservableHistory();
-    h.reset([8, 0, 2], 1);
+    h.reset([8, 0, 2], 1, { names: ['Zn2+', 'H+', 'OH-'], labels: ['Zn²⁺', 'H⁺', 'OH⁻'] });
     expect(h.species.map((s) => s.name)).toEqual(['Zn2+', 'OH-']);
     for (let k = 1; k <= MAX_POINTS + 10; k++) h.add({ time: k, msd: [k, NaN, 2 * k], dStar: [1e-9, NaN, 2e-9], dStarError: [1e-10, NaN, NaN] });
     expect(h.times.length).toBeLessThanOrEqual(MAX_POINTS);

@@ -8,6 +8,7 @@ import { initialOccupancy } from '../../src/model/initialState';
 import type { SceneInput } from '../../src/model/scene/schema';
 import { GpuLatticeEngine } from '../../src/engine/gpu/gpuLatticeEngine';
 import { EngineUnsupportedError } from '../../src/engine/engine';
+import { latticeTypeScene, layeredFourSpecies } from './scenes';
 
 function sceneModel(path: string): RateModel {
   return compileRateModel(parseSceneText(readFileSync(path, 'utf8')));
@@ -94,6 +95,27 @@ describe('lattice kernel vs TypeScript twin (bit for bit)', () => {
     gpu.dispose();
   });
 
+  it('layered lattice with four declared species and an interlayer barrier', async () => {
+    const model = compileRateModel(validateScene(layeredFourSpecies()));
+    const { gpu, twin } = await pair(model, 12);
+    for (const e of [gpu, twin]) await e.advance({ events: 3000 });
+    await expectSameState(gpu, twin);
+    await expectExclusion(gpu);
+    expect(Array.from(await gpu.eventCounts()).every((n) => n > 0)).toBe(true);
+    gpu.dispose();
+  });
+
+  for (const type of ['triangular', 'honeycomb'] as const) {
+    it(`${type} lattice: pairs scheduled from its colour classes`, async () => {
+      const model = compileRateModel(validateScene(latticeTypeScene(type, [{ species: 'Zn2+', fraction: 0.4 }, { species: 'H+', count: 10 }])));
+      const { gpu, twin } = await pair(model, 14);
+      for (const e of [gpu, twin]) await e.advance({ events: 3000 });
+      await expectSameState(gpu, twin);
+      await expectExclusion(gpu);
+      gpu.dispose();
+    });
+  }
+
   it('H2V3O8 | MXene preset with a temperature change mid-run', async () => {
     const model = sceneModel('scenes/h2v3o8-mxene.json');
     const { gpu, twin } = await pair(model, 27);
@@ -120,3 +142,4 @@ describe('lattice kernel vs TypeScript twin (bit for bit)', () => {
     await expect(GpuLatticeEngine.create(m2, initialOccupancy(m2, 1), { seed: 'x', executor: 'twin' })).rejects.toThrow(EngineUnsupportedError);
   });
 });
+

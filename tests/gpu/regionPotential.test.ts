@@ -7,12 +7,12 @@
 // gpu-lattice runs at its largest step (α = 1), where its equilibrium stays exact.
 import { describe, expect, it } from 'vitest';
 import { potentialStepChecks } from '../../src/validate/cases/builtInPotential';
-import { latticeDefaults, LATTICE_DEFAULT_STEP_FRACTION } from '../../src/engine/gpu/gpuLatticeEngine';
 import type { EngineKind } from '../../src/engine/engine';
+import type { EngineTuning } from '../../src/engine/factory';
 import { PASS_SIGMAS } from '../../src/validate/types';
 
-async function expectPotentialStep(engine: EngineKind, hops: number, replicas: number) {
-  const checks = await potentialStepChecks(engine, 4242, { ringsPerSpecies: 6, hops, replicas });
+async function expectPotentialStep(engine: EngineKind, hops: number, replicas: number, tuning?: EngineTuning) {
+  const checks = await potentialStepChecks(engine, 4242, { ringsPerSpecies: 6, hops, replicas }, tuning);
   expect(checks.length).toBe(3);
   for (const c of checks) {
     const detail = `${engine} ${c.quantity}: theory ${c.theory}, measured ${c.measured} ± ${c.se}`;
@@ -28,12 +28,7 @@ describe('region potentials on the GPU engines', () => {
   });
 
   it('gpu-lattice (α = 1): occupancy ratio across a potential step for Zn2+, H+ and OH-', async () => {
-    latticeDefaults.stepFraction = 1;
-    try {
-      // Fewer steps: every lattice step is a dispatch on the software driver.
-      await expectPotentialStep('gpu-lattice', 250, 6);
-    } finally {
-      latticeDefaults.stepFraction = LATTICE_DEFAULT_STEP_FRACTION;
-    }
+    // Fewer steps: every lattice step is a dispatch on the software driver.
+    await expectPotentialStep('gpu-lattice', 250, 6, { stepFraction: 1 });
   });
 });

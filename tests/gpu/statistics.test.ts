@@ -7,7 +7,6 @@ import type { SceneInput } from '../../src/model/scene/schema';
 import { runScene, type RunResult } from '../../src/run/runScene';
 import type { Estimate } from '../../src/observe/stats';
 import { runValidation } from '../../src/validate/suite';
-import { latticeDefaults, LATTICE_DEFAULT_STEP_FRACTION } from '../../src/engine/gpu/gpuLatticeEngine';
 
 function expectAgree(label: string, a: Estimate, b: Estimate, systematic: number) {
   if (process.env.IONHOP_TEST_VERBOSE) console.log(`${label}: ${a.value.toPrecision(4)} ± ${a.se.toPrecision(2)} vs ${b.value.toPrecision(4)} ± ${b.se.toPrecision(2)} (sys ${systematic.toPrecision(2)})`);
@@ -74,14 +73,33 @@ describe('GPU engines agree with the exact CPU engine', () => {
     expectAgree('D*', g.tracer.a2PerS, c.tracer.a2PerS, 0.02 * c.tracer.a2PerS.value);
   });
 
+  // The colour-class schedule sets each bond's attempt probability (2 of Z·C pairs per sub-step):
+  // the equilibrium hop rate, exact at any step, checks that factor on 3 classes and on the honeycomb's idle sub-steps.
+  for (const lattice of [
+    { type: 'triangular', size: [12, 12], spacing: 3, boundary: ['periodic', 'periodic'] },
+    { type: 'honeycomb', size: [8, 8], spacing: 2, boundary: ['periodic', 'periodic'] },
+  ] as const) {
+    it(`gpu-lattice on a ${lattice.type} lattice gas: exact hop rate`, async () => {
+      const w = 1e13 * Math.exp(-0.3 / (8.617333262e-5 * 300));
+      const scene = validateScene({
+        ionhop: 1,
+        name: `half-filled ${lattice.type} lattice gas`,
+        lattice: { ...lattice, size: [...lattice.size], boundary: [...lattice.boundary] },
+        temperature: 300,
+        attemptFrequency: 1e13,
+        seed: 75,
+        run: { time: 20 / w, samples: 5, replicas: 4 },
+        regions: [{ name: 'host', species: { 'Zn2+': { barrier: 0.3 } } }],
+        populations: [{ species: 'Zn2+', fraction: 0.5 }],
+      });
+      const [gpu, cpu] = [await runScene(scene, { engine: 'gpu-lattice' }), await runScene(scene, { engine: 'cpu', seed: 76 })];
+      expectAgree('hops per replica', gpu.observables.species[0].eventsPerReplica, cpu.observables.species[0].eventsPerReplica, 0);
+    });
+  }
+
   it('gpu-lattice keeps Fermi–Dirac occupancies exact even at the largest step (α = 1)', async () => {
-    latticeDefaults.stepFraction = 1;
-    try {
-      const report = await runValidation({ engine: 'gpu-lattice', cases: ['fermi-dirac'] });
-      expect(report.checks.length).toBeGreaterThan(0);
-      for (const c of report.checks) expect(c.pass, `${c.quantity}: ${c.measured} vs ${c.theory} ± ${c.se}`).toBe(true);
-    } finally {
-      latticeDefaults.stepFraction = LATTICE_DEFAULT_STEP_FRACTION;
-    }
+    const report = await runValidation({ engine: 'gpu-lattice', cases: ['fermi-dirac'], tuning: { stepFraction: 1 } });
+    expect(report.checks.length).toBeGreaterThan(0);
+    for (const c of report.checks) expect(c.pass, `${c.quantity}: ${c.measured} vs ${c.theory} ± ${c.se}`).toBe(true);
   });
 });

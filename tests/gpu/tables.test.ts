@@ -91,7 +91,7 @@ describe('pcg4d', () => {
     expect(chi2).toBeLessThan(37.7); // p = 0.001 for 15 degrees of freedom
     const moves = new Array(8).fill(0);
     for (let k = 0; k < 80_000; k++) {
-      const m = scheduledMove(12345, k, 4);
+      const m = scheduledMove(12345, k, 4, 2);
       moves[2 * m.direction + m.colour]++;
     }
     const chi2m = moves.reduce((a, b) => a + (b - 10_000) ** 2 / 10_000, 0);

@@ -9,6 +9,7 @@ import type { SceneInput } from '../../src/model/scene/schema';
 import { GpuWalkersEngine } from '../../src/engine/gpu/gpuWalkersEngine';
 import { EngineUnsupportedError } from '../../src/engine/engine';
 import { acquireGpu } from '../../src/gpu/device';
+import { latticeTypeScene, layeredFourSpecies } from './scenes';
 
 function sceneModel(path: string): RateModel {
   return compileRateModel(parseSceneText(readFileSync(path, 'utf8')));
@@ -84,6 +85,27 @@ describe('walkers kernel vs TypeScript twin (bit for bit)', () => {
     expect(gpu.events).toBeGreaterThanOrEqual(3000);
     gpu.dispose();
   });
+
+  it('layered lattice with four declared species and an interlayer barrier', async () => {
+    const input = layeredFourSpecies();
+    input.populations = [{ species: 'Zn2+', count: 6 }, { species: 'Zn(H2O)6 2+', count: 4 }, { species: 'NH4+', count: 4 }, { species: 'Mg2+', count: 4 }];
+    const model = compileRateModel(validateScene(input));
+    const { gpu, twin } = await pair(model, 13, 40);
+    for (const e of [gpu, twin]) await e.advance({ events: 3000 });
+    await expectSameState(gpu, twin);
+    expect(Array.from(await gpu.eventCounts()).every((n) => n > 0)).toBe(true);
+    gpu.dispose();
+  });
+
+  for (const type of ['triangular', 'honeycomb'] as const) {
+    it(`${type} lattice: steps from the direction table`, async () => {
+      const model = compileRateModel(validateScene(latticeTypeScene(type, [{ species: 'Zn2+', count: 6 }, { species: 'H+', count: 3 }])));
+      const { gpu, twin } = await pair(model, 15, 40);
+      for (const e of [gpu, twin]) await e.advance({ events: 3000 });
+      await expectSameState(gpu, twin);
+      gpu.dispose();
+    });
+  }
 
   it('H2V3O8 | MXene heterointerface preset, and a barrier change mid-run', async () => {
     const model = sceneModel('scenes/h2v3o8-mxene.json');

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileRateModel, N_SPECIES } from '../../src/model/rateModel';
+import { compileRateModel } from '../../src/model/rateModel';
 import { initialOccupancy } from '../../src/model/initialState';
 import { parseSceneText, validateScene } from '../../src/model/scene/validate';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
@@ -290,6 +290,7 @@ describe('defect 5: memory and expected events are estimated up front; progress 
     s.populations = [{ species: 'Zn2+', count: 1 }];
     const model = compileRateModel(validateScene(s));
     const K = 100_001;
+    const N_SPECIES = model.nSpecies;
     const series = () => Array.from({ length: N_SPECIES }, () => [0, 1, 2].map(() => Float64Array.from({ length: K }, (_, k) => k * 0.5)));
     const replica = (): ReplicaObservables => ({
       times: Float64Array.from({ length: K }, (_, k) => k * 1e-9),

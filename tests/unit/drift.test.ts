@@ -4,7 +4,10 @@
 // σ = e·z·N·v/(V·F); a run with a single sample gives NaN, not an exception.
 import { describe, expect, it } from 'vitest';
 import { validateScene } from '../../src/model/scene/validate';
-import { compileRateModel, N_SPECIES } from '../../src/model/rateModel';
+import { compileRateModel } from '../../src/model/rateModel';
+
+/** Species of a scene that declares none (Zn2+, H+, OH-). */
+const N_SPECIES = 3;
 import { driftObservables, ELEMENTARY_CHARGE_C } from '../../src/observe/drift';
 import type { ReplicaObservables } from '../../src/observe/replicaRecorder';
 

@@ -140,7 +140,7 @@ describe('replica recorder and aggregation', () => {
 
 describe('running diffusivity (single trajectory, block averaging)', () => {
   it('recovers D of independent walkers within 4 SE with bounded blocks and history', () => {
-    const est = new RunningDiffusivity({ dim: 3, spacing: 1.5, maxBlocks: 8, maxHistory: 64 });
+    const est = new RunningDiffusivity({ dim: 3, metric: cubicMetric(1.5), nSpecies: 3, maxBlocks: 8, maxHistory: 64 });
     let k = 0;
     for (const s of walk(4000, 3, 800, 'live', (i) => (i % 4 === 0 ? 1 : 0))) est.add(k++ * 2e-3, s);
     const e = est.estimate();
@@ -168,7 +168,7 @@ describe('running diffusivity (single trajectory, block averaging)', () => {
     // Each ion is a free walk plus a rattle of ±2 steps along x, redrawn every sample and
     // never accumulating: MSD(τ) = 2·dim·D·τ + C with C = 2·⟨rattle²⟩ = 8 steps². Blocks of one
     // sample would overestimate D by C/(2·dim·τ) = 2 D here; the pair estimator must not.
-    const est = new RunningDiffusivity({ dim: 2, spacing: 1, maxBlocks: 16 });
+    const est = new RunningDiffusivity({ dim: 2, metric: cubicMetric(1), nSpecies: 3, maxBlocks: 16 });
     const rng = seedrandom.alea('rattle');
     const n = 4000;
     const rattle = new Int32Array(n);
@@ -188,7 +188,7 @@ describe('running diffusivity (single trajectory, block averaging)', () => {
   });
 
   it('starts over when the ion set changes and refuses time going backwards', () => {
-    const est = new RunningDiffusivity({ dim: 2, spacing: 1 });
+    const est = new RunningDiffusivity({ dim: 2, metric: cubicMetric(1), nSpecies: 3 });
     const a: IonState = { species: new Uint8Array(2), site: new Int32Array(2), displacement: new Int32Array(6) };
     est.add(0, a);
     est.add(1, a);
@@ -199,3 +199,8 @@ describe('running diffusivity (single trajectory, block averaging)', () => {
     expect(est.estimate().elapsedS).toBe(0);
   });
 });
+
+/** Lattice units → Å of a square or cubic lattice of spacing a. */
+function cubicMetric(a: number): Float64Array {
+  return Float64Array.of(a, 0, 0, 0, a, 0, 0, 0, a);
+}

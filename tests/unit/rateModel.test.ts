@@ -2,7 +2,7 @@
 // (symmetric saddles, interface overrides, field, interactions) and detailed balance.
 import { describe, expect, it } from 'vitest';
 import { validateScene } from '../../src/model/scene/validate';
-import { compileRateModel, hopRateAt, neighbour, KB_EV_PER_K, N_SPECIES } from '../../src/model/rateModel';
+import { compileRateModel, hopRateAt, neighbour, KB_EV_PER_K } from '../../src/model/rateModel';
 import { initialOccupancy } from '../../src/model/initialState';
 import type { SceneInput } from '../../src/model/scene/schema';
 
@@ -96,7 +96,7 @@ describe('hopRateAt with interactions', () => {
         e += m.siteEnergy[(o[i] - 1) * R + m.siteRegion[i]];
         for (let d = 0; d < m.coordination; d += 2) {
           const j = neighbour(m, i, d);
-          if (j >= 0 && o[j]) e += m.pairEnergy[(o[i] - 1) * N_SPECIES + (o[j] - 1)];
+          if (j >= 0 && o[j]) e += m.pairEnergy[(o[i] - 1) * m.nSpecies + (o[j] - 1)];
         }
       }
       return e;

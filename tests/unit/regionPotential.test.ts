@@ -3,9 +3,11 @@
 // and a field, and the errors for a potential out of range or one whose rates overflow.
 import { describe, expect, it } from 'vitest';
 import { validateScene } from '../../src/model/scene/validate';
-import { compileRateModel, hopRateAt, neighbour, KB_EV_PER_K, N_SPECIES } from '../../src/model/rateModel';
+import { compileRateModel, hopRateAt, neighbour, KB_EV_PER_K } from '../../src/model/rateModel';
 import { initialOccupancy } from '../../src/model/initialState';
-import { SPECIES, SPECIES_NAMES, type SceneInput } from '../../src/model/scene/schema';
+import { DEFAULT_SPECIES, type SceneInput } from '../../src/model/scene/schema';
+
+const SPECIES_NAMES = DEFAULT_SPECIES.map((sp) => sp.name);
 
 const T = 320;
 const kT = KB_EV_PER_K * T;
@@ -39,8 +41,7 @@ describe('region potentials in the rate model', () => {
     const m = compileRateModel(validateScene(threeRegionScene({}, phi)));
     const R = m.nRegions;
     expect(Array.from(m.regionPotential)).toEqual(phi);
-    SPECIES_NAMES.forEach((name, s) => {
-      const z = SPECIES[name].charge;
+    DEFAULT_SPECIES.forEach(({ charge: z }, s) => {
       for (let a = 0; a < R; a++) {
         expect(m.siteEnergy[s * R + a] - plain.siteEnergy[s * R + a]).toBeCloseTo(z * phi[a], 14);
         for (let b = 0; b < R; b++) {
@@ -85,7 +86,7 @@ describe('region potentials in the rate model', () => {
         e += chemical(s, r) + z * (scene.regions[r].potential ?? 0) - z * 0.006 * (i % m.size[0]) * m.spacing;
         for (let d = 0; d < m.coordination; d += 2) {
           const j = neighbour(m, i, d);
-          if (j >= 0 && o[j]) e += m.pairEnergy[s * N_SPECIES + (o[j] - 1)];
+          if (j >= 0 && o[j]) e += m.pairEnergy[s * m.nSpecies + (o[j] - 1)];
         }
       }
       return e;

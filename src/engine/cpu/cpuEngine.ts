@@ -8,7 +8,9 @@
 // ions around a hop are updated without a site→ion look-up; occupancy is a
 // bitset that stays in cache. See docs/cpu-engine.md for the algorithm, the
 // exactness argument, the memory layout and measured speed.
-import { hopRateAt, interactionShift, N_SPECIES, type RateModel } from '../../model/rateModel';
+import { hopRateAt, interactionShift, type RateModel } from '../../model/rateModel';
+import { describeLattice, sameLattice } from '../../model/lattice';
+import { CHANNEL_KINDS } from '../../model/channels';
 import { NonFiniteRateError, type AdvanceLimit, type AdvanceReport, type Engine, type EngineKind, type IonState } from '../engine';
 import * as aleaStream from './aleaStream';
 import { AleaStream, type AleaState } from './aleaStream';
@@ -28,6 +30,8 @@ const ION_MASK = 0x0fffffff;
 const SPECIES_SHIFT = 28;
 /** Hops per batch of site/displacement updates. */
 const JOURNAL_LENGTH = 2048;
+/** Index of the hop kind in eventCountsByKind. */
+const HOP_KIND = CHANNEL_KINDS.indexOf('hop');
 
 export class CpuEngine implements Engine {
   readonly kind: EngineKind = 'cpu';
@@ -38,7 +42,9 @@ export class CpuEngine implements Engine {
   private eventTotal = 0;
 
   // The current model, unpacked for the hot loop.
-  private Z: number;
+  /** Direction slots (model.directions). */
+  private readonly Z: number;
+  private nSpecies: number;
   private R: number;
   private multiRegion: boolean;
   private siteRegion: Uint8Array;
@@ -49,6 +55,10 @@ export class CpuEngine implements Engine {
 
   private readonly steps: LatticeSteps;
   private readonly step: Int32Array;
+  /** Journal's one-add path: every slot moves one unit along one component. */
+  private readonly singleComponentSteps: boolean;
+  private readonly unitAxis: Int8Array;
+  private readonly unitSign: Int8Array;
   /** Bitsets over sites (siteTable.ts). */
   private readonly occupiedBits: Int32Array;
   private readonly faceBits: Int32Array;
@@ -56,11 +66,16 @@ export class CpuEngine implements Engine {
   private readonly records: SiteRecords;
   private readonly recF: Float64Array;
   private readonly recI: Int32Array;
-  private readonly species: Uint8Array;
+  private species: Uint8Array;
   /** Site of each ion (the engine runs on the per-site records; this is for the view). */
-  private readonly site: Int32Array;
+  private site: Int32Array;
   /** Unwrapped displacement per ion, x, y, z in lattice steps. */
-  private readonly displacement: Int32Array;
+  private displacement: Int32Array;
+  /** 1 per ion slot that holds an ion now (hops keep the population; insertIon/removeIon change it). */
+  private alive: Uint8Array;
+  /** Ion slots in use (≤ the arrays' capacity); a slot is never reused. */
+  private slots: number;
+  private aliveIons: number;
   /**
    * Hops not yet applied to site/displacement: (ion, new site, direction) per
    * entry. Applying them in batches turns one dependent cache miss per event
@@ -69,33 +84,40 @@ export class CpuEngine implements Engine {
   private readonly journal = new Int32Array(3 * JOURNAL_LENGTH);
   private journalLength = 0;
   /** Sites whose rates a hop with interactions refreshes, deduplicated through a small hash set. */
-  private readonly ballSites = new Int32Array(2 * (1 + 6 + 36));
-  private readonly ballSlots = new Int32Array(2 * (1 + 6 + 36));
-  private readonly ballHash = new Int32Array(256).fill(-1);
+  private readonly ballSites: Int32Array;
+  private readonly ballSlots: Int32Array;
+  /** Open-addressing set over ballSites; a power of two ≥ 4× their count. */
+  private readonly ballHash: Int32Array;
+  private readonly ballHashMask: number;
+  private readonly ballHashShift: number;
   private readonly groups: RateGroups;
   private readonly rng: AleaStream;
 
   private crossingCounts: Float64Array;
   private readonly speciesEvents: Float64Array;
+  /** Events per channel kind (CHANNEL_KINDS order). */
+  private readonly kindEvents = new Float64Array(CHANNEL_KINDS.length);
 
-  /** Per-direction rates of the selected ion. */
-  private readonly directionRates = new Float64Array(6);
-  private readonly directionOrder = new Int8Array(6);
+  /** Rates of the selected ion's channels: slot d < Z is the hop along direction d. */
+  private readonly channelRates: Float64Array;
+  private readonly channelOrder: Int8Array;
 
   constructor(model: RateModel, occupancy: Uint8Array, seed: string) {
     if (occupancy.length !== model.nSites) {
       throw new Error(`occupancy has ${occupancy.length} entries but the lattice has ${model.nSites} sites`);
     }
     if (model.nSites > ION_MASK) throw new Error(`the CPU engine takes at most ${ION_MASK} sites (got ${model.nSites})`);
+    if (model.nSpecies > 1 << (32 - SPECIES_SHIFT)) throw new Error(`the CPU engine takes at most ${1 << (32 - SPECIES_SHIFT)} species (got ${model.nSpecies})`);
     let nIons = 0;
     for (let i = 0; i < model.nSites; i++) {
       const o = occupancy[i];
-      if (o > N_SPECIES) throw new Error(`occupancy[${i}] = ${o}: expected 0 (empty) or species + 1 (1..${N_SPECIES})`);
+      if (o > model.nSpecies) throw new Error(`occupancy[${i}] = ${o}: expected 0 (empty) or species + 1 (1..${model.nSpecies})`);
       if (o !== 0) nIons++;
     }
     checkAllowed(model, occupancy);
     this.currentModel = model;
-    this.Z = model.coordination;
+    this.Z = model.directions;
+    this.nSpecies = model.nSpecies;
     this.R = model.nRegions;
     this.multiRegion = model.nRegions > 1;
     this.siteRegion = model.siteRegion;
@@ -106,6 +128,18 @@ export class CpuEngine implements Engine {
 
     this.steps = new LatticeSteps(model);
     this.step = this.steps.step;
+    this.singleComponentSteps = this.steps.singleComponentSteps;
+    this.unitAxis = this.steps.unitAxis;
+    this.unitSign = this.steps.unitSign;
+    this.channelRates = new Float64Array(this.Z);
+    this.channelOrder = new Int8Array(this.Z);
+    // A rate depends on occupancy up to two steps away: 1 + Z + Z² sites around each end of a hop.
+    const ball = 2 * (1 + this.Z + this.Z * this.Z);
+    this.ballSites = new Int32Array(ball);
+    this.ballSlots = new Int32Array(ball);
+    this.ballHash = new Int32Array(Math.max(256, 1 << Math.ceil(Math.log2(4 * ball)))).fill(-1);
+    this.ballHashMask = this.ballHash.length - 1;
+    this.ballHashShift = 32 - Math.log2(this.ballHash.length);
     const bits = buildBitsets(model, occupancy, this.steps);
     this.occupiedBits = bits.occupied;
     this.faceBits = bits.face;
@@ -115,6 +149,9 @@ export class CpuEngine implements Engine {
     this.species = new Uint8Array(nIons);
     this.site = new Int32Array(nIons);
     this.displacement = new Int32Array(3 * nIons);
+    this.alive = new Uint8Array(nIons).fill(1);
+    this.slots = nIons;
+    this.aliveIons = nIons;
     let ion = 0;
     for (let i = 0; i < model.nSites; i++) {
       this.recI[4 * i + 2] = -1;
@@ -128,7 +165,7 @@ export class CpuEngine implements Engine {
     this.groups = new RateGroups(this.records);
     this.rng = new AleaStream(seed);
     this.crossingCounts = new Float64Array(model.nRegions * model.nRegions);
-    this.speciesEvents = new Float64Array(N_SPECIES);
+    this.speciesEvents = new Float64Array(model.nSpecies);
     this.rebuildRates();
   }
 
@@ -141,8 +178,9 @@ export class CpuEngine implements Engine {
   get events(): number {
     return this.eventTotal;
   }
+  /** Ions present now. */
   get ionCount(): number {
-    return this.species.length;
+    return this.aliveIons;
   }
 
   async advance(limit: AdvanceLimit): Promise<AdvanceReport> {
@@ -265,7 +303,7 @@ export class CpuEngine implements Engine {
           u = rng.uniformFrom(w);
           s0 = st[0]; s1 = st[1]; s2 = st[2]; c = st[3];
         }
-        this.hop(from, this.selectDirection(from, u));
+        this.execute(from, this.selectChannel(from, u));
         clock = next;
         done++;
       }
@@ -292,13 +330,27 @@ export class CpuEngine implements Engine {
     return list[n - 1];
   }
 
-  /** Direction d with probability k_d / Σk given U in (0, 1]. Widely spread rates are scanned in ascending order. */
-  private selectDirection(i: number, u: number): number {
-    const k = this.directionRates;
+  /**
+   * Channel slot of the ion on site i with probability k / Σk given U in (0, 1]:
+   * its rates go into channelRates (slot d < Z: the hop along direction d) and
+   * pickSlot chooses. A new channel kind adds its slots after the hops; the
+   * choice does not change.
+   */
+  private selectChannel(i: number, u: number): number {
+    const k = this.channelRates;
     const s = this.recI[4 * i + 3] >>> SPECIES_SHIFT;
     const total = this.interacting ? this.interactingRates(i, s, k) : this.plainRates(i, s, k);
-    const Z = this.Z;
-    const x = u * total;
+    return this.pickSlot(k, this.Z, u * total);
+  }
+
+  /** Executes channel slot `slot` of the ion on site i. */
+  private execute(i: number, slot: number): void {
+    this.hop(i, slot);
+    this.kindEvents[HOP_KIND]++;
+  }
+
+  /** Slot with cumulative rate first above x = U·Σk among k[0..Z). Widely spread rates are scanned in ascending order. */
+  private pickSlot(k: Float64Array, Z: number, x: number): number {
     let kMin = Infinity;
     let kMax = 0;
     let last = -1;
@@ -319,7 +371,7 @@ export class CpuEngine implements Engine {
       }
       return last;
     }
-    const order = this.directionOrder;
+    const order = this.channelOrder;
     let n = 0;
     for (let d = 0; d < Z; d++) {
       const v = k[d];
@@ -404,11 +456,25 @@ export class CpuEngine implements Engine {
     const site = this.site;
     const displacement = this.displacement;
     const n = 3 * this.journalLength;
-    for (let k = 0; k < n; k += 3) {
-      const ion = journal[k];
-      const d = journal[k + 2];
-      site[ion] = journal[k + 1];
-      displacement[3 * ion + (d >> 1)] += (d & 1) === 0 ? 1 : -1;
+    if (this.singleComponentSteps) {
+      const axis = this.unitAxis;
+      const sign = this.unitSign;
+      for (let k = 0; k < n; k += 3) {
+        const ion = journal[k];
+        const d = journal[k + 2];
+        site[ion] = journal[k + 1];
+        displacement[3 * ion + axis[d]] += sign[d];
+      }
+    } else {
+      const unit = this.steps.unitStep;
+      for (let k = 0; k < n; k += 3) {
+        const ion = journal[k];
+        const d = journal[k + 2];
+        site[ion] = journal[k + 1];
+        displacement[3 * ion] += unit[3 * d];
+        displacement[3 * ion + 1] += unit[3 * d + 1];
+        displacement[3 * ion + 2] += unit[3 * d + 2];
+      }
     }
     this.journalLength = 0;
   }
@@ -432,7 +498,7 @@ export class CpuEngine implements Engine {
     let fresh = 0;
     if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) !== 0) {
       const s = recI[4 * i + 3] >>> SPECIES_SHIFT;
-      fresh = this.interacting ? this.interactingRates(i, s, this.directionRates) : this.plainRateSum(i, s);
+      fresh = this.interacting ? this.interactingRates(i, s, this.channelRates) : this.plainRateSum(i, s);
     }
     const recF = this.recF;
     const old = recF[2 * i];
@@ -532,7 +598,7 @@ export class CpuEngine implements Engine {
     for (let d = 0; d < this.Z; d++) {
       const n = face ? this.steps.faceNeighbour(c, d) : c + this.step[d];
       if (n < 0 || n === skip) continue;
-      if (((occupied[n >> 5] >>> (n & 31)) & 1) !== 0) v += pair[s * N_SPECIES + (recI[4 * n + 3] >>> SPECIES_SHIFT)];
+      if (((occupied[n >> 5] >>> (n & 31)) & 1) !== 0) v += pair[s * this.nSpecies + (recI[4 * n + 3] >>> SPECIES_SHIFT)];
     }
     return v;
   }
@@ -574,12 +640,13 @@ export class CpuEngine implements Engine {
 
   private collect(site: number, n: number): number {
     const hash = this.ballHash;
-    let h = (Math.imul(site, 0x9e3779b1) >>> 24) & 255;
+    const mask = this.ballHashMask;
+    let h = (Math.imul(site, 0x9e3779b1) >>> this.ballHashShift) & mask;
     for (;;) {
       const v = hash[h];
       if (v === site) return n;
       if (v === -1) break;
-      h = (h + 1) & 255;
+      h = (h + 1) & mask;
     }
     hash[h] = site;
     this.ballSites[n] = site;
@@ -599,17 +666,95 @@ export class CpuEngine implements Engine {
     this.groups.trim();
   }
 
+  /** Ion slots used so far (alive or not): the length of every IonState array. */
+  get ionCapacity(): number {
+    return this.slots;
+  }
+
   async ions(): Promise<IonState> {
-    return { species: this.species.slice(), site: this.site.slice(), displacement: this.displacement.slice() };
+    const n = this.slots;
+    return { species: this.species.slice(0, n), site: this.site.slice(0, n), displacement: this.displacement.slice(0, 3 * n), alive: this.alive.slice(0, n) };
+  }
+
+  /**
+   * Puts a new ion of species s on the free site i, in a new slot, and
+   * refreshes every rate that changes: the primitive a site channel that
+   * inserts ions executes. Returns the ion's slot.
+   */
+  insertIon(i: number, s: number): number {
+    const model = this.currentModel;
+    if (!(Number.isInteger(i) && i >= 0 && i < model.nSites)) throw new RangeError(`insertIon: site must be a whole number in [0, ${model.nSites - 1}] (got ${i})`);
+    if (!(Number.isInteger(s) && s >= 0 && s < model.nSpecies)) throw new RangeError(`insertIon: species must be a whole number in [0, ${model.nSpecies - 1}] (got ${s})`);
+    if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) !== 0) throw new Error(`insertIon: site ${i} is occupied`);
+    if (!model.allowed[s * model.nRegions + model.siteRegion[i]]) {
+      throw new Error(`insertIon: ${model.speciesNames[s]} may not sit in region "${model.regionNames[model.siteRegion[i]]}" (site ${i})`);
+    }
+    if (this.slots >= ION_MASK) throw new Error(`insertIon: the CPU engine numbers at most ${ION_MASK} ions`);
+    this.applyJournal();
+    if (this.slots === this.species.length) this.growIonSlots();
+    const ion = this.slots++;
+    this.species[ion] = s;
+    this.site[ion] = i;
+    this.alive[ion] = 1;
+    this.aliveIons++;
+    this.occupiedBits[i >> 5] |= 1 << (i & 31);
+    this.recI[4 * i + 3] = ion | (s << SPECIES_SHIFT);
+    this.refreshAround(i);
+    return ion;
+  }
+
+  /** Takes the ion off site i (its slot stays, marked not alive) and refreshes the rates that change. Returns its slot. */
+  removeIon(i: number): number {
+    const model = this.currentModel;
+    if (!(Number.isInteger(i) && i >= 0 && i < model.nSites)) throw new RangeError(`removeIon: site must be a whole number in [0, ${model.nSites - 1}] (got ${i})`);
+    if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) === 0) throw new Error(`removeIon: site ${i} is empty`);
+    this.applyJournal();
+    const ion = this.recI[4 * i + 3] & ION_MASK;
+    this.occupiedBits[i >> 5] &= ~(1 << (i & 31));
+    this.recI[4 * i + 3] = -1;
+    this.alive[ion] = 0;
+    this.aliveIons--;
+    this.refreshAround(i);
+    return ion;
+  }
+
+  /** Refreshes the rates that a change of occupancy at site i can touch (i itself included). */
+  private refreshAround(i: number): void {
+    if (this.interacting) {
+      this.refreshTwoShells(i, i);
+      return;
+    }
+    this.refresh(i);
+    const face = ((this.faceBits[i >> 5] >>> (i & 31)) & 1) !== 0;
+    for (let d = 0; d < this.Z; d++) {
+      const n = face ? this.steps.faceNeighbour(i, d) : i + this.step[d];
+      if (n >= 0) this.refresh(n);
+    }
+  }
+
+  /** Doubles the per-ion arrays (insertions beyond the initial population). */
+  private growIonSlots(): void {
+    const capacity = Math.max(16, 2 * this.species.length);
+    const grow = <T extends Uint8Array | Int32Array>(a: T, n: number, make: (n: number) => T): T => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
+    this.species = grow(this.species, capacity, (n) => new Uint8Array(n));
+    this.site = grow(this.site, capacity, (n) => new Int32Array(n));
+    this.displacement = grow(this.displacement, 3 * capacity, (n) => new Int32Array(n));
+    this.alive = grow(this.alive, capacity, (n) => new Uint8Array(n));
   }
 
   /**
    * The live per-ion arrays, without copying: read-only for the caller. The
    * engine updates them in place, in batches; they are complete whenever no
    * advance is running (every advance applies its last batch before returning).
+   * insertIon may move them to larger arrays: take a new view after it.
    */
   ionStateView(): Readonly<IonState> {
-    return { species: this.species, site: this.site, displacement: this.displacement };
+    const n = this.slots;
+    return { species: this.species.subarray(0, n), site: this.site.subarray(0, n), displacement: this.displacement.subarray(0, 3 * n), alive: this.alive.subarray(0, n) };
   }
 
   /** Species + 1 per site, written into `out` (a fresh array when omitted). */
@@ -642,6 +787,10 @@ export class CpuEngine implements Engine {
     return this.eventCountsSync();
   }
 
+  async eventCountsByKind(): Promise<Float64Array> {
+    return this.kindEvents.slice();
+  }
+
   /** Total rate of every possible hop now (Hz). */
   totalRate(): number {
     return this.groups.total();
@@ -659,15 +808,13 @@ export class CpuEngine implements Engine {
   /** Swaps in a model of the same geometry; ions, displacements, counters and clock go on. */
   setModelSync(model: RateModel): void {
     const old = this.currentModel;
-    const same =
-      model.dim === old.dim &&
-      model.nSites === old.nSites &&
-      model.size.every((v, a) => v === old.size[a]) &&
-      model.periodic.every((v, a) => v === old.periodic[a]);
-    if (!same) {
+    if (!sameLattice(model.lattice, old.lattice)) {
       throw new Error(
-        `setModel needs the same lattice: running ${describeGeometry(old)}, got ${describeGeometry(model)}; start a new run to change the lattice`,
+        `setModel needs the same lattice: running ${describeLattice(old.lattice)}, got ${describeLattice(model.lattice)}; start a new run to change the lattice`,
       );
+    }
+    if (model.speciesNames.join('\u0000') !== old.speciesNames.join('\u0000')) {
+      throw new Error(`setModel needs the same species: running ${old.speciesNames.join(', ')}, got ${model.speciesNames.join(', ')}; start a new run to change the species`);
     }
     checkAllowed(model, this.occupancySync());
     // Region indices may have a new meaning: crossing counts restart when the region count changes.
@@ -689,7 +836,8 @@ export class CpuEngine implements Engine {
     n += this.species.byteLength + this.site.byteLength + this.displacement.byteLength;
     n += this.groups.bytes() + this.rng.bytes() + this.step.byteLength;
     n += this.crossingCounts.byteLength + this.speciesEvents.byteLength;
-    n += this.journal.byteLength + this.directionRates.byteLength + this.directionOrder.byteLength + this.ballSites.byteLength + this.ballSlots.byteLength + this.ballHash.byteLength;
+    n += this.journal.byteLength + this.channelRates.byteLength + this.channelOrder.byteLength + this.ballSites.byteLength + this.ballSlots.byteLength + this.ballHash.byteLength;
+    n += this.alive.byteLength + this.kindEvents.byteLength;
     return n;
   }
 
@@ -700,14 +848,14 @@ export class CpuEngine implements Engine {
   checkConsistency(): string | null {
     const model = this.currentModel;
     const occ = this.occupancySync();
-    const nIons = this.species.length;
+    const nIons = this.slots;
     const recI = this.recI;
     const seen = new Uint8Array(nIons);
     if (this.occupiedBits.length !== bitsetWords(model.nSites)) return 'occupied bitset has the wrong length';
-    const k = new Float64Array(6);
+    const k = new Float64Array(this.Z);
     for (let i = 0; i < model.nSites; i++) {
       const isFace = ((this.faceBits[i >> 5] >>> (i & 31)) & 1) !== 0;
-      if (isFace !== this.steps.isFace(i, model.dim)) return `site ${i}: face bit wrong`;
+      if (isFace !== this.steps.isFace(i)) return `site ${i}: face bit wrong`;
       const v = recI[4 * i + 3];
       if (occ[i] === 0) {
         if (v !== -1) return `site ${i}: empty but its record holds ${v}`;
@@ -716,6 +864,7 @@ export class CpuEngine implements Engine {
       }
       const ion = v & ION_MASK;
       if (v < 0 || ion >= nIons || seen[ion]) return `site ${i}: ion ${ion} invalid or on two sites`;
+      if (!this.alive[ion]) return `site ${i}: ion ${ion} is marked removed but sits here`;
       seen[ion] = 1;
       if (this.site[ion] !== i) return `site ${i}: ion ${ion} thinks it is on ${this.site[ion]}`;
       const s = v >>> SPECIES_SHIFT;
@@ -723,7 +872,7 @@ export class CpuEngine implements Engine {
       const sum = this.interacting ? this.interactingRates(i, s, k) : this.plainRates(i, s, k);
       if (!this.interacting && sum !== this.plainRateSum(i, s)) return `site ${i}: plainRateSum disagrees with plainRates`;
       let expected = 0;
-      for (let d = 0; d < model.coordination; d++) {
+      for (let d = 0; d < model.directions; d++) {
         const ref = hopRateAt(model, occ, i, d);
         if (ref !== k[d]) return `ion ${ion} at site ${i}, direction ${d}: engine ${k[d]} Hz, hopRateAt ${ref} Hz`;
         expected += ref;
@@ -738,7 +887,10 @@ export class CpuEngine implements Engine {
       const g = RateGroups.groupOfHigh(recI[4 * i + 1]);
       if (pos < 0 || pos >= this.groups.count[g] || this.groups.members[g][pos] !== i) return `site ${i}: not at position ${pos} of group ${g}`;
     }
-    for (let ion = 0; ion < nIons; ion++) if (!seen[ion]) return `ion ${ion} is on no site`;
+    for (let ion = 0; ion < nIons; ion++) if (!seen[ion] && this.alive[ion]) return `ion ${ion} is alive but on no site`;
+    let alive = 0;
+    for (let ion = 0; ion < nIons; ion++) alive += this.alive[ion];
+    if (alive !== this.aliveIons) return `${this.aliveIons} ions counted alive, ${alive} flagged`;
     const copy = new SiteRecords(model.nSites);
     const check = new RateGroups(copy);
     for (let i = 0; i < model.nSites; i++) {
@@ -780,10 +932,4 @@ function checkAllowed(model: RateModel, occupancy: Uint8Array): void {
       );
     }
   }
-}
-
-function describeGeometry(m: RateModel): string {
-  const size = m.dim === 2 ? `${m.size[0]}×${m.size[1]}` : `${m.size[0]}×${m.size[1]}×${m.size[2]}`;
-  const bc = m.periodic.slice(0, m.dim).map((p) => (p ? 'periodic' : 'reflecting')).join('/');
-  return `${m.dim}D ${size} (${bc})`;
 }

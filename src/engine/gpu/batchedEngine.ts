@@ -6,7 +6,8 @@
 // second round trip. The subclasses own what differs: how long a dispatch
 // lasts, how a full and a partial dispatch are built (Poisson tables or
 // sub-step thresholds), the batch bounds and the frozen rule.
-import { N_SPECIES, type RateModel } from '../../model/rateModel';
+import type { RateModel } from '../../model/rateModel';
+import { CHANNEL_KINDS } from '../../model/channels';
 import { NonFiniteRateError, type AdvanceLimit, type AdvanceReport, type EngineKind, type IonState } from '../engine';
 import type { KernelExecutor } from '../../gpu/backends';
 import { adjacentRegions, maxDirectionalRate, type KernelGeometry } from '../../gpu/geometry';
@@ -48,7 +49,7 @@ export abstract class BatchedGpuEngine<D, S, E extends KernelExecutor<D, S> = Ke
   ) {
     this._model = model;
     this.adjacent = adjacentRegions(geometry);
-    this.speciesPresent = Array.from({ length: N_SPECIES }, (_, s) => species.includes(s));
+    this.speciesPresent = Array.from({ length: model.nSpecies }, (_, s) => species.includes(s));
   }
 
   /** Duration of one full dispatch (s); Infinity when nothing can move. */
@@ -163,7 +164,19 @@ export abstract class BatchedGpuEngine<D, S, E extends KernelExecutor<D, S> = Ke
   }
 
   async eventCounts(): Promise<Float64Array> {
-    return eventCountsOf(await this.readCounters(false));
+    return eventCountsOf(await this.readCounters(false), this._model.nSpecies);
+  }
+
+  /** The kernels execute hops only. */
+  async eventCountsByKind(): Promise<Float64Array> {
+    const out = new Float64Array(CHANNEL_KINDS.length);
+    out[CHANNEL_KINDS.indexOf('hop')] = totalEvents(await this.readCounters(false));
+    return out;
+  }
+
+  /** Ion slots: the walkers or lattice ions placed at the start; the kernels keep them all. */
+  get ionCapacity(): number {
+    return this.species.length;
   }
 
   async setModel(model: RateModel): Promise<void> {

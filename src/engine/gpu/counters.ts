@@ -1,10 +1,9 @@
 // Counter words (src/gpu/layouts.ts) → the Engine's float64 observables.
-import { N_SPECIES } from '../../model/rateModel';
-import { crossingCounterIndex, eventCounterIndex, readCounter } from '../../gpu/layouts';
+import { crossingCounterIndex, eventCounterIndex, readCounter, SPECIES_SLOTS } from '../../gpu/layouts';
 
-export function eventCountsOf(words: Uint32Array): Float64Array {
-  const out = new Float64Array(N_SPECIES);
-  for (let s = 0; s < N_SPECIES; s++) out[s] = readCounter(words, eventCounterIndex(s));
+export function eventCountsOf(words: Uint32Array, nSpecies: number): Float64Array {
+  const out = new Float64Array(nSpecies);
+  for (let s = 0; s < nSpecies; s++) out[s] = readCounter(words, eventCounterIndex(s));
   return out;
 }
 
@@ -16,5 +15,6 @@ export function crossingsOf(words: Uint32Array, nRegions: number): Float64Array 
 }
 
 export function totalEvents(words: Uint32Array): number {
-  return eventCountsOf(words).reduce((a, b) => a + b, 0);
+  // Unused species slots count nothing, so summing all of them is the total.
+  return eventCountsOf(words, SPECIES_SLOTS).reduce((a, b) => a + b, 0);
 }

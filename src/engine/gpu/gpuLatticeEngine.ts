@@ -11,13 +11,14 @@ import type { Engine, IonState } from '../engine';
 import { EngineUnsupportedError } from '../engine';
 import type { LatticeConfig, LatticeDispatch, LatticeExecutor, LatticeStateArrays } from '../../gpu/backends';
 import { acquireGpu } from '../../gpu/device';
-import { kernelGeometry, type KernelGeometry } from '../../gpu/geometry';
-import { ION_MASK } from '../../gpu/layouts';
+import { geometryTable, geometryTablePairs, kernelGeometry, type KernelGeometry } from '../../gpu/geometry';
+import { ION_MASK, packIonWord, speciesOfWord } from '../../gpu/layouts';
 import { hashSeedString, kernelSeed, pcg4d, STREAM } from '../../gpu/rng';
 import { hopTablePairs, hopThresholds } from '../../gpu/tables';
-import { LatticeTwin } from '../../gpu/twins/latticeTwin';
+import { LatticeTwin } from '../../gpu/lattice/twin';
 import { BatchedGpuEngine } from './batchedEngine';
-import { checkKernelLimits, ionsOf } from './ionList';
+import { checkKernelLimits, checkKernelModel, ionsOf } from './ionList';
+import { colouringProblem } from '../../model/lattice';
 
 export interface GpuLatticeOptions {
   seed: string;
@@ -33,33 +34,32 @@ export interface GpuLatticeOptions {
 
 /** Default α: the measured splitting error of D* is −0.4 ± 0.5 % here, −1.6 ± 0.4 % at 0.25 (docs/gpu.md). */
 export const LATTICE_DEFAULT_STEP_FRACTION = 0.1;
-/** Step fraction used when options give none (measurement scripts change it; see bench/gpuStepError.ts). */
-export const latticeDefaults = { stepFraction: LATTICE_DEFAULT_STEP_FRACTION };
 
 /** Throws EngineUnsupportedError for scenes the checkerboard update cannot run exactly enough. */
 export function checkLatticeScene(model: RateModel): void {
+  checkKernelModel('gpu-lattice', model);
   if (model.hasInteractions) {
     throw new EngineUnsupportedError(
       'gpu-lattice',
       'the scene has nearest-neighbour interactions; in a checkerboard sub-step the neighbours of a hopping ion move at the same time, so its rate would be computed from a stale environment — use --engine cpu for interacting ions',
     );
   }
-  const [nx, ny, nz] = model.size;
-  if (nx % 2 !== 0) {
-    throw new EngineUnsupportedError('gpu-lattice', `lattice.size[0] must be even for the checkerboard update (got ${nx})`);
-  }
-  [nx, ny, nz].forEach((n, a) => {
-    if (model.periodic[a] && n % 2 !== 0) {
-      throw new EngineUnsupportedError('gpu-lattice', `a periodic axis must have an even size so that the checkerboard colouring wraps (lattice.size[${a}] = ${n}); make it even or reflecting`);
-    }
-  });
+  // The pair schedule needs colour classes with no two neighbours alike, also across periodic faces.
+  const problem = colouringProblem(model.lattice);
+  if (problem) throw new EngineUnsupportedError('gpu-lattice', `${problem}; change lattice.size or make that axis reflecting`);
 }
 
-/** (direction, colour) of sub-step n: a pure function of the kernel seed (shared by GPU and twin). */
-export function scheduledMove(seed: number, substep: number, coordination: number): { direction: number; colour: number } {
+/** Sub-steps per bond and step: each bond is updated in 2 of the Z·C (direction, colour) pairs, so thresholds are k·(Z·C/2)·τ. */
+export function attemptScale(model: RateModel): number {
+  return (model.directions * model.lattice.colours) / 2;
+}
+
+/** (direction slot, colour class) of sub-step n, uniform over the Z·C pairs: a pure function of the kernel seed (shared by GPU and twin). */
+export function scheduledMove(seed: number, substep: number, directions: number, colours: number): { direction: number; colour: number } {
   const w = pcg4d(seed, substep >>> 0, STREAM.schedule, 0)[0];
-  const pick = Math.floor((w / 4294967296) * 2 * coordination);
-  return { direction: pick >> 1, colour: pick & 1 };
+  const pick = Math.floor((w / 4294967296) * colours * directions);
+  const direction = Math.floor(pick / colours);
+  return { direction, colour: pick - colours * direction };
 }
 
 /** Most sub-steps per batch; with no time limit, this many sub-steps without a hop (full lattice, walls) mean frozen. */
@@ -86,14 +86,17 @@ export class GpuLatticeEngine extends BatchedGpuEngine<LatticeDispatch, LatticeS
     checkLatticeScene(model);
     const ions = ionsOf(occupancy);
     checkKernelLimits('gpu-lattice', model, ions.site.length);
-    const stepFraction = options.stepFraction ?? latticeDefaults.stepFraction;
+    const stepFraction = options.stepFraction ?? LATTICE_DEFAULT_STEP_FRACTION;
     if (!(stepFraction > 0 && stepFraction <= 1)) throw new RangeError(`stepFraction must lie in (0, 1] (got ${stepFraction})`);
     const geometry = kernelGeometry(model);
     const words = new Uint32Array(model.nSites);
-    for (let k = 0; k < ions.site.length; k++) words[ions.site[k]] = ((k + 1) | (ions.species[k] << 28)) >>> 0;
+    for (let k = 0; k < ions.site.length; k++) words[ions.site[k]] = packIonWord(k + 1, ions.species[k]);
     const seed = kernelSeed(options.seedNumber ?? hashSeedString(options.seed), options.replica ?? 0, STREAM.lattice);
-    const config: LatticeConfig = { geometry, seed, tablePairs: 2 * hopTablePairs(model), occupancy: words, nIons: ions.site.length };
-    const executor = options.executor === 'twin' ? new LatticeTwin(config) : await (await import('./latticeGpu')).LatticeGpu.create(await acquireGpu(), config);
+    // Full and partial sub-step thresholds, then the geometry (direction words and colour site lists).
+    const directionOffset = 2 * hopTablePairs(model);
+    const config: LatticeConfig = { geometry, seed, tablePairs: directionOffset + geometryTablePairs(geometry), directionOffset, occupancy: words, nIons: ions.site.length };
+    const executor = options.executor === 'twin' ? new LatticeTwin(config) : await (await import('../../gpu/lattice/pipeline')).LatticeGpu.create(await acquireGpu(), config);
+    executor.writeTables(directionOffset, geometryTable(geometry));
     const engine = new GpuLatticeEngine(model, geometry, executor, seed, ions.species, stepFraction);
     engine.uploadTables();
     return engine;
@@ -109,9 +112,9 @@ export class GpuLatticeEngine extends BatchedGpuEngine<LatticeDispatch, LatticeS
 
   protected uploadTables(): void {
     const kMax = this.maxRate();
-    const Z = this._model.coordination;
-    this.tau = kMax > 0 ? this.stepFraction / (Z * kMax) : Infinity;
-    this.executor.writeTables(0, kMax > 0 ? hopThresholds(this._model, Z * this.tau) : new Uint32Array(2 * hopTablePairs(this._model)));
+    const attempts = attemptScale(this._model);
+    this.tau = kMax > 0 ? this.stepFraction / (attempts * kMax) : Infinity;
+    this.executor.writeTables(0, kMax > 0 ? hopThresholds(this._model, attempts * this.tau) : new Uint32Array(2 * hopTablePairs(this._model)));
   }
 
   protected checkModel(model: RateModel): void {
@@ -123,7 +126,7 @@ export class GpuLatticeEngine extends BatchedGpuEngine<LatticeDispatch, LatticeS
   }
 
   private next(thresholdOffset: number): LatticeDispatch {
-    const { direction, colour } = scheduledMove(this.seed, this.substep, this._model.coordination);
+    const { direction, colour } = scheduledMove(this.seed, this.substep, this._model.directions, this._model.lattice.colours);
     return { substep: this.substep++, direction, colour, thresholdOffset };
   }
 
@@ -131,10 +134,10 @@ export class GpuLatticeEngine extends BatchedGpuEngine<LatticeDispatch, LatticeS
     return this.next(0);
   }
 
-  /** A shorter last sub-step τ' with its own thresholds k·Z·τ', after the full ones in the tables. */
+  /** A shorter last sub-step τ' with its own thresholds k·(Z·C/2)·τ', after the full ones in the tables. */
   protected partialDispatch(rest: number): LatticeDispatch {
     const partialOffset = hopTablePairs(this._model);
-    this.executor.writeTables(partialOffset, hopThresholds(this._model, this._model.coordination * rest));
+    this.executor.writeTables(partialOffset, hopThresholds(this._model, attemptScale(this._model) * rest));
     return this.next(partialOffset);
   }
 
@@ -159,7 +162,7 @@ export class GpuLatticeEngine extends BatchedGpuEngine<LatticeDispatch, LatticeS
     this.executor.checkAlive();
     const words = this.cachedState()?.occupancy ?? (await this.executor.occupancy());
     const occ = new Uint8Array(words.length);
-    for (let i = 0; i < words.length; i++) if (words[i] !== 0) occ[i] = (words[i] >>> 28) + 1;
+    for (let i = 0; i < words.length; i++) if (words[i] !== 0) occ[i] = speciesOfWord(words[i]) + 1;
     return occ;
   }
 }

@@ -2,18 +2,18 @@
 // walk by uniformization (shaders/walkers.wgsl, docs/gpu.md). The orchestrator
 // owns the clock (float64), the tables and the dispatch sequence; the kernel
 // (or its TypeScript twin) owns the walkers.
-import { N_SPECIES, type RateModel } from '../../model/rateModel';
+import type { RateModel } from '../../model/rateModel';
 import type { Engine, IonState } from '../engine';
 import { EngineUnsupportedError } from '../engine';
 import type { WalkerDispatch, WalkersConfig, WalkersExecutor, WalkerStateArrays } from '../../gpu/backends';
 import { acquireGpu } from '../../gpu/device';
-import { kernelGeometry, type KernelGeometry } from '../../gpu/geometry';
-import { SITE_MASK } from '../../gpu/layouts';
+import { geometryTable, geometryTablePairs, kernelGeometry, type KernelGeometry } from '../../gpu/geometry';
+import { packIonWord, SITE_MASK } from '../../gpu/layouts';
 import { hashSeedString, kernelSeed, STREAM } from '../../gpu/rng';
-import { hopTablePairs, hopThresholds, poissonTable, walkerTiming, type WalkerTiming } from '../../gpu/tables';
-import { WalkersTwin } from '../../gpu/twins/walkersTwin';
+import { hopTablePairs, walkerSlotShift, hopThresholds, poissonTable, walkerTiming, type WalkerTiming } from '../../gpu/tables';
+import { WalkersTwin } from '../../gpu/walkers/twin';
 import { BatchedGpuEngine } from './batchedEngine';
-import { checkKernelLimits, ionsOf } from './ionList';
+import { checkKernelLimits, ionsOf, checkKernelModel } from './ionList';
 
 export interface GpuWalkersOptions {
   seed: string;
@@ -34,6 +34,7 @@ const MAX_BATCH = 1024;
 
 /** Throws EngineUnsupportedError for scenes independent walkers would get wrong. */
 export function checkWalkersScene(model: RateModel, occupancy: Uint8Array, maxFilling = WALKERS_MAX_FILLING): void {
+  checkKernelModel('gpu-walkers', model);
   if (model.hasInteractions) {
     throw new EngineUnsupportedError('gpu-walkers', 'the scene has ion–ion interactions, but walkers move independently; use --engine cpu (gpu-lattice does not support interactions either)');
   }
@@ -42,7 +43,7 @@ export function checkWalkersScene(model: RateModel, occupancy: Uint8Array, maxFi
   const R = model.nRegions;
   let totalIons = 0;
   for (let i = 0; i < model.nSites; i++) if (occupancy[i] !== 0) totalIons++;
-  for (let s = 0; s < N_SPECIES; s++) {
+  for (let s = 0; s < model.nSpecies; s++) {
     let ions = 0;
     let allowedSites = 0;
     for (let i = 0; i < model.nSites; i++) {
@@ -96,16 +97,19 @@ export class GpuWalkersEngine extends BatchedGpuEngine<WalkerDispatch, WalkerSta
     if (!(ticksPerDispatch > 0 && ticksPerDispatch <= 1e5)) throw new RangeError(`ticksPerDispatch must lie in (0, 1e5] (got ${ticksPerDispatch})`);
     const geometry = kernelGeometry(model);
     const walkers = new Uint32Array(ions.site.length);
-    for (let k = 0; k < walkers.length; k++) walkers[k] = (ions.site[k] | (ions.species[k] << 28)) >>> 0;
+    for (let k = 0; k < walkers.length; k++) walkers[k] = packIonWord(ions.site[k], ions.species[k]);
     const poissonCapacity = poissonTable(ticksPerDispatch).length / 2;
     const config: WalkersConfig = {
       geometry,
       seed: kernelSeed(options.seedNumber ?? hashSeedString(options.seed), options.replica ?? 0, STREAM.walkers),
-      slotShift: model.coordination <= 4 ? 30 : 29,
-      tablePairs: hopTablePairs(model) + 2 * poissonCapacity,
+      slotShift: walkerSlotShift(model),
+      // Hop thresholds, the full and the partial Poisson table, then the geometry (direction words).
+      tablePairs: hopTablePairs(model) + 2 * poissonCapacity + geometryTablePairs(geometry),
+      directionOffset: hopTablePairs(model) + 2 * poissonCapacity,
       walkers,
     };
-    const executor = options.executor === 'twin' ? new WalkersTwin(config) : await (await import('./walkersGpu')).WalkersGpu.create(await acquireGpu(), config);
+    const executor = options.executor === 'twin' ? new WalkersTwin(config) : await (await import('../../gpu/walkers/pipeline')).WalkersGpu.create(await acquireGpu(), config);
+    executor.writeTables(config.directionOffset, geometryTable(geometry));
     const engine = new GpuWalkersEngine(model, geometry, executor, ions.species, ticksPerDispatch, poissonCapacity);
     engine.uploadTables();
     return engine;

@@ -2,7 +2,11 @@
 // engines keep for the whole run.
 import type { RateModel } from '../../model/rateModel';
 import { EngineUnsupportedError, type EngineKind } from '../engine';
-import { SITE_MASK } from '../../gpu/layouts';
+import { SITE_MASK, SPECIES_SLOTS } from '../../gpu/layouts';
+import { LATTICE_TYPES } from '../../model/lattice';
+
+/** Lattice types the kernels take: every type, through the direction table (geometry.ts). */
+export const GPU_LATTICE_TYPES = LATTICE_TYPES;
 
 export interface IonList {
   readonly site: Int32Array;
@@ -22,8 +26,19 @@ export function ionsOf(occupancy: Uint8Array): IonList {
   return { site, species };
 }
 
+/** Lattice types and species counts the kernels take; checked before anything else about a scene. */
+export function checkKernelModel(kind: EngineKind, model: RateModel): void {
+  if (!(GPU_LATTICE_TYPES as readonly string[]).includes(model.lattice.type)) {
+    throw new EngineUnsupportedError(kind, `the GPU kernels step along the axes of ${GPU_LATTICE_TYPES.join(', ')} lattices; a ${model.lattice.type} lattice runs on --engine cpu`);
+  }
+  if (model.nSpecies > SPECIES_SLOTS) {
+    throw new EngineUnsupportedError(kind, `the scene declares ${model.nSpecies} species; the GPU kernels count at most ${SPECIES_SLOTS} (use --engine cpu, or declare fewer species)`);
+  }
+}
+
 /** Limits shared by both kernels (28-bit site and ion indices, see src/gpu/layouts.ts). */
 export function checkKernelLimits(kind: EngineKind, model: RateModel, ions: number): void {
+  checkKernelModel(kind, model);
   if (model.nSites > SITE_MASK) {
     throw new EngineUnsupportedError(kind, `the lattice has ${model.nSites} sites; the GPU kernels address at most ${SITE_MASK} (reduce lattice.size)`);
   }

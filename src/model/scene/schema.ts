@@ -2,15 +2,27 @@
 // Shape and ranges live here (zod); relations between fields (regions tiling
 // the box, species names, populations that fit) are checked in validateScene.
 import { z } from 'zod';
+import { LATTICE_TYPES, LATTICE_DIM } from '../lattice';
 
-/** The species ionhop knows; charge in units of e. */
-export const SPECIES = {
-  'Zn2+': { charge: 2, label: 'Zn²⁺' },
-  'H+': { charge: 1, label: 'H⁺' },
-  'OH-': { charge: -1, label: 'OH⁻ (adsorbed)' },
-} as const;
-export type SpeciesName = keyof typeof SPECIES;
-export const SPECIES_NAMES = Object.keys(SPECIES) as SpeciesName[];
+/** Display shapes a species may ask for (the view draws these). */
+export const SPECIES_SHAPES = ['sphere', 'cube', 'octahedron', 'tetrahedron', 'cone', 'torus'] as const;
+export type SpeciesShape = (typeof SPECIES_SHAPES)[number];
+
+/** Most species one scene may declare (4 bits of species in the CPU engine's site records leave room; the GPU counters hold SPECIES_SLOTS). */
+export const MAX_SPECIES = 8;
+
+/**
+ * The species of a scene that declares none, in this order (their indices
+ * are the ones every file written before species became data used); charge in e.
+ */
+export const DEFAULT_SPECIES = [
+  { name: 'Zn2+', charge: 2, label: 'Zn²⁺' },
+  { name: 'H+', charge: 1, label: 'H⁺' },
+  { name: 'OH-', charge: -1, label: 'OH⁻ (adsorbed)' },
+] as const;
+/** A name of one of the default species. */
+export type SpeciesName = string;
+export const DEFAULT_SPECIES_NAMES: readonly string[] = DEFAULT_SPECIES.map((s) => s.name);
 
 export const AXES = ['x', 'y', 'z'] as const;
 export type AxisName = (typeof AXES)[number];
@@ -49,7 +61,7 @@ const displayName = (what: string, max: number) =>
     // eslint-disable-next-line no-control-regex
     .refine((v) => !/[\u0000-\u001f\u007f-\u009f]/.test(v), { message: `${what} must not contain control characters (tabs, newlines, escape codes)` });
 
-const speciesKey = (what: string) => z.string({ error: `${what} must be a species name: ${Object.keys(SPECIES).join(', ')}` });
+const speciesKey = (what: string) => z.string({ error: `${what} must be a species name (one of the scene's "species", by default ${DEFAULT_SPECIES_NAMES.join(', ')})` });
 
 /** #rgb, #rgba, #rrggbb, #rrggbbaa; rgb()/rgba()/hsl()/hsla() with numbers, %, deg, commas, spaces and /; a named colour (letters only). */
 export const CSS_COLOUR = /^(#[0-9a-fA-F]{3,4}|#[0-9a-fA-F]{6}|#[0-9a-fA-F]{8}|(rgb|rgba|hsl|hsla)\(\s*[0-9.+\-eE%deg,/ ]{1,60}\)|[a-zA-Z]{3,30})$/;
@@ -59,12 +71,19 @@ export const boundarySchema = z.enum(['periodic', 'reflecting'], {
   error: 'boundary must be "periodic" or "reflecting"',
 });
 
+const latticeTypeList = LATTICE_TYPES.map((t) => `"${t}" (${LATTICE_DIM[t]}D)`).join(', ');
+
 export const latticeSchema = z.strictObject({
-  type: z.enum(['square', 'cubic'], { error: 'lattice.type must be "square" (2D) or "cubic" (3D)' }),
+  type: z.enum(LATTICE_TYPES, { error: `lattice.type must be one of ${latticeTypeList}` }),
   size: z.array(positiveInt('lattice size', 1 << 16)).min(2).max(3),
+  /** Nearest-neighbour distance, Å (in-plane for layered). */
   spacing: finite('lattice.spacing (Å)', '(0, 100] Å').refine((v) => v > 0 && v <= 100, {
     message: 'lattice.spacing must lie in (0, 100] Å',
   }),
+  /** Layered only: distance between layers (along z), Å; default = spacing. */
+  interlayerSpacing: finite('lattice.interlayerSpacing (Å)', '(0, 100] Å').refine((v) => v > 0 && v <= 100, {
+    message: 'lattice.interlayerSpacing must lie in (0, 100] Å',
+  }).optional(),
   boundary: z.array(boundarySchema).min(2).max(3),
 });
 
@@ -72,6 +91,21 @@ export const latticeSchema = z.strictObject({
 export const regionSpeciesSchema = z.strictObject({
   siteEnergy: energy('siteEnergy (eV)').default(0),
   barrier: barrier('barrier (eV)'),
+  /** Layered lattices only: barrier of a hop between layers (along z); default = barrier. */
+  interlayerBarrier: barrier('interlayerBarrier (eV)').optional(),
+});
+
+/** A species a scene declares; its index is its position in the list. */
+export const speciesSchema = z.strictObject({
+  name: z.string().min(1, { message: 'species name must not be empty' }).max(32),
+  /** Charge in units of e. */
+  charge: z.number({ error: 'species charge must be a whole number of e in [-4, 4]' }).int({ message: 'species charge must be a whole number of e in [-4, 4]' })
+    .min(-4, { message: 'species charge must lie in [-4, 4] e' }).max(4, { message: 'species charge must lie in [-4, 4] e' }),
+  /** Label for legends and plots; default = name. */
+  label: z.string().max(64).optional(),
+  /** Display colour (CSS); default from the palette. */
+  color: z.string().max(32).optional(),
+  shape: z.enum(SPECIES_SHAPES, { error: `species shape must be one of ${SPECIES_SHAPES.join(', ')}` }).optional(),
 });
 
 const geometrySlab = z.strictObject({
@@ -112,7 +146,7 @@ export const interfaceSchema = z.strictObject({
 });
 
 export const interactionSchema = z.strictObject({
-  species: z.tuple([speciesKey('interactions[].species[]'), speciesKey('interactions[].species[]')], { error: `interactions[].species must be a list of two species names (${Object.keys(SPECIES).join(', ')})` }),
+  species: z.tuple([speciesKey('interactions[].species[]'), speciesKey('interactions[].species[]')], { error: 'interactions[].species must be a list of two species names' }),
   /** Nearest-neighbour pair energy (eV); positive = repulsion. */
   energy: energy('interaction energy (eV)'),
 });
@@ -168,6 +202,9 @@ export const sceneSchema = z.strictObject({
   /** Literature the numbers come from. */
   references: z.array(z.string().max(2000)).max(50).optional(),
   lattice: latticeSchema,
+  /** The species of this scene; default: Zn2+, H+, OH- (in that order). */
+  species: z.array(speciesSchema).min(1, { message: 'declare at least one species' })
+    .max(MAX_SPECIES, { message: `at most ${MAX_SPECIES} species per scene` }).optional(),
   temperature: finite('temperature (K)', '(0, 5000] K').refine((v) => v > 0 && v <= 5000, {
     message: 'temperature must lie in (0, 5000] K',
   }),
@@ -190,3 +227,10 @@ export const sceneSchema = z.strictObject({
 export type SceneInput = z.input<typeof sceneSchema>;
 /** A parsed scene with defaults applied; units: eV, K, Hz, s, Å, V/Å. */
 export type Scene = z.output<typeof sceneSchema>;
+
+export type SceneSpecies = z.output<typeof speciesSchema>;
+
+/** The species of a scene, in index order: its own list, else the defaults. */
+export function sceneSpecies(scene: { species?: readonly SceneSpecies[] }): readonly SceneSpecies[] {
+  return scene.species ?? DEFAULT_SPECIES;
+}

@@ -3,7 +3,8 @@
 // rateModel.ts imports this module too; both only call each other's functions at run time.
 import { compileRateModel } from '../rateModel';
 import { rateBoundIssues } from '../rateBounds';
-import { sceneSchema, SPECIES, SPECIES_NAMES, AXES, MAX_SITES, type Scene } from './schema';
+import { sceneSchema, sceneSpecies, AXES, MAX_SITES, type Scene } from './schema';
+import { LATTICE_DIM } from '../lattice';
 
 export interface SceneIssue {
   /** Field path in the scene file, e.g. `regions[1].species.Zn2+.barrier`. */
@@ -18,11 +19,6 @@ export class SceneError extends Error {
     super(formatIssues(issues, source));
     this.name = 'SceneError';
   }
-}
-
-/** Own keys only: 'toString' or '__proto__' are found on every object's prototype and are no species. */
-export function isSpeciesName(name: string): boolean {
-  return Object.prototype.hasOwnProperty.call(SPECIES, name);
 }
 
 export function formatIssues(issues: SceneIssue[], source = 'scene'): string {
@@ -136,10 +132,12 @@ export function validateScene(data: unknown, source = 'scene'): Scene {
 /** Region index of every site, or issues when regions overlap, leave the box or leave sites uncovered. */
 export function assignRegions(scene: Scene): { siteRegion: Uint8Array; issues: SceneIssue[] } {
   const issues: SceneIssue[] = [];
-  const dim = scene.lattice.type === 'square' ? 2 : 3;
+  const dim = LATTICE_DIM[scene.lattice.type];
   const size = [scene.lattice.size[0], scene.lattice.size[1], dim === 3 ? scene.lattice.size[2] : 1];
-  const nSites = size[0] * size[1] * size[2];
-  const siteRegion = new Uint8Array(nSites).fill(255);
+  // Regions cover cells; every site of a cell (both honeycomb sublattices) shares its region.
+  const basis = scene.lattice.type === 'honeycomb' ? 2 : 1;
+  const nCells = size[0] * size[1] * size[2];
+  const cellRegion = new Uint8Array(nCells).fill(255);
   let host = -1;
   scene.regions.forEach((region, r) => {
     const at = `regions[${r}]`;
@@ -184,19 +182,25 @@ export function assignRegions(scene: Scene): { siteRegion: Uint8Array; issues: S
       for (let y = from[1]; y < to[1]; y++)
         for (let x = from[0]; x < to[0]; x++) {
           const i = x + size[0] * (y + size[1] * z);
-          if (siteRegion[i] !== 255) {
-            issues.push({ path: at, message: `overlaps region "${scene.regions[siteRegion[i]].name}" at site (${[x, y, z].slice(0, dim).join(', ')}); regions must not overlap` });
+          if (cellRegion[i] !== 255) {
+            issues.push({ path: at, message: `overlaps region "${scene.regions[cellRegion[i]].name}" at site (${[x, y, z].slice(0, dim).join(', ')}); regions must not overlap` });
             return;
           }
-          siteRegion[i] = r;
+          cellRegion[i] = r;
         }
   });
   let uncovered = 0;
-  for (let i = 0; i < nSites; i++) {
-    if (siteRegion[i] === 255) {
-      if (host >= 0) siteRegion[i] = host;
+  for (let i = 0; i < nCells; i++) {
+    if (cellRegion[i] === 255) {
+      if (host >= 0) cellRegion[i] = host;
       else uncovered++;
     }
+  }
+  let siteRegion = cellRegion;
+  if (basis > 1) {
+    siteRegion = new Uint8Array(nCells * basis);
+    for (let i = 0; i < siteRegion.length; i++) siteRegion[i] = cellRegion[Math.floor(i / basis)];
+    uncovered *= basis;
   }
   if (uncovered > 0 && issues.length === 0) {
     issues.push({ path: 'regions', message: `${uncovered} sites belong to no region; add a region without slab/box to fill the rest` });
@@ -206,8 +210,11 @@ export function assignRegions(scene: Scene): { siteRegion: Uint8Array; issues: S
 
 function checkRelations(scene: Scene): SceneIssue[] {
   const issues: SceneIssue[] = [];
-  const dim = scene.lattice.type === 'square' ? 2 : 3;
+  const dim = LATTICE_DIM[scene.lattice.type];
   const { lattice } = scene;
+  if (lattice.interlayerSpacing !== undefined && lattice.type !== 'layered') {
+    issues.push({ path: 'lattice.interlayerSpacing', message: `only a layered lattice has an interlayer spacing; this one is ${lattice.type}`, value: lattice.interlayerSpacing });
+  }
   if (lattice.size.length !== dim) issues.push({ path: 'lattice.size', message: `a ${lattice.type} lattice needs ${dim} sizes`, value: lattice.size });
   if (lattice.boundary.length !== dim) issues.push({ path: 'lattice.boundary', message: `a ${lattice.type} lattice needs ${dim} boundaries`, value: lattice.boundary });
   if (issues.length > 0) return issues;
@@ -220,12 +227,23 @@ function checkRelations(scene: Scene): SceneIssue[] {
   if (scene.observe.profileAxis && AXES.indexOf(scene.observe.profileAxis) >= dim) issues.push({ path: 'observe.profileAxis', message: `a ${lattice.type} lattice has axes ${AXES.slice(0, dim).join(', ')}`, value: scene.observe.profileAxis });
   if (issues.length > 0) return issues;
 
+  const speciesNames = sceneSpecies(scene).map((sp) => sp.name);
+  const known = new Set<string>();
+  speciesNames.forEach((name, k) => {
+    if (known.has(name)) issues.push({ path: `species[${k}].name`, message: 'species names must be unique', value: name });
+    known.add(name);
+  });
+  const isSpecies = (sp: string) => known.has(sp);
+  const unknownSpecies = `unknown species; allowed: ${speciesNames.join(', ')}${scene.species ? '' : ' (declare others in "species")'}`;
   const names = new Map<string, number>();
   scene.regions.forEach((region, r) => {
     if (names.has(region.name)) issues.push({ path: `regions[${r}].name`, message: 'region names must be unique', value: region.name });
     names.set(region.name, r);
-    for (const sp of Object.keys(region.species)) {
-      if (!isSpeciesName(sp)) issues.push({ path: `regions[${r}].species.${sp}`, message: `unknown species; allowed: ${SPECIES_NAMES.join(', ')}` });
+    for (const [sp, p] of Object.entries(region.species)) {
+      if (!isSpecies(sp)) issues.push({ path: `regions[${r}].species.${sp}`, message: unknownSpecies });
+      if (p.interlayerBarrier !== undefined && lattice.type !== 'layered') {
+        issues.push({ path: `regions[${r}].species.${sp}.interlayerBarrier`, message: `only a layered lattice has hops between layers; this one is ${lattice.type}`, value: p.interlayerBarrier });
+      }
     }
   });
   const { siteRegion, issues: geometryIssues } = assignRegions(scene);
@@ -241,8 +259,8 @@ function checkRelations(scene: Scene): SceneIssue[] {
     if (a === undefined || b === undefined) return;
     if (a === b) issues.push({ path: `${at}.between`, message: 'an interface joins two different regions', value: iface.between });
     for (const [sp, ea] of Object.entries(iface.barrier)) {
-      if (!isSpeciesName(sp)) {
-        issues.push({ path: `${at}.barrier.${sp}`, message: `unknown species; allowed: ${SPECIES_NAMES.join(', ')}` });
+      if (!isSpecies(sp)) {
+        issues.push({ path: `${at}.barrier.${sp}`, message: unknownSpecies });
         continue;
       }
       if (!allowedIn(sp, a) || !allowedIn(sp, b)) {
@@ -258,7 +276,7 @@ function checkRelations(scene: Scene): SceneIssue[] {
   });
   scene.interactions.forEach((it, k) => {
     it.species.forEach((sp, j) => {
-      if (!isSpeciesName(sp)) issues.push({ path: `interactions[${k}].species[${j}]`, message: `unknown species; allowed: ${SPECIES_NAMES.join(', ')}`, value: sp });
+      if (!isSpecies(sp)) issues.push({ path: `interactions[${k}].species[${j}]`, message: unknownSpecies, value: sp });
     });
   });
 
@@ -271,8 +289,8 @@ function checkRelations(scene: Scene): SceneIssue[] {
   const placed: { regions: Set<number>; count: number }[] = [];
   scene.populations.forEach((p, k) => {
     const at = `populations[${k}]`;
-    if (!isSpeciesName(p.species)) {
-      issues.push({ path: `${at}.species`, message: `unknown species; allowed: ${SPECIES_NAMES.join(', ')}`, value: p.species });
+    if (!isSpecies(p.species)) {
+      issues.push({ path: `${at}.species`, message: unknownSpecies, value: p.species });
       return;
     }
     let targets: number[];

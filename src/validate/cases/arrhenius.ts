@@ -28,7 +28,7 @@ const REPLICAS = 16;
 export const arrheniusCase: ValidationCase = {
   name: 'arrhenius',
   title: 'Arrhenius slope of ln D against 1/kT returns the input barrier',
-  async run({ engine, seedOffset }) {
+  async run({ engine, seedOffset, tuning }) {
     const x: number[] = [];
     const y: number[] = [];
     const relativeSe: number[] = [];
@@ -51,7 +51,7 @@ export const arrheniusCase: ValidationCase = {
         regions,
         populations,
       });
-      const result = await runScene(scene, { engine });
+      const result = await runScene(scene, { engine, tuning });
       const d = result.observables.species[0].tracer.perAxisA2PerS.x!;
       x.push(1 / (KB_EV_PER_K * T));
       y.push(Math.log(d.value));

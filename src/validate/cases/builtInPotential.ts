@@ -8,6 +8,7 @@
 // occupancies (last 80 % of the run): the fraction of time the ion spends in B,
 // P_B, is summed over the rings of a species (independent), and
 // n_B/n_A = P_B/(1 − P_B) with its SE propagated from that of P_B.
+import type { EngineTuning } from '../../engine/factory';
 import { runScene } from '../../run/runScene';
 import { KB_EV_PER_K } from '../../model/rateModel';
 import type { SpeciesName } from '../../model/scene/schema';
@@ -38,7 +39,7 @@ export interface PotentialStepSize {
 }
 
 /** The case's measurement at a given size (the GPU tests run a smaller one). */
-export async function potentialStepChecks(engine: EngineKind, seed: number, size: PotentialStepSize): Promise<ValidationCheck[]> {
+export async function potentialStepChecks(engine: EngineKind, seed: number, size: PotentialStepSize, tuning?: EngineTuning): Promise<ValidationCheck[]> {
   const ringSpecies = Array.from({ length: size.ringsPerSpecies * SPECIES.length }, (_, k) => SPECIES[k % SPECIES.length]);
   const rings = isolatedRings(ringSpecies, [
     { name: 'A', length: HALF, barrier: BARRIER, potential: 0 },
@@ -58,7 +59,7 @@ export async function potentialStepChecks(engine: EngineKind, seed: number, size
     populations: rings.populations,
     observe: { profileAxis: 'x', fitFrom: 0.2 },
   });
-  const result = await runScene(scene, { engine });
+  const result = await runScene(scene, { engine, tuning });
   const kT = KB_EV_PER_K * T;
   return SPECIES.map((name) => {
     const sp = result.observables.species.find((s) => s.species === name)!;
@@ -82,5 +83,5 @@ export async function potentialStepChecks(engine: EngineKind, seed: number, size
 export const builtInPotentialCase: ValidationCase = {
   name: NAME,
   title: 'a built-in potential step: n_B/n_A = exp(−z·e·Δφ/kBT) for Zn2+, H+ and OH- at once',
-  run: ({ engine, seedOffset }) => potentialStepChecks(engine, 707 + seedOffset, { ringsPerSpecies: RINGS_PER_SPECIES, hops: 3000, replicas: 8 }),
+  run: ({ engine, seedOffset, tuning }) => potentialStepChecks(engine, 707 + seedOffset, { ringsPerSpecies: RINGS_PER_SPECIES, hops: 3000, replicas: 8 }, tuning),
 };

@@ -20,7 +20,7 @@ const VACANCY_HOPS = 30000;
 export const correlationFactorCase: ValidationCase = {
   name: 'correlation-factor',
   title: 'tracer correlation factor of a nearly full square lattice → 1/(π−1)',
-  async run({ engine, seedOffset }) {
+  async run({ engine, seedOffset, tuning }) {
     const w = hopRate(NU, BARRIER, T);
     const M = L * L;
     const N = M - 1;
@@ -34,7 +34,7 @@ export const correlationFactorCase: ValidationCase = {
       regions: [{ name: 'host', species: { 'Zn2+': { siteEnergy: 0, barrier: BARRIER } } }],
       populations: [{ species: 'Zn2+', count: N }],
     });
-    const result = await runScene(scene, { engine });
+    const result = await runScene(scene, { engine, tuning });
     const d = result.observables.species[0].tracer.a2PerS;
     const scale = 1 / (w * A * A * ((M - N) / (M - 1)));
     const fL = torusCorrelationFactor(L);

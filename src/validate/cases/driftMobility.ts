@@ -36,7 +36,7 @@ const X_ZN = 0.6;
 export const driftMobilityCase: ValidationCase = {
   name: 'drift-mobility',
   title: 'independent ions in a uniform field: v = a·(k+ − k−), centred D = a²(k+ + k−)/2, μ = zD/kBT at small field',
-  async run({ engine, seedOffset }) {
+  async run({ engine, seedOffset, tuning }) {
     const kT = KB_EV_PER_K * T;
     const F = (X_ZN * kT) / (CHARGE['Zn2+'] * A);
     const w = hopRate(NU, BARRIER, T);
@@ -56,7 +56,7 @@ export const driftMobilityCase: ValidationCase = {
       field: { axis: 'x', strength: F },
       observe: { profileAxis: 'x', fitFrom: 0.2 },
     });
-    const result = await runScene(scene, { engine });
+    const result = await runScene(scene, { engine, tuning });
     const { drift } = result.observables;
     const note = (name: string) => `${RINGS[name]} independent rings of ${name}, ${result.replicas} replicas; SE over replicas`;
     const checks: ValidationCheck[] = [];

@@ -23,7 +23,7 @@ const LY = 16;
 export const fermiDiracCase: ValidationCase = {
   name: 'fermi-dirac',
   title: 'equilibrium occupancy of sites with two energies follows Fermi–Dirac statistics',
-  async run({ engine, seedOffset }) {
+  async run({ engine, seedOffset, tuning }) {
     const M = LX * LY;
     const N = M / 2;
     const regions = [0, 1].map((k) => ({
@@ -44,7 +44,7 @@ export const fermiDiracCase: ValidationCase = {
       populations: [{ species: 'Zn2+', count: N }],
       observe: { profileAxis: 'x', fitFrom: 0.2 },
     });
-    const result = await runScene(scene, { engine });
+    const result = await runScene(scene, { engine, tuning });
     const occupancy = result.observables.species[0].regionOccupancy;
     const fd = fermiDiracOccupancy([M / 2, M / 2], [E_A, E_B], N, T).occupancy;
     const canonical = canonicalTwoLevelOccupancy(M / 2, E_A, M / 2, E_B, N, T);

@@ -31,7 +31,7 @@ const UNUSED_BARRIER = 1;
 export const heterogeneousChainCase: ValidationCase = {
   name: 'chain',
   title: '1D periodic chain with site and saddle energies: D = a²ν/(⟨e^{−E/kT}⟩⟨e^{S/kT}⟩)',
-  async run({ engine, seedOffset }) {
+  async run({ engine, seedOffset, tuning }) {
     const P = CHAIN_SITE_ENERGIES.length;
     const LX = PERIODS * P;
     const d = chainDiffusivity(CHAIN_SITE_ENERGIES, CHAIN_SADDLES, NU, A, T);
@@ -63,7 +63,7 @@ export const heterogeneousChainCase: ValidationCase = {
       populations,
       observe: { profileAxis: 'x' },
     });
-    const result = await runScene(scene, { engine });
+    const result = await runScene(scene, { engine, tuning });
     const dx = result.observables.species[0].tracer.perAxisA2PerS.x!;
     return [
       check(this.name, 'D_x of the chain', 'cm²/s', d * 1e-16, dx.value * 1e-16, dx.se * 1e-16, 0,

@@ -19,7 +19,7 @@ const L = 16;
 export const latticeGasCase: ValidationCase = {
   name: 'lattice-gas',
   title: 'non-interacting lattice gas: collective diffusivity = D0 = w·a² at low and high filling',
-  async run({ engine, seedOffset }) {
+  async run({ engine, seedOffset, tuning }) {
     const w = hopRate(NU, BARRIER, T);
     const d0 = w * A * A;
     const checks = [];
@@ -37,7 +37,7 @@ export const latticeGasCase: ValidationCase = {
         regions: [{ name: 'host', species: { 'Zn2+': { siteEnergy: 0, barrier: BARRIER } } }],
         populations: [{ species: 'Zn2+', count: N }],
       });
-      const result = await runScene(scene, { engine });
+      const result = await runScene(scene, { engine, tuning });
       const sp = result.observables.species[0];
       const theta = (M - 1) / (M - N);
       const dChem = sp.collective.a2PerS.value * theta * 1e-16;

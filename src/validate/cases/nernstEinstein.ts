@@ -28,7 +28,7 @@ const Z = 2;
 export const nernstEinsteinCase: ValidationCase = {
   name: 'nernst-einstein',
   title: 'half-filled lattice gas in a small field: σ from the current (exact) and σ/σ_NE = 1',
-  async run({ engine, seedOffset }) {
+  async run({ engine, seedOffset, tuning }) {
     const kT = KB_EV_PER_K * T;
     const F = (X * kT) / (Z * A);
     const w = hopRate(NU, BARRIER, T);
@@ -48,7 +48,7 @@ export const nernstEinsteinCase: ValidationCase = {
       populations: [{ species: 'Zn2+', count: N }],
       field: { axis: 'x', strength: F },
     });
-    const result = await runScene(scene, { engine });
+    const result = await runScene(scene, { engine, tuning });
     const c = result.observables.drift.conductivity!;
     const volumeA3 = M * A ** 3;
     const current = Z * A * w * 2 * Math.sinh(X / 2) * (N * (M - N)) / (M - 1); // e·Å/s

@@ -16,7 +16,7 @@ const HOPS = 200;
 export const randomWalkCase: ValidationCase = {
   name: 'random-walk',
   title: 'single-ion random walk on the square and cubic lattices: D = w·a²',
-  async run({ engine, seedOffset }) {
+  async run({ engine, seedOffset, tuning }) {
     const w = hopRate(NU, BARRIER, T);
     const theoryCm2 = w * A * A * 1e-16;
     const lattices = [
@@ -36,7 +36,7 @@ export const randomWalkCase: ValidationCase = {
         regions: [{ name: 'host', species: { 'Zn2+': { siteEnergy: 0, barrier: BARRIER } } }],
         populations: [{ species: 'Zn2+', count: 1 }],
       });
-      const result = await runScene(scene, { engine });
+      const result = await runScene(scene, { engine, tuning });
       const d = result.observables.species[0].tracer.cm2PerS;
       checks.push(
         check(this.name, `D* ${lat.type} lattice`, 'cm²/s', theoryCm2, d.value, d.se, 0,

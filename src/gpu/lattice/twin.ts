@@ -2,8 +2,9 @@
 // a time, pairs in index order (the kernel's result does not depend on order,
 // because the pairs of a sub-step are disjoint).
 import type { LatticeConfig, LatticeDispatch, LatticeExecutor, LatticeStateArrays } from '../backends';
-import { counterWords, crossingCounterIndex, eventCounterIndex, ION_MASK } from '../layouts';
+import { counterWords, crossingCounterIndex, eventCounterIndex, hopThresholdIndex, ION_MASK, speciesOfWord } from '../layouts';
 import { below64, pcg4d, STREAM } from '../rng';
+import { directionUnit, stepFrom } from '../geometry';
 
 export class LatticeTwin implements LatticeExecutor {
   private readonly tables: Uint32Array;
@@ -38,32 +39,32 @@ export class LatticeTwin implements LatticeExecutor {
   }
 
   private substep(p: LatticeDispatch): void {
-    const { geometry: g, seed } = this.config;
-    const { nx, ny, nz, nRegions: R, coordination: Z, regionWords } = g;
+    const { geometry: g, seed, directionOffset } = this.config;
+    const { nx, ny, nRegions: R, coordination: Z, regionWords, basis } = g;
     const occ = this.occ;
     const regionOf = (site: number) => (regionWords[site >>> 2] >>> ((site & 3) * 8)) & 0xff;
-    const axis = p.direction >> 1;
-    const plus = (p.direction & 1) === 0;
-    const n = axis === 0 ? nx : axis === 1 ? ny : nz;
-    const stride = axis === 0 ? 1 : axis === 1 ? nx : nx * ny;
-    const periodic = ((g.periodicMask >> axis) & 1) !== 0;
-    const disp = axis === 0 ? this.dx : axis === 1 ? this.dy : this.dz;
+    const w = this.tables[2 * (directionOffset + p.direction)];
+    const unit = directionUnit(w);
+    const coord = new Int32Array(3);
+    const next = new Int32Array(4);
     const hopsPerSpecies = [0, 0, 0, 0];
     const halfX = nx >> 1;
-    const halfCount = halfX * ny * nz;
-    for (let idx = 0; idx < halfCount; idx++) {
-      const row = Math.floor(idx / halfX);
-      const y = row % ny;
-      const z = Math.floor(row / ny);
-      const x = 2 * (idx % halfX) + ((y + z + p.colour) & 1);
-      const site = x + nx * row;
-      const c = axis === 0 ? x : axis === 1 ? y : z;
-      let dest = -1;
-      if (plus) {
-        if (c + 1 < n) dest = site + stride;
-        else if (periodic) dest = site - (n - 1) * stride;
-      } else if (c > 0) dest = site - stride;
-      else if (periodic) dest = site + (n - 1) * stride;
+    const count = g.colourCount[p.colour];
+    const colourBase = g.parityColours ? -1 : directionOffset + Z + g.colourStart[p.colour];
+    for (let idx = 0; idx < count; idx++) {
+      let site: number;
+      if (colourBase < 0) {
+        const row = Math.floor(idx / halfX);
+        const y = row % ny;
+        const z = Math.floor(row / ny);
+        const x = 2 * (idx % halfX) + ((y + z + p.colour) & 1);
+        site = x + nx * row;
+      } else site = this.tables[2 * (colourBase + idx)];
+      const cell = Math.floor(site / basis);
+      coord[0] = cell % nx;
+      coord[1] = Math.floor(cell / nx) % ny;
+      coord[2] = Math.floor(cell / (nx * ny));
+      const dest = stepFrom(g, coord, site % basis, w, next);
       if (dest < 0) continue;
       const here = occ[site];
       const there = occ[dest];
@@ -73,16 +74,21 @@ export class LatticeTwin implements LatticeExecutor {
       const from = forward ? site : dest;
       const to = forward ? dest : site;
       const direction = forward ? p.direction : p.direction ^ 1;
-      const species = word >>> 28;
+      const species = speciesOfWord(word);
       const region = regionOf(from);
       const regionNew = regionOf(to);
-      const t = 2 * (p.thresholdOffset + ((species * R + region) * R + regionNew) * Z + direction);
+      const t = 2 * hopThresholdIndex(p.thresholdOffset, R, Z, species, region, regionNew, direction);
       if (this.tables[t] === 0 && this.tables[t + 1] === 0) continue;
       const h = pcg4d(site, seed, p.substep, STREAM.lattice);
       if (!below64(h[0], h[1], this.tables[t], this.tables[t + 1])) continue;
       occ[to] = word;
       occ[from] = 0;
-      disp[(word & ION_MASK) - 1] += (direction & 1) === 0 ? 1 : -1;
+      // Backwards the ion moves by minus slot d's displacement (the opposite slot's).
+      const sign = forward ? 1 : -1;
+      const ion = (word & ION_MASK) - 1;
+      this.dx[ion] += sign * unit[0];
+      this.dy[ion] += sign * unit[1];
+      this.dz[ion] += sign * unit[2];
       if (regionNew !== region) this.add64(crossingCounterIndex(R, region, regionNew), 1);
       hopsPerSpecies[species]++;
     }

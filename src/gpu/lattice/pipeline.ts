@@ -1,10 +1,11 @@
 // LatticeExecutor on WebGPU: shaders/lattice.wgsl through KernelRunner.
-import type { LatticeConfig, LatticeDispatch, LatticeExecutor, LatticeStateArrays } from '../../gpu/backends';
-import type { GpuContext } from '../../gpu/device';
-import { LATTICE_PARAMS, type LatticeParams } from '../../gpu/layouts';
-import { LATTICE_WGSL } from '../../gpu/shaders';
-import { IonKernelGpu, type IonKernelSpec } from './ionKernelGpu';
-import type { KernelRunner } from './kernelRunner';
+import type { LatticeConfig, LatticeDispatch, LatticeExecutor, LatticeStateArrays } from '../backends';
+import type { GpuContext } from '../device';
+import { PARITY_COLOURS } from '../layouts';
+import { LATTICE_PARAMS, type LatticeParams } from './layout';
+import { LATTICE_WGSL } from '../shaders';
+import { IonKernelGpu, type IonKernelSpec } from '../ionKernelGpu';
+import type { KernelRunner } from '../kernelRunner';
 
 type LatticeField = (typeof LATTICE_PARAMS)[number];
 
@@ -22,8 +23,9 @@ export class LatticeGpu extends IonKernelGpu<LatticeDispatch, LatticeStateArrays
     return {
       nx: g.nx, ny: g.ny, nz: g.nz, n_regions: g.nRegions,
       coordination: g.coordination, seed, substep: d.substep, direction: d.direction,
-      colour: d.colour, threshold_offset: d.thresholdOffset, periodic_mask: g.periodicMask, half_count: pairCount(this.config),
-      row_threads: this.rowThreads, pad0: 0, pad1: 0, pad2: 0,
+      colour: d.colour, threshold_offset: d.thresholdOffset, periodic_mask: g.periodicMask, half_count: g.colourCount[d.colour],
+      row_threads: this.rowThreads, direction_offset: this.config.directionOffset, basis: g.basis,
+      colour_base: g.parityColours ? PARITY_COLOURS : this.config.directionOffset + g.coordination + g.colourStart[d.colour],
     };
   }
 
@@ -36,9 +38,9 @@ export class LatticeGpu extends IonKernelGpu<LatticeDispatch, LatticeStateArrays
   }
 }
 
-/** One invocation per pair: the sites of one colour (nx is even). */
+/** One invocation per pair: enough for the largest colour class. */
 function pairCount({ geometry: g }: LatticeConfig): number {
-  return (g.nx >> 1) * g.ny * g.nz;
+  return Math.max(...g.colourCount);
 }
 
 function latticeSpec(config: LatticeConfig): IonKernelSpec {

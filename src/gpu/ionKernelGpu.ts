@@ -4,10 +4,10 @@
 // round trip, one params struct per dispatch, and the device plumbing. Each
 // executor says what goes into its params struct (src/gpu/layouts.ts) and the
 // shape of its state.
-import type { KernelExecutor } from '../../gpu/backends';
-import type { GpuContext } from '../../gpu/device';
-import type { KernelGeometry } from '../../gpu/geometry';
-import { counterWords, dispatchGrid, PARAM_STRIDE_BYTES, writeParams } from '../../gpu/layouts';
+import type { KernelExecutor } from './backends';
+import type { GpuContext } from './device';
+import type { KernelGeometry } from './geometry';
+import { counterWords, dispatchGrid, PARAM_STRIDE_BYTES, writeParams } from './layouts';
 import { KernelRunner } from './kernelRunner';
 
 export interface IonKernelSpec {

@@ -1,9 +1,10 @@
 // TypeScript twin of shaders/walkers.wgsl: the same uniformized walk with the
 // same random words and integer decisions, walker by walker.
 import type { WalkerDispatch, WalkersConfig, WalkersExecutor, WalkerStateArrays } from '../backends';
-import { counterWords, crossingCounterIndex, eventCounterIndex, SITE_MASK } from '../layouts';
+import { counterWords, crossingCounterIndex, eventCounterIndex, hopThresholdIndex, packIonWord, SITE_MASK, speciesOfWord } from '../layouts';
 import { below64, pcg4d } from '../rng';
 import { poissonDraw } from '../thresholds';
+import { directionUnit, stepFrom } from '../geometry';
 
 export class WalkersTwin implements WalkersExecutor {
   private readonly tables: Uint32Array;
@@ -39,65 +40,50 @@ export class WalkersTwin implements WalkersExecutor {
   }
 
   private dispatch(p: WalkerDispatch): void {
-    const { geometry: g, seed, slotShift } = this.config;
-    const { nx, ny, nz, nRegions: R, coordination: Z, regionWords } = g;
-    const size = [nx, ny, nz];
-    const stride = [1, nx, nx * ny];
+    const { geometry: g, seed, slotShift, directionOffset } = this.config;
+    const { nx, ny, nRegions: R, coordination: Z, regionWords, basis } = g;
     const tables = this.tables;
     const regionOf = (site: number) => (regionWords[site >>> 2] >>> ((site & 3) * 8)) & 0xff;
-    const coord = [0, 0, 0];
+    const coord = new Int32Array(4);
+    const next = new Int32Array(4);
     const delta = [0, 0, 0];
     const hopsPerSpecies = [0, 0, 0, 0];
     for (let idx = 0; idx < this.walkers.length; idx++) {
       const word = this.walkers[idx];
-      const species = word >>> 28;
+      const species = speciesOfWord(word);
       let site = word & SITE_MASK;
-      coord[0] = site % nx;
-      coord[1] = Math.floor(site / nx) % ny;
-      coord[2] = Math.floor(site / (nx * ny));
+      const cell = Math.floor(site / basis);
+      coord[3] = site % basis;
+      coord[0] = cell % nx;
+      coord[1] = Math.floor(cell / nx) % ny;
+      coord[2] = Math.floor(cell / (nx * ny));
       let region = regionOf(site);
       delta[0] = delta[1] = delta[2] = 0;
       let hops = 0;
-      const classBase = p.thresholdOffset + species * R * R * Z;
       const draw = pcg4d(idx, seed, p.step, 0);
       const ticks = poissonDraw(tables, p.poissonOffset, p.poissonLength, draw[0], draw[1]);
       for (let t = 0; t < ticks; t++) {
         const h = pcg4d(idx, seed, p.step, t + 1);
         const slot = h[0] >>> slotShift;
         if (slot >= Z) continue;
-        const axis = slot >> 1;
-        const plus = (slot & 1) === 0;
-        const c = coord[axis];
-        const n = size[axis];
-        let dest: number;
-        let cNew: number;
-        if (plus) {
-          if (c + 1 < n) {
-            cNew = c + 1;
-            dest = site + stride[axis];
-          } else if ((g.periodicMask >> axis) & 1) {
-            cNew = 0;
-            dest = site - (n - 1) * stride[axis];
-          } else continue;
-        } else if (c > 0) {
-          cNew = c - 1;
-          dest = site - stride[axis];
-        } else if ((g.periodicMask >> axis) & 1) {
-          cNew = n - 1;
-          dest = site + (n - 1) * stride[axis];
-        } else continue;
+        const w = tables[2 * (directionOffset + slot)];
+        const dest = stepFrom(g, coord, coord[3], w, next);
+        if (dest < 0) continue;
         const regionNew = regionOf(dest);
-        const t2 = 2 * (classBase + (region * R + regionNew) * Z + slot);
+        const t2 = 2 * hopThresholdIndex(p.thresholdOffset, R, Z, species, region, regionNew, slot);
         if (below64(h[1], h[2], tables[t2], tables[t2 + 1])) {
           if (regionNew !== region) this.add64(crossingCounterIndex(R, region, regionNew), 1);
           site = dest;
-          coord[axis] = cNew;
+          coord.set(next);
           region = regionNew;
-          delta[axis] += plus ? 1 : -1;
+          const u = directionUnit(w);
+          delta[0] += u[0];
+          delta[1] += u[1];
+          delta[2] += u[2];
           hops++;
         }
       }
-      this.walkers[idx] = (site | (species << 28)) >>> 0;
+      this.walkers[idx] = packIonWord(site, species);
       this.dx[idx] += delta[0];
       this.dy[idx] += delta[1];
       this.dz[idx] += delta[2];

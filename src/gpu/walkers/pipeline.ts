@@ -1,10 +1,10 @@
 // WalkersExecutor on WebGPU: shaders/walkers.wgsl through KernelRunner.
-import type { WalkerDispatch, WalkersConfig, WalkersExecutor, WalkerStateArrays } from '../../gpu/backends';
-import type { GpuContext } from '../../gpu/device';
-import { WALKER_PARAMS, type WalkerParams } from '../../gpu/layouts';
-import { WALKERS_WGSL } from '../../gpu/shaders';
-import { IonKernelGpu, type IonKernelSpec } from './ionKernelGpu';
-import type { KernelRunner } from './kernelRunner';
+import type { WalkerDispatch, WalkersConfig, WalkersExecutor, WalkerStateArrays } from '../backends';
+import type { GpuContext } from '../device';
+import { WALKER_PARAMS, type WalkerParams } from './layout';
+import { WALKERS_WGSL } from '../shaders';
+import { IonKernelGpu, type IonKernelSpec } from '../ionKernelGpu';
+import type { KernelRunner } from '../kernelRunner';
 
 type WalkerField = (typeof WALKER_PARAMS)[number];
 
@@ -23,7 +23,7 @@ export class WalkersGpu extends IonKernelGpu<WalkerDispatch, WalkerStateArrays, 
       n_walkers: walkers.length, seed, step: d.step, poisson_offset: d.poissonOffset,
       poisson_length: d.poissonLength, nx: g.nx, ny: g.ny, nz: g.nz,
       n_regions: g.nRegions, coordination: g.coordination, slot_shift: slotShift, periodic_mask: g.periodicMask,
-      row_threads: this.rowThreads, threshold_offset: d.thresholdOffset, pad0: 0, pad1: 0,
+      row_threads: this.rowThreads, threshold_offset: d.thresholdOffset, direction_offset: this.config.directionOffset, basis: g.basis,
     };
   }
 

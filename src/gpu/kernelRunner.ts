@@ -1,8 +1,8 @@
 // One WGSL compute kernel on a WebGPU device: its storage buffers, a uniform
 // array of per-dispatch params bound with dynamic offsets, batched dispatches
 // and readback of only the buffers asked for.
-import { assertAlive, type GpuContext } from '../../gpu/device';
-import { dispatchGrid, PARAM_STRIDE_BYTES } from '../../gpu/layouts';
+import { assertAlive, type GpuContext } from './device';
+import { dispatchGrid, PARAM_STRIDE_BYTES } from './layouts';
 
 export interface StorageSpec {
   readonly name: string;
