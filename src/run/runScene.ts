@@ -254,10 +254,23 @@ async function runOneReplica(scene: Scene, kind: EngineKind, model: RateModel, r
     const pause = hooks.pause
       ? (nextSample: number) => hooks.pause!(() => ({ replica: r, nextSample, engine: snapshotState(engine, modelParts!), recorder: snapshotState(recorder, modelParts!) }))
       : async () => {};
-    return await runReplica(engine, recorder, scene, samples, firstSample, hooks.progress, pause);
+    return await runReplicaFrom(engine, recorder, scene, samples, firstSample, hooks.progress, pause);
   } finally {
     engine.dispose();
   }
+}
+
+/** One replica on an engine built by the caller, from its first sample to its last (no checkpoints). */
+export async function runReplica(
+  engine: Engine,
+  scene: Scene,
+  samples: number,
+  profileAxis: 0 | 1 | 2,
+  fitFrom: number,
+  progress: (k: number) => void,
+): Promise<ReplicaObservables> {
+  const recorder = new ReplicaRecorder(engine.model, { samples, fitFrom, profileAxis });
+  return runReplicaFrom(engine, recorder, scene, samples, 0, progress, async () => {});
 }
 
 /**
@@ -265,7 +278,7 @@ async function runOneReplica(scene: Scene, kind: EngineKind, model: RateModel, r
  * recording every sample. `pause(k)` runs between samples and progress chunks,
  * with k the sample being worked towards: a checkpoint there resumes at k.
  */
-async function runReplica(
+async function runReplicaFrom(
   engine: Engine,
   recorder: ReplicaRecorder,
   scene: Scene,
