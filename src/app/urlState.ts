@@ -92,10 +92,31 @@ export async function packSceneText(text: string): Promise<string> {
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-export async function unpackSceneText(packed: string): Promise<string> {
+/** Largest scene a link may carry once decompressed: a deflate bomb in a shared link must not fill the tab's memory. */
+export const MAX_SCENE_DATA_BYTES = 1 << 20;
+
+export async function unpackSceneText(packed: string, maxBytes = MAX_SCENE_DATA_BYTES): Promise<string> {
   const b64 = packed.replace(/-/g, '+').replace(/_/g, '/');
   const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
   const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-  return new Response(stream).text();
+  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw new RangeError(`the scene decompresses to more than ${maxBytes} bytes, the most a link may carry`);
+    }
+    chunks.push(value);
+  }
+  const text = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    text.set(c, at);
+    at += c.byteLength;
+  }
+  return new TextDecoder().decode(text);
 }

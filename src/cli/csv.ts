@@ -1,7 +1,8 @@
 // CSV export of MSD(t), the occupancy profile and the drift observables.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunResult } from '../run/runScene';
+import { CliError } from './errors';
 import { driftCsv } from './driftCsv';
 
 const cell = (v: number) => (Number.isFinite(v) ? String(v) : '');
@@ -33,14 +34,59 @@ export function profileCsv(result: RunResult): string {
   return `${rows.join('\n')}\n`;
 }
 
-/** Writes msd.csv, profile.csv and drift.csv into dir (created if needed); returns the paths. */
+/**
+ * Checks, before a run, that `dir` is (or can be made) a writable directory:
+ * a run of hours must not end with its result lost to a bad --csv path.
+ */
+export async function preflightCsvDir(dir: string): Promise<void> {
+  if (dir.trim() === '') throw new CliError('--csv needs a directory path (got an empty string)');
+  const existing = await stat(dir).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? null : Promise.reject(e))).catch((e: Error) => {
+    throw new CliError(`--csv ${dir}: cannot use this path (${e.message})`);
+  });
+  if (existing && !existing.isDirectory()) throw new CliError(`--csv ${dir}: is a file, not a directory; give a directory for msd.csv, profile.csv and drift.csv`);
+  try {
+    await mkdir(dir, { recursive: true });
+    const probe = join(dir, `.ionhop-write-test-${process.pid}`);
+    await (await open(probe, 'w')).close();
+    await rm(probe);
+  } catch (e) {
+    throw new CliError(`--csv ${dir}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give a writable directory`);
+  }
+}
+
+/**
+ * Writes msd.csv, profile.csv and drift.csv into dir (created if needed); returns
+ * the paths. All go to temporary files first and are renamed into place only
+ * when all are complete, so an interrupted or failed write never leaves a cut
+ * file or a new msd.csv beside an old profile.csv.
+ */
 export async function writeCsvFiles(result: RunResult, dir: string): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const msd = join(dir, 'msd.csv');
-  const profile = join(dir, 'profile.csv');
-  const drift = join(dir, 'drift.csv');
-  await writeFile(msd, msdCsv(result));
-  await writeFile(profile, profileCsv(result));
-  await writeFile(drift, driftCsv(result));
-  return [msd, profile, drift];
+  const files = [
+    { path: join(dir, 'msd.csv'), text: msdCsv(result) },
+    { path: join(dir, 'profile.csv'), text: profileCsv(result) },
+    { path: join(dir, 'drift.csv'), text: driftCsv(result) },
+  ];
+  try {
+    await writeFilesAtomic(files);
+  } catch (e) {
+    throw new CliError(`--csv ${dir}: writing the CSV files failed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the result above is complete`);
+  }
+  return files.map((f) => f.path);
+}
+
+/** All temporaries first, then the renames: either every file is new or (on a failed write) every file is as before. */
+async function writeFilesAtomic(files: { path: string; text: string }[]): Promise<void> {
+  const temps = files.map((f) => `${f.path}.tmp-${process.pid}`);
+  const written: string[] = [];
+  try {
+    for (let k = 0; k < files.length; k++) {
+      await writeFile(temps[k], files[k].text, { flag: 'wx' });
+      written.push(temps[k]);
+    }
+  } catch (e) {
+    await Promise.allSettled(written.map((t) => rm(t, { force: true })));
+    throw e;
+  }
+  for (let k = 0; k < files.length; k++) await rename(temps[k], files[k].path);
 }

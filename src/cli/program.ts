@@ -1,19 +1,29 @@
-// The ionhop command-line program. User errors (bad scene, missing file, engine that
-// cannot run a scene) end with a readable message and exit code 2; a failed
-// validation with exit code 1.
+// The ionhop command-line program. Every input error (bad scene, missing file,
+// bad option, engine that cannot run a scene) ends with a readable message and
+// exit code 2; a failed validation or an internal error with exit code 1.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ENGINE_KINDS } from '../engine/factory';
 import type { EngineKind } from '../engine/engine';
 import { IONHOP_VERSION } from '../run/version';
-import { EXIT_USER_ERROR, userErrorMessage } from './errors';
-import { runCommand } from './runCommand';
+import { CliError, EXIT_USER_ERROR, userErrorMessage } from './errors';
+import { printable } from '../model/scene/validate';
+import { resumeCommand, runCommand } from './runCommand';
 import { validateCommand } from './validateCommand';
 import { registerSweepCommands } from './sweepCommands';
 
 function wholeNumber(what: string, min: number, max: number) {
   return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${what} must be a whole number in [${min}, ${max}]`);
+    // Digits only: Number('') is 0 and Number('1e3') is 1000, neither what a user meant.
+    const n = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${what} must be a whole number in [${min}, ${max}] (got ${JSON.stringify(value)})`);
+    return n;
+  };
+}
+
+function positiveSeconds(what: string, max: number) {
+  return (value: string): number => {
+    const n = /^\s*[0-9.eE+]+\s*$/.test(value) ? Number(value) : NaN;
+    if (!(n > 0 && n <= max)) throw new InvalidArgumentError(`${what} must be a number of seconds in (0, ${max}] (got ${JSON.stringify(value)})`);
     return n;
   };
 }
@@ -41,8 +51,23 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--replicas <n>', 'independent replicas (overrides run.replicas)', wholeNumber('--replicas', 1, 1024))
     .option('--seed <n>', 'random seed (overrides the scene seed)', wholeNumber('--seed', 0, 2 ** 32 - 1))
     .option('--quiet', 'no progress on stderr')
-    .action(async (scene: string, opts: { engine: EngineKind; json?: boolean; csv?: string; replicas?: number; seed?: number; quiet?: boolean }) => {
+    .option('--checkpoint <file>', 'write the run state to this file at intervals and on SIGINT/SIGTERM; rerun the same command or `ionhop resume <file>` to continue')
+    .option('--checkpoint-every <s>', 'wall time between checkpoint writes, s (default 60; written when a replica ends)', positiveSeconds('--checkpoint-every', 1e7))
+    .action(async (scene: string, opts: { engine: EngineKind; json?: boolean; csv?: string; replicas?: number; seed?: number; quiet?: boolean; checkpoint?: string; checkpointEvery?: number }) => {
+      if (opts.checkpointEvery !== undefined && opts.checkpoint === undefined) throw new CliError('--checkpoint-every needs --checkpoint <file>');
       setExit(await runCommand(scene, opts));
+    });
+
+  program
+    .command('resume')
+    .description('continue a run from its checkpoint (written by run --checkpoint); the result equals an uninterrupted run')
+    .argument('<checkpoint>', 'checkpoint file')
+    .option('--json', 'print one JSON object (default: as the interrupted run did)')
+    .option('--csv <dir>', 'write msd.csv, profile.csv and drift.csv into this directory (default: as the interrupted run did)')
+    .option('--quiet', 'no progress on stderr')
+    .option('--checkpoint-every <s>', 'wall time between checkpoint writes, s', positiveSeconds('--checkpoint-every', 1e7))
+    .action(async (file: string, opts: { json?: boolean; csv?: string; quiet?: boolean; checkpointEvery?: number }) => {
+      setExit(await resumeCommand(file, opts));
     });
 
   program
@@ -68,10 +93,12 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } catch (error) {
     // Commander already printed its message (unknown option, --help, --version).
-    if (error instanceof CommanderError) return error.exitCode;
+    // A usage error is an input error like a bad scene: exit 2 (docs/cli.md).
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USER_ERROR;
     const message = userErrorMessage(error);
     if (message !== null) {
-      process.stderr.write(`ionhop: ${message}\n`);
+      // Lines kept, control characters (from file names or keys) escaped.
+      process.stderr.write(`ionhop: ${message.split('\n').map(printable).join('\n')}\n`);
       return EXIT_USER_ERROR;
     }
     // A bug rather than bad input: still no stack trace unless asked for.

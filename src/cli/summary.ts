@@ -12,16 +12,20 @@ export function formatSummary(result: RunResult): string {
     `simulated time per replica: ${pm(o.simulatedTimeS, 's')} · events per replica: ${pm(o.eventsPerReplica)} · ` +
       `fit window ${num(o.fitWindowS[0])} to ${num(o.fitWindowS[1])} s`,
   );
+  if (o.frozen) lines.push('FROZEN: no ion hopped in any replica (every hop is blocked or has rate 0); D* = D_σ = 0');
   for (const sp of o.species) {
+    const nd = sp.notDefined;
     lines.push('');
-    lines.push(`${sp.species}: ${sp.count} ions per replica`);
-    lines.push(`  tracer D*        ${pm(sp.tracer.cm2PerS, 'cm²/s')}   (${pm(sp.tracer.a2PerS, 'Å²/s')})`);
+    lines.push(`${sp.species}: ${sp.count} ions per replica${sp.frozen ? ' · frozen (no hop in any replica)' : ''}`);
+    lines.push(`  tracer D*        ${nd.tracer ? 'not defined' : `${pm(sp.tracer.cm2PerS, 'cm²/s')}   (${pm(sp.tracer.a2PerS, 'Å²/s')})`}`);
     const axes = Object.entries(sp.tracer.perAxisA2PerS)
-      .map(([ax, e]) => `${ax}: ${pm(e!)}`)
+      .map(([ax, e]) => `${ax}: ${nd[ax as 'x'] ? 'not defined' : pm(e!)}`)
       .join(', ');
     lines.push(`    per axis (Å²/s) ${axes}`);
-    lines.push(`  collective D_σ   ${pm(sp.collective.cm2PerS, 'cm²/s')}`);
-    lines.push(`  Haven ratio      ${pm(sp.havenRatio)}`);
+    lines.push(`  collective D_σ   ${nd.collective ? 'not defined' : pm(sp.collective.cm2PerS, 'cm²/s')}`);
+    lines.push(`  Haven ratio      ${nd.havenRatio ? 'not defined' : pm(sp.havenRatio)}`);
+    const reasons = [...new Set(Object.values(nd))];
+    for (const reason of reasons) lines.push(`  not defined: ${reason}`);
     lines.push(`  events           ${pm(sp.eventsPerReplica)} per replica`);
     lines.push(...formatSpeciesDrift(result, sp.index));
   }

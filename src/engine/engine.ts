@@ -71,3 +71,19 @@ export class EngineUnsupportedError extends Error {
     this.name = 'EngineUnsupportedError';
   }
 }
+
+/**
+ * A stepping loop met a rate or a clock outside the finite range (validation
+ * bounds every channel, so this is a guard that stops instead of spinning).
+ */
+export class NonFiniteRateError extends Error {
+  constructor(readonly engine: EngineKind, what: string) {
+    super(`engine ${engine} stopped: ${what}; the scene's rates leave the range ionhop can clock — check barriers, temperature, interactions and field (docs/cli.md, "Limits")`);
+    this.name = 'NonFiniteRateError';
+  }
+}
+
+/** Engines that stop after an exact number of events; the GPU engines advance whole dispatches of many hops. */
+export function stopsOnExactEvents(kind: EngineKind): boolean {
+  return kind === 'cpu';
+}

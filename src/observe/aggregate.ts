@@ -10,7 +10,7 @@
 import { A2_PER_S_TO_CM2_PER_S, type RateModel } from '../model/rateModel';
 import { AXES, type AxisName, type SpeciesName } from '../model/scene/schema';
 import type { ReplicaObservables } from './replicaRecorder';
-import { fitWindow, jackknife, meanWithError, slopeOver, type Estimate } from './stats';
+import { fitWindow, jackknife, MAX_COM_LAGS, meanWithError, slopeOver, type Estimate } from './stats';
 import { driftObservables, type DriftObservables } from './drift';
 
 export interface Series {
@@ -217,18 +217,24 @@ function toCm2(e: Estimate): Estimate {
 
 /**
  * Multiple-time-origin centre-of-mass MSD of species s for each replica:
- * msd[r][L] = mean over k of |C(k+L) − C(k)|² (Å², summed over the axes) and
- * tau[r][L] the mean time between those samples, for lags L = 0..maxLag with
- * maxLag = ⌊(K−1)/2⌋, so every lag averages at least half the run's origins.
+ * msd[r][j] = mean over k of |C(k+L) − C(k)|² (Å², summed over the axes) and
+ * tau[r][j] the mean time between those samples, at lags L = j·stride up to
+ * ⌊(K−1)/2⌋, so every lag averages at least half the run's origins. Up to
+ * 2·MAX_COM_LAGS + 1 samples every lag is used (stride 1); beyond, the lags
+ * are thinned to MAX_COM_LAGS evenly spaced ones, so the cost is O(K·MAX_COM_LAGS)
+ * rather than O(K²) (1e5 samples once took a minute for two replicas).
  */
 function comLagCurves(replicas: ReplicaObservables[], s: number, K: number, dim: number) {
-  const maxLag = Math.max(1, Math.floor((K - 1) / 2));
+  const longestLag = Math.max(1, Math.floor((K - 1) / 2));
+  const stride = Math.ceil(longestLag / MAX_COM_LAGS);
+  const maxLag = Math.floor(longestLag / stride);
   const msd: Float64Array[] = [];
   const tau: Float64Array[] = [];
   for (const r of replicas) {
     const m = new Float64Array(maxLag + 1);
     const t = new Float64Array(maxLag + 1);
-    for (let l = 1; l <= maxLag && l < K; l++) {
+    for (let j = 1; j <= maxLag && j * stride < K; j++) {
+      const l = j * stride;
       let sum = 0;
       let dt = 0;
       const origins = K - l;
@@ -239,8 +245,8 @@ function comLagCurves(replicas: ReplicaObservables[], s: number, K: number, dim:
         }
         dt += r.times[k + l] - r.times[k];
       }
-      m[l] = sum / origins;
-      t[l] = dt / origins;
+      m[j] = sum / origins;
+      t[j] = dt / origins;
     }
     msd.push(m);
     tau.push(t);

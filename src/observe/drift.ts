@@ -25,7 +25,7 @@
 import { A2_PER_S_TO_CM2_PER_S, type RateModel } from '../model/rateModel';
 import { AXES, type AxisName } from '../model/scene/schema';
 import type { ReplicaObservables } from './replicaRecorder';
-import { fitWindow, jackknife, meanWithError, slopeOver, type Estimate } from './stats';
+import { fitWindow, jackknife, MAX_COM_LAGS, meanWithError, slopeOver, type Estimate } from './stats';
 
 /** 1 Å/s in cm/s. */
 const A_TO_CM = 1e-8;
@@ -86,18 +86,23 @@ interface LagStats {
 }
 
 function lagStats(x: ArrayLike<number>, times: ArrayLike<number>, K: number, maxLag: number): LagStats {
-  const sum = new Float64Array(maxLag + 1);
-  const sum2 = new Float64Array(maxLag + 1);
-  const tau = new Float64Array(maxLag + 1);
-  const origins = new Float64Array(maxLag + 1);
-  for (let l = 1; l <= maxLag && l < K; l++)
+  // Entry j holds lag j·stride: at most MAX_COM_LAGS lags, so the cost stays linear in K.
+  const stride = Math.ceil(maxLag / MAX_COM_LAGS);
+  const n = Math.floor(maxLag / stride);
+  const sum = new Float64Array(n + 1);
+  const sum2 = new Float64Array(n + 1);
+  const tau = new Float64Array(n + 1);
+  const origins = new Float64Array(n + 1);
+  for (let j = 1; j <= n && j * stride < K; j++) {
+    const l = j * stride;
     for (let k = 0; k + l < K; k++) {
       const d = x[k + l] - x[k];
-      sum[l] += d;
-      sum2[l] += d * d;
-      tau[l] += times[k + l] - times[k];
-      origins[l]++;
+      sum[j] += d;
+      sum2[j] += d * d;
+      tau[j] += times[k + l] - times[k];
+      origins[j]++;
     }
+  }
   return { sum, sum2, tau, origins, endToEnd: x[K - 1] - x[0], span: times[K - 1] - times[0] };
 }
 

@@ -5,12 +5,15 @@
 import { compileRateModel, type RateModel } from '../model/rateModel';
 import { initialOccupancy, replicaSeed } from '../model/initialState';
 import type { Scene } from '../model/scene/schema';
-import type { Engine, EngineKind } from '../engine/engine';
+import { EngineUnsupportedError, stopsOnExactEvents, type AdvanceLimit, type AdvanceReport, type Engine, type EngineKind } from '../engine/engine';
 import { createEngine, type EngineTuning } from '../engine/factory';
 import { ReplicaRecorder, type ReplicaObservables } from '../observe/replicaRecorder';
-import { aggregateReplicas, type RunObservables } from '../observe/aggregate';
+import { aggregateReplicas } from '../observe/aggregate';
+import { checkEstimators, type CheckedObservables } from '../observe/estimatorChecks';
 import { profileAxisOf } from '../observe/profileAxis';
 import { IONHOP_VERSION } from './version';
+import { checkRunFits, estimateRun } from './resourceLimits';
+import { reachable, restoreState, snapshotState, type Snapshot } from './stateSnapshot';
 
 export interface RunProgress {
   /** Fraction of the whole run done, 0..1. */
@@ -33,6 +36,45 @@ export interface RunOptions {
   /** Engine tuning (e.g. gpu-lattice's step fraction); engine defaults where absent. */
   tuning?: EngineTuning;
   onProgress?: (progress: RunProgress) => void;
+  /**
+   * Where an earlier, interrupted run of the same scene, engine and seed stopped
+   * (from a checkpoint): its finished replicas are kept as they are and the run
+   * goes on from there, with the same result as a run never interrupted.
+   */
+  resume?: RunState;
+  /** Polled at every pause point (each sample, each progress chunk): true writes a checkpoint there. */
+  checkpointDue?: () => boolean;
+  /** Receives the run's state when a checkpoint is due, and after the last replica. */
+  onCheckpoint?: (state: RunState) => Promise<void> | void;
+  /** Polled at every pause point; true stops the run with RunInterrupted holding the state. */
+  interrupted?: () => boolean;
+}
+
+/** The replica in progress, exactly: the engine's and the recorder's internal state and the next sample to take. */
+export interface PartialReplica {
+  replica: number;
+  nextSample: number;
+  engine: Snapshot;
+  recorder: Snapshot;
+}
+
+/** Everything a run needs to go on: finished replicas and, on engines whose state lives in this process (cpu), the one in progress. */
+export interface RunState {
+  completed: ReplicaObservables[];
+  partial?: PartialReplica;
+}
+
+/** Engines whose whole state is in this process, so a replica can be checkpointed midway (the GPU engines' state lives on the device). */
+export function snapshotsMidReplica(kind: EngineKind): boolean {
+  return kind === 'cpu';
+}
+
+/** A run stopped on request (SIGINT/SIGTERM), with the state to resume from. */
+export class RunInterrupted extends Error {
+  constructor(readonly state: RunState) {
+    super(`run interrupted after ${state.completed.length} complete replicas`);
+    this.name = 'RunInterrupted';
+  }
 }
 
 /** A complete, JSON-able record of one run: what ran, with what, and what came out. */
@@ -46,7 +88,8 @@ export interface RunResult {
   /** 'time': uniform time grid of run.samples points; 'events': a sample every run.events/run.samples events. */
   sampling: 'time' | 'events';
   wallTimeS: number;
-  observables: RunObservables;
+  /** Aggregated observables; estimators whose assumptions fail are null with a reason (notDefined), frozen runs say so. */
+  observables: CheckedObservables;
 }
 
 export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promise<RunResult> {
@@ -57,6 +100,7 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
     run: { ...sceneIn.run, replicas: options.replicas ?? sceneIn.run.replicas },
   };
   const kind = options.engine ?? 'cpu';
+  checkEngineHonoursRun(kind, scene);
   const model = compileRateModel(scene);
   const { run } = scene;
   const replicas = run.replicas;
@@ -65,16 +109,44 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
   const samples = sampling === 'time' ? run.samples : Math.min(run.samples, run.events!);
   const profileAxis = profileAxisOf(scene);
   const fitFrom = scene.observe.fitFrom;
+  checkRunFits(scene, estimateRun(scene, model, samples), samples);
 
+  const results: ReplicaObservables[] = [...(options.resume?.completed ?? [])];
+  if (results.length > replicas) throw new RangeError(`${results.length} completed replicas given for a run of ${replicas}`);
+  let partial = options.resume?.partial;
+  if (partial && (partial.replica !== results.length || !snapshotsMidReplica(kind))) throw new RangeError(`a partial replica ${partial.replica} cannot follow ${results.length} completed replicas on ${kind}`);
+  /** Between samples and chunks: write a checkpoint when due, stop when asked; `current` captures the replica in progress. */
+  const pausePoint = async (current?: () => PartialReplica) => {
+    const stop = options.interrupted?.() ?? false;
+    if (!stop && !options.checkpointDue?.()) return;
+    const state: RunState = { completed: [...results], partial: current?.() };
+    if (stop) throw new RunInterrupted(state);
+    await options.onCheckpoint?.(state);
+  };
   const report = (replica: number, k: number) => {
     if (!options.onProgress) return;
-    const fraction = (replica + k / samples) / replicas;
+    const fraction = (replica + Math.min(k, samples) / samples) / replicas;
     const elapsedS = (performance.now() - started) / 1000;
     options.onProgress({ fraction, elapsedS, etaS: fraction > 0 ? (elapsedS * (1 - fraction)) / fraction : NaN, replica, replicas });
   };
 
-  const results = await runReplicas(scene, kind, 0, replicas, (r, k) => report(r, k), model, options.tuning);
-  const observables = aggregateReplicas(model, results, fitFrom, profileAxis);
+  // Each replica depends only on (scene, seed, engine, replica index), so a run
+  // resumed from its completed replicas gives the same result bit for bit.
+  for (let r = results.length; r < replicas; r++) {
+    await pausePoint();
+    const resumeAt = partial;
+    partial = undefined;
+    results.push(
+      await runOneReplica(scene, kind, model, r, samples, profileAxis, {
+        progress: (k) => report(r, k),
+        pause: (capture) => pausePoint(snapshotsMidReplica(kind) ? capture : undefined),
+        resumeAt,
+        tuning: options.tuning,
+      }),
+    );
+    if (r === replicas - 1) await options.onCheckpoint?.({ completed: [...results] });
+  }
+  const observables = checkEstimators(model, aggregateReplicas(model, results, fitFrom, profileAxis));
   return {
     ionhop: IONHOP_VERSION,
     scene,
@@ -85,6 +157,50 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
     wallTimeS: (performance.now() - started) / 1000,
     observables,
   };
+}
+
+/**
+ * run.events (a budget or an event-sampled grid) must be met exactly; a GPU
+ * dispatch moves many ions at once and can only stop between dispatches, so
+ * those engines refuse it rather than overshoot (which once gave D* = 0 ± 0).
+ */
+export function checkEngineHonoursRun(kind: EngineKind, scene: Scene): void {
+  if (scene.run.events === undefined || stopsOnExactEvents(kind)) return;
+  const how = scene.run.time === undefined ? 'samples every run.events/run.samples events' : 'caps the run at run.events events';
+  throw new EngineUnsupportedError(
+    kind,
+    `run.events = ${scene.run.events} ${how}, but ${kind} advances whole dispatches of many hops and cannot stop after an exact number of events; remove run.events and give run.time (s), or use --engine cpu`,
+  );
+}
+
+/** An engine that went past the events it was asked for would give a wrong sample grid: stop loudly. */
+function checkEventStop(engine: Engine, asked: number, done: { events: number }): void {
+  if (done.events > asked) throw new Error(`engine ${engine.kind} did ${done.events} events when asked for at most ${asked}`);
+}
+
+/**
+ * Events per advance call of an exact-stop engine: progress is reported between
+ * calls, so a sample interval of 1e12 events still shows it every few seconds.
+ * Splitting is exact there (an event-limited advance draws nothing beyond its
+ * last event), so results do not depend on it; it grows with the lattice so the
+ * per-call cost stays small beside the events.
+ */
+export function progressChunkEvents(model: { nSites: number }): number {
+  return Math.max(1 << 20, 16 * model.nSites);
+}
+
+/** engine.advance(limit), split into chunks of progressChunkEvents on engines that stop on exact events. */
+async function advanceInChunks(engine: Engine, limit: AdvanceLimit, onChunk: () => Promise<void>): Promise<AdvanceReport> {
+  if (!stopsOnExactEvents(engine.kind)) return engine.advance(limit);
+  const chunk = progressChunkEvents(engine.model);
+  const goal = limit.events ?? Infinity;
+  let events = 0;
+  for (;;) {
+    const report = await engine.advance({ ...limit, events: Math.min(goal - events, chunk) });
+    events += report.events;
+    if (report.stoppedBy !== 'events' || events >= goal) return { events, time: report.time, stoppedBy: report.stoppedBy };
+    await onChunk();
+  }
 }
 
 /**
@@ -102,23 +218,49 @@ export async function runReplicas(
   compiled?: RateModel,
   tuning?: EngineTuning,
 ): Promise<ReplicaObservables[]> {
+  checkEngineHonoursRun(kind, scene);
   const model = compiled ?? compileRateModel(scene);
   const { run } = scene;
   const samples = run.time !== undefined ? run.samples : Math.min(run.samples, run.events!);
   const profileAxis = profileAxisOf(scene);
   const results: ReplicaObservables[] = [];
-  for (let r = from; r < to; r++) {
-    const occupancy = initialOccupancy(model, scene.seed, r);
-    const engine = await createEngine(kind, model, occupancy, { seed: replicaSeed(scene.seed, r, 'dynamics'), seedNumber: scene.seed, replica: r, tuning });
-    try {
-      results.push(await runReplica(engine, scene, samples, profileAxis, scene.observe.fitFrom, (k) => progress?.(r, k)));
-    } finally {
-      engine.dispose();
-    }
-  }
+  for (let r = from; r < to; r++) results.push(await runOneReplica(scene, kind, model, r, samples, profileAxis, { progress: (k) => progress?.(r, k), tuning }));
   return results;
 }
 
+interface ReplicaHooks {
+  progress: (sample: number) => void;
+  /** Between samples and progress chunks; `capture` snapshots the replica there (checkpoints). */
+  pause?: (capture: () => PartialReplica) => Promise<void>;
+  /** The replica's saved state to continue from, when resuming. */
+  resumeAt?: PartialReplica;
+  tuning?: EngineTuning;
+}
+
+/** Replica r from its initial placement (or from `hooks.resumeAt`) to its last sample. */
+async function runOneReplica(scene: Scene, kind: EngineKind, model: RateModel, r: number, samples: number, profileAxis: 0 | 1 | 2, hooks: ReplicaHooks): Promise<ReplicaObservables> {
+  const occupancy = initialOccupancy(model, scene.seed, r);
+  const engine = await createEngine(kind, model, occupancy, { seed: replicaSeed(scene.seed, r, 'dynamics'), seedNumber: scene.seed, replica: r, tuning: hooks.tuning });
+  try {
+    const recorder = new ReplicaRecorder(engine.model, { samples, fitFrom: scene.observe.fitFrom, profileAxis });
+    let firstSample = 0;
+    if (hooks.resumeAt) {
+      // An engine and a recorder built exactly as at the start, then overwritten with the saved state.
+      restoreState(engine, hooks.resumeAt.engine, 'checkpoint engine');
+      restoreState(recorder, hooks.resumeAt.recorder, 'checkpoint recorder');
+      firstSample = hooks.resumeAt.nextSample;
+    }
+    const modelParts = hooks.pause ? reachable(model) : null;
+    const pause = hooks.pause
+      ? (nextSample: number) => hooks.pause!(() => ({ replica: r, nextSample, engine: snapshotState(engine, modelParts!), recorder: snapshotState(recorder, modelParts!) }))
+      : async () => {};
+    return await runReplicaFrom(engine, recorder, scene, samples, firstSample, hooks.progress, pause);
+  } finally {
+    engine.dispose();
+  }
+}
+
+/** One replica on an engine built by the caller, from its first sample to its last (no checkpoints). */
 export async function runReplica(
   engine: Engine,
   scene: Scene,
@@ -128,14 +270,34 @@ export async function runReplica(
   progress: (k: number) => void,
 ): Promise<ReplicaObservables> {
   const recorder = new ReplicaRecorder(engine.model, { samples, fitFrom, profileAxis });
+  return runReplicaFrom(engine, recorder, scene, samples, 0, progress, async () => {});
+}
+
+/**
+ * Advances one replica from sample `firstSample` (0: the start) to the end,
+ * recording every sample. `pause(k)` runs between samples and progress chunks,
+ * with k the sample being worked towards: a checkpoint there resumes at k.
+ */
+async function runReplicaFrom(
+  engine: Engine,
+  recorder: ReplicaRecorder,
+  scene: Scene,
+  samples: number,
+  firstSample: number,
+  progress: (k: number) => void,
+  pause: (nextSample: number) => Promise<void>,
+): Promise<ReplicaObservables> {
   const { time: runTime, events: maxEvents } = scene.run;
-  recorder.record(0, engine.time, await engine.ions());
-  for (let k = 1; k <= samples; k++) {
+  if (firstSample === 0) recorder.record(0, engine.time, await engine.ions());
+  for (let k = Math.max(1, firstSample); k <= samples; k++) {
+    await pause(k);
     if (runTime !== undefined) {
       const target = (k / samples) * runTime;
       const limit = maxEvents !== undefined ? { time: target, events: maxEvents - engine.events } : { time: target };
       if (limit.events === 0) break;
-      const done = await engine.advance(limit);
+      const from = engine.time;
+      const done = await advanceInChunks(engine, limit, () => (progress(k - 1 + (engine.time - from) / (target - from)), pause(k)));
+      if (limit.events !== undefined) checkEventStop(engine, limit.events, done);
       if (done.stoppedBy === 'events') {
         // The event cap ended the run between grid points: keep the last state at its own time.
         if (done.time > recorder.lastTime) recorder.record(k, done.time, await engine.ions());
@@ -145,7 +307,9 @@ export async function runReplica(
       recorder.record(k, target, await engine.ions());
     } else {
       const target = Math.round((k / samples) * maxEvents!);
-      const done = await engine.advance({ events: target - engine.events });
+      const asked = target - engine.events;
+      const done = await advanceInChunks(engine, { events: asked }, () => (progress(k - 1 + (engine.events - (target - asked)) / asked), pause(k)));
+      checkEventStop(engine, asked, done);
       if (done.stoppedBy === 'frozen') break;
       recorder.record(k, done.time, await engine.ions());
     }

@@ -65,8 +65,8 @@ describe('batched gpu-walkers sweep', () => {
     eventScene.run.replicas = 1;
     eventScene.run.events = 40 * 5;
     const temps = [parseAxis('temperature=300:320:2')];
-    const fallback = await runSweep(eventScene, temps, { engine: 'gpu-walkers', walkersExecutor: 'twin' });
-    expect(fallback.walkersBatch).toEqual({ batched: false, reason: expect.stringMatching(/point 0 runs by an event budget \(run\.events\).*needs run\.time/) });
+    // Point by point, gpu-walkers then refuses the event budget itself (issue 7: a dispatch cannot stop on an exact event count).
+    await expect(runSweep(eventScene, temps, { engine: 'gpu-walkers', walkersExecutor: 'twin' })).rejects.toThrow(/run\.events = 200 .*cannot stop after an exact number of events/);
     await expect(runSweep(eventScene, temps, { engine: 'gpu-walkers', batch: 'on' })).rejects.toThrow(/--batch on: .*event budget.*--batch auto/);
     const sized = timedWalkScene(44, 1);
     await expect(runSweep(sized, [parseAxis('lattice.size[0]=24:26:2')], { engine: 'gpu-walkers', batch: 'on' })).rejects.toThrow(/point 1 has another lattice, region layout or species list/);

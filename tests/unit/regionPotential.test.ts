@@ -126,7 +126,7 @@ describe('region potential validation', () => {
 
   it('refuses a potential step whose hop rate overflows, naming the regions', () => {
     // 10 V against −10 V at 5 K: Zn2+ barrier shift −20 eV, ν·exp(20/kT) is not finite.
-    const scene = validateScene({ ...threeRegionScene({}, [10, -10, 0]), temperature: 5 });
-    expect(() => compileRateModel(scene)).toThrow(/regions\[1\]\.potential: the hop of Zn2\+ from "A" \(φ = 10 V\) into "B" \(φ = -10 V\) gets a barrier shift of -20\.00 eV/);
+    // validateScene compiles the model too (rate bounds, issue 7), so the scene is refused there.
+    expect(() => validateScene({ ...threeRegionScene({}, [10, -10, 0]), temperature: 5 })).toThrow(/regions\[1\]\.potential: the hop of Zn2\+ from "A" \(φ = 10 V\) into "B" \(φ = -10 V\) gets a barrier shift of -20\.00 eV/);
   });
 });

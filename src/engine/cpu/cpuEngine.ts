@@ -11,7 +11,7 @@
 import { hopRateAt, interactionShift, type RateModel } from '../../model/rateModel';
 import { describeLattice, sameLattice } from '../../model/lattice';
 import { CHANNEL_KINDS } from '../../model/channels';
-import type { AdvanceLimit, AdvanceReport, Engine, EngineKind, IonState } from '../engine';
+import { NonFiniteRateError, type AdvanceLimit, type AdvanceReport, type Engine, type EngineKind, type IonState } from '../engine';
 import * as aleaStream from './aleaStream';
 import { AleaStream, type AleaState } from './aleaStream';
 import { SiteRecords, RateGroups, N_GROUPS } from './rateGroups';
@@ -238,6 +238,7 @@ export class CpuEngine implements Engine {
     try {
       while (done < maxEvents) {
         const total = groups.total();
+        if (!(total < Infinity)) throw new NonFiniteRateError('cpu', `the total hop rate is ${total} Hz at t = ${clock} s after ${this.eventTotal + done} events`);
         if (total === 0) {
           if (tEnd !== Infinity) clock = tEnd;
           stoppedBy = 'frozen';
@@ -259,6 +260,7 @@ export class CpuEngine implements Engine {
           stoppedBy = 'time';
           break;
         }
+        if (!(next < Infinity)) throw new NonFiniteRateError('cpu', `the clock reached ${next} s after ${this.eventTotal + done} events (total hop rate ${total} Hz)`);
         // Group: the first, in ascending order, whose cumulative sum exceeds U·R.
         t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c; w = s2 * TWO_POW_32;
         if (w >= FULL_PRECISION_FIRST_WORD) {

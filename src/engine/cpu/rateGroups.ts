@@ -24,6 +24,7 @@
 //   Int32   [4i+2] position of site i in its group's member list (−1: rate 0, in no group)
 //   Int32   [4i+3] ion on site i | species << 28 (−1: empty)
 // The groups read a rate's bits straight from the record.
+import { NonFiniteRateError } from '../engine';
 
 /** Group index = bits 17–30 of the high word: 11 exponent bits and 3 mantissa bits. */
 export const N_GROUPS = 16384;
@@ -249,7 +250,7 @@ export class RateGroups {
   }
 
   private insert(k: number, g: number, hi: number, lo: number): void {
-    if (g >>> 3 === 0x7ff) throw new Error('a hop rate is not finite: the scene\'s barriers or field give an overflowing rate');
+    if (g >>> 3 === 0x7ff) throw new NonFiniteRateError('cpu', `the hop rate of site ${k} is ${this.recF[2 * k]} Hz`);
     const slot = this.slotFor(g);
     this.sumHi[slot] += mantissaHigh(hi, lo, g);
     this.sumLo[slot] += lo & 0x3ffffff;

@@ -8,7 +8,7 @@
 // sub-step thresholds), the batch bounds and the frozen rule.
 import type { RateModel } from '../../model/rateModel';
 import { CHANNEL_KINDS } from '../../model/channels';
-import type { AdvanceLimit, AdvanceReport, EngineKind, IonState } from '../engine';
+import { NonFiniteRateError, type AdvanceLimit, type AdvanceReport, type EngineKind, type IonState } from '../engine';
 import type { KernelExecutor } from '../../gpu/backends';
 import { adjacentRegions, maxDirectionalRate, type KernelGeometry } from '../../gpu/geometry';
 import { crossingsOf, eventCountsOf, totalEvents } from './counters';
@@ -98,6 +98,8 @@ export abstract class BatchedGpuEngine<D, S, E extends KernelExecutor<D, S> = Ke
     if (limit.events !== undefined && limit.events <= 0) return { events: 0, time: this._time, stoppedBy: 'events' };
     if (timeTarget <= this._time) return { events: 0, time: this._time, stoppedBy: 'time' };
     const step = this.dispatchTime();
+    // A NaN or zero dispatch time would leave the clock where it is and loop for ever.
+    if (!(step > 0)) throw new NonFiniteRateError(this.kind, `the dispatch interval is ${step} s (the fastest hop rate is ${this.maxRate()} Hz)`);
     if (step === Infinity || this.species.length === 0) {
       if (timeTarget === Infinity) return { events: 0, time: this._time, stoppedBy: 'frozen' };
       this._time = timeTarget;
@@ -130,7 +132,11 @@ export abstract class BatchedGpuEngine<D, S, E extends KernelExecutor<D, S> = Ke
         this._time = timeTarget;
         return { events: this._events - startEvents, time: this._time, stoppedBy: 'time' };
       }
-      this._time += batch * step;
+      const advanced = this._time + batch * step;
+      if (!(advanced < Infinity) || (batch > 0 && advanced === this._time)) {
+        throw new NonFiniteRateError(this.kind, `the clock cannot advance from ${this._time} s by ${batch} dispatches of ${step} s`);
+      }
+      this._time = advanced;
       done += batch;
       if (batch > 0) perDispatch = Math.max(perDispatch * 0.5, (this._events - before) / batch);
       if (this._events >= eventTarget) return { events: this._events - startEvents, time: this._time, stoppedBy: 'events' };

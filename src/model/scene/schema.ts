@@ -42,10 +42,30 @@ const barrier = (what: string) =>
   finite(what, '[0, 50] eV').refine((v) => v >= 0 && v <= 50, { message: `${what} must lie in [0, 50] eV` });
 
 const positiveInt = (what: string, max: number) =>
-  z.number({ error: `${what} must be a whole number` })
-    .int({ message: `${what} must be a whole number` })
-    .min(1, { message: `${what} must be at least 1` })
-    .max(max, { message: `${what} must be at most ${max}` });
+  z.number({ error: `${what} must be a whole number in [1, ${max}]` })
+    .int({ message: `${what} must be a whole number in [1, ${max}]` })
+    .min(1, { message: `${what} must be at least 1 (allowed: [1, ${max}])` })
+    .max(max, { message: `${what} must be at most ${max} (allowed: [1, ${max}])` });
+
+/** A whole site index ≥ min along an axis (the upper bound, the lattice size, is checked in validateScene). */
+const siteIndex = (what: string, min: number) =>
+  z.number({ error: `${what} must be a whole site index ≥ ${min}` })
+    .int({ message: `${what} must be a whole site index ≥ ${min}` })
+    .min(min, { message: `${what} must be ≥ ${min}` });
+
+/** A name shown in summaries and the app: printable text (no control characters, which would reach the terminal). */
+const displayName = (what: string, max: number) =>
+  z.string({ error: `${what} must be a string of 1 to ${max} printable characters` })
+    .min(1, { message: `${what} must not be empty (1 to ${max} printable characters)` })
+    .max(max, { message: `${what} must have at most ${max} characters` })
+    // eslint-disable-next-line no-control-regex
+    .refine((v) => !/[\u0000-\u001f\u007f-\u009f]/.test(v), { message: `${what} must not contain control characters (tabs, newlines, escape codes)` });
+
+const speciesKey = (what: string) => z.string({ error: `${what} must be a species name (one of the scene's "species", by default ${DEFAULT_SPECIES_NAMES.join(', ')})` });
+
+/** #rgb, #rgba, #rrggbb, #rrggbbaa; rgb()/rgba()/hsl()/hsla() with numbers, %, deg, commas, spaces and /; a named colour (letters only). */
+export const CSS_COLOUR = /^(#[0-9a-fA-F]{3,4}|#[0-9a-fA-F]{6}|#[0-9a-fA-F]{8}|(rgb|rgba|hsl|hsla)\(\s*[0-9.+\-eE%deg,/ ]{1,60}\)|[a-zA-Z]{3,30})$/;
+const CSS_COLOUR_ALLOWED = 'region color must be a CSS colour: #rgb, #rrggbb (with optional alpha), rgb(…), rgba(…), hsl(…), hsla(…) or a colour name such as "teal"';
 
 export const boundarySchema = z.enum(['periodic', 'reflecting'], {
   error: 'boundary must be "periodic" or "reflecting"',
@@ -90,22 +110,25 @@ export const speciesSchema = z.strictObject({
 
 const geometrySlab = z.strictObject({
   axis: z.enum(AXES, { error: 'slab.axis must be "x", "y" or "z"' }),
-  from: z.number().int({ message: 'slab.from must be a whole site index' }).min(0, { message: 'slab.from must be ≥ 0' }),
-  to: z.number().int({ message: 'slab.to must be a whole site index' }).min(1, { message: 'slab.to must be ≥ 1' }),
+  from: siteIndex('slab.from', 0),
+  to: siteIndex('slab.to', 1),
 });
 const geometryBox = z.strictObject({
-  from: z.array(z.number().int().min(0)).min(2).max(3),
-  to: z.array(z.number().int().min(1)).min(2).max(3),
+  from: z.array(siteIndex('box.from[]', 0), { error: 'box.from must be a list of 2 or 3 site indices' }).min(2, { message: 'box.from needs 2 or 3 entries' }).max(3, { message: 'box.from needs 2 or 3 entries' }),
+  to: z.array(siteIndex('box.to[]', 1), { error: 'box.to must be a list of 2 or 3 site indices' }).min(2, { message: 'box.to needs 2 or 3 entries' }).max(3, { message: 'box.to needs 2 or 3 entries' }),
 });
 
 export const regionSchema = z.strictObject({
-  name: z.string().min(1, { message: 'region name must not be empty' }).max(64),
+  name: displayName('region name', 64),
   /** Half-open site-index range [from, to) along one axis; omitted together with box: the rest of the lattice. */
   slab: geometrySlab.optional(),
   /** Half-open site-index box [from, to) per axis. */
   box: geometryBox.optional(),
-  /** Shading in the view, CSS colour; the model ignores it. */
-  color: z.string().max(32).optional(),
+  /**
+   * Shading in the view, a CSS colour; the model ignores it. Only colour syntax
+   * passes (it ends up in a style attribute: a shared link must not inject CSS).
+   */
+  color: z.string({ error: CSS_COLOUR_ALLOWED }).max(64, { message: CSS_COLOUR_ALLOWED }).regex(CSS_COLOUR, { message: CSS_COLOUR_ALLOWED }).optional(),
   species: z.record(z.string(), regionSpeciesSchema),
   /**
    * Built-in electrostatic potential φ of the region, V (default 0): adds z·φ (eV) to the
@@ -117,22 +140,22 @@ export const regionSchema = z.strictObject({
 });
 
 export const interfaceSchema = z.strictObject({
-  between: z.tuple([z.string(), z.string()]),
+  between: z.tuple([z.string({ error: 'interfaces[].between holds two region names' }), z.string({ error: 'interfaces[].between holds two region names' })], { error: 'interfaces[].between must be a list of two region names' }),
   /** Barrier (eV) of a hop across the two regions, measured from the lower of the two site energies. */
   barrier: z.record(z.string(), barrier('interface barrier (eV)')),
 });
 
 export const interactionSchema = z.strictObject({
-  species: z.tuple([z.string(), z.string()]),
+  species: z.tuple([speciesKey('interactions[].species[]'), speciesKey('interactions[].species[]')], { error: 'interactions[].species must be a list of two species names' }),
   /** Nearest-neighbour pair energy (eV); positive = repulsion. */
   energy: energy('interaction energy (eV)'),
 });
 
 export const populationSchema = z
   .strictObject({
-    species: z.string(),
-    region: z.string().optional(),
-    count: z.number().int({ message: 'count must be a whole number' }).min(0, { message: 'count must be ≥ 0' }).optional(),
+    species: speciesKey('populations[].species'),
+    region: z.string({ error: 'populations[].region must be a region name' }).optional(),
+    count: z.number({ error: 'count must be a whole number ≥ 0' }).int({ message: 'count must be a whole number ≥ 0' }).min(0, { message: 'count must be ≥ 0' }).optional(),
     fraction: finite('fraction', '[0, 1]').refine((v) => v >= 0 && v <= 1, { message: 'fraction must lie in [0, 1]' }).optional(),
   })
   .refine((p) => (p.count === undefined) !== (p.fraction === undefined), {
@@ -150,8 +173,8 @@ export const fieldSchema = z.strictObject({
 export const runSchema = z
   .strictObject({
     /** Stop after this many events (per replica). */
-    events: z.number().int({ message: 'run.events must be a whole number' }).min(1, { message: 'run.events must be ≥ 1' })
-      .max(1e12, { message: 'run.events must be ≤ 1e12' }).optional(),
+    events: z.number({ error: 'run.events must be a whole number in [1, 1e12]' }).int({ message: 'run.events must be a whole number in [1, 1e12]' }).min(1, { message: 'run.events must be ≥ 1 (allowed: [1, 1e12])' })
+      .max(1e12, { message: 'run.events must be ≤ 1e12 (allowed: [1, 1e12])' }).optional(),
     /** Stop at this simulated time (s, per replica). */
     time: finite('run.time (s)', '(0, ∞) s').refine((v) => v > 0, { message: 'run.time must be > 0 s' }).optional(),
     /** Number of samples of the observables along the run. */
@@ -172,7 +195,7 @@ export const observeSchema = z.strictObject({
 
 export const sceneSchema = z.strictObject({
   ionhop: z.literal(1, { error: 'ionhop (format version) must be 1' }),
-  name: z.string().min(1).max(200),
+  name: displayName('name', 200),
   description: z.string().max(20000).default(''),
   /** For the browser app: what to look at, what to change, what should happen and why. */
   classroom: z.string().max(20000).optional(),
@@ -188,7 +211,8 @@ export const sceneSchema = z.strictObject({
   attemptFrequency: finite('attemptFrequency (Hz)', '(0, 1e16] Hz').refine((v) => v > 0 && v <= 1e16, {
     message: 'attemptFrequency must lie in (0, 1e16] Hz',
   }),
-  seed: z.number().int({ message: 'seed must be a whole number' }).min(0, { message: 'seed must be ≥ 0' })
+  seed: z.number({ error: 'seed must be a whole number in [0, 4294967295]' }).int({ message: 'seed must be a whole number in [0, 4294967295]' })
+    .min(0, { message: 'seed must be ≥ 0 (allowed: [0, 4294967295])' })
     .max(2 ** 32 - 1, { message: 'seed must be ≤ 4294967295' }),
   run: runSchema,
   regions: z.array(regionSchema).min(1, { message: 'at least one region is needed' }).max(255),

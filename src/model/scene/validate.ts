@@ -1,5 +1,8 @@
 // Turns untrusted JSON into a Scene, or a SceneError listing every problem
 // with its field path, the offending value and what is allowed.
+// rateModel.ts imports this module too; both only call each other's functions at run time.
+import { compileRateModel } from '../rateModel';
+import { rateBoundIssues } from '../rateBounds';
 import { sceneSchema, sceneSpecies, AXES, MAX_SITES, type Scene } from './schema';
 import { LATTICE_DIM } from '../lattice';
 
@@ -22,15 +25,20 @@ export function formatIssues(issues: SceneIssue[], source = 'scene'): string {
   const lines = issues.map((i) => {
     const where = i.path === '' ? '(top level)' : i.path;
     const got = i.value === undefined ? '' : ` (got ${showValue(i.value)})`;
-    return `  ${where}: ${i.message}${got}`;
+    return `  ${printable(where)}: ${printable(i.message)}${got}`;
   });
-  return `${source} is not a valid ionhop scene:\n${lines.join('\n')}`;
+  return `${printable(source)} is not a valid ionhop scene:\n${lines.join('\n')}`;
+}
+
+/** Control characters from a file (keys, names) shown as escapes, never sent raw to a terminal. */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function showValue(v: unknown): string {
   if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);
-  const s = JSON.stringify(v);
-  if (s === undefined) return String(v);
+  const s = printable(JSON.stringify(v) ?? String(v));
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
@@ -47,16 +55,60 @@ export function pathToString(path: readonly PropertyKey[]): string {
 export function parseSceneText(text: string, source = 'scene'): Scene {
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    // A UTF-8 byte-order mark (editors on Windows write one) is not part of the JSON.
+    data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     throw new SceneError([{ path: '', message: `not valid JSON: ${(e as Error).message}` }], source);
   }
   return validateScene(data, source);
 }
 
+/**
+ * Messages for the issues the schema leaves to zod's defaults ("expected number,
+ * received string"): say what is allowed in words, with the bounds.
+ */
+function genericIssueMessage(iss: { code?: string; input?: unknown; [k: string]: unknown }): string | undefined {
+  const kind = (expected: unknown) =>
+    ({ number: 'a number', int: 'a whole number', string: 'a string', array: 'a list [...]', object: 'an object {...}', boolean: 'true or false', tuple: 'a list [...]' })[String(expected)] ?? String(expected);
+  const bound = (v: unknown) => (typeof v === 'bigint' ? v.toString() : String(v));
+  switch (iss.code) {
+    case 'invalid_type':
+      return iss.input === undefined ? `is required: ${kind(iss.expected)}` : `must be ${kind(iss.expected)}`;
+    case 'too_small':
+      if (iss.origin === 'array') return `needs at least ${bound(iss.minimum)} entries`;
+      if (iss.origin === 'string') return `needs at least ${bound(iss.minimum)} characters`;
+      return `must be ${iss.inclusive ? '≥' : '>'} ${bound(iss.minimum)}`;
+    case 'too_big':
+      if (iss.origin === 'array') return `takes at most ${bound(iss.maximum)} entries`;
+      if (iss.origin === 'string') return `takes at most ${bound(iss.maximum)} characters`;
+      return `must be ${iss.inclusive ? '≤' : '<'} ${bound(iss.maximum)}`;
+    case 'invalid_value':
+      return `must be one of ${(iss.values as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return undefined;
+  }
+}
+
+/** Paths of every "__proto__" key in parsed JSON (JSON.parse makes it an own key; zod would drop it silently). */
+function prototypeKeyPaths(data: unknown, path: PropertyKey[] = [], out: string[] = []): string[] {
+  if (data === null || typeof data !== 'object' || path.length > 64) return out;
+  if (Array.isArray(data)) data.forEach((v, i) => prototypeKeyPaths(v, [...path, i], out));
+  else {
+    for (const key of Object.keys(data)) {
+      if (key === '__proto__') out.push(pathToString([...path, key]));
+      prototypeKeyPaths((data as Record<string, unknown>)[key], [...path, key], out);
+    }
+  }
+  return out;
+}
+
 /** Validates shape, ranges and cross-field relations; throws SceneError. */
 export function validateScene(data: unknown, source = 'scene'): Scene {
-  const parsed = sceneSchema.safeParse(data, { reportInput: true });
+  const protoKeys = prototypeKeyPaths(data);
+  if (protoKeys.length > 0) {
+    throw new SceneError(protoKeys.map((path) => ({ path, message: 'the key "__proto__" is not allowed anywhere in a scene (it would change the object\'s prototype, not add a field)' })), source);
+  }
+  const parsed = sceneSchema.safeParse(data, { reportInput: true, error: genericIssueMessage });
   if (!parsed.success) {
     const issues: SceneIssue[] = parsed.error.issues.map((iss) => {
       const base = pathToString(iss.path);
@@ -64,7 +116,7 @@ export function validateScene(data: unknown, source = 'scene'): Scene {
         const keys = iss.keys.map((k) => (base ? `${base}.${k}` : k));
         return { path: keys.join(', '), message: `unknown key${iss.keys.length > 1 ? 's' : ''}; check the spelling against docs/scene-format.md` };
       }
-      const value = 'input' in iss && iss.input !== undefined && typeof iss.input !== 'object' ? iss.input : undefined;
+      const value = 'input' in iss ? iss.input : undefined;
       return { path: base, message: iss.message, value };
     });
     throw new SceneError(issues, source);
@@ -72,6 +124,8 @@ export function validateScene(data: unknown, source = 'scene'): Scene {
   const scene = parsed.data;
   const issues = checkRelations(scene);
   if (issues.length > 0) throw new SceneError(issues, source);
+  const rateIssues = rateBoundIssues(scene, compileRateModel(scene));
+  if (rateIssues.length > 0) throw new SceneError(rateIssues, source);
   return scene;
 }
 
@@ -227,10 +281,12 @@ function checkRelations(scene: Scene): SceneIssue[] {
   });
 
   if (geometryIssues.length > 0) return issues;
-  // Populations must fit: one ion per site, only where the species is allowed.
-  const free = new Float64Array(scene.regions.length);
-  for (let i = 0; i < siteRegion.length; i++) free[siteRegion[i]]++;
-  const regionSites = Float64Array.from(free);
+  // Populations must fit for every seed: placement (initialState.ts) puts each
+  // population's ions on uniformly random free sites of its regions, so an earlier
+  // population may take up to min(its count, the shared sites) of a later one's sites.
+  const regionSites = new Float64Array(scene.regions.length);
+  for (let i = 0; i < siteRegion.length; i++) regionSites[siteRegion[i]]++;
+  const placed: { regions: Set<number>; count: number }[] = [];
   scene.populations.forEach((p, k) => {
     const at = `populations[${k}]`;
     if (!isSpecies(p.species)) {
@@ -256,20 +312,17 @@ function checkRelations(scene: Scene): SceneIssue[] {
         return;
       }
     }
-    const capacity = targets.reduce((s, r) => s + regionSites[r], 0);
-    const available = targets.reduce((s, r) => s + free[r], 0);
+    const capacity = targets.reduce((n, r) => n + regionSites[r], 0);
+    let mayBeTaken = 0;
+    for (const earlier of placed) mayBeTaken += Math.min(earlier.count, targets.reduce((n, r) => n + (earlier.regions.has(r) ? regionSites[r] : 0), 0));
+    const available = capacity - Math.min(capacity, mayBeTaken);
     const want = p.count ?? Math.round((p.fraction ?? 0) * capacity);
     if (want > available) {
-      issues.push({ path: `${at}.${p.count !== undefined ? 'count' : 'fraction'}`, message: `asks for ${want} ions but only ${available} free sites remain where ${p.species} may sit (one ion per site)`, value: p.count ?? p.fraction });
+      const others = mayBeTaken > 0 ? `, of which earlier populations, placed at random, may take ${Math.min(capacity, mayBeTaken)} for some seed` : '';
+      issues.push({ path: `${at}.${p.count !== undefined ? 'count' : 'fraction'}`, message: `asks for ${want} ions but only ${available} free sites remain where ${p.species} may sit for every seed (one ion per site; ${capacity} sites in all${others})`, value: p.count ?? p.fraction });
       return;
     }
-    // Consume free sites region by region in proportion, as initialState places them.
-    let left = want;
-    for (const r of targets) {
-      const take = Math.min(free[r], left);
-      free[r] -= take;
-      left -= take;
-    }
+    placed.push({ regions: new Set(targets), count: want });
   });
   return issues;
 }

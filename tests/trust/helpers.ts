@@ -1,0 +1,44 @@
+// Shared by the trust regression tests: a small valid scene to mutate, and the
+// command line run in this process with its output captured.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { vi } from 'vitest';
+import { main } from '../../src/cli/program';
+import { SceneError, validateScene } from '../../src/model/scene/validate';
+
+export const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A stack trace shows frames like "    at foo (file.ts:1:2)". */
+export const STACK_FRAME = /^\s+at\s/m;
+
+/** A fresh copy of tests/fixtures/good-minimal.json (8×8 periodic, 4 Zn2+, events 1000). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function baseScene(): any {
+  return JSON.parse(readFileSync(`${root}tests/fixtures/good-minimal.json`, 'utf8'));
+}
+
+/** The issues validation raises for `data`, or null when it is accepted. */
+export function issuesOf(data: unknown): { path: string; message: string }[] | null {
+  try {
+    validateScene(data);
+    return null;
+  } catch (e) {
+    if (!(e instanceof SceneError)) throw e;
+    return e.issues;
+  }
+}
+
+/** Runs the command line in this process (a spawned tsx process costs about a second), capturing its output. */
+export async function ionhopHere(...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  try {
+    const code = await main(['node', 'ionhop', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
