@@ -83,9 +83,10 @@ describe('fuzz: mutated presets are refused cleanly or run to a finite result', 
       expect(result.observables.eventsPerReplica.value).toBeLessThanOrEqual(20);
       accepted++;
     }
-    // Both branches are exercised (the counts are fixed by the seed).
+    // Both branches are exercised: at least 5 % of the scenes each way. The exact
+    // counts follow from the seed and the set of presets, which grows.
     if (process.env.IONHOP_TEST_VERBOSE) console.log(`fuzz: ${accepted} accepted, ${refused} refused`);
-    expect(accepted).toBeGreaterThan(30);
-    expect(refused).toBeGreaterThan(300);
+    expect(accepted).toBeGreaterThan(SCENES / 20);
+    expect(refused).toBeGreaterThan(SCENES / 20);
   });
 });
