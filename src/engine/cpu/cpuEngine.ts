@@ -8,13 +8,14 @@
 // ions around a hop are updated without a site→ion look-up; occupancy is a
 // bitset that stays in cache. See docs/cpu-engine.md for the algorithm, the
 // exactness argument, the memory layout and measured speed.
-import { hopRateAt, interactionShift, type RateModel } from '../../model/rateModel';
+import { hopRateAt, interactionShift, reservoirRateAt, type RateModel } from '../../model/rateModel';
 import { describeLattice, sameLattice } from '../../model/lattice';
 import { CHANNEL_KINDS } from '../../model/channels';
-import type { AdvanceLimit, AdvanceReport, Engine, EngineKind, IonState } from '../engine';
+import type { AdvanceLimit, AdvanceReport, Engine, EngineKind, IonState, ReservoirCounts } from '../engine';
 import * as aleaStream from './aleaStream';
 import { AleaStream, type AleaState } from './aleaStream';
 import { SiteRecords, RateGroups } from './rateGroups';
+import { ReservoirSlots } from './reservoirChannels';
 import { bitsetWords, buildBitsets, LatticeSteps } from './siteTable';
 
 const TWO_POW_M32 = 2.3283064365386963e-10;
@@ -32,6 +33,7 @@ const SPECIES_SHIFT = 28;
 const JOURNAL_LENGTH = 2048;
 /** Index of the hop kind in eventCountsByKind. */
 const HOP_KIND = CHANNEL_KINDS.indexOf('hop');
+const RESERVOIR_KIND = CHANNEL_KINDS.indexOf('reservoir');
 
 export class CpuEngine implements Engine {
   readonly kind: EngineKind = 'cpu';
@@ -52,6 +54,8 @@ export class CpuEngine implements Engine {
   private pairEnergy: Float64Array;
   private kT: number;
   private interacting: boolean;
+  /** Reservoir channels (slots Z + s) when the scene opens faces to an electrolyte, else null. */
+  private reservoir: ReservoirSlots | null;
 
   private readonly steps: LatticeSteps;
   private readonly step: Int32Array;
@@ -98,7 +102,7 @@ export class CpuEngine implements Engine {
   /** Events per channel kind (CHANNEL_KINDS order). */
   private readonly kindEvents = new Float64Array(CHANNEL_KINDS.length);
 
-  /** Rates of the selected ion's channels: slot d < Z is the hop along direction d. */
+  /** Rates of the selected site's channels: slot d < Z is the hop along direction d, slot Z + s the reservoir channel of species s. */
   private readonly channelRates: Float64Array;
   private readonly channelOrder: Int8Array;
 
@@ -125,14 +129,15 @@ export class CpuEngine implements Engine {
     this.pairEnergy = model.pairEnergy;
     this.kT = model.kT;
     this.interacting = model.hasInteractions;
+    this.reservoir = model.channels.reservoir ? new ReservoirSlots(model, null) : null;
 
     this.steps = new LatticeSteps(model);
     this.step = this.steps.step;
     this.singleComponentSteps = this.steps.singleComponentSteps;
     this.unitAxis = this.steps.unitAxis;
     this.unitSign = this.steps.unitSign;
-    this.channelRates = new Float64Array(this.Z);
-    this.channelOrder = new Int8Array(this.Z);
+    this.channelRates = new Float64Array(this.Z + model.nSpecies);
+    this.channelOrder = new Int8Array(this.Z + model.nSpecies);
     // A rate depends on occupancy up to two steps away: 1 + Z + Z² sites around each end of a hop.
     const ball = 2 * (1 + this.Z + this.Z * this.Z);
     this.ballSites = new Int32Array(ball);
@@ -335,6 +340,7 @@ export class CpuEngine implements Engine {
    * choice does not change.
    */
   private selectChannel(i: number, u: number): number {
+    if (this.reservoir !== null) return this.selectOpenChannel(i, u);
     const k = this.channelRates;
     const s = this.recI[4 * i + 3] >>> SPECIES_SHIFT;
     const total = this.interacting ? this.interactingRates(i, s, k) : this.plainRates(i, s, k);
@@ -343,8 +349,66 @@ export class CpuEngine implements Engine {
 
   /** Executes channel slot `slot` of the ion on site i. */
   private execute(i: number, slot: number): void {
+    if (slot >= this.Z) {
+      this.exchange(i, slot - this.Z);
+      return;
+    }
     this.hop(i, slot);
     this.kindEvents[HOP_KIND]++;
+  }
+
+  /** selectChannel with reservoirs: an empty face site offers insertions, an occupied one its hops and its removal. */
+  private selectOpenChannel(i: number, u: number): number {
+    const k = this.channelRates;
+    const n = this.siteChannelRates(i, k);
+    return this.pickSlot(k, this.Z + this.nSpecies, u * n);
+  }
+
+  /**
+   * Every channel rate of site i into k (hops in slots < Z, reservoir channel of
+   * species s in slot Z + s) and their total in the order refresh sums them.
+   */
+  private siteChannelRates(i: number, k: Float64Array): number {
+    const res = this.reservoir!;
+    const Z = this.Z;
+    const S = this.nSpecies;
+    const v = this.recI[4 * i + 3];
+    if (v === -1) {
+      let total = 0;
+      for (let d = 0; d < Z; d++) k[d] = 0;
+      for (let s = 0; s < S; s++) {
+        k[Z + s] = res.insertion(i, s, this.interacting ? this.environment(i, s, -1) : 0, this.interacting);
+        total += k[Z + s];
+      }
+      return total;
+    }
+    const s = v >>> SPECIES_SHIFT;
+    const hops = this.interacting ? this.interactingRates(i, s, k) : this.plainRates(i, s, k);
+    for (let t = 0; t < S; t++) k[Z + t] = 0;
+    k[Z + s] = res.removal(i, s, this.interacting ? this.environment(i, s, -1) : 0, this.interacting);
+    return hops + k[Z + s];
+  }
+
+  /** Executes the reservoir channel of species s at site i: insertion when the site is empty, else removal. */
+  private exchange(i: number, s: number): void {
+    const res = this.reservoir!;
+    if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) === 0) {
+      this.insertIon(i, s);
+      res.countInsertion(i, s);
+    } else {
+      this.removeIon(i);
+      res.countRemoval(i, s);
+    }
+    this.kindEvents[RESERVOIR_KIND]++;
+  }
+
+  /** Insertions and removals per reservoir and species so far; null in a closed scene. */
+  reservoirCountsSync(): ReservoirCounts | null {
+    return this.reservoir?.counts() ?? null;
+  }
+
+  async reservoirCounts(): Promise<ReservoirCounts | null> {
+    return this.reservoirCountsSync();
   }
 
   /** Slot with cumulative rate first above x = U·Σk among k[0..Z). Widely spread rates are scanned in ascending order. */
@@ -408,7 +472,7 @@ export class CpuEngine implements Engine {
     const oldLo = recI[4 * a];
     const oldHi = recI[4 * a + 1];
     recF[2 * a] = 0;
-    if (this.interacting) this.groups.update(a, oldHi, oldLo);
+    if (this.interacting || this.reservoir !== null) this.groups.update(a, oldHi, oldLo);
     const journal = this.journal;
     const k = 3 * this.journalLength;
     journal[k] = v & ION_MASK;
@@ -423,6 +487,12 @@ export class CpuEngine implements Engine {
     }
     if (this.interacting) {
       this.refreshTwoShells(a, b);
+      return;
+    }
+    if (this.reservoir !== null) {
+      // a may now take insertions, b had them (transfer below assumes b was in no group).
+      this.refreshAround(a);
+      this.refreshAround(b);
       return;
     }
     const step = this.step;
@@ -494,7 +564,9 @@ export class CpuEngine implements Engine {
   private refresh(i: number): void {
     const recI = this.recI;
     let fresh = 0;
-    if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) !== 0) {
+    if (this.reservoir !== null) {
+      fresh = this.siteChannelRates(i, this.channelRates);
+    } else if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) !== 0) {
       const s = recI[4 * i + 3] >>> SPECIES_SHIFT;
       fresh = this.interacting ? this.interactingRates(i, s, this.channelRates) : this.plainRateSum(i, s);
     }
@@ -660,7 +732,7 @@ export class CpuEngine implements Engine {
       this.recF[2 * i] = 0;
       this.recI[4 * i + 2] = -1;
     }
-    for (let i = 0; i < n; i++) if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) !== 0) this.refresh(i);
+    for (let i = 0; i < n; i++) if (this.reservoir !== null || ((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) !== 0) this.refresh(i);
     this.groups.trim();
   }
 
@@ -825,6 +897,7 @@ export class CpuEngine implements Engine {
     this.pairEnergy = model.pairEnergy;
     this.kT = model.kT;
     this.interacting = model.hasInteractions;
+    this.reservoir = model.channels.reservoir ? new ReservoirSlots(model, this.reservoir) : null;
     this.rebuildRates();
   }
 
@@ -835,7 +908,7 @@ export class CpuEngine implements Engine {
     n += this.groups.bytes() + this.rng.bytes() + this.step.byteLength;
     n += this.crossingCounts.byteLength + this.speciesEvents.byteLength;
     n += this.journal.byteLength + this.channelRates.byteLength + this.channelOrder.byteLength + this.ballSites.byteLength + this.ballSlots.byteLength + this.ballHash.byteLength;
-    n += this.alive.byteLength + this.kindEvents.byteLength;
+    n += this.alive.byteLength + this.kindEvents.byteLength + (this.reservoir?.bytes() ?? 0);
     return n;
   }
 
@@ -857,7 +930,11 @@ export class CpuEngine implements Engine {
       const v = recI[4 * i + 3];
       if (occ[i] === 0) {
         if (v !== -1) return `site ${i}: empty but its record holds ${v}`;
-        if (this.recF[2 * i] !== 0 || recI[4 * i + 2] !== -1) return `site ${i}: empty but has rate ${this.recF[2 * i]} / group position ${recI[4 * i + 2]}`;
+        let insertion = 0;
+        for (let s = 0; s < model.nSpecies; s++) insertion += reservoirRateAt(model, occ, i, s);
+        if (this.recF[2 * i] !== insertion) return `empty site ${i}: stored rate ${this.recF[2 * i]} Hz, insertions (reservoirRateAt) ${insertion} Hz`;
+        const at = recI[4 * i + 2];
+        if (insertion === 0 ? at !== -1 : at < 0 || this.groups.members[RateGroups.groupOfHigh(recI[4 * i + 1])][at] !== i) return `empty site ${i}: rate ${insertion} Hz but group position ${at}`;
         continue;
       }
       const ion = v & ION_MASK;
@@ -875,6 +952,7 @@ export class CpuEngine implements Engine {
         if (ref !== k[d]) return `ion ${ion} at site ${i}, direction ${d}: engine ${k[d]} Hz, hopRateAt ${ref} Hz`;
         expected += ref;
       }
+      if (this.reservoir !== null) expected += reservoirRateAt(model, occ, i, s);
       const stored = this.recF[2 * i];
       if (expected !== stored) return `ion ${ion} at site ${i}: stored rate ${stored} Hz, recomputed ${expected} Hz`;
       const pos = recI[4 * i + 2];

@@ -147,6 +147,39 @@ export const fieldSchema = z.strictObject({
   }),
 });
 
+/** Faces of the box a reservoir may open: axis and end ("x-" is the layer x = 0, "x+" the last). */
+export const RESERVOIR_FACES = ['x-', 'x+', 'y-', 'y+', 'z-', 'z+'] as const;
+export type ReservoirFace = (typeof RESERVOIR_FACES)[number];
+
+/** Activity of a species in the electrolyte (dimensionless, mol/L over 1 mol/L); 0 makes a face a pure sink. */
+const activity = (what: string) =>
+  finite(what, '[0, 1000]').refine((v) => v >= 0 && v <= 1000, { message: `${what} must lie in [0, 1000]` });
+
+export const electrolyteSchema = z.strictObject({
+  /** Electrode potential U, V: μ_s = kBT·ln a_s − z_s·U (eV, z in e). */
+  potential: finite('electrolyte.potential (V)', '[-10, 10] V').refine((v) => Math.abs(v) <= 10, {
+    message: 'electrolyte.potential must lie in [-10, 10] V',
+  }).default(0),
+  /** Activity per species name. */
+  activity: z.record(z.string(), activity('electrolyte.activity')).default({}),
+  /** pH: sets the activity of the species named "H+" to 10^−pH. */
+  pH: finite('electrolyte.pH', '[-2, 16]').refine((v) => v >= -2 && v <= 16, { message: 'electrolyte.pH must lie in [-2, 16]' }).optional(),
+});
+
+export const reservoirSchema = z
+  .strictObject({
+    name: z.string().min(1, { message: 'reservoir name must not be empty' }).max(64),
+    /** A face of the box on a reflecting axis: every site of its first or last layer touches the electrolyte. */
+    face: z.enum(RESERVOIR_FACES, { error: `reservoir face must be one of ${RESERVOIR_FACES.join(', ')}` }).optional(),
+    /** Or a named region: every site of it touches the electrolyte. */
+    region: z.string().optional(),
+    /** Desolvation barrier G‡ per species (eV), from the solvated ion at unit activity and U = 0; a species without one does not cross this face. */
+    desolvationBarrier: z.record(z.string(), barrier('desolvationBarrier (eV)')),
+    /** Activities at this face, overriding electrolyte.activity per species (two faces at different activities drive a flux). */
+    activity: z.record(z.string(), activity('reservoir activity')).optional(),
+  })
+  .refine((r) => (r.face === undefined) !== (r.region === undefined), { message: 'give exactly one of face or region' });
+
 export const runSchema = z
   .strictObject({
     /** Stop after this many events (per replica). */
@@ -196,6 +229,10 @@ export const sceneSchema = z.strictObject({
   interactions: z.array(interactionSchema).default([]),
   populations: z.array(populationSchema).min(1, { message: 'at least one population is needed' }),
   field: fieldSchema.optional(),
+  /** The electrolyte the reservoir faces open to (src/model/reservoir.ts). */
+  electrolyte: electrolyteSchema.optional(),
+  /** Faces or regions open to the electrolyte: ions enter and leave through them. */
+  reservoirs: z.array(reservoirSchema).max(16, { message: 'at most 16 reservoirs per scene' }).default([]),
   observe: observeSchema.default({ fitFrom: 0.2 }),
 });
 
