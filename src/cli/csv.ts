@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunResult } from '../run/runScene';
 import { driftCsv } from './driftCsv';
+import { exchangeCsv } from './exchangeReport';
 
 const cell = (v: number) => (Number.isFinite(v) ? String(v) : '');
 
@@ -33,7 +34,7 @@ export function profileCsv(result: RunResult): string {
   return `${rows.join('\n')}\n`;
 }
 
-/** Writes msd.csv, profile.csv and drift.csv into dir (created if needed); returns the paths. */
+/** Writes msd.csv, profile.csv, drift.csv (and exchange.csv with reservoir faces) into dir (created if needed); returns the paths. */
 export async function writeCsvFiles(result: RunResult, dir: string): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const msd = join(dir, 'msd.csv');
@@ -42,5 +43,9 @@ export async function writeCsvFiles(result: RunResult, dir: string): Promise<str
   await writeFile(msd, msdCsv(result));
   await writeFile(profile, profileCsv(result));
   await writeFile(drift, driftCsv(result));
-  return [msd, profile, drift];
+  const exchange = exchangeCsv(result);
+  if (exchange === null) return [msd, profile, drift];
+  const exchangePath = join(dir, 'exchange.csv');
+  await writeFile(exchangePath, exchange);
+  return [msd, profile, drift, exchangePath];
 }

@@ -15,7 +15,7 @@
 // multiply by exp(∓V_i/(2kBT)) when the scene has interactions.
 import type { Lattice } from './lattice';
 import { layerIndex } from './lattice';
-import { AXES, type Scene } from './scene/schema';
+import { AXES, sceneSpecies, type Scene } from './scene/schema';
 import { SceneError, type SceneIssue } from './scene/validate';
 
 export interface ReservoirChannels {
@@ -35,6 +35,10 @@ export interface ReservoirChannels {
   readonly insertRate: Float64Array;
   /** ν·exp(−(G‡ − z_s·U/2 − E_s,r)/kBT) at [(f·S + s)·R + r], Hz; 0 where s may not leave. */
   readonly removeRate: Float64Array;
+  /** Molar mass per species, g/mol (NaN where the scene gives none). */
+  readonly molarMass: Float64Array;
+  /** Lattice sites per formula unit of the host (scene.sitesPerFormulaUnit), or null. */
+  readonly sitesPerFormulaUnit: number | null;
 }
 
 /** Index of (reservoir f, species s, region r) in insertRate/removeRate. */
@@ -151,7 +155,20 @@ export function compileReservoirs(m: ReservoirInputs): ReservoirChannels | null 
     }
   });
   if (issues.length > 0) throw new SceneError(issues);
-  return { kind: 'reservoir', faceNames: scene.reservoirs.map((r) => r.name), siteFace, faceSites, activity, barrier, potential: U, insertRate, removeRate };
+  const molarMass = Float64Array.from(sceneSpecies(scene), (sp) => ('molarMass' in sp && sp.molarMass !== undefined ? sp.molarMass : NaN));
+  return {
+    kind: 'reservoir',
+    faceNames: scene.reservoirs.map((r) => r.name),
+    siteFace,
+    faceSites,
+    activity,
+    barrier,
+    potential: U,
+    insertRate,
+    removeRate,
+    molarMass,
+    sitesPerFormulaUnit: scene.sitesPerFormulaUnit ?? null,
+  };
 }
 
 /** Sites of reservoir f (a face layer or a region), or null after pushing an issue. */

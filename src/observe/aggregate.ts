@@ -12,6 +12,7 @@ import { AXES, type AxisName, type SpeciesName } from '../model/scene/schema';
 import type { ReplicaObservables } from './replicaRecorder';
 import { fitWindow, jackknife, meanWithError, slopeOver, type Estimate } from './stats';
 import { driftObservables, type DriftObservables } from './drift';
+import { exchangeObservables, type ExchangeObservables } from './exchange';
 
 export interface Series {
   /** Mean over replicas per sample. */
@@ -72,6 +73,8 @@ export interface RunObservables {
   crossings: CrossingCount[];
   /** Drift, mobility, conductivity and the drift-free (centred) diffusivities (drift.ts). */
   drift: DriftObservables;
+  /** Exchange with the electrolyte at reservoir faces (exchange.ts); null in a closed scene. */
+  exchange: ExchangeObservables | null;
   /** How every error bar was obtained, in words. */
   errorMethod: { tracer: string; collective: string; havenRatio: string; series: string };
 }
@@ -189,6 +192,7 @@ export function aggregateReplicas(model: RateModel, replicas: ReplicaObservables
     },
     crossings,
     drift: driftObservables(model, replicas, fitFrom),
+    exchange: model.channels.reservoir && replicas.every((r) => r.exchange) ? exchangeObservables(model, replicas.map((r) => r.exchange!), fitFrom) : null,
     errorMethod: {
       tracer: `standard error of the mean over ${R} independent replicas (one least-squares MSD slope per replica)`,
       collective: `jackknife over ${R} independent replicas (slope of the replica-averaged multiple-time-origin centre-of-mass MSD, lags up to half the run, refitted leaving one replica out)`,

@@ -10,6 +10,7 @@ import { createEngine, type EngineTuning } from '../engine/factory';
 import { ReplicaRecorder, type ReplicaObservables } from '../observe/replicaRecorder';
 import { aggregateReplicas, type RunObservables } from '../observe/aggregate';
 import { profileAxisOf } from '../observe/profileAxis';
+import { ExchangeRecorder } from '../observe/exchange';
 import { IONHOP_VERSION } from './version';
 
 export interface RunProgress {
@@ -128,8 +129,18 @@ async function runReplica(
   progress: (k: number) => void,
 ): Promise<ReplicaObservables> {
   const recorder = new ReplicaRecorder(engine.model, { samples, fitFrom, profileAxis });
+  // Open faces: counters per sample and the conservation check at every sample (observe/exchange.ts).
+  const exchange = engine.model.channels.reservoir ? new ExchangeRecorder(engine.model) : null;
+  const record = async (k: number, time: number) => {
+    const ions = await engine.ions();
+    recorder.record(k, time, ions);
+    if (exchange === null) return;
+    const counts = engine.reservoirCounts ? await engine.reservoirCounts() : null;
+    if (!counts) throw new Error(`engine ${engine.kind} runs a scene with reservoir faces but reports no exchange counts`);
+    exchange.record(k, time, counts, ions);
+  };
   const { time: runTime, events: maxEvents } = scene.run;
-  recorder.record(0, engine.time, await engine.ions());
+  await record(0, engine.time);
   for (let k = 1; k <= samples; k++) {
     if (runTime !== undefined) {
       const target = (k / samples) * runTime;
@@ -138,18 +149,20 @@ async function runReplica(
       const done = await engine.advance(limit);
       if (done.stoppedBy === 'events') {
         // The event cap ended the run between grid points: keep the last state at its own time.
-        if (done.time > recorder.lastTime) recorder.record(k, done.time, await engine.ions());
+        if (done.time > recorder.lastTime) await record(k, done.time);
         break;
       }
       // Frozen: nothing can move, so the state at the grid time is the current one.
-      recorder.record(k, target, await engine.ions());
+      await record(k, target);
     } else {
       const target = Math.round((k / samples) * maxEvents!);
       const done = await engine.advance({ events: target - engine.events });
       if (done.stoppedBy === 'frozen') break;
-      recorder.record(k, done.time, await engine.ions());
+      await record(k, done.time);
     }
     progress(k);
   }
-  return recorder.finish(await engine.crossings(), await engine.eventCounts(), engine.events);
+  const observed = recorder.finish(await engine.crossings(), await engine.eventCounts(), engine.events);
+  if (exchange) observed.exchange = exchange.finish();
+  return observed;
 }

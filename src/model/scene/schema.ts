@@ -86,6 +86,8 @@ export const speciesSchema = z.strictObject({
   /** Display colour (CSS); default from the palette. */
   color: z.string().max(32).optional(),
   shape: z.enum(SPECIES_SHAPES, { error: `species shape must be one of ${SPECIES_SHAPES.join(', ')}` }).optional(),
+  /** Molar mass, g/mol: the stored mass per charge Δm/Δq (what EQCM reports) needs it for every species that enters. */
+  molarMass: finite('species molarMass (g/mol)', '(0, 1000] g/mol').refine((v) => v > 0 && v <= 1000, { message: 'species molarMass must lie in (0, 1000] g/mol' }).optional(),
 });
 
 const geometrySlab = z.strictObject({
@@ -231,6 +233,8 @@ export const sceneSchema = z.strictObject({
   field: fieldSchema.optional(),
   /** The electrolyte the reservoir faces open to (src/model/reservoir.ts). */
   electrolyte: electrolyteSchema.optional(),
+  /** Lattice sites per formula unit of the host: the stored charge per formula unit is ΔN·sitesPerFormulaUnit/sites. */
+  sitesPerFormulaUnit: finite('sitesPerFormulaUnit', '(0, 1000]').refine((v) => v > 0 && v <= 1000, { message: 'sitesPerFormulaUnit must lie in (0, 1000]' }).optional(),
   /** Faces or regions open to the electrolyte: ions enter and leave through them. */
   reservoirs: z.array(reservoirSchema).max(16, { message: 'at most 16 reservoirs per scene' }).default([]),
   observe: observeSchema.default({ fitFrom: 0.2 }),
