@@ -93,7 +93,8 @@ export function aggregateReplicas(model: RateModel, replicas: ReplicaObservables
   const species: SpeciesObservables[] = [];
   for (let s = 0; s < model.nSpecies; s++) {
     const count = replicas[0].count[s];
-    if (count === 0) continue;
+    // A species absent at the start may still enter through a reservoir face.
+    if (count === 0 && !model.channels.reservoir?.activity.some((a, k) => a > 0 && k % model.nSpecies === s)) continue;
     const msdTotalOf = (r: ReplicaObservables) => {
       const v = new Float64Array(K);
       for (const ax of axes.keys()) for (let k = 0; k < K; k++) v[k] += r.msd[s][ax][k];
