@@ -340,7 +340,8 @@ export class CpuEngine implements Engine {
    * choice does not change.
    */
   private selectChannel(i: number, u: number): number {
-    if (this.reservoir !== null) return this.selectOpenChannel(i, u);
+    // Only a face site has reservoir channels (and only there can an empty site be chosen).
+    if (this.reservoir !== null && this.reservoir.siteFace[i] !== 0) return this.selectOpenChannel(i, u);
     const k = this.channelRates;
     const s = this.recI[4 * i + 3] >>> SPECIES_SHIFT;
     const total = this.interacting ? this.interactingRates(i, s, k) : this.plainRates(i, s, k);
@@ -472,7 +473,9 @@ export class CpuEngine implements Engine {
     const oldLo = recI[4 * a];
     const oldHi = recI[4 * a + 1];
     recF[2 * a] = 0;
-    if (this.interacting || this.reservoir !== null) this.groups.update(a, oldHi, oldLo);
+    // Next to a reservoir face the rates of empty sites change too: take the general path there.
+    const nearFace = this.reservoir !== null && (this.reservoir.nearReservoir[a] | this.reservoir.nearReservoir[b]) !== 0;
+    if (this.interacting || nearFace) this.groups.update(a, oldHi, oldLo);
     const journal = this.journal;
     const k = 3 * this.journalLength;
     journal[k] = v & ION_MASK;
@@ -489,7 +492,7 @@ export class CpuEngine implements Engine {
       this.refreshTwoShells(a, b);
       return;
     }
-    if (this.reservoir !== null) {
+    if (nearFace) {
       // a may now take insertions, b had them (transfer below assumes b was in no group).
       this.refreshAround(a);
       this.refreshAround(b);

@@ -6,10 +6,17 @@
 // with insertIon/removeIon.
 import type { RateModel } from '../../model/rateModel';
 import { reservoirIndex } from '../../model/reservoir';
+import { neighbour } from '../../model/lattice';
 import type { ReservoirCounts } from '../engine';
 
 export class ReservoirSlots {
   readonly siteFace: Uint8Array;
+  /**
+   * 1 where the site or one of its neighbours touches a reservoir: a hop between
+   * two sites without it changes no reservoir rate (without interactions), so
+   * the engine keeps its closed-lattice fast path there.
+   */
+  readonly nearReservoir: Uint8Array;
   readonly faceNames: readonly string[];
   private readonly insertRate: Float64Array;
   private readonly removeRate: Float64Array;
@@ -25,6 +32,7 @@ export class ReservoirSlots {
     const res = model.channels.reservoir;
     if (!res) throw new Error('ReservoirSlots needs a model with reservoir channels');
     this.siteFace = res.siteFace;
+    this.nearReservoir = previous !== null && previous.siteFace === res.siteFace ? previous.nearReservoir : nearSites(model, res.siteFace);
     this.faceNames = res.faceNames;
     this.insertRate = res.insertRate;
     this.removeRate = res.removeRate;
@@ -75,4 +83,18 @@ export class ReservoirSlots {
   bytes(): number {
     return this.insertions.byteLength + this.removals.byteLength;
   }
+}
+
+/** Sites that touch a reservoir or neighbour one that does. */
+function nearSites(model: RateModel, siteFace: Uint8Array): Uint8Array {
+  const near = new Uint8Array(model.nSites);
+  for (let i = 0; i < model.nSites; i++) {
+    if (siteFace[i] === 0) continue;
+    near[i] = 1;
+    for (let d = 0; d < model.directions; d++) {
+      const j = neighbour(model.lattice, i, d);
+      if (j >= 0) near[j] = 1;
+    }
+  }
+  return near;
 }
