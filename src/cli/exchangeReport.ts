@@ -25,6 +25,15 @@ export function formatExchange(result: RunResult): string[] {
     lines.push(`    ${s.species}: ΔN ${pm(s.deltaN)}${fu}, charge fraction ${num(s.chargeFraction)}`);
   }
   if (x.massPerChargeGPerMolE !== null) lines.push(`  mass per charge Δm/Δq·F ${num(x.massPerChargeGPerMolE)} g/mol per e (EQCM)`);
+  if (x.protocol) {
+    const p = x.protocol;
+    lines.push('  potential protocol (values at the end of each step, per replica):');
+    p.potentialsV.forEach((u, j) => {
+      const theta = p.theta.map((t) => `θ(${t.species}) ${pm(t.values[j])}`).join(', ');
+      const slope = j > 0 ? `, dQ/dU ${pm(p.dQdU[j - 1], 'e/V')}` : '';
+      lines.push(`    U = ${u} V until ${num(p.stepEndS[j])} s: Q ${pm(p.chargeE[j], 'e')}, ${theta}${slope}`);
+    });
+  }
   lines.push(`  error bars: ${x.method}`);
   return lines;
 }
@@ -53,6 +62,12 @@ export function exchangeCsv(result: RunResult): string | null {
     add('charge_fraction', 'all', s.species, { value: s.chargeFraction, se: NaN }, '');
     add('stored_per_formula_unit', 'all', s.species, s.perFormulaUnit, 'ions/f.u.');
   }
+  x.protocol?.potentialsV.forEach((u, j) => {
+    const p = x.protocol!;
+    add('step_charge', `U=${u}`, 'all', p.chargeE[j], 'e', String(j), cell(p.stepEndS[j]));
+    for (const t of p.theta) add('step_theta', `U=${u}`, t.species, t.values[j], '', String(j), cell(p.stepEndS[j]));
+    if (j > 0) add('dQ_dU', `U=${u}`, 'all', p.dQdU[j - 1], 'e/V', String(j), cell(p.stepEndS[j]));
+  });
   if (x.massPerChargeGPerMolE !== null) add('mass_per_charge', 'all', 'all', { value: x.massPerChargeGPerMolE, se: NaN }, 'g/mol/e');
   return `${rows.join('\n')}\n`;
 }

@@ -79,7 +79,7 @@ export interface RunObservables {
   errorMethod: { tracer: string; collective: string; havenRatio: string; series: string };
 }
 
-export function aggregateReplicas(model: RateModel, replicas: ReplicaObservables[], fitFrom: number, profileAxis: 0 | 1 | 2): RunObservables {
+export function aggregateReplicas(model: RateModel, replicas: ReplicaObservables[], fitFrom: number, profileAxis: 0 | 1 | 2, protocolPotentials: readonly number[] | null = null): RunObservables {
   const R = replicas.length;
   if (R === 0) throw new Error('aggregateReplicas needs at least one replica');
   const dim = model.dim;
@@ -193,7 +193,7 @@ export function aggregateReplicas(model: RateModel, replicas: ReplicaObservables
     },
     crossings,
     drift: driftObservables(model, replicas, fitFrom),
-    exchange: model.channels.reservoir && replicas.every((r) => r.exchange) ? exchangeObservables(model, replicas.map((r) => r.exchange!), fitFrom) : null,
+    exchange: model.channels.reservoir && replicas.every((r) => r.exchange) ? exchangeObservables(model, replicas.map((r) => r.exchange!), fitFrom, protocolPotentials) : null,
     errorMethod: {
       tracer: `standard error of the mean over ${R} independent replicas (one least-squares MSD slope per replica)`,
       collective: `jackknife over ${R} independent replicas (slope of the replica-averaged multiple-time-origin centre-of-mass MSD, lags up to half the run, refitted leaving one replica out)`,

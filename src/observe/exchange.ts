@@ -129,8 +129,23 @@ export interface ExchangeObservables {
   stored: StoredCharge[];
   /** Stored mass per stored charge, Σ ΔN_s·M_s / Σ z_s·ΔN_s, g/mol per e (EQCM's Δm/Δq·F); null without molar masses of every entering species. */
   massPerChargeGPerMolE: number | null;
+  /** Per step of a potential protocol (scene.protocol), else null. */
+  protocol: ProtocolSteps | null;
   /** How the error bars and the steady-state verdict were obtained. */
   method: string;
+}
+
+/** The isotherm a staircase traces: occupancy and charge at the end of every step, and dQ/dU between steps. */
+export interface ProtocolSteps {
+  potentialsV: number[];
+  /** Time at the end of each step, s. */
+  stepEndS: number[];
+  /** Charge that entered by the end of each step, e per replica. */
+  chargeE: Estimate[];
+  /** Fraction of all sites holding species s at the end of each step: theta[s][step]. */
+  theta: { species: string; values: Estimate[] }[];
+  /** (Q_k − Q_{k−1})/(U_k − U_{k−1}) for k ≥ 1, e/V per replica (NaN where two potentials are equal); one entry fewer than the steps. */
+  dQdU: Estimate[];
 }
 
 /** Batches of the window for the steady-state test. */
@@ -138,7 +153,7 @@ const STEADY_BATCHES = 8;
 /** |first half − second half| within this many SE counts as steady (≈ 95 % two-sided for a normal difference). */
 const STEADY_Z = 2;
 
-export function exchangeObservables(model: RateModel, replicas: readonly ReplicaExchange[], fitFrom: number): ExchangeObservables {
+export function exchangeObservables(model: RateModel, replicas: readonly ReplicaExchange[], fitFrom: number, protocolPotentials: readonly number[] | null = null): ExchangeObservables {
   const res = model.channels.reservoir!;
   const S = model.nSpecies;
   const F = res.faceNames.length;
@@ -203,6 +218,7 @@ export function exchangeObservables(model: RateModel, replicas: readonly Replica
     chargeE,
     stored,
     massPerChargeGPerMolE: massKnown && totalCharge !== 0 ? mass / totalCharge : null,
+    protocol: protocolPotentials ? protocolSteps(model, replicas, protocolPotentials, chargeAt, meanTimes) : null,
     method:
       `counts, ΔN and fluxes: mean ± standard error over ${replicas.length} independent replicas; fluxes over the window ${meanTimes[k0]} to ${meanTimes[k1]} s (observe.fitFrom); ` +
       `steady state: the window cut into ${STEADY_BATCHES} batches, replicas pooled, steady when the net flux of the first and second half differ by at most ${STEADY_Z} standard errors of the batch means (about 95 % confidence)`,
@@ -236,4 +252,29 @@ function steadyVerdict(replicas: readonly ReplicaExchange[], net: (r: ReplicaExc
     ? `reached: net flux ${a.value.toPrecision(3)} then ${b.value.toPrecision(3)} ions/s, difference within ${STEADY_Z} SE (${se.toPrecision(3)})`
     : `NOT reached: net flux ${a.value.toPrecision(3)} then ${b.value.toPrecision(3)} ions/s, a trend beyond ${STEADY_Z} SE (${se.toPrecision(3)}); run longer or raise observe.fitFrom`;
   return { reached, firstHalfPerS: a.value, secondHalfPerS: b.value, differenceSePerS: se, statement };
+}
+
+/** Step-end values of a protocol; step k ends at sample (k + 1)·perStep of the common grid. */
+function protocolSteps(
+  model: RateModel,
+  replicas: readonly ReplicaExchange[],
+  potentials: readonly number[],
+  chargeAt: (r: ReplicaExchange, k: number) => number,
+  meanTimes: number[],
+): ProtocolSteps {
+  const steps = potentials.length;
+  const perStep = (meanTimes.length - 1) / steps;
+  const ends = Array.from({ length: steps }, (_, j) => Math.min(meanTimes.length - 1, Math.round((j + 1) * perStep)));
+  const dQdU: Estimate[] = [];
+  for (let j = 1; j < steps; j++) {
+    const dU = potentials[j] - potentials[j - 1];
+    dQdU.push(dU === 0 ? { value: NaN, se: NaN } : meanWithError(replicas.map((r) => (chargeAt(r, ends[j]) - chargeAt(r, ends[j - 1])) / dU)));
+  }
+  return {
+    potentialsV: [...potentials],
+    stepEndS: ends.map((k) => meanTimes[k]),
+    chargeE: ends.map((k) => meanWithError(replicas.map((r) => chargeAt(r, k)))),
+    theta: model.speciesNames.map((species, s) => ({ species, values: ends.map((k) => meanWithError(replicas.map((r) => r.population[s][k] / model.nSites))) })),
+    dQdU,
+  };
 }

@@ -75,7 +75,7 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
   };
 
   const results = await runReplicas(scene, kind, 0, replicas, (r, k) => report(r, k), model, options.tuning);
-  const observables = aggregateReplicas(model, results, fitFrom, profileAxis);
+  const observables = aggregateReplicas(model, results, fitFrom, profileAxis, scene.protocol?.potentials ?? null);
   return {
     ionhop: IONHOP_VERSION,
     scene,
@@ -108,11 +108,15 @@ export async function runReplicas(
   const samples = run.time !== undefined ? run.samples : Math.min(run.samples, run.events!);
   const profileAxis = profileAxisOf(scene);
   const results: ReplicaObservables[] = [];
+  // A protocol: one model per step, the electrolyte at that step's potential (every other table the same).
+  const stepModels = scene.protocol
+    ? scene.protocol.potentials.map((potential) => compileRateModel({ ...scene, electrolyte: { activity: {}, ...scene.electrolyte, potential } }))
+    : null;
   for (let r = from; r < to; r++) {
     const occupancy = initialOccupancy(model, scene.seed, r);
-    const engine = await createEngine(kind, model, occupancy, { seed: replicaSeed(scene.seed, r, 'dynamics'), seedNumber: scene.seed, replica: r, tuning });
+    const engine = await createEngine(kind, stepModels?.[0] ?? model, occupancy, { seed: replicaSeed(scene.seed, r, 'dynamics'), seedNumber: scene.seed, replica: r, tuning });
     try {
-      results.push(await runReplica(engine, scene, samples, profileAxis, scene.observe.fitFrom, (k) => progress?.(r, k)));
+      results.push(await runReplica(engine, scene, samples, profileAxis, scene.observe.fitFrom, (k) => progress?.(r, k), stepModels));
     } finally {
       engine.dispose();
     }
@@ -127,7 +131,9 @@ async function runReplica(
   profileAxis: 0 | 1 | 2,
   fitFrom: number,
   progress: (k: number) => void,
+  stepModels: RateModel[] | null = null,
 ): Promise<ReplicaObservables> {
+  const perStep = stepModels ? samples / stepModels.length : 0;
   const recorder = new ReplicaRecorder(engine.model, { samples, fitFrom, profileAxis });
   // Open faces: counters per sample and the conservation check at every sample (observe/exchange.ts).
   const exchange = engine.model.channels.reservoir ? new ExchangeRecorder(engine.model) : null;
@@ -143,6 +149,8 @@ async function runReplica(
   await record(0, engine.time);
   for (let k = 1; k <= samples; k++) {
     if (runTime !== undefined) {
+      // Protocol step j starts at sample j·perStep (validation makes samples a multiple of the steps).
+      if (stepModels && k > 1 && (k - 1) % perStep === 0) await engine.setModel(stepModels[(k - 1) / perStep]);
       const target = (k / samples) * runTime;
       const limit = maxEvents !== undefined ? { time: target, events: maxEvents - engine.events } : { time: target };
       if (limit.events === 0) break;

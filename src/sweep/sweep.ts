@@ -220,7 +220,7 @@ async function runPoint(
       replicas.push(...t.replicas);
       wallTimeS += t.wallTimeS;
     }
-    observables = aggregateReplicas(model, replicas, fitFrom, profileAxis);
+    observables = aggregateReplicas(model, replicas, fitFrom, profileAxis, scene.protocol?.potentials ?? null);
     if (targetSe === undefined) break;
     const d = observables.species.find((s) => s.species === speciesName)?.tracer.cm2PerS;
     const relative = d && d.value > 0 ? d.se / d.value : NaN;

@@ -11,6 +11,7 @@ import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
 import { CHANNEL_KINDS } from '../../src/model/channels';
 import { checkKernelModel } from '../../src/engine/gpu/ionList';
 import { EngineUnsupportedError } from '../../src/engine/engine';
+import { runScene } from '../../src/run/runScene';
 
 function openScene(type: 'square' | 'triangular', interacting: boolean): SceneInput {
   return {
@@ -177,5 +178,44 @@ describe('reservoir scene validation', () => {
       expect(() => checkKernelModel(kind, m)).toThrow(EngineUnsupportedError);
       expect(() => checkKernelModel(kind, m)).toThrow(/reservoir faces.*use --engine cpu/);
     }
+  });
+});
+
+describe('potential staircase protocol', () => {
+  const staircase = (edit?: (s: SceneInput) => void): SceneInput => {
+    const s: SceneInput = {
+      ionhop: 1,
+      name: 'staircase',
+      lattice: { type: 'square', size: [16, 16], spacing: 3, boundary: ['periodic', 'periodic'] },
+      temperature: 300,
+      attemptFrequency: 1e13,
+      seed: 4,
+      run: { time: 4e-6, samples: 40, replicas: 6 },
+      species: [{ name: 'Zn2+', charge: 2 }],
+      regions: [{ name: 'host', species: { 'Zn2+': { barrier: 0.3 } } }],
+      populations: [{ species: 'Zn2+', count: 0 }],
+      electrolyte: { potential: 0, activity: { 'Zn2+': 1 } },
+      reservoirs: [{ name: 'all', region: 'host', desolvationBarrier: { 'Zn2+': 0.3 } }],
+      protocol: { potentials: [0.04, 0.02, 0, -0.02] },
+    };
+    edit?.(s);
+    return s;
+  };
+  it('holds each potential for its share of the run: θ at each step end is the isotherm 1/(1 + exp(2U/kBT)) of that U', async () => {
+    const result = await runScene(validateScene(staircase()));
+    const p = result.observables.exchange!.protocol!;
+    const kT = compile(staircase()).kT;
+    p.potentialsV.forEach((u, j) => {
+      const theta = p.theta[0].values[j];
+      // Each step lasts ~40 removal times (k_out = ν·exp(−(0.3 − U)/kBT) ≥ 4e7 Hz over 1 µs): relaxed; 4 SE over 6 replicas.
+      expect(Math.abs(theta.value - 1 / (1 + Math.exp((2 * u) / kT)))).toBeLessThan(4 * theta.se);
+    });
+    expect(p.dQdU.length).toBe(3);
+    expect(p.dQdU.every((d) => d.value < 0)).toBe(true);
+  });
+  it('refuses a protocol without reservoirs, with run.events, or with samples not a multiple of the steps', () => {
+    expect(() => validateScene(staircase((s) => (s.reservoirs = []))) ).toThrow(/protocol: a potential protocol acts on the electrolyte/);
+    expect(() => validateScene(staircase((s) => (s.run = { events: 100, samples: 40 })))).toThrow(/run: with a protocol give run.time only/);
+    expect(() => validateScene(staircase((s) => (s.run = { time: 4e-6, samples: 42 })))).toThrow(/run.samples: must be a multiple of the 4 protocol steps/);
   });
 });

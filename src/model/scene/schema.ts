@@ -235,6 +235,14 @@ export const sceneSchema = z.strictObject({
   electrolyte: electrolyteSchema.optional(),
   /** Lattice sites per formula unit of the host: the stored charge per formula unit is ΔN·sitesPerFormulaUnit/sites. */
   sitesPerFormulaUnit: finite('sitesPerFormulaUnit', '(0, 1000]').refine((v) => v > 0 && v <= 1000, { message: 'sitesPerFormulaUnit must lie in (0, 1000]' }).optional(),
+  /**
+   * A potential staircase on the electrolyte (hold U: one value; a potential step, PITT: two;
+   * a staircase voltammogram: many): the run's time is cut into equal steps, step k at potentials[k] V.
+   */
+  protocol: z.strictObject({
+    potentials: z.array(finite('protocol.potentials (V)', '[-10, 10] V').refine((v) => Math.abs(v) <= 10, { message: 'protocol potentials must lie in [-10, 10] V' }))
+      .min(1, { message: 'protocol.potentials needs at least one potential' }).max(200, { message: 'protocol.potentials takes at most 200 steps' }),
+  }).optional(),
   /** Faces or regions open to the electrolyte: ions enter and leave through them. */
   reservoirs: z.array(reservoirSchema).max(16, { message: 'at most 16 reservoirs per scene' }).default([]),
   observe: observeSchema.default({ fitFrom: 0.2 }),
