@@ -124,7 +124,7 @@ export async function runReplicas(
   return results;
 }
 
-async function runReplica(
+export async function runReplica(
   engine: Engine,
   scene: Scene,
   samples: number,
