@@ -12,7 +12,7 @@ describe('worker session with open faces', () => {
     const session = await SimulationSession.create('cpu', scene, 1);
     let frame = await session.frame();
     for (let k = 0; k < 6; k++) {
-      await session.advance(2000, 50);
+      await session.advance({ events: 2000 }, 50);
       frame = await session.frame();
     }
     expect(frame.occupancy.some((o) => o !== 0)).toBe(true);

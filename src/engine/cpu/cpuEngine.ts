@@ -14,7 +14,7 @@ import { CHANNEL_KINDS } from '../../model/channels';
 import type { AdvanceLimit, AdvanceReport, Engine, EngineKind, IonState, ReservoirCounts } from '../engine';
 import * as aleaStream from './aleaStream';
 import { AleaStream, type AleaState } from './aleaStream';
-import { SiteRecords, RateGroups } from './rateGroups';
+import { SiteRecords, RateGroups, N_GROUPS } from './rateGroups';
 import { ReservoirSlots } from './reservoirChannels';
 import { bitsetWords, buildBitsets, LatticeSteps } from './siteTable';
 
@@ -102,9 +102,26 @@ export class CpuEngine implements Engine {
   /** Events per channel kind (CHANNEL_KINDS order). */
   private readonly kindEvents = new Float64Array(CHANNEL_KINDS.length);
 
-  /** Rates of the selected site's channels: slot d < Z is the hop along direction d, slot Z + s the reservoir channel of species s. */
+  /** Rates of the selected ion's channels: slot d < Z is the hop along direction d. */
   private readonly channelRates: Float64Array;
   private readonly channelOrder: Int8Array;
+  /**
+   * Doubles handed between methods of the hot loop go through this array, not
+   * through arguments and return values: V8 boxes a double passed to or
+   * returned from a call it does not inline (a 16-byte heap object), which
+   * cost about 85 bytes of garbage per event on 100×100. [0]: the channel
+   * uniform U (then U·Σk); [1]: a sum of rates.
+   */
+  private readonly passDouble = new Float64Array(2);
+  /**
+   * Early loads of the neighbours' records before a hop's refresh: they
+   * overlap cache misses on a large lattice; when the records fit in the L2
+   * cache (≤ 2^16 sites, 1 MB) there are no misses to overlap and the loads
+   * only cost time.
+   */
+  private readonly prefetchNeighbours: boolean;
+  /** Total hop rate by species and free-neighbour mask, one region only (buildRateSumTable). */
+  private rateSumByFreeMask = new Float64Array(0);
 
   constructor(model: RateModel, occupancy: Uint8Array, seed: string) {
     if (occupancy.length !== model.nSites) {
@@ -130,8 +147,10 @@ export class CpuEngine implements Engine {
     this.kT = model.kT;
     this.interacting = model.hasInteractions;
     this.reservoir = model.channels.reservoir ? new ReservoirSlots(model, null) : null;
+    this.buildRateSumTable();
 
     this.steps = new LatticeSteps(model);
+    this.prefetchNeighbours = model.nSites > 65536;
     this.step = this.steps.step;
     this.singleComponentSteps = this.steps.singleComponentSteps;
     this.unitAxis = this.steps.unitAxis;
@@ -206,9 +225,7 @@ export class CpuEngine implements Engine {
     if (tEnd <= this.clock) return { events: 0, time: this.clock, stoppedBy: 'time' };
     const rng = this.rng;
     const groups = this.groups;
-    const count = groups.count;
     const members = groups.members;
-    const ceilings = groups.ceiling;
     const recF = this.recF;
     // The Alea state lives in locals for the loop (same arithmetic as AleaStream.nextU32,
     // written out where a word is drawn) and goes back to the stream at the end.
@@ -257,17 +274,18 @@ export class CpuEngine implements Engine {
           u = rng.uniformFrom(w);
           s0 = st[0]; s1 = st[1]; s2 = st[2]; c = st[3];
         }
+        // g: a slot of the groups' per-slot arrays (they grow when a new group appears, so they are read per event).
         const g = groups.pick(u * total);
         // Site (its ion): a uniform member of g (top bits of a word, exactly uniform on
         // [0, 2^bits), overshoot rejected), accepted with rate/ceiling ≥ 8/9
         // (ceiling: an upper bound on g's rates, rateGroups.ts), so
         // P(ion | g) = rate / groupSum. Acceptance 1 needs no word.
-        const n = count[g];
+        const n = groups.count[g];
         const list = members[g];
-        const ceiling = ceilings[g];
+        const ceiling = groups.ceiling[g];
         const shift = n > 1 ? Math.clz32(n - 1) : 32;
         let from = -1;
-        if (g < 8) {
+        if (groups.groupOfSlot[g] < 8) {
           // Subnormal rates (< 2.2e-308 Hz): a group's rates are not within a
           // bounded ratio there, so rejection could take forever; scan instead
           // (sums of subnormals are exact). Practically never reached.
@@ -306,7 +324,8 @@ export class CpuEngine implements Engine {
           u = rng.uniformFrom(w);
           s0 = st[0]; s1 = st[1]; s2 = st[2]; c = st[3];
         }
-        this.execute(from, this.selectChannel(from, u));
+        this.passDouble[0] = u;
+        this.execute(from, this.selectChannel(from));
         clock = next;
         done++;
       }
@@ -319,12 +338,12 @@ export class CpuEngine implements Engine {
     return { events: done, time: clock, stoppedBy };
   }
 
-  /** Member of subnormal group g with probability rate / groupSum, by a cumulative scan. */
-  private scanSubnormalGroup(g: number): number {
+  /** Member of the subnormal group in slot `slot` with probability rate / groupSum, by a cumulative scan. */
+  private scanSubnormalGroup(slot: number): number {
     const groups = this.groups;
-    const list = groups.members[g];
-    const n = groups.count[g];
-    const x = this.rng.uniformOpenClosed() * groups.groupSum(g);
+    const list = groups.members[slot];
+    const n = groups.count[slot];
+    const x = this.rng.uniformOpenClosed() * groups.groupSum(groups.groupOfSlot[slot]);
     let cumulative = 0;
     for (let k = 0; k < n - 1; k++) {
       cumulative += this.recF[2 * list[k]];
@@ -339,13 +358,16 @@ export class CpuEngine implements Engine {
    * pickSlot chooses. A new channel kind adds its slots after the hops; the
    * choice does not change.
    */
-  private selectChannel(i: number, u: number): number {
+  private selectChannel(i: number): number {
     // Only a face site has reservoir channels (and only there can an empty site be chosen).
-    if (this.reservoir !== null && this.reservoir.siteFace[i] !== 0) return this.selectOpenChannel(i, u);
+    if (this.reservoir !== null && this.reservoir.siteFace[i] !== 0) return this.selectOpenChannel(i);
     const k = this.channelRates;
     const s = this.recI[4 * i + 3] >>> SPECIES_SHIFT;
-    const total = this.interacting ? this.interactingRates(i, s, k) : this.plainRates(i, s, k);
-    return this.pickSlot(k, this.Z, u * total);
+    if (this.interacting) this.interactingRates(i, s, k);
+    else this.plainRates(i, s, k);
+    const pass = this.passDouble;
+    pass[0] *= pass[1];
+    return this.pickSlot(k, this.Z);
   }
 
   /** Executes channel slot `slot` of the ion on site i. */
@@ -359,15 +381,16 @@ export class CpuEngine implements Engine {
   }
 
   /** selectChannel with reservoirs: an empty face site offers insertions, an occupied one its hops and its removal. */
-  private selectOpenChannel(i: number, u: number): number {
+  private selectOpenChannel(i: number): number {
     const k = this.channelRates;
-    const n = this.siteChannelRates(i, k);
-    return this.pickSlot(k, this.Z + this.nSpecies, u * n);
+    const total = this.siteChannelRates(i, k);
+    this.passDouble[0] *= total;
+    return this.pickSlot(k, this.Z + this.nSpecies);
   }
 
   /**
    * Every channel rate of site i into k (hops in slots < Z, reservoir channel of
-   * species s in slot Z + s) and their total in the order refresh sums them.
+   * species s in slot Z + s); returns their total in the order refresh stores it.
    */
   private siteChannelRates(i: number, k: Float64Array): number {
     const res = this.reservoir!;
@@ -384,7 +407,9 @@ export class CpuEngine implements Engine {
       return total;
     }
     const s = v >>> SPECIES_SHIFT;
-    const hops = this.interacting ? this.interactingRates(i, s, k) : this.plainRates(i, s, k);
+    if (this.interacting) this.interactingRates(i, s, k);
+    else this.plainRates(i, s, k);
+    const hops = this.passDouble[1];
     for (let t = 0; t < S; t++) k[Z + t] = 0;
     k[Z + s] = res.removal(i, s, this.interacting ? this.environment(i, s, -1) : 0, this.interacting);
     return hops + k[Z + s];
@@ -412,8 +437,9 @@ export class CpuEngine implements Engine {
     return this.reservoirCountsSync();
   }
 
-  /** Slot with cumulative rate first above x = U·Σk among k[0..Z). Widely spread rates are scanned in ascending order. */
-  private pickSlot(k: Float64Array, Z: number, x: number): number {
+  /** Slot with cumulative rate first above x = U·Σk (in passDouble[0]) among k[0..Z). Widely spread rates are scanned in ascending order. */
+  private pickSlot(k: Float64Array, Z: number): number {
+    const x = this.passDouble[0];
     let kMin = Infinity;
     let kMax = 0;
     let last = -1;
@@ -500,13 +526,13 @@ export class CpuEngine implements Engine {
     }
     const step = this.step;
     const Z = this.Z;
-    if (!faceA && !faceB) {
+    if (this.prefetchNeighbours && !faceA && !faceB) {
       // Touch the records of all neighbours first: independent loads overlap their misses.
       let t = 0;
       for (let e = 0; e < Z; e++) t += recI[4 * (a + step[e]) + 3] + recI[4 * (b + step[e]) + 3];
       this.touched = (this.touched + t) | 0;
     }
-    recF[2 * b] = this.plainRateSum(b, v >>> SPECIES_SHIFT);
+    this.storePlainRate(b, v >>> SPECIES_SHIFT);
     this.groups.transfer(a, b, oldHi, oldLo);
     // Neighbours of a gained a free site, neighbours of b lost one.
     for (let e = 0; e < Z; e++) {
@@ -553,37 +579,35 @@ export class CpuEngine implements Engine {
   /** Recomputes the rate of the ion on (occupied) site i without interactions and regroups it. */
   private refreshPlain(i: number): void {
     const recI = this.recI;
-    const fresh = this.plainRateSum(i, recI[4 * i + 3] >>> SPECIES_SHIFT);
-    const recF = this.recF;
-    const old = recF[2 * i];
-    if (fresh === old) return;
     const oldLo = recI[4 * i];
     const oldHi = recI[4 * i + 1];
-    recF[2 * i] = fresh;
+    this.storePlainRate(i, recI[4 * i + 3] >>> SPECIES_SHIFT);
+    if (recI[4 * i] === oldLo && recI[4 * i + 1] === oldHi) return;
     this.groups.update(i, oldHi, oldLo);
   }
 
   /** Recomputes the total rate of the ion on site i (any model; 0 when empty) and regroups it. */
   private refresh(i: number): void {
     const recI = this.recI;
-    let fresh = 0;
-    if (this.reservoir !== null) {
-      fresh = this.siteChannelRates(i, this.channelRates);
-    } else if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) !== 0) {
-      const s = recI[4 * i + 3] >>> SPECIES_SHIFT;
-      fresh = this.interacting ? this.interactingRates(i, s, this.channelRates) : this.plainRateSum(i, s);
-    }
     const recF = this.recF;
-    const old = recF[2 * i];
-    if (fresh === old) return;
     const oldLo = recI[4 * i];
     const oldHi = recI[4 * i + 1];
-    recF[2 * i] = fresh;
+    if (this.reservoir !== null) recF[2 * i] = this.siteChannelRates(i, this.channelRates);
+    else if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) === 0) recF[2 * i] = 0;
+    else {
+      const s = recI[4 * i + 3] >>> SPECIES_SHIFT;
+      if (this.interacting) {
+        this.interactingRates(i, s, this.channelRates);
+        recF[2 * i] = this.passDouble[1];
+      } else this.storePlainRate(i, s);
+    }
+    // Compared by bits, as the groups file them (rates are ≥ 0 and never NaN, so the same as comparing the rates but for −0, which no sum gives).
+    if (recI[4 * i] === oldLo && recI[4 * i + 1] === oldHi) return;
     this.groups.update(i, oldHi, oldLo);
   }
 
-  /** Σ_d k_d of an ion of species s at site i, no interactions: a table look-up per free neighbour. */
-  private plainRateSum(i: number, s: number): number {
+  /** Writes Σ_d k_d of an ion of species s at site i into its record, no interactions: a table look-up per free neighbour. */
+  private storePlainRate(i: number, s: number): void {
     const occupied = this.occupiedBits;
     const Z = this.Z;
     const rates = this.hopRate;
@@ -599,7 +623,19 @@ export class CpuEngine implements Engine {
         if (j < 0 || ((occupied[j >> 5] >>> (j & 31)) & 1) !== 0) continue;
         total += rates[row + region[j] * Z + d];
       }
-      return total;
+      this.recF[2 * i] = total;
+      return;
+    }
+    const table = this.rateSumByFreeMask;
+    if (!face && table.length !== 0) {
+      // Branch-free: the free neighbours as a bit mask, then one look-up of the same sum.
+      let mask = 0;
+      for (let d = 0; d < Z; d++) {
+        const j = i + step[d];
+        mask |= ((~occupied[j >> 5] >>> (j & 31)) & 1) << d;
+      }
+      this.recF[2 * i] = table[(s << Z) | mask];
+      return;
     }
     const row = s * Z;
     for (let d = 0; d < Z; d++) {
@@ -607,11 +643,35 @@ export class CpuEngine implements Engine {
       if (j < 0 || ((occupied[j >> 5] >>> (j & 31)) & 1) !== 0) continue;
       total += rates[row + d];
     }
-    return total;
+    this.recF[2 * i] = total;
   }
 
-  /** Per-direction rates into out (0 where impossible) and their sum in direction order; no interactions. */
-  private plainRates(i: number, s: number, out: Float64Array): number {
+  /**
+   * rateSumByFreeMask for the current model: with one region, entry
+   * (s << Z) | mask is the total hop rate of species s with free neighbours
+   * `mask` (bit d: slot d free), summed over the set bits in direction order
+   * exactly as the loop of storePlainRate does, so the look-up gives the same
+   * bits. Empty (unused) with several regions, or when Z > 8 (table too big).
+   */
+  private buildRateSumTable(): void {
+    const Z = this.Z;
+    if (this.multiRegion || Z > 8) {
+      this.rateSumByFreeMask = new Float64Array(0);
+      return;
+    }
+    const table = new Float64Array(this.nSpecies << Z);
+    for (let s = 0; s < this.nSpecies; s++) {
+      for (let mask = 0; mask < 1 << Z; mask++) {
+        let total = 0;
+        for (let d = 0; d < Z; d++) if ((mask >> d) & 1) total += this.hopRate[s * Z + d];
+        table[(s << Z) | mask] = total;
+      }
+    }
+    this.rateSumByFreeMask = table;
+  }
+
+  /** Per-direction rates into out (0 where impossible) and their sum in direction order into passDouble[1]; no interactions. */
+  private plainRates(i: number, s: number, out: Float64Array): void {
     const occupied = this.occupiedBits;
     const Z = this.Z;
     const R = this.R;
@@ -629,7 +689,7 @@ export class CpuEngine implements Engine {
       out[d] = k;
       total += k;
     }
-    return total;
+    this.passDouble[1] = total;
   }
 
   /**
@@ -637,7 +697,7 @@ export class CpuEngine implements Engine {
    * operations as hopRateAt: base·exp(−interactionShift(vi, vj)/kT), the shift defined once in the rate model. vi is the ion's own
    * environment (the empty target adds nothing), vj the target's without the ion.
    */
-  private interactingRates(i: number, s: number, out: Float64Array): number {
+  private interactingRates(i: number, s: number, out: Float64Array): void {
     const occupied = this.occupiedBits;
     const Z = this.Z;
     const R = this.R;
@@ -658,7 +718,7 @@ export class CpuEngine implements Engine {
       out[d] = k;
       total += k;
     }
-    return total;
+    this.passDouble[1] = total;
   }
 
   /** Pair energy of species s at site c with its occupied neighbours other than `skip` (localPairEnergy). */
@@ -901,6 +961,7 @@ export class CpuEngine implements Engine {
     this.kT = model.kT;
     this.interacting = model.hasInteractions;
     this.reservoir = model.channels.reservoir ? new ReservoirSlots(model, this.reservoir) : null;
+    this.buildRateSumTable();
     this.rebuildRates();
   }
 
@@ -926,7 +987,7 @@ export class CpuEngine implements Engine {
     const recI = this.recI;
     const seen = new Uint8Array(nIons);
     if (this.occupiedBits.length !== bitsetWords(model.nSites)) return 'occupied bitset has the wrong length';
-    const k = new Float64Array(this.Z);
+    const k = new Float64Array(this.Z + model.nSpecies);
     for (let i = 0; i < model.nSites; i++) {
       const isFace = ((this.faceBits[i >> 5] >>> (i & 31)) & 1) !== 0;
       if (isFace !== this.steps.isFace(i)) return `site ${i}: face bit wrong`;
@@ -937,7 +998,7 @@ export class CpuEngine implements Engine {
         for (let s = 0; s < model.nSpecies; s++) insertion += reservoirRateAt(model, occ, i, s);
         if (this.recF[2 * i] !== insertion) return `empty site ${i}: stored rate ${this.recF[2 * i]} Hz, insertions (reservoirRateAt) ${insertion} Hz`;
         const at = recI[4 * i + 2];
-        if (insertion === 0 ? at !== -1 : at < 0 || this.groups.members[RateGroups.groupOfHigh(recI[4 * i + 1])][at] !== i) return `empty site ${i}: rate ${insertion} Hz but group position ${at}`;
+        if (insertion === 0 ? at !== -1 : at < 0 || this.groups.membersOf(RateGroups.groupOfHigh(recI[4 * i + 1]))[at] !== i) return `empty site ${i}: rate ${insertion} Hz but group position ${at}`;
         continue;
       }
       const ion = v & ION_MASK;
@@ -947,8 +1008,12 @@ export class CpuEngine implements Engine {
       if (this.site[ion] !== i) return `site ${i}: ion ${ion} thinks it is on ${this.site[ion]}`;
       const s = v >>> SPECIES_SHIFT;
       if (this.species[ion] !== s) return `site ${i}: species ${s} in the record, ${this.species[ion]} for ion ${ion}`;
-      const sum = this.interacting ? this.interactingRates(i, s, k) : this.plainRates(i, s, k);
-      if (!this.interacting && sum !== this.plainRateSum(i, s)) return `site ${i}: plainRateSum disagrees with plainRates`;
+      if (this.interacting) this.interactingRates(i, s, k);
+      else this.plainRates(i, s, k);
+      // With reservoirs the stored rate adds the removal channel (siteChannelRates, as refresh stores it).
+      const sum = this.reservoir !== null ? this.siteChannelRates(i, k) : this.passDouble[1];
+      // storePlainRate wrote the stored rate: it must equal the plainRates sum (and, below, the reference).
+      if (sum !== this.recF[2 * i]) return `site ${i}: rate sum ${sum} Hz from the per-direction rates, stored ${this.recF[2 * i]} Hz`;
       let expected = 0;
       for (let d = 0; d < model.directions; d++) {
         const ref = hopRateAt(model, occ, i, d);
@@ -964,7 +1029,7 @@ export class CpuEngine implements Engine {
         continue;
       }
       const g = RateGroups.groupOfHigh(recI[4 * i + 1]);
-      if (pos < 0 || pos >= this.groups.count[g] || this.groups.members[g][pos] !== i) return `site ${i}: not at position ${pos} of group ${g}`;
+      if (pos < 0 || pos >= this.groups.countOf(g) || this.groups.membersOf(g)[pos] !== i) return `site ${i}: not at position ${pos} of group ${g}`;
     }
     for (let ion = 0; ion < nIons; ion++) if (!seen[ion] && this.alive[ion]) return `ion ${ion} is alive but on no site`;
     let alive = 0;
@@ -976,19 +1041,23 @@ export class CpuEngine implements Engine {
       copy.f64[2 * i] = this.recF[2 * i];
       check.update(i, 0, 0);
     }
-    for (let g = 0; g < check.count.length; g++) {
-      if (check.count[g] !== this.groups.count[g]) return `group ${g}: ${this.groups.count[g]} members, expected ${check.count[g]}`;
-      if (check.sumHi[g] !== this.groups.sumHi[g] || check.sumLo[g] !== this.groups.sumLo[g]) {
-        return `group ${g}: sum ${this.groups.groupSum(g)} Hz, recomputed ${check.groupSum(g)} Hz`;
-      }
-      // The rejection ceiling must bound every member's rate (check.ceiling is their maximum) and stay below top.
-      const ceiling = this.groups.ceiling[g];
-      if (check.count[g] === 0 ? ceiling !== 0 : !(ceiling >= check.ceiling[g] && ceiling < this.groups.top[g])) {
-        return `group ${g}: rejection ceiling ${ceiling} Hz, member maximum ${check.ceiling[g]} Hz, top ${this.groups.top[g]} Hz`;
+    const groups = this.groups;
+    for (let g = 0; g < N_GROUPS; g++) {
+      if (check.countOf(g) !== groups.countOf(g)) return `group ${g}: ${groups.countOf(g)} members, expected ${check.countOf(g)}`;
+      const [hi, lo] = groups.exactSumOf(g);
+      const [checkHi, checkLo] = check.exactSumOf(g);
+      if (checkHi !== hi || checkLo !== lo) return `group ${g}: sum ${groups.groupSum(g)} Hz, recomputed ${check.groupSum(g)} Hz`;
+      // The rejection ceiling must bound every member's rate (check's ceiling is their maximum) and stay below top.
+      const ceiling = groups.ceilingOf(g);
+      if (check.countOf(g) === 0 ? ceiling !== 0 : !(ceiling >= check.ceilingOf(g) && ceiling < groups.topOf(g))) {
+        return `group ${g}: rejection ceiling ${ceiling} Hz, member maximum ${check.ceilingOf(g)} Hz, top ${groups.topOf(g)} Hz`;
       }
     }
-    if (check.nActive !== this.groups.nActive) return `${this.groups.nActive} active groups, expected ${check.nActive}`;
-    for (let a = 0; a < check.nActive; a++) if (check.active[a] !== this.groups.active[a]) return `active group list differs at ${a}`;
+    if (check.activeGroups().join() !== groups.activeGroups().join()) return `active groups ${groups.activeGroups().join()}, expected ${check.activeGroups().join()}`;
+    for (let a = 0; a < groups.nActive; a++) {
+      const slot = groups.active[a];
+      if (groups.slotOf[groups.groupOfSlot[slot]] !== slot) return `slot ${slot} of group ${groups.groupOfSlot[slot]} is not that group's slot`;
+    }
     for (let h = 0; h < this.ballHash.length; h++) if (this.ballHash[h] !== -1) return `ball hash slot ${h} not cleared`;
     return null;
   }
