@@ -3,7 +3,10 @@
 // filling, all hops at one rate): (a) 1000×1000 periodic square,
 // (b) 100×100×100 periodic cubic, and of issue 11: (c) 32×32 and (d) 100×100
 // periodic square; and (e) a 1000×1000 periodic triangular lattice (6 neighbours,
-// issue 8), which has no target. Scenes are built in code.
+// issue 8), which has no target. Scenes are built in code. Then the cost of
+// open faces (issue 9): a 1000×1000 half-filled lattice gas with reservoir
+// faces on both x ends against the same lattice closed, chunks interleaved in
+// this one process, reported as a ratio (target ≥ 0.8).
 import os from 'node:os';
 import { validateScene } from '../src/model/scene/validate';
 import { compileRateModel, type RateModel } from '../src/model/rateModel';
@@ -57,8 +60,19 @@ export interface BenchResult {
   meetsTarget: boolean;
 }
 
-function latticeGas(lattice: SceneInput['lattice']): RateModel {
+function latticeGas(lattice: SceneInput['lattice'], openFaces = false): RateModel {
+  // Open: activity 1 at both x faces with the site energy 0 keeps the interior at half filling (θ = 1/2).
+  const open: Partial<SceneInput> = openFaces
+    ? {
+        electrolyte: { potential: 0, activity: { 'Zn2+': 1 } },
+        reservoirs: [
+          { name: 'left', face: 'x-', desolvationBarrier: { 'Zn2+': 0.3 } },
+          { name: 'right', face: 'x+', desolvationBarrier: { 'Zn2+': 0.3 } },
+        ],
+      }
+    : {};
   return compileRateModel(validateScene({
+    ...open,
     ionhop: 1,
     name: 'bench lattice gas',
     lattice,
@@ -109,6 +123,32 @@ function runWorkload(w: Workload, chunkEvents: number, chunks: number, warmup: n
   };
 }
 
+export interface OpenFaceRatio {
+  closedEventsPerS: number;
+  openEventsPerS: number;
+  /** open ÷ closed, best chunks, interleaved in one process. */
+  ratio: number;
+}
+
+/** Open faces on both x ends of 1000×1000 (reflecting x, periodic y) against the same lattice closed, chunks interleaved. */
+export function openFaceRatio(chunkEvents: number, chunks: number, warmup: number): OpenFaceRatio {
+  const lattice: SceneInput['lattice'] = { type: 'square', size: [1000, 1000], spacing: 3, boundary: ['reflecting', 'periodic'] };
+  const engines = [false, true].map((open) => {
+    const model = latticeGas(lattice, open);
+    const engine = new CpuEngine(model, initialOccupancy(model, 1), 'bench');
+    engine.advanceSync({ events: warmup });
+    return engine;
+  });
+  const best = [0, 0];
+  for (let r = 0; r < chunks; r++)
+    engines.forEach((engine, k) => {
+      const t0 = process.hrtime.bigint();
+      engine.advanceSync({ events: chunkEvents });
+      best[k] = Math.max(best[k], chunkEvents / (Number(process.hrtime.bigint() - t0) / 1e9));
+    });
+  return { closedEventsPerS: best[0], openEventsPerS: best[1], ratio: best[1] / best[0] };
+}
+
 function table(results: BenchResult[]): string {
   const head = ['workload', 'sites', 'ions', 'events/s', '(median, cpu)', 'target', 'x SPPARKS', 'bytes/site', 'max', 'ok'];
   const rows = results.map((r) => [
@@ -141,13 +181,19 @@ export function main(argv: string[]): void {
     return runWorkload(w, chunkEvents, chunks, warmup);
   });
   const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, loadAverage1minBefore: loadBefore, loadAverage1minAfter: os.loadavg()[0] };
+  if (!json) process.stderr.write('bench open faces vs closed, 1000x1000 ...\n');
+  const openFaces = openFaceRatio(chunkEvents, chunks, warmup);
   const timing = `${chunks} timed chunks of ${chunkEvents.toLocaleString('en-US')} events after ${warmup.toLocaleString('en-US')} warm-up events; events/s is the best chunk by wall clock, then the median chunk and the best by CPU time`;
   if (json) {
-    process.stdout.write(`${JSON.stringify({ engine: 'cpu', node: process.version, machine, timing, results }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ engine: 'cpu', node: process.version, machine, timing, results, openFaces }, null, 2)}\n`);
     return;
   }
   process.stdout.write(`ionhop exact CPU engine, non-interacting lattice gas at half filling (node ${process.version}, ${machine.cpu}, ${machine.cores} cores)\n`);
   process.stdout.write(`${table(results)}\n`);
+  process.stdout.write(
+    `f: open faces on both x ends, 1000x1000 half filled: ${(openFaces.openEventsPerS / 1e6).toFixed(2)} M events/s against ${(openFaces.closedEventsPerS / 1e6).toFixed(2)} M closed: ` +
+      `ratio ${openFaces.ratio.toFixed(2)} (target >= 0.8; interleaved chunks in this process)\n`,
+  );
   process.stdout.write(`${timing}; bytes/site: engine typed arrays (plus the model's region array)\n`);
   process.stdout.write(`load average (1 min) ${loadBefore.toFixed(2)} before, ${machine.loadAverage1minAfter.toFixed(2)} after: figures from a busy machine are low\n`);
 }

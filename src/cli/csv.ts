@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { RunResult } from '../run/runScene';
 import { CliError } from './errors';
 import { driftCsv } from './driftCsv';
+import { exchangeCsv } from './exchangeReport';
 
 const cell = (v: number) => (Number.isFinite(v) ? String(v) : '');
 
@@ -55,7 +56,7 @@ export async function preflightCsvDir(dir: string): Promise<void> {
 }
 
 /**
- * Writes msd.csv, profile.csv and drift.csv into dir (created if needed); returns
+ * Writes msd.csv, profile.csv, drift.csv (and exchange.csv with reservoir faces) into dir (created if needed); returns
  * the paths. All go to temporary files first and are renamed into place only
  * when all are complete, so an interrupted or failed write never leaves a cut
  * file or a new msd.csv beside an old profile.csv.
@@ -67,6 +68,8 @@ export async function writeCsvFiles(result: RunResult, dir: string): Promise<str
     { path: join(dir, 'profile.csv'), text: profileCsv(result) },
     { path: join(dir, 'drift.csv'), text: driftCsv(result) },
   ];
+  const exchange = exchangeCsv(result);
+  if (exchange !== null) files.push({ path: join(dir, 'exchange.csv'), text: exchange });
   try {
     await writeFilesAtomic(files);
   } catch (e) {

@@ -2,6 +2,7 @@
 import type { RunResult } from '../run/runScene';
 import { num, pm } from './format';
 import { formatConductivity, formatSpeciesDrift } from './driftSummary';
+import { formatExchange } from './exchangeReport';
 
 export function formatSummary(result: RunResult): string {
   const o = result.observables;
@@ -30,6 +31,7 @@ export function formatSummary(result: RunResult): string {
     lines.push(...formatSpeciesDrift(result, sp.index));
   }
   lines.push(...formatConductivity(result));
+  lines.push(...formatExchange(result));
   lines.push('');
   if (o.crossings.length === 0) lines.push('interface crossings: none');
   else {

@@ -64,7 +64,7 @@ export function registerSweepCommands(program: Command, setExit: (code: number) 
     .description('draw figures from saved output of ionhop sweep --json or ionhop run --json')
     .argument('<result>', 'result file (.json)')
     .option('-o, --out <file>', 'figure file, .svg or .png (default: the result name with .svg)')
-    .addOption(new Option('--kind <kind>', 'only this figure: D against the parameter, MSD(t) or profile').choices(['d', 'msd', 'profile']))
+    .addOption(new Option('--kind <kind>', 'only this figure: D against the parameter, MSD(t), profile, or charge (uptake Q(t) of an open electrode)').choices(['d', 'msd', 'profile', 'charge']))
     .action(async (file: string, opts: { out?: string; kind?: 'd' | 'msd' | 'profile' }) => {
       const { plotCommand } = await import('../sweep/commands');
       setExit(await plotCommand(file, opts));

@@ -1,6 +1,15 @@
 // The one interface the CLI, the tests and the app hold: never a concrete engine.
 import type { RateModel } from '../model/rateModel';
 
+/** Insertions and removals at the reservoir faces (src/model/reservoir.ts), per face and species. */
+export interface ReservoirCounts {
+  readonly faceNames: readonly string[];
+  /** Insertions at [f·S + s] since the engine started (S = model.nSpecies). */
+  readonly insertions: Float64Array;
+  /** Removals at [f·S + s]. */
+  readonly removals: Float64Array;
+}
+
 export type EngineKind = 'cpu' | 'gpu-walkers' | 'gpu-lattice';
 
 export interface AdvanceLimit {
@@ -57,6 +66,8 @@ export interface Engine {
   eventCounts(): Promise<Float64Array>;
   /** Events per channel kind, indexed like CHANNEL_KINDS (src/model/channels.ts). */
   eventCountsByKind(): Promise<Float64Array>;
+  /** Insertions/removals per reservoir face and species; null (or absent: engines that refuse open faces) in a closed scene. */
+  reservoirCounts?(): Promise<ReservoirCounts | null>;
   /** Ion slots: the length of every IonState array (alive ions ≤ capacity). */
   readonly ionCapacity: number;
   /** Swaps in a rebuilt rate model (same lattice by sameLattice, same species) between steps; the run goes on. */

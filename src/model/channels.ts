@@ -7,9 +7,10 @@
 // (docs/architecture.md, "Adding an event kind").
 import { vec3 } from 'gl-matrix';
 import type { Lattice } from './lattice';
+import type { ReservoirChannels } from './reservoir';
 
 /** Every kind of channel the model can hold, in the order engines count events per kind. */
-export const CHANNEL_KINDS = ['hop'] as const;
+export const CHANNEL_KINDS = ['hop', 'reservoir'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
 /** Strides of the hop table: index = s·speciesStride + a·fromStride + b·toStride + d. */
@@ -32,6 +33,8 @@ export interface ChannelCatalogue {
   /** Kinds present in this model (each has its table below). */
   readonly kinds: readonly ChannelKind[];
   readonly hop: HopChannels;
+  /** Insertion/removal at faces open to the electrolyte (reservoir.ts); absent in a closed scene. */
+  readonly reservoir?: ReservoirChannels;
 }
 
 export function hopTableLayout(nSpecies: number, nRegions: number, directions: number): HopTableLayout {

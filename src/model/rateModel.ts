@@ -16,6 +16,7 @@ import { AXES, sceneSpecies, type Scene, type SpeciesShape } from './scene/schem
 import { assignRegions, SceneError } from './scene/validate';
 import { buildLattice, neighbour as latticeNeighbour, type Lattice } from './lattice';
 import { hopChannels, type ChannelCatalogue, type HopTableLayout } from './channels';
+import { compileReservoirs, reservoirIndex } from './reservoir';
 import { addRegionPotentials, checkFiniteRates, regionPotentials } from './regionPotential';
 
 /** Boltzmann constant, eV/K. */
@@ -120,7 +121,9 @@ export function compileRateModel(scene: Scene): RateModel {
   const regionPotential = regionPotentials(scene);
   const hasPotentials = regionPotential.some((v) => v !== 0);
   if (hasPotentials) addRegionPotentials(siteEnergy, saddle, regionPotential, charge);
-  const channels = hopChannels({ lattice, nSpecies: S, nRegions: R, allowed, siteEnergy, saddle, charge, field, nu: scene.attemptFrequency, kT });
+  const hops = hopChannels({ lattice, nSpecies: S, nRegions: R, allowed, siteEnergy, saddle, charge, field, nu: scene.attemptFrequency, kT });
+  const reservoir = compileReservoirs({ scene, lattice, siteRegion, speciesNames: index.speciesNames, charge, allowed, siteEnergy, kT, nu: scene.attemptFrequency });
+  const channels: ChannelCatalogue = reservoir ? { kinds: ['hop', 'reservoir'], hop: hops.hop, reservoir } : hops;
   if (hasPotentials) checkFiniteRates(scene, channels.hop.rate, regionPotential, index.speciesNames, charge, kT, lattice.directions);
 
   return {
@@ -282,6 +285,25 @@ export function hopRateAt(model: RateModel, occupancy: Uint8Array, i: number, d:
   const vi = localPairEnergy(model, occupancy, s, i, j);
   const vj = localPairEnergy(model, occupancy, s, j, i);
   return base * Math.exp(-interactionShift(vi, vj) / model.kT);
+}
+
+/**
+ * Reference rate (Hz) of the reservoir channel of species s at site i given the
+ * occupancy: insertion of s when the site is empty, removal when s sits there,
+ * 0 otherwise or where the site touches no reservoir (reservoir.ts gives the
+ * formulas). Engines must agree with it.
+ */
+export function reservoirRateAt(model: RateModel, occupancy: Uint8Array, i: number, s: number): number {
+  const res = model.channels.reservoir;
+  if (!res || res.siteFace[i] === 0) return 0;
+  const o = occupancy[i];
+  if (o !== 0 && o - 1 !== s) return 0;
+  const k = reservoirIndex(model.nSpecies, model.nRegions, res.siteFace[i] - 1, s, model.siteRegion[i]);
+  const base = o === 0 ? res.insertRate[k] : res.removeRate[k];
+  if (base === 0 || !model.hasInteractions) return base;
+  const v = localPairEnergy(model, occupancy, s, i, -1);
+  const halfInverseKT = 1 / (2 * model.kT);
+  return base * Math.exp((o === 0 ? -v : v) * halfInverseKT);
 }
 
 /**

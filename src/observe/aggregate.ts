@@ -12,6 +12,7 @@ import { AXES, type AxisName, type SpeciesName } from '../model/scene/schema';
 import type { ReplicaObservables } from './replicaRecorder';
 import { fitWindow, jackknife, MAX_COM_LAGS, meanWithError, slopeOver, type Estimate } from './stats';
 import { driftObservables, type DriftObservables } from './drift';
+import { exchangeObservables, type ExchangeObservables } from './exchange';
 
 export interface Series {
   /** Mean over replicas per sample. */
@@ -72,11 +73,13 @@ export interface RunObservables {
   crossings: CrossingCount[];
   /** Drift, mobility, conductivity and the drift-free (centred) diffusivities (drift.ts). */
   drift: DriftObservables;
+  /** Exchange with the electrolyte at reservoir faces (exchange.ts); null in a closed scene. */
+  exchange: ExchangeObservables | null;
   /** How every error bar was obtained, in words. */
   errorMethod: { tracer: string; collective: string; havenRatio: string; series: string };
 }
 
-export function aggregateReplicas(model: RateModel, replicas: ReplicaObservables[], fitFrom: number, profileAxis: 0 | 1 | 2): RunObservables {
+export function aggregateReplicas(model: RateModel, replicas: ReplicaObservables[], fitFrom: number, profileAxis: 0 | 1 | 2, protocolPotentials: readonly number[] | null = null): RunObservables {
   const R = replicas.length;
   if (R === 0) throw new Error('aggregateReplicas needs at least one replica');
   const dim = model.dim;
@@ -90,7 +93,8 @@ export function aggregateReplicas(model: RateModel, replicas: ReplicaObservables
   const species: SpeciesObservables[] = [];
   for (let s = 0; s < model.nSpecies; s++) {
     const count = replicas[0].count[s];
-    if (count === 0) continue;
+    // A species absent at the start may still enter through a reservoir face.
+    if (count === 0 && !model.channels.reservoir?.activity.some((a, k) => a > 0 && k % model.nSpecies === s)) continue;
     const msdTotalOf = (r: ReplicaObservables) => {
       const v = new Float64Array(K);
       for (const ax of axes.keys()) for (let k = 0; k < K; k++) v[k] += r.msd[s][ax][k];
@@ -189,6 +193,7 @@ export function aggregateReplicas(model: RateModel, replicas: ReplicaObservables
     },
     crossings,
     drift: driftObservables(model, replicas, fitFrom),
+    exchange: model.channels.reservoir && replicas.every((r) => r.exchange) ? exchangeObservables(model, replicas.map((r) => r.exchange!), fitFrom, protocolPotentials) : null,
     errorMethod: {
       tracer: `standard error of the mean over ${R} independent replicas (one least-squares MSD slope per replica)`,
       collective: `jackknife over ${R} independent replicas (slope of the replica-averaged multiple-time-origin centre-of-mass MSD, lags up to half the run, refitted leaving one replica out)`,

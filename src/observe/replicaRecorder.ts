@@ -4,6 +4,7 @@
 import type { RateModel } from '../model/rateModel';
 import { layerCount, layerIndex, toAngstrom } from '../model/lattice';
 import type { IonState } from '../engine/engine';
+import type { ReplicaExchange } from './exchange';
 
 export interface ReplicaRecorderOptions {
   /** Number of sample intervals; samples are indexed 0..samples (0 = start). */
@@ -42,6 +43,8 @@ export interface ReplicaObservables {
   events: Float64Array;
   /** Events done (all species). */
   totalEvents: number;
+  /** Counters at the reservoir faces per sample; absent in a closed scene. */
+  exchange?: ReplicaExchange;
 }
 
 export class ReplicaRecorder {

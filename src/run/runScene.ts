@@ -8,6 +8,7 @@ import type { Scene } from '../model/scene/schema';
 import { EngineUnsupportedError, stopsOnExactEvents, type AdvanceLimit, type AdvanceReport, type Engine, type EngineKind } from '../engine/engine';
 import { createEngine, type EngineTuning } from '../engine/factory';
 import { ReplicaRecorder, type ReplicaObservables } from '../observe/replicaRecorder';
+import { ExchangeRecorder } from '../observe/exchange';
 import { aggregateReplicas } from '../observe/aggregate';
 import { checkEstimators, type CheckedObservables } from '../observe/estimatorChecks';
 import { profileAxisOf } from '../observe/profileAxis';
@@ -111,10 +112,13 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
   const fitFrom = scene.observe.fitFrom;
   checkRunFits(scene, estimateRun(scene, model, samples), samples);
 
+  const stepModels = protocolStepModels(scene);
+  // The exchange counters of open faces are not part of a mid-replica snapshot: such runs checkpoint whole replicas.
+  const midReplica = snapshotsMidReplica(kind) && !model.channels.reservoir && stepModels === null;
   const results: ReplicaObservables[] = [...(options.resume?.completed ?? [])];
   if (results.length > replicas) throw new RangeError(`${results.length} completed replicas given for a run of ${replicas}`);
   let partial = options.resume?.partial;
-  if (partial && (partial.replica !== results.length || !snapshotsMidReplica(kind))) throw new RangeError(`a partial replica ${partial.replica} cannot follow ${results.length} completed replicas on ${kind}`);
+  if (partial && (partial.replica !== results.length || !midReplica)) throw new RangeError(`a partial replica ${partial.replica} cannot follow ${results.length} completed replicas on ${kind}`);
   /** Between samples and chunks: write a checkpoint when due, stop when asked; `current` captures the replica in progress. */
   const pausePoint = async (current?: () => PartialReplica) => {
     const stop = options.interrupted?.() ?? false;
@@ -139,14 +143,15 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
     results.push(
       await runOneReplica(scene, kind, model, r, samples, profileAxis, {
         progress: (k) => report(r, k),
-        pause: (capture) => pausePoint(snapshotsMidReplica(kind) ? capture : undefined),
+        pause: (capture) => pausePoint(midReplica ? capture : undefined),
         resumeAt,
         tuning: options.tuning,
+        stepModels,
       }),
     );
     if (r === replicas - 1) await options.onCheckpoint?.({ completed: [...results] });
   }
-  const observables = checkEstimators(model, aggregateReplicas(model, results, fitFrom, profileAxis));
+  const observables = checkEstimators(model, aggregateReplicas(model, results, fitFrom, profileAxis, scene.protocol?.potentials ?? null));
   return {
     ionhop: IONHOP_VERSION,
     scene,
@@ -223,9 +228,16 @@ export async function runReplicas(
   const { run } = scene;
   const samples = run.time !== undefined ? run.samples : Math.min(run.samples, run.events!);
   const profileAxis = profileAxisOf(scene);
+  const stepModels = protocolStepModels(scene);
   const results: ReplicaObservables[] = [];
-  for (let r = from; r < to; r++) results.push(await runOneReplica(scene, kind, model, r, samples, profileAxis, { progress: (k) => progress?.(r, k), tuning }));
+  for (let r = from; r < to; r++) results.push(await runOneReplica(scene, kind, model, r, samples, profileAxis, { progress: (k) => progress?.(r, k), tuning, stepModels }));
   return results;
+}
+
+/** A protocol: one model per step, the electrolyte at that step's potential (every other table the same); null without one. */
+function protocolStepModels(scene: Scene): RateModel[] | null {
+  if (!scene.protocol) return null;
+  return scene.protocol.potentials.map((potential) => compileRateModel({ ...scene, electrolyte: { activity: {}, ...scene.electrolyte, potential } }));
 }
 
 interface ReplicaHooks {
@@ -235,12 +247,15 @@ interface ReplicaHooks {
   /** The replica's saved state to continue from, when resuming. */
   resumeAt?: PartialReplica;
   tuning?: EngineTuning;
+  /** Protocol step models (the first one starts the replica), or null. */
+  stepModels?: RateModel[] | null;
 }
 
 /** Replica r from its initial placement (or from `hooks.resumeAt`) to its last sample. */
 async function runOneReplica(scene: Scene, kind: EngineKind, model: RateModel, r: number, samples: number, profileAxis: 0 | 1 | 2, hooks: ReplicaHooks): Promise<ReplicaObservables> {
   const occupancy = initialOccupancy(model, scene.seed, r);
-  const engine = await createEngine(kind, model, occupancy, { seed: replicaSeed(scene.seed, r, 'dynamics'), seedNumber: scene.seed, replica: r, tuning: hooks.tuning });
+  const stepModels = hooks.stepModels ?? null;
+  const engine = await createEngine(kind, stepModels?.[0] ?? model, occupancy, { seed: replicaSeed(scene.seed, r, 'dynamics'), seedNumber: scene.seed, replica: r, tuning: hooks.tuning });
   try {
     const recorder = new ReplicaRecorder(engine.model, { samples, fitFrom: scene.observe.fitFrom, profileAxis });
     let firstSample = 0;
@@ -254,7 +269,7 @@ async function runOneReplica(scene: Scene, kind: EngineKind, model: RateModel, r
     const pause = hooks.pause
       ? (nextSample: number) => hooks.pause!(() => ({ replica: r, nextSample, engine: snapshotState(engine, modelParts!), recorder: snapshotState(recorder, modelParts!) }))
       : async () => {};
-    return await runReplicaFrom(engine, recorder, scene, samples, firstSample, hooks.progress, pause);
+    return await runReplicaFrom(engine, recorder, scene, samples, firstSample, hooks.progress, pause, stepModels);
   } finally {
     engine.dispose();
   }
@@ -268,9 +283,10 @@ export async function runReplica(
   profileAxis: 0 | 1 | 2,
   fitFrom: number,
   progress: (k: number) => void,
+  stepModels: RateModel[] | null = null,
 ): Promise<ReplicaObservables> {
   const recorder = new ReplicaRecorder(engine.model, { samples, fitFrom, profileAxis });
-  return runReplicaFrom(engine, recorder, scene, samples, 0, progress, async () => {});
+  return runReplicaFrom(engine, recorder, scene, samples, 0, progress, async () => {}, stepModels);
 }
 
 /**
@@ -286,11 +302,25 @@ async function runReplicaFrom(
   firstSample: number,
   progress: (k: number) => void,
   pause: (nextSample: number) => Promise<void>,
+  stepModels: RateModel[] | null = null,
 ): Promise<ReplicaObservables> {
+  const perStep = stepModels ? samples / stepModels.length : 0;
+  // Open faces: counters per sample and the conservation check at every sample (observe/exchange.ts).
+  const exchange = engine.model.channels.reservoir ? new ExchangeRecorder(engine.model) : null;
+  const record = async (k: number, time: number) => {
+    const ions = await engine.ions();
+    recorder.record(k, time, ions);
+    if (exchange === null) return;
+    const counts = engine.reservoirCounts ? await engine.reservoirCounts() : null;
+    if (!counts) throw new Error(`engine ${engine.kind} runs a scene with reservoir faces but reports no exchange counts`);
+    exchange.record(k, time, counts, ions);
+  };
   const { time: runTime, events: maxEvents } = scene.run;
-  if (firstSample === 0) recorder.record(0, engine.time, await engine.ions());
+  if (firstSample === 0) await record(0, engine.time);
   for (let k = Math.max(1, firstSample); k <= samples; k++) {
     await pause(k);
+    // Protocol step j starts at sample j·perStep (validation makes samples a multiple of the steps).
+    if (stepModels && k > 1 && (k - 1) % perStep === 0) await engine.setModel(stepModels[(k - 1) / perStep]);
     if (runTime !== undefined) {
       const target = (k / samples) * runTime;
       const limit = maxEvents !== undefined ? { time: target, events: maxEvents - engine.events } : { time: target };
@@ -300,20 +330,22 @@ async function runReplicaFrom(
       if (limit.events !== undefined) checkEventStop(engine, limit.events, done);
       if (done.stoppedBy === 'events') {
         // The event cap ended the run between grid points: keep the last state at its own time.
-        if (done.time > recorder.lastTime) recorder.record(k, done.time, await engine.ions());
+        if (done.time > recorder.lastTime) await record(k, done.time);
         break;
       }
       // Frozen: nothing can move, so the state at the grid time is the current one.
-      recorder.record(k, target, await engine.ions());
+      await record(k, target);
     } else {
       const target = Math.round((k / samples) * maxEvents!);
       const asked = target - engine.events;
       const done = await advanceInChunks(engine, { events: asked }, () => (progress(k - 1 + (engine.events - (target - asked)) / asked), pause(k)));
       checkEventStop(engine, asked, done);
       if (done.stoppedBy === 'frozen') break;
-      recorder.record(k, done.time, await engine.ions());
+      await record(k, done.time);
     }
     progress(k);
   }
-  return recorder.finish(await engine.crossings(), await engine.eventCounts(), engine.events);
+  const observed = recorder.finish(await engine.crossings(), await engine.eventCounts(), engine.events);
+  if (exchange) observed.exchange = exchange.finish();
+  return observed;
 }

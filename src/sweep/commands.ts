@@ -120,7 +120,8 @@ export async function plotCommand(file: string, options: { out?: string; kind?: 
   const isSweep = (result as SweepResult)?.kind === 'ionhop-sweep';
   const isRun = !isSweep && typeof (result as RunResult)?.observables === 'object';
   if (!isSweep && !isRun) throw new CliError(`${file} is neither the --json output of ionhop sweep nor of ionhop run`);
-  const kinds: FigureKind[] = options.kind ? [options.kind] : isSweep ? FIGURE_KINDS : ['msd', 'profile'];
+  const open = isRun && (result as RunResult).observables.exchange;
+  const kinds: FigureKind[] = options.kind ? [options.kind] : isSweep ? FIGURE_KINDS : open ? ['msd', 'profile', 'charge'] : ['msd', 'profile'];
   const base = options.out ?? file.replace(/\.json$/i, '') + '.svg';
   const wrote: string[] = [];
   for (const kind of kinds) {

@@ -15,7 +15,8 @@ import { CliError } from '../cli/errors';
 import type { SweepResult } from './sweep';
 import { pmFit } from './table';
 
-export type FigureKind = 'd' | 'msd' | 'profile';
+export type FigureKind = 'd' | 'msd' | 'profile' | 'charge';
+/** The figures of a sweep; 'charge' (uptake Q(t), open faces only) is drawn on request or for a run with faces. */
 export const FIGURE_KINDS: FigureKind[] = ['d', 'msd', 'profile'];
 
 const WIDTH = 480;
@@ -55,6 +56,7 @@ export function figureSpec(result: SweepResult | RunResult, kind: FigureKind): T
     ? result.points.map((p) => ({ label: p.values.map((v, k) => `${result.axes[k].path} = ${num(v, 4)}`).join(', '), o: p.observables }))
     : [{ label: result.scene.name, o: result.observables }];
   const species = isSweep(result) ? result.species : null;
+  if (kind === 'charge') return chargeSpec(runs);
   return kind === 'msd' ? msdSpec(runs, species) : profileSpec(runs, species);
 }
 
@@ -170,6 +172,35 @@ function msdSpec(runs: { label: string; o: RunObservables }[], species: string |
     layer: [
       { mark: { type: 'area', opacity: 0.2 }, encoding: { y: { field: 'lo', type: 'quantitative', scale: { type: logY ? 'log' : 'linear' } }, y2: { field: 'hi' } } },
       { mark: { type: 'line', strokeWidth: 1.5 }, encoding: { y: { field: 'msd', type: 'quantitative', title: 'MSD (Å²), shaded ± SE' } } },
+    ],
+  } as TopLevelSpec;
+}
+
+/** Uptake curve: the charge that entered through the reservoir faces, Q(t) in e, shaded ± SE. */
+function chargeSpec(runs: { label: string; o: RunObservables }[]): TopLevelSpec {
+  const open = runs.filter((r) => r.o.exchange);
+  if (open.length === 0) throw new CliError('the charge figure needs a scene with reservoir faces (an open electrode)');
+  const rows = open.flatMap(({ label, o }) =>
+    o.exchange!.chargeE.mean.map((q, k) => {
+      const se = Number.isFinite(o.exchange!.chargeE.se[k]) ? o.exchange!.chargeE.se[k] : 0;
+      // A swept path keeps its last two parts ("desolvationBarrier.Zn2+ = 0.25") so the legend stays short.
+      return { t: o.samples.tS[k], q, lo: q - se, hi: q + se, run: label.replace(/[^,=]*?([^.,=\s]+\.[^.,=\s]+) = /g, '$1 = ') };
+    }),
+  );
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'charge that entered through the open faces',
+    width: WIDTH,
+    height: HEIGHT,
+    config: CONFIG,
+    data: { values: rows },
+    encoding: {
+      x: { field: 't', type: 'quantitative', title: 'time t (s)', axis: { format: '.1e' } },
+      color: { field: 'run', type: 'nominal', title: null, legend: { orient: 'right', labelLimit: 400 } },
+    },
+    layer: [
+      { mark: { type: 'area', opacity: 0.2 }, encoding: { y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } },
+      { mark: { type: 'line', strokeWidth: 1.5 }, encoding: { y: { field: 'q', type: 'quantitative', title: 'charge Q (e per replica), shaded ± SE' } } },
     ],
   } as TopLevelSpec;
 }

@@ -241,6 +241,13 @@ export class SimulationSession {
 
   private async sample(): Promise<void> {
     const ions = await this.ionState();
+    if (ions.displacement.length !== this.relative!.length) {
+      // Open faces inserted ions (new slots start at zero displacement): widen the baseline so every slot is covered.
+      const wider = new Int32Array(ions.displacement.length);
+      wider.set(this.baseline!.subarray(0, Math.min(wider.length, this.baseline!.length)));
+      this.baseline = wider;
+      this.relative = new Int32Array(ions.displacement.length);
+    }
     const base = this.baseline!;
     const rel = this.relative!;
     for (let k = 0; k < rel.length; k++) rel[k] = ions.displacement[k] - base[k];

@@ -8,13 +8,14 @@
 // ions around a hop are updated without a site→ion look-up; occupancy is a
 // bitset that stays in cache. See docs/cpu-engine.md for the algorithm, the
 // exactness argument, the memory layout and measured speed.
-import { hopRateAt, interactionShift, type RateModel } from '../../model/rateModel';
+import { hopRateAt, interactionShift, reservoirRateAt, type RateModel } from '../../model/rateModel';
 import { describeLattice, sameLattice } from '../../model/lattice';
 import { CHANNEL_KINDS } from '../../model/channels';
-import { NonFiniteRateError, type AdvanceLimit, type AdvanceReport, type Engine, type EngineKind, type IonState } from '../engine';
+import { NonFiniteRateError, type AdvanceLimit, type AdvanceReport, type Engine, type EngineKind, type IonState, type ReservoirCounts } from '../engine';
 import * as aleaStream from './aleaStream';
 import { AleaStream, type AleaState } from './aleaStream';
 import { SiteRecords, RateGroups, N_GROUPS } from './rateGroups';
+import { ReservoirSlots } from './reservoirChannels';
 import { bitsetWords, buildBitsets, LatticeSteps } from './siteTable';
 
 const TWO_POW_M32 = 2.3283064365386963e-10;
@@ -32,6 +33,7 @@ const SPECIES_SHIFT = 28;
 const JOURNAL_LENGTH = 2048;
 /** Index of the hop kind in eventCountsByKind. */
 const HOP_KIND = CHANNEL_KINDS.indexOf('hop');
+const RESERVOIR_KIND = CHANNEL_KINDS.indexOf('reservoir');
 
 export class CpuEngine implements Engine {
   readonly kind: EngineKind = 'cpu';
@@ -52,6 +54,8 @@ export class CpuEngine implements Engine {
   private pairEnergy: Float64Array;
   private kT: number;
   private interacting: boolean;
+  /** Reservoir channels (slots Z + s) when the scene opens faces to an electrolyte, else null. */
+  private reservoir: ReservoirSlots | null;
 
   private readonly steps: LatticeSteps;
   private readonly step: Int32Array;
@@ -142,6 +146,7 @@ export class CpuEngine implements Engine {
     this.pairEnergy = model.pairEnergy;
     this.kT = model.kT;
     this.interacting = model.hasInteractions;
+    this.reservoir = model.channels.reservoir ? new ReservoirSlots(model, null) : null;
     this.buildRateSumTable();
 
     this.steps = new LatticeSteps(model);
@@ -150,8 +155,8 @@ export class CpuEngine implements Engine {
     this.singleComponentSteps = this.steps.singleComponentSteps;
     this.unitAxis = this.steps.unitAxis;
     this.unitSign = this.steps.unitSign;
-    this.channelRates = new Float64Array(this.Z);
-    this.channelOrder = new Int8Array(this.Z);
+    this.channelRates = new Float64Array(this.Z + model.nSpecies);
+    this.channelOrder = new Int8Array(this.Z + model.nSpecies);
     // A rate depends on occupancy up to two steps away: 1 + Z + Z² sites around each end of a hop.
     const ball = 2 * (1 + this.Z + this.Z * this.Z);
     this.ballSites = new Int32Array(ball);
@@ -356,6 +361,8 @@ export class CpuEngine implements Engine {
    * choice does not change.
    */
   private selectChannel(i: number): number {
+    // Only a face site has reservoir channels (and only there can an empty site be chosen).
+    if (this.reservoir !== null && this.reservoir.siteFace[i] !== 0) return this.selectOpenChannel(i);
     const k = this.channelRates;
     const s = this.recI[4 * i + 3] >>> SPECIES_SHIFT;
     if (this.interacting) this.interactingRates(i, s, k);
@@ -367,8 +374,69 @@ export class CpuEngine implements Engine {
 
   /** Executes channel slot `slot` of the ion on site i. */
   private execute(i: number, slot: number): void {
+    if (slot >= this.Z) {
+      this.exchange(i, slot - this.Z);
+      return;
+    }
     this.hop(i, slot);
     this.kindEvents[HOP_KIND]++;
+  }
+
+  /** selectChannel with reservoirs: an empty face site offers insertions, an occupied one its hops and its removal. */
+  private selectOpenChannel(i: number): number {
+    const k = this.channelRates;
+    const total = this.siteChannelRates(i, k);
+    this.passDouble[0] *= total;
+    return this.pickSlot(k, this.Z + this.nSpecies);
+  }
+
+  /**
+   * Every channel rate of site i into k (hops in slots < Z, reservoir channel of
+   * species s in slot Z + s); returns their total in the order refresh stores it.
+   */
+  private siteChannelRates(i: number, k: Float64Array): number {
+    const res = this.reservoir!;
+    const Z = this.Z;
+    const S = this.nSpecies;
+    const v = this.recI[4 * i + 3];
+    if (v === -1) {
+      let total = 0;
+      for (let d = 0; d < Z; d++) k[d] = 0;
+      for (let s = 0; s < S; s++) {
+        k[Z + s] = res.insertion(i, s, this.interacting ? this.environment(i, s, -1) : 0, this.interacting);
+        total += k[Z + s];
+      }
+      return total;
+    }
+    const s = v >>> SPECIES_SHIFT;
+    if (this.interacting) this.interactingRates(i, s, k);
+    else this.plainRates(i, s, k);
+    const hops = this.passDouble[1];
+    for (let t = 0; t < S; t++) k[Z + t] = 0;
+    k[Z + s] = res.removal(i, s, this.interacting ? this.environment(i, s, -1) : 0, this.interacting);
+    return hops + k[Z + s];
+  }
+
+  /** Executes the reservoir channel of species s at site i: insertion when the site is empty, else removal. */
+  private exchange(i: number, s: number): void {
+    const res = this.reservoir!;
+    if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) === 0) {
+      this.insertIon(i, s);
+      res.countInsertion(i, s);
+    } else {
+      this.removeIon(i);
+      res.countRemoval(i, s);
+    }
+    this.kindEvents[RESERVOIR_KIND]++;
+  }
+
+  /** Insertions and removals per reservoir and species so far; null in a closed scene. */
+  reservoirCountsSync(): ReservoirCounts | null {
+    return this.reservoir?.counts() ?? null;
+  }
+
+  async reservoirCounts(): Promise<ReservoirCounts | null> {
+    return this.reservoirCountsSync();
   }
 
   /** Slot with cumulative rate first above x = U·Σk (in passDouble[0]) among k[0..Z). Widely spread rates are scanned in ascending order. */
@@ -433,7 +501,9 @@ export class CpuEngine implements Engine {
     const oldLo = recI[4 * a];
     const oldHi = recI[4 * a + 1];
     recF[2 * a] = 0;
-    if (this.interacting) this.groups.update(a, oldHi, oldLo);
+    // Next to a reservoir face the rates of empty sites change too: take the general path there.
+    const nearFace = this.reservoir !== null && (this.reservoir.nearReservoir[a] | this.reservoir.nearReservoir[b]) !== 0;
+    if (this.interacting || nearFace) this.groups.update(a, oldHi, oldLo);
     const journal = this.journal;
     const k = 3 * this.journalLength;
     journal[k] = v & ION_MASK;
@@ -448,6 +518,12 @@ export class CpuEngine implements Engine {
     }
     if (this.interacting) {
       this.refreshTwoShells(a, b);
+      return;
+    }
+    if (nearFace) {
+      // a may now take insertions, b had them (transfer below assumes b was in no group).
+      this.refreshAround(a);
+      this.refreshAround(b);
       return;
     }
     const step = this.step;
@@ -518,7 +594,8 @@ export class CpuEngine implements Engine {
     const recF = this.recF;
     const oldLo = recI[4 * i];
     const oldHi = recI[4 * i + 1];
-    if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) === 0) recF[2 * i] = 0;
+    if (this.reservoir !== null) recF[2 * i] = this.siteChannelRates(i, this.channelRates);
+    else if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) === 0) recF[2 * i] = 0;
     else {
       const s = recI[4 * i + 3] >>> SPECIES_SHIFT;
       if (this.interacting) {
@@ -720,7 +797,7 @@ export class CpuEngine implements Engine {
       this.recF[2 * i] = 0;
       this.recI[4 * i + 2] = -1;
     }
-    for (let i = 0; i < n; i++) if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) !== 0) this.refresh(i);
+    for (let i = 0; i < n; i++) if (this.reservoir !== null || ((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) !== 0) this.refresh(i);
     this.groups.trim();
   }
 
@@ -885,6 +962,7 @@ export class CpuEngine implements Engine {
     this.pairEnergy = model.pairEnergy;
     this.kT = model.kT;
     this.interacting = model.hasInteractions;
+    this.reservoir = model.channels.reservoir ? new ReservoirSlots(model, this.reservoir) : null;
     this.buildRateSumTable();
     this.rebuildRates();
   }
@@ -896,7 +974,7 @@ export class CpuEngine implements Engine {
     n += this.groups.bytes() + this.rng.bytes() + this.step.byteLength;
     n += this.crossingCounts.byteLength + this.speciesEvents.byteLength;
     n += this.journal.byteLength + this.channelRates.byteLength + this.channelOrder.byteLength + this.ballSites.byteLength + this.ballSlots.byteLength + this.ballHash.byteLength;
-    n += this.alive.byteLength + this.kindEvents.byteLength;
+    n += this.alive.byteLength + this.kindEvents.byteLength + (this.reservoir?.bytes() ?? 0);
     return n;
   }
 
@@ -911,14 +989,18 @@ export class CpuEngine implements Engine {
     const recI = this.recI;
     const seen = new Uint8Array(nIons);
     if (this.occupiedBits.length !== bitsetWords(model.nSites)) return 'occupied bitset has the wrong length';
-    const k = new Float64Array(this.Z);
+    const k = new Float64Array(this.Z + model.nSpecies);
     for (let i = 0; i < model.nSites; i++) {
       const isFace = ((this.faceBits[i >> 5] >>> (i & 31)) & 1) !== 0;
       if (isFace !== this.steps.isFace(i)) return `site ${i}: face bit wrong`;
       const v = recI[4 * i + 3];
       if (occ[i] === 0) {
         if (v !== -1) return `site ${i}: empty but its record holds ${v}`;
-        if (this.recF[2 * i] !== 0 || recI[4 * i + 2] !== -1) return `site ${i}: empty but has rate ${this.recF[2 * i]} / group position ${recI[4 * i + 2]}`;
+        let insertion = 0;
+        for (let s = 0; s < model.nSpecies; s++) insertion += reservoirRateAt(model, occ, i, s);
+        if (this.recF[2 * i] !== insertion) return `empty site ${i}: stored rate ${this.recF[2 * i]} Hz, insertions (reservoirRateAt) ${insertion} Hz`;
+        const at = recI[4 * i + 2];
+        if (insertion === 0 ? at !== -1 : at < 0 || this.groups.membersOf(RateGroups.groupOfHigh(recI[4 * i + 1]))[at] !== i) return `empty site ${i}: rate ${insertion} Hz but group position ${at}`;
         continue;
       }
       const ion = v & ION_MASK;
@@ -930,7 +1012,8 @@ export class CpuEngine implements Engine {
       if (this.species[ion] !== s) return `site ${i}: species ${s} in the record, ${this.species[ion]} for ion ${ion}`;
       if (this.interacting) this.interactingRates(i, s, k);
       else this.plainRates(i, s, k);
-      const sum = this.passDouble[1];
+      // With reservoirs the stored rate adds the removal channel (siteChannelRates, as refresh stores it).
+      const sum = this.reservoir !== null ? this.siteChannelRates(i, k) : this.passDouble[1];
       // storePlainRate wrote the stored rate: it must equal the plainRates sum (and, below, the reference).
       if (sum !== this.recF[2 * i]) return `site ${i}: rate sum ${sum} Hz from the per-direction rates, stored ${this.recF[2 * i]} Hz`;
       let expected = 0;
@@ -939,6 +1022,7 @@ export class CpuEngine implements Engine {
         if (ref !== k[d]) return `ion ${ion} at site ${i}, direction ${d}: engine ${k[d]} Hz, hopRateAt ${ref} Hz`;
         expected += ref;
       }
+      if (this.reservoir !== null) expected += reservoirRateAt(model, occ, i, s);
       const stored = this.recF[2 * i];
       if (expected !== stored) return `ion ${ion} at site ${i}: stored rate ${stored} Hz, recomputed ${expected} Hz`;
       const pos = recI[4 * i + 2];

@@ -34,6 +34,9 @@ export function checkKernelModel(kind: EngineKind, model: RateModel): void {
   if (model.nSpecies > SPECIES_SLOTS) {
     throw new EngineUnsupportedError(kind, `the scene declares ${model.nSpecies} species; the GPU kernels count at most ${SPECIES_SLOTS} (use --engine cpu, or declare fewer species)`);
   }
+  if (model.channels.reservoir) {
+    throw new EngineUnsupportedError(kind, `the scene opens reservoir faces to an electrolyte (${model.channels.reservoir.faceNames.join(', ')}); the GPU kernels do not insert or remove ions yet, use --engine cpu`);
+  }
 }
 
 /** Limits shared by both kernels (28-bit site and ion indices, see src/gpu/layouts.ts). */

@@ -4,8 +4,10 @@
 import type { RateModel } from '../../model/rateModel';
 import { describeLattice, sameLattice } from '../../model/lattice';
 import { EngineUnsupportedError, type EngineKind } from '../engine';
+import { checkKernelModel } from './ionList';
 
 export function assertSameLattice(kind: EngineKind, old: RateModel, next: RateModel): void {
+  checkKernelModel(kind, next);
   if (!sameLattice(old.lattice, next.lattice)) {
     throw new EngineUnsupportedError(kind, `setModel needs the same lattice: running ${describeLattice(old.lattice)}, got ${describeLattice(next.lattice)}; start a new run to change the geometry`);
   }

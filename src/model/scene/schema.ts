@@ -106,6 +106,8 @@ export const speciesSchema = z.strictObject({
   /** Display colour (CSS); default from the palette. */
   color: z.string().max(32).optional(),
   shape: z.enum(SPECIES_SHAPES, { error: `species shape must be one of ${SPECIES_SHAPES.join(', ')}` }).optional(),
+  /** Molar mass, g/mol: the stored mass per charge Δm/Δq (what EQCM reports) needs it for every species that enters. */
+  molarMass: finite('species molarMass (g/mol)', '(0, 1000] g/mol').refine((v) => v > 0 && v <= 1000, { message: 'species molarMass must lie in (0, 1000] g/mol' }).optional(),
 });
 
 const geometrySlab = z.strictObject({
@@ -170,6 +172,39 @@ export const fieldSchema = z.strictObject({
   }),
 });
 
+/** Faces of the box a reservoir may open: axis and end ("x-" is the layer x = 0, "x+" the last). */
+export const RESERVOIR_FACES = ['x-', 'x+', 'y-', 'y+', 'z-', 'z+'] as const;
+export type ReservoirFace = (typeof RESERVOIR_FACES)[number];
+
+/** Activity of a species in the electrolyte (dimensionless, mol/L over 1 mol/L); 0 makes a face a pure sink. */
+const activity = (what: string) =>
+  finite(what, '[0, 1000]').refine((v) => v >= 0 && v <= 1000, { message: `${what} must lie in [0, 1000]` });
+
+export const electrolyteSchema = z.strictObject({
+  /** Electrode potential U, V: μ_s = kBT·ln a_s − z_s·U (eV, z in e). */
+  potential: finite('electrolyte.potential (V)', '[-10, 10] V').refine((v) => Math.abs(v) <= 10, {
+    message: 'electrolyte.potential must lie in [-10, 10] V',
+  }).default(0),
+  /** Activity per species name. */
+  activity: z.record(z.string(), activity('electrolyte.activity')).default({}),
+  /** pH: sets the activity of the species named "H+" to 10^−pH. */
+  pH: finite('electrolyte.pH', '[-2, 16]').refine((v) => v >= -2 && v <= 16, { message: 'electrolyte.pH must lie in [-2, 16]' }).optional(),
+});
+
+export const reservoirSchema = z
+  .strictObject({
+    name: z.string().min(1, { message: 'reservoir name must not be empty' }).max(64),
+    /** A face of the box on a reflecting axis: every site of its first or last layer touches the electrolyte. */
+    face: z.enum(RESERVOIR_FACES, { error: `reservoir face must be one of ${RESERVOIR_FACES.join(', ')}` }).optional(),
+    /** Or a named region: every site of it touches the electrolyte. */
+    region: z.string().optional(),
+    /** Desolvation barrier G‡ per species (eV), from the solvated ion at unit activity and U = 0; a species without one does not cross this face. */
+    desolvationBarrier: z.record(z.string(), barrier('desolvationBarrier (eV)')),
+    /** Activities at this face, overriding electrolyte.activity per species (two faces at different activities drive a flux). */
+    activity: z.record(z.string(), activity('reservoir activity')).optional(),
+  })
+  .refine((r) => (r.face === undefined) !== (r.region === undefined), { message: 'give exactly one of face or region' });
+
 export const runSchema = z
   .strictObject({
     /** Stop after this many events (per replica). */
@@ -220,6 +255,20 @@ export const sceneSchema = z.strictObject({
   interactions: z.array(interactionSchema).default([]),
   populations: z.array(populationSchema).min(1, { message: 'at least one population is needed' }),
   field: fieldSchema.optional(),
+  /** The electrolyte the reservoir faces open to (src/model/reservoir.ts). */
+  electrolyte: electrolyteSchema.optional(),
+  /** Lattice sites per formula unit of the host: the stored charge per formula unit is ΔN·sitesPerFormulaUnit/sites. */
+  sitesPerFormulaUnit: finite('sitesPerFormulaUnit', '(0, 1000]').refine((v) => v > 0 && v <= 1000, { message: 'sitesPerFormulaUnit must lie in (0, 1000]' }).optional(),
+  /**
+   * A potential staircase on the electrolyte (hold U: one value; a potential step, PITT: two;
+   * a staircase voltammogram: many): the run's time is cut into equal steps, step k at potentials[k] V.
+   */
+  protocol: z.strictObject({
+    potentials: z.array(finite('protocol.potentials (V)', '[-10, 10] V').refine((v) => Math.abs(v) <= 10, { message: 'protocol potentials must lie in [-10, 10] V' }))
+      .min(1, { message: 'protocol.potentials needs at least one potential' }).max(200, { message: 'protocol.potentials takes at most 200 steps' }),
+  }).optional(),
+  /** Faces or regions open to the electrolyte: ions enter and leave through them. */
+  reservoirs: z.array(reservoirSchema).max(16, { message: 'at most 16 reservoirs per scene' }).default([]),
   observe: observeSchema.default({ fitFrom: 0.2 }),
 });
 

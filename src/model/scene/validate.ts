@@ -324,5 +324,14 @@ function checkRelations(scene: Scene): SceneIssue[] {
     }
     placed.push({ regions: new Set(targets), count: want });
   });
+  if (scene.protocol) {
+    const steps = scene.protocol.potentials.length;
+    if (scene.reservoirs.length === 0) issues.push({ path: 'protocol', message: 'a potential protocol acts on the electrolyte: open a face or region first (reservoirs)' });
+    if (scene.run.time === undefined || scene.run.events !== undefined) {
+      issues.push({ path: 'run', message: 'with a protocol give run.time only (its steps share it equally), not run.events' });
+    } else if (scene.run.samples % steps !== 0) {
+      issues.push({ path: 'run.samples', message: `must be a multiple of the ${steps} protocol steps so that every step starts on a sample`, value: scene.run.samples });
+    }
+  }
   return issues;
 }
