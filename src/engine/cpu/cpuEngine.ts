@@ -8,7 +8,8 @@
 // ions around a hop are updated without a site→ion look-up; occupancy is a
 // bitset that stays in cache. See docs/cpu-engine.md for the algorithm, the
 // exactness argument, the memory layout and measured speed.
-import { hopRateAt, interactionShift, type RateModel } from '../../model/rateModel';
+import { hopBarrierShift, hopRateAt, interactionShift, type RateModel } from '../../model/rateModel';
+import { ruleShift, type LubricationRule } from '../../model/lubrication';
 import { describeLattice, sameLattice } from '../../model/lattice';
 import { CHANNEL_KINDS } from '../../model/channels';
 import type { AdvanceLimit, AdvanceReport, Engine, EngineKind, IonState } from '../engine';
@@ -51,7 +52,17 @@ export class CpuEngine implements Engine {
   private hopRate: Float64Array;
   private pairEnergy: Float64Array;
   private kT: number;
+  /** A rate depends on the environment (pair interactions or lubrication): the two-shell refresh path. */
   private interacting: boolean;
+  /** Pair interactions present (environment energies to sum). */
+  private pairs: boolean;
+  private lubrication: readonly LubricationRule[];
+  /** 1 for a species some lubrication rule shifts. */
+  private lubricated: Uint8Array;
+  /** Scratch: the distinct sites around a bond (lubrication.ts, bondNeighbourhood). */
+  private readonly bondSites: Int32Array;
+  /** Hops per species whose saddle a lubrication rule shifted. */
+  private lubricatedHopCounts: Float64Array;
 
   private readonly steps: LatticeSteps;
   private readonly step: Int32Array;
@@ -124,7 +135,12 @@ export class CpuEngine implements Engine {
     this.hopRate = model.hopRate;
     this.pairEnergy = model.pairEnergy;
     this.kT = model.kT;
-    this.interacting = model.hasInteractions;
+    this.interacting = model.hasEnvironment;
+    this.pairs = model.hasInteractions;
+    this.lubrication = model.lubrication;
+    this.lubricated = lubricatedSpecies(model);
+    this.bondSites = new Int32Array(2 * model.directions);
+    this.lubricatedHopCounts = new Float64Array(model.nSpecies);
 
     this.steps = new LatticeSteps(model);
     this.step = this.steps.step;
@@ -343,6 +359,11 @@ export class CpuEngine implements Engine {
 
   /** Executes channel slot `slot` of the ion on site i. */
   private execute(i: number, slot: number): void {
+    const s = this.recI[4 * i + 3] >>> SPECIES_SHIFT;
+    if (this.lubricated[s] !== 0) {
+      const j = ((this.faceBits[i >> 5] >>> (i & 31)) & 1) !== 0 ? this.steps.faceNeighbour(i, slot) : i + this.step[slot];
+      if (this.lubricationShiftAt(i, j, s) !== 0) this.lubricatedHopCounts[s]++;
+    }
     this.hop(i, slot);
     this.kindEvents[HOP_KIND]++;
   }
@@ -570,7 +591,9 @@ export class CpuEngine implements Engine {
     const rates = this.hopRate;
     const face = ((this.faceBits[i >> 5] >>> (i & 31)) & 1) !== 0;
     const row = (s * R + region[i]) * R * Z;
-    const vi = this.environment(i, s, -1);
+    const pairs = this.pairs;
+    const lubricated = this.lubricated[s] !== 0;
+    const vi = pairs ? this.environment(i, s, -1) : 0;
     const kT = this.kT;
     let total = 0;
     for (let d = 0; d < Z; d++) {
@@ -578,12 +601,48 @@ export class CpuEngine implements Engine {
       let k = 0;
       if (j >= 0 && ((occupied[j >> 5] >>> (j & 31)) & 1) === 0) {
         const base = rates[row + region[j] * Z + d];
-        if (base !== 0) k = base * Math.exp(-interactionShift(vi, this.environment(j, s, i)) / kT);
+        if (base !== 0) {
+          const vj = pairs ? this.environment(j, s, i) : 0;
+          k = base * Math.exp(-hopBarrierShift(interactionShift(vi, vj), lubricated ? this.lubricationShiftAt(i, j, s) : 0) / kT);
+        }
       }
       out[d] = k;
       total += k;
     }
     return total;
+  }
+
+  /**
+   * Lubrication shift (eV) of a hop of species s from i to j: the same rules,
+   * order and neighbourhood (distinct sites around i or j, other than i and j)
+   * as the reference lubricationShift.
+   */
+  private lubricationShiftAt(i: number, j: number, s: number): number {
+    const sites = this.bondSites;
+    const occupied = this.occupiedBits;
+    let n = 0;
+    for (let end = 0; end < 2; end++) {
+      const c = end === 0 ? i : j;
+      const face = ((this.faceBits[c >> 5] >>> (c & 31)) & 1) !== 0;
+      for (let d = 0; d < this.Z; d++) {
+        const m = face ? this.steps.faceNeighbour(c, d) : c + this.step[d];
+        if (m < 0 || m === i || m === j) continue;
+        let seen = false;
+        for (let k = 0; k < n; k++) if (sites[k] === m) seen = true;
+        if (!seen) sites[n++] = m;
+      }
+    }
+    let shift = 0;
+    for (const rule of this.lubrication) {
+      if (rule.species !== s) continue;
+      let count = 0;
+      for (let k = 0; k < n; k++) {
+        const m = sites[k];
+        if (((occupied[m >> 5] >>> (m & 31)) & 1) !== 0 && this.recI[4 * m + 3] >>> SPECIES_SHIFT === rule.by) count++;
+      }
+      shift += ruleShift(rule, count);
+    }
+    return shift;
   }
 
   /** Pair energy of species s at site c with its occupied neighbours other than `skip` (localPairEnergy). */
@@ -785,6 +844,11 @@ export class CpuEngine implements Engine {
     return this.eventCountsSync();
   }
 
+  /** Hops per species whose saddle lubrication shifted (all zero without lubrication rules). */
+  lubricatedHopCountsSync(): Float64Array {
+    return this.lubricatedHopCounts.slice();
+  }
+
   async eventCountsByKind(): Promise<Float64Array> {
     return this.kindEvents.slice();
   }
@@ -824,7 +888,10 @@ export class CpuEngine implements Engine {
     this.hopRate = model.hopRate;
     this.pairEnergy = model.pairEnergy;
     this.kT = model.kT;
-    this.interacting = model.hasInteractions;
+    this.interacting = model.hasEnvironment;
+    this.pairs = model.hasInteractions;
+    this.lubrication = model.lubrication;
+    this.lubricated = lubricatedSpecies(model);
     this.rebuildRates();
   }
 
@@ -915,6 +982,13 @@ export class CpuEngine implements Engine {
   dispose(): void {
     // Nothing outside the JS heap to release; the typed arrays go with the engine.
   }
+}
+
+/** 1 per species that a lubrication rule shifts. */
+function lubricatedSpecies(model: RateModel): Uint8Array {
+  const out = new Uint8Array(model.nSpecies);
+  for (const rule of model.lubrication) out[rule.species] = 1;
+  return out;
 }
 
 /** Throws when an ion sits where its species is not allowed. */

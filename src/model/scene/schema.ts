@@ -139,6 +139,20 @@ export const populationSchema = z
     message: 'give exactly one of count or fraction',
   });
 
+/** How Λ, the count of lubricating ions around a bond, shifts its saddle: λ·min(1, Λ) or λ·Λ. */
+export const LUBRICATION_MODES = ['any', 'sum'] as const;
+
+/** Lubrication (src/model/lubrication.ts): `by` ions around a hop of `species` shift its saddle symmetrically. */
+export const lubricationSchema = z.strictObject({
+  species: z.string({ error: 'lubrication.species must be a species name' }),
+  by: z.string({ error: 'lubrication.by must be a species name' }),
+  /** λ, eV: the saddle shift per lubricating ion ("sum") or once for any ("any"); negative lowers the barrier. */
+  saddleShift: finite('lubrication.saddleShift (eV)', '[-5, 5] eV').refine((v) => Math.abs(v) <= 5, {
+    message: 'lubrication.saddleShift must lie in [-5, 5] eV',
+  }),
+  mode: z.enum(LUBRICATION_MODES, { error: `lubrication.mode must be one of ${LUBRICATION_MODES.map((m) => `"${m}"`).join(', ')}` }).default('any'),
+});
+
 export const fieldSchema = z.strictObject({
   axis: z.enum(AXES, { error: 'field.axis must be "x", "y" or "z"' }),
   /** Field strength in V/Å (1 V/Å = 1e10 V/m). */
@@ -196,6 +210,8 @@ export const sceneSchema = z.strictObject({
   interactions: z.array(interactionSchema).default([]),
   populations: z.array(populationSchema).min(1, { message: 'at least one population is needed' }),
   field: fieldSchema.optional(),
+  /** Kinetic saddle shifts by neighbouring ions of another species (purely kinetic: equilibrium unchanged). */
+  lubrication: z.array(lubricationSchema).max(16, { message: 'at most 16 lubrication rules' }).default([]),
   observe: observeSchema.default({ fitFrom: 0.2 }),
 });
 

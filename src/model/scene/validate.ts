@@ -226,6 +226,16 @@ function checkRelations(scene: Scene): SceneIssue[] {
     });
   });
 
+  const seenRules = new Set<string>();
+  scene.lubrication.forEach((rule, k) => {
+    for (const key of ['species', 'by'] as const) {
+      if (!isSpecies(rule[key])) issues.push({ path: `lubrication[${k}].${key}`, message: unknownSpecies, value: rule[key] });
+    }
+    const id = `${rule.species}\u0000${rule.by}`;
+    if (seenRules.has(id)) issues.push({ path: `lubrication[${k}]`, message: `a second rule for ${rule.species} lubricated by ${rule.by}; merge them into one`, value: { species: rule.species, by: rule.by } });
+    seenRules.add(id);
+  });
+
   if (geometryIssues.length > 0) return issues;
   // Populations must fit: one ion per site, only where the species is allowed.
   const free = new Float64Array(scene.regions.length);
