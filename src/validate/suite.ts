@@ -11,6 +11,7 @@ import { latticeRandomWalkCase, latticeCorrelationFactorCase } from './cases/lat
 import { builtInPotentialCase } from './cases/builtInPotential';
 import { driftMobilityCase } from './cases/driftMobility';
 import { nernstEinsteinCase } from './cases/nernstEinstein';
+import { lubricatedChainCase, lubricationEquilibriumCase } from './cases/lubrication';
 import type { ValidationCase, ValidationCheck } from './types';
 
 export const VALIDATION_CASES: readonly ValidationCase[] = [
@@ -25,6 +26,8 @@ export const VALIDATION_CASES: readonly ValidationCase[] = [
   builtInPotentialCase,
   driftMobilityCase,
   nernstEinsteinCase,
+  lubricatedChainCase,
+  lubricationEquilibriumCase,
 ];
 
 export interface ValidationReport {
