@@ -9,7 +9,7 @@ import { vec3 } from 'gl-matrix';
 import type { Lattice } from './lattice';
 
 /** Every kind of channel the model can hold, in the order engines count events per kind. */
-export const CHANNEL_KINDS = ['hop'] as const;
+export const CHANNEL_KINDS = ['hop', 'water-dissociation'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
 /** Strides of the hop table: index = s·speciesStride + a·fromStride + b·toStride + d. */

@@ -17,6 +17,7 @@ import { assignRegions, SceneError } from './scene/validate';
 import { buildLattice, neighbour as latticeNeighbour, type Lattice } from './lattice';
 import { hopChannels, type ChannelCatalogue, type HopTableLayout } from './channels';
 import { addRegionPotentials, checkFiniteRates, regionPotentials } from './regionPotential';
+import { compileWaterDissociation, type WaterDissociation } from './waterDissociation';
 import { compileLubrication, lubricationShift, type LubricationRule } from './lubrication';
 
 /** Boltzmann constant, eV/K. */
@@ -74,6 +75,8 @@ export interface RateModel {
   readonly hasInteractions: boolean;
   /** Lubrication rules (lubrication.ts), scene order; empty when none. */
   readonly lubrication: readonly LubricationRule[];
+  /** Water dissociation on surface–host bonds (waterDissociation.ts), or null. */
+  readonly waterDissociation: WaterDissociation | null;
   /** A hop rate depends on more than the two ends' regions and the target being free: interactions or lubrication. */
   readonly hasEnvironment: boolean;
   readonly field: { readonly axis: 0 | 1 | 2; readonly strength: number } | null;
@@ -130,6 +133,8 @@ export function compileRateModel(scene: Scene): RateModel {
 
   const lubrication = compileLubrication(scene, lattice, { allowed, siteEnergy, saddle, speciesOf: index.speciesOf });
   const hasInteractions = pairEnergy.some((v) => v !== 0);
+  const regionIndex = new Map(scene.regions.map((r, k) => [r.name, k]));
+  const waterDissociation = compileWaterDissociation(scene, { lattice, allowed, nRegions: R, kT, nu: scene.attemptFrequency, speciesOf: index.speciesOf, regionOf: (n) => regionIndex.get(n) });
 
   return {
     lattice,
@@ -161,6 +166,7 @@ export function compileRateModel(scene: Scene): RateModel {
     pairEnergy,
     hasInteractions,
     lubrication,
+    waterDissociation,
     hasEnvironment: hasInteractions || lubrication.length > 0,
     field,
     channels,

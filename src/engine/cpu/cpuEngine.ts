@@ -10,6 +10,8 @@
 // exactness argument, the memory layout and measured speed.
 import { hopBarrierShift, hopRateAt, interactionShift, type RateModel } from '../../model/rateModel';
 import { ruleShift, type LubricationRule } from '../../model/lubrication';
+import { reactionEnergy, reactionRate, reactionRateAt, type WaterDissociation } from '../../model/waterDissociation';
+import { ReactionLedger } from './reactionChannels';
 import { describeLattice, sameLattice } from '../../model/lattice';
 import { CHANNEL_KINDS } from '../../model/channels';
 import type { AdvanceLimit, AdvanceReport, Engine, EngineKind, IonState } from '../engine';
@@ -33,6 +35,7 @@ const SPECIES_SHIFT = 28;
 const JOURNAL_LENGTH = 2048;
 /** Index of the hop kind in eventCountsByKind. */
 const HOP_KIND = CHANNEL_KINDS.indexOf('hop');
+const WATER_KIND = CHANNEL_KINDS.indexOf('water-dissociation');
 
 export class CpuEngine implements Engine {
   readonly kind: EngineKind = 'cpu';
@@ -63,6 +66,10 @@ export class CpuEngine implements Engine {
   private readonly bondSites: Int32Array;
   /** Hops per species whose saddle a lubrication rule shifted. */
   private lubricatedHopCounts: Float64Array;
+  /** Water dissociation (slots Z..2Z−1 of a surface site: the reaction on the bond along slot d), or null. */
+  private reaction: WaterDissociation | null;
+  /** Origins of the ions and the reaction counts (reactionChannels.ts). */
+  private readonly ledger: ReactionLedger;
 
   private readonly steps: LatticeSteps;
   private readonly step: Int32Array;
@@ -141,14 +148,19 @@ export class CpuEngine implements Engine {
     this.lubricated = lubricatedSpecies(model);
     this.bondSites = new Int32Array(2 * model.directions);
     this.lubricatedHopCounts = new Float64Array(model.nSpecies);
+    this.reaction = model.waterDissociation;
+    // A reaction's rate depends on occupancy two steps from its surface site: the two-shell refresh path.
+    if (this.reaction) this.interacting = true;
+    this.ledger = new ReactionLedger(nIons);
 
     this.steps = new LatticeSteps(model);
     this.step = this.steps.step;
     this.singleComponentSteps = this.steps.singleComponentSteps;
     this.unitAxis = this.steps.unitAxis;
     this.unitSign = this.steps.unitSign;
-    this.channelRates = new Float64Array(this.Z);
-    this.channelOrder = new Int8Array(this.Z);
+    // Hop slots, then one reaction slot per direction (used only with a reaction).
+    this.channelRates = new Float64Array(2 * this.Z);
+    this.channelOrder = new Int8Array(2 * this.Z);
     // A rate depends on occupancy up to two steps away: 1 + Z + Z² sites around each end of a hop.
     const ball = 2 * (1 + this.Z + this.Z * this.Z);
     this.ballSites = new Int32Array(ball);
@@ -352,13 +364,79 @@ export class CpuEngine implements Engine {
    */
   private selectChannel(i: number, u: number): number {
     const k = this.channelRates;
+    if (this.reaction) return this.pickSlot(k, 2 * this.Z, u * this.siteRates(i, k));
     const s = this.recI[4 * i + 3] >>> SPECIES_SHIFT;
     const total = this.interacting ? this.interactingRates(i, s, k) : this.plainRates(i, s, k);
     return this.pickSlot(k, this.Z, u * total);
   }
 
+  /**
+   * With a reaction: every channel of site i (occupied or not) into out, hops
+   * in slots [0, Z), reactions on the bond along d in slot Z + d; returns the sum
+   * in slot order (the rate the site's record holds).
+   */
+  private siteRates(i: number, out: Float64Array): number {
+    const Z = this.Z;
+    let total = 0;
+    if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) !== 0) total = this.interactingRates(i, this.recI[4 * i + 3] >>> SPECIES_SHIFT, out);
+    else for (let d = 0; d < Z; d++) out[d] = 0;
+    for (let d = 0; d < Z; d++) {
+      const k = this.reactionRateOn(i, d);
+      out[Z + d] = k;
+      total += k;
+    }
+    return total;
+  }
+
+  /** Rate of the reaction on the bond from site s along slot d: the operations of reactionRateAt. */
+  private reactionRateOn(s: number, d: number): number {
+    const rx = this.reaction!;
+    const region = this.siteRegion;
+    if (!rx.surfaceRegion[region[s]]) return 0;
+    const h = ((this.faceBits[s >> 5] >>> (s & 31)) & 1) !== 0 ? this.steps.faceNeighbour(s, d) : s + this.step[d];
+    if (h < 0 || !rx.hostRegion[region[h]]) return 0;
+    const occupied = this.occupiedBits;
+    const onS = ((occupied[s >> 5] >>> (s & 31)) & 1) !== 0 ? this.recI[4 * s + 3] >>> SPECIES_SHIFT : -1;
+    const onH = ((occupied[h >> 5] >>> (h & 31)) & 1) !== 0 ? this.recI[4 * h + 3] >>> SPECIES_SHIFT : -1;
+    const forward = onS === -1 && onH === -1;
+    if (!forward && !(onS === rx.hydroxide && onH === rx.proton)) return 0;
+    const vOH = this.pairs ? this.environment(s, rx.hydroxide, h) : 0;
+    const vH = this.pairs ? this.environment(h, rx.proton, s) : 0;
+    let catalysed = false;
+    if (rx.catalyst >= 0) {
+      const n = this.collectBondSites(s, h);
+      for (let k = 0; k < n; k++) {
+        const m = this.bondSites[k];
+        if (((occupied[m >> 5] >>> (m & 31)) & 1) !== 0 && this.recI[4 * m + 3] >>> SPECIES_SHIFT === rx.catalyst) catalysed = true;
+      }
+    }
+    const model = this.currentModel;
+    const energy = reactionEnergy(rx, model.siteEnergy, this.pairEnergy, this.nSpecies, this.R, region[s], region[h], vOH, vH);
+    return reactionRate(rx, model.nu, this.kT, energy, catalysed, forward);
+  }
+
+  /** Dissociates water on (s, neighbour along d) when both are empty, else recombines the OH- and H+ there. */
+  private react(s: number, d: number): void {
+    const rx = this.reaction!;
+    const h = ((this.faceBits[s >> 5] >>> (s & 31)) & 1) !== 0 ? this.steps.faceNeighbour(s, d) : s + this.step[d];
+    if (((this.occupiedBits[s >> 5] >>> (s & 31)) & 1) === 0) {
+      this.ledger.fromWater(this.insertIon(s, rx.hydroxide));
+      this.ledger.fromWater(this.insertIon(h, rx.proton));
+      this.ledger.dissociations++;
+    } else {
+      this.removeIon(s);
+      this.removeIon(h);
+      this.ledger.recombinations++;
+    }
+  }
+
   /** Executes channel slot `slot` of the ion on site i. */
   private execute(i: number, slot: number): void {
+    if (slot >= this.Z) {
+      this.react(i, slot - this.Z);
+      this.kindEvents[WATER_KIND]++;
+      return;
+    }
     const s = this.recI[4 * i + 3] >>> SPECIES_SHIFT;
     if (this.lubricated[s] !== 0) {
       const j = ((this.faceBits[i >> 5] >>> (i & 31)) & 1) !== 0 ? this.steps.faceNeighbour(i, slot) : i + this.step[slot];
@@ -515,7 +593,8 @@ export class CpuEngine implements Engine {
   private refresh(i: number): void {
     const recI = this.recI;
     let fresh = 0;
-    if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) !== 0) {
+    if (this.reaction) fresh = this.siteRates(i, this.channelRates);
+    else if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) !== 0) {
       const s = recI[4 * i + 3] >>> SPECIES_SHIFT;
       fresh = this.interacting ? this.interactingRates(i, s, this.channelRates) : this.plainRateSum(i, s);
     }
@@ -620,6 +699,23 @@ export class CpuEngine implements Engine {
   private lubricationShiftAt(i: number, j: number, s: number): number {
     const sites = this.bondSites;
     const occupied = this.occupiedBits;
+    const n = this.collectBondSites(i, j);
+    let shift = 0;
+    for (const rule of this.lubrication) {
+      if (rule.species !== s) continue;
+      let count = 0;
+      for (let k = 0; k < n; k++) {
+        const m = sites[k];
+        if (((occupied[m >> 5] >>> (m & 31)) & 1) !== 0 && this.recI[4 * m + 3] >>> SPECIES_SHIFT === rule.by) count++;
+      }
+      shift += ruleShift(rule, count);
+    }
+    return shift;
+  }
+
+  /** The distinct sites around i or j other than i and j into bondSites (bondNeighbourhood); returns how many. */
+  private collectBondSites(i: number, j: number): number {
+    const sites = this.bondSites;
     let n = 0;
     for (let end = 0; end < 2; end++) {
       const c = end === 0 ? i : j;
@@ -632,17 +728,7 @@ export class CpuEngine implements Engine {
         if (!seen) sites[n++] = m;
       }
     }
-    let shift = 0;
-    for (const rule of this.lubrication) {
-      if (rule.species !== s) continue;
-      let count = 0;
-      for (let k = 0; k < n; k++) {
-        const m = sites[k];
-        if (((occupied[m >> 5] >>> (m & 31)) & 1) !== 0 && this.recI[4 * m + 3] >>> SPECIES_SHIFT === rule.by) count++;
-      }
-      shift += ruleShift(rule, count);
-    }
-    return shift;
+    return n;
   }
 
   /** Pair energy of species s at site c with its occupied neighbours other than `skip` (localPairEnergy). */
@@ -719,7 +805,8 @@ export class CpuEngine implements Engine {
       this.recF[2 * i] = 0;
       this.recI[4 * i + 2] = -1;
     }
-    for (let i = 0; i < n; i++) if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) !== 0) this.refresh(i);
+    const surface = this.reaction?.surfaceRegion;
+    for (let i = 0; i < n; i++) if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) !== 0 || (surface && surface[this.siteRegion[i]])) this.refresh(i);
     this.groups.trim();
   }
 
@@ -844,6 +931,20 @@ export class CpuEngine implements Engine {
     return this.eventCountsSync();
   }
 
+  /**
+   * The proton (and every species') ledger: dissociations and recombinations
+   * so far, and the ions present now per species and origin (ION_ORIGINS order:
+   * initial, water, inserted by another channel).
+   */
+  reactionLedgerSync(): { dissociations: number; recombinations: number; storedByOrigin: number[][] } {
+    this.applyJournal();
+    return {
+      dissociations: this.ledger.dissociations,
+      recombinations: this.ledger.recombinations,
+      storedByOrigin: this.ledger.storedByOrigin(this.species, this.alive, this.slots, this.nSpecies),
+    };
+  }
+
   /** Hops per species whose saddle lubrication shifted (all zero without lubrication rules). */
   lubricatedHopCountsSync(): Float64Array {
     return this.lubricatedHopCounts.slice();
@@ -892,6 +993,8 @@ export class CpuEngine implements Engine {
     this.pairs = model.hasInteractions;
     this.lubrication = model.lubrication;
     this.lubricated = lubricatedSpecies(model);
+    this.reaction = model.waterDissociation;
+    if (this.reaction) this.interacting = true;
     this.rebuildRates();
   }
 
@@ -917,14 +1020,30 @@ export class CpuEngine implements Engine {
     const recI = this.recI;
     const seen = new Uint8Array(nIons);
     if (this.occupiedBits.length !== bitsetWords(model.nSites)) return 'occupied bitset has the wrong length';
-    const k = new Float64Array(this.Z);
+    const k = new Float64Array(2 * this.Z);
     for (let i = 0; i < model.nSites; i++) {
       const isFace = ((this.faceBits[i >> 5] >>> (i & 31)) & 1) !== 0;
       if (isFace !== this.steps.isFace(i)) return `site ${i}: face bit wrong`;
       const v = recI[4 * i + 3];
       if (occ[i] === 0) {
         if (v !== -1) return `site ${i}: empty but its record holds ${v}`;
-        if (this.recF[2 * i] !== 0 || recI[4 * i + 2] !== -1) return `site ${i}: empty but has rate ${this.recF[2 * i]} / group position ${recI[4 * i + 2]}`;
+        let expected = 0;
+        if (this.reaction) {
+          this.siteRates(i, k);
+          for (let d = 0; d < model.directions; d++) {
+            const ref = reactionRateAt(model, occ, i, d);
+            if (ref !== k[this.Z + d]) return `empty site ${i}, reaction along ${d}: engine ${k[this.Z + d]} Hz, reactionRateAt ${ref} Hz`;
+            expected += ref;
+          }
+        }
+        if (this.recF[2 * i] !== expected) return `site ${i}: empty, stored rate ${this.recF[2 * i]} Hz, recomputed ${expected} Hz`;
+        if (expected === 0) {
+          if (recI[4 * i + 2] !== -1) return `site ${i}: empty with rate 0 but in a group at ${recI[4 * i + 2]}`;
+        } else {
+          const pos = recI[4 * i + 2];
+          const g = RateGroups.groupOfHigh(recI[4 * i + 1]);
+          if (pos < 0 || pos >= this.groups.count[g] || this.groups.members[g][pos] !== i) return `empty site ${i}: not at position ${pos} of group ${g}`;
+        }
         continue;
       }
       const ion = v & ION_MASK;
@@ -941,6 +1060,14 @@ export class CpuEngine implements Engine {
         const ref = hopRateAt(model, occ, i, d);
         if (ref !== k[d]) return `ion ${ion} at site ${i}, direction ${d}: engine ${k[d]} Hz, hopRateAt ${ref} Hz`;
         expected += ref;
+      }
+      if (this.reaction) {
+        this.siteRates(i, k);
+        for (let d = 0; d < model.directions; d++) {
+          const ref = reactionRateAt(model, occ, i, d);
+          if (ref !== k[this.Z + d]) return `ion ${ion} at site ${i}, reaction along ${d}: engine ${k[this.Z + d]} Hz, reactionRateAt ${ref} Hz`;
+          expected += ref;
+        }
       }
       const stored = this.recF[2 * i];
       if (expected !== stored) return `ion ${ion} at site ${i}: stored rate ${stored} Hz, recomputed ${expected} Hz`;
