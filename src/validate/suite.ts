@@ -12,6 +12,7 @@ import { builtInPotentialCase } from './cases/builtInPotential';
 import { driftMobilityCase } from './cases/driftMobility';
 import { nernstEinsteinCase } from './cases/nernstEinstein';
 import { lubricatedChainCase, lubricationEquilibriumCase } from './cases/lubrication';
+import { waterPairsCase } from './cases/waterPairs';
 import type { ValidationCase, ValidationCheck } from './types';
 
 export const VALIDATION_CASES: readonly ValidationCase[] = [
@@ -28,6 +29,7 @@ export const VALIDATION_CASES: readonly ValidationCase[] = [
   nernstEinsteinCase,
   lubricatedChainCase,
   lubricationEquilibriumCase,
+  waterPairsCase,
 ];
 
 export interface ValidationReport {
