@@ -33,6 +33,23 @@ export function profileCsv(result: RunResult): string {
   return `${rows.join('\n')}\n`;
 }
 
+/** The stiffness report and the proton-chemistry estimates, one quantity per row. */
+export function chemistryCsv(result: RunResult): string {
+  const c = result.chemistry!;
+  const rows = ['quantity,value,se'];
+  for (const ch of c.channels) {
+    rows.push(`"share ${ch.channel}",${ch.share},`);
+    rows.push(`"balance index ${ch.channel}",${ch.balanceIndex},`);
+  }
+  for (const l of c.lubricatedFraction) rows.push(`"lubricated fraction ${l.species}",${l.fraction.value},${l.fraction.se}`);
+  if (c.water) {
+    rows.push(`turnover per surface site (Hz),${c.water.turnoverPerSiteHz.value},${c.water.turnoverPerSiteHz.se}`);
+    rows.push(`OH* coverage,${c.water.hydroxideCoverage.value},${c.water.hydroxideCoverage.se}`);
+  }
+  for (const s of c.storedByOrigin) for (const o of ['initial', 'water', 'inserted'] as const) rows.push(`"${s.species} present (${o})",${s[o].value},${s[o].se}`);
+  return rows.join('\n') + '\n';
+}
+
 /** Writes msd.csv, profile.csv and drift.csv into dir (created if needed); returns the paths. */
 export async function writeCsvFiles(result: RunResult, dir: string): Promise<string[]> {
   await mkdir(dir, { recursive: true });
@@ -42,5 +59,8 @@ export async function writeCsvFiles(result: RunResult, dir: string): Promise<str
   await writeFile(msd, msdCsv(result));
   await writeFile(profile, profileCsv(result));
   await writeFile(drift, driftCsv(result));
-  return [msd, profile, drift];
+  if (!result.chemistry) return [msd, profile, drift];
+  const chemistry = join(dir, 'chemistry.csv');
+  await writeFile(chemistry, chemistryCsv(result));
+  return [msd, profile, drift, chemistry];
 }

@@ -10,6 +10,7 @@ import { createEngine, type EngineTuning } from '../engine/factory';
 import { ReplicaRecorder, type ReplicaObservables } from '../observe/replicaRecorder';
 import { aggregateReplicas, type RunObservables } from '../observe/aggregate';
 import { profileAxisOf } from '../observe/profileAxis';
+import { chemistryObservables, stiffnessWarning, type ChemistryObservables } from '../observe/chemistry';
 import { IONHOP_VERSION } from './version';
 
 export interface RunProgress {
@@ -47,6 +48,10 @@ export interface RunResult {
   sampling: 'time' | 'events';
   wallTimeS: number;
   observables: RunObservables;
+  /** Lubrication and water-dissociation observables and the per-channel stiffness report (scenes that have them, cpu engine). */
+  chemistry?: ChemistryObservables;
+  /** Things the user should know about the run as set up (e.g. an event budget too small for run.time). */
+  warnings?: string[];
 }
 
 export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promise<RunResult> {
@@ -75,6 +80,8 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
 
   const results = await runReplicas(scene, kind, 0, replicas, (r, k) => report(r, k), model, options.tuning);
   const observables = aggregateReplicas(model, results, fitFrom, profileAxis);
+  const chemistry = chemistryObservables(model, results.flatMap((r) => (r.chemistry ? [r.chemistry] : [])));
+  const warnings = await runWarnings(scene, kind, model, options.tuning);
   return {
     ionhop: IONHOP_VERSION,
     scene,
@@ -84,7 +91,26 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
     sampling,
     wallTimeS: (performance.now() - started) / 1000,
     observables,
+    ...(chemistry ? { chemistry } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
+}
+
+/**
+ * Warnings about the run as set up: the stiffness check (chemistry.ts) on
+ * replica 0's starting total rate, for engines that report it. Rates are never
+ * rescaled; the user decides.
+ */
+async function runWarnings(scene: Scene, kind: EngineKind, model: RateModel, tuning?: EngineTuning): Promise<string[]> {
+  if (scene.run.time === undefined || scene.run.events === undefined || kind !== 'cpu') return [];
+  const engine = await createEngine(kind, model, initialOccupancy(model, scene.seed, 0), { seed: replicaSeed(scene.seed, 0, 'dynamics'), seedNumber: scene.seed, replica: 0, tuning });
+  try {
+    if (!engine.chemistryCounts) return [];
+    const warning = stiffnessWarning((await engine.chemistryCounts()).totalRateHz, scene.run.time, scene.run.events);
+    return warning ? [warning] : [];
+  } finally {
+    engine.dispose();
+  }
 }
 
 /**
@@ -151,5 +177,8 @@ async function runReplica(
     }
     progress(k);
   }
-  return recorder.finish(await engine.crossings(), await engine.eventCounts(), engine.events);
+  const observed = recorder.finish(await engine.crossings(), await engine.eventCounts(), engine.events);
+  const model = engine.model;
+  if (engine.chemistryCounts && (model.lubrication.length > 0 || model.waterDissociation)) observed.chemistry = await engine.chemistryCounts();
+  return observed;
 }

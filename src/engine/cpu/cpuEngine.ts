@@ -14,7 +14,7 @@ import { reactionEnergy, reactionRate, reactionRateAt, type WaterDissociation } 
 import { ReactionLedger } from './reactionChannels';
 import { describeLattice, sameLattice } from '../../model/lattice';
 import { CHANNEL_KINDS } from '../../model/channels';
-import type { AdvanceLimit, AdvanceReport, Engine, EngineKind, IonState } from '../engine';
+import type { AdvanceLimit, AdvanceReport, ChemistryCounts, Engine, EngineKind, IonState } from '../engine';
 import * as aleaStream from './aleaStream';
 import { AleaStream, type AleaState } from './aleaStream';
 import { SiteRecords, RateGroups } from './rateGroups';
@@ -68,6 +68,8 @@ export class CpuEngine implements Engine {
   private lubricatedHopCounts: Float64Array;
   /** Water dissociation (slots Z..2Z−1 of a surface site: the reaction on the bond along slot d), or null. */
   private reaction: WaterDissociation | null;
+  /** hopsByDirection[s·Z + d]: hops per species and direction slot (the stiffness report's balance index). */
+  private readonly hopsByDirection: Float64Array;
   /** Origins of the ions and the reaction counts (reactionChannels.ts). */
   private readonly ledger: ReactionLedger;
 
@@ -152,6 +154,7 @@ export class CpuEngine implements Engine {
     // A reaction's rate depends on occupancy two steps from its surface site: the two-shell refresh path.
     if (this.reaction) this.interacting = true;
     this.ledger = new ReactionLedger(nIons);
+    this.hopsByDirection = new Float64Array(model.nSpecies * model.directions);
 
     this.steps = new LatticeSteps(model);
     this.step = this.steps.step;
@@ -515,6 +518,7 @@ export class CpuEngine implements Engine {
     journal[k + 2] = d;
     if (++this.journalLength === JOURNAL_LENGTH) this.applyJournal();
     this.speciesEvents[v >>> SPECIES_SHIFT]++;
+    this.hopsByDirection[(v >>> SPECIES_SHIFT) * this.Z + d]++;
     if (this.multiRegion) {
       const ra = this.siteRegion[a];
       const rb = this.siteRegion[b];
@@ -942,6 +946,27 @@ export class CpuEngine implements Engine {
       dissociations: this.ledger.dissociations,
       recombinations: this.ledger.recombinations,
       storedByOrigin: this.ledger.storedByOrigin(this.species, this.alive, this.slots, this.nSpecies),
+    };
+  }
+
+  async chemistryCounts(): Promise<ChemistryCounts> {
+    const ledger = this.reactionLedgerSync();
+    let surfaceHydroxide = 0;
+    const rx = this.reaction;
+    if (rx) {
+      const occ = this.occupancySync();
+      for (let i = 0; i < occ.length; i++) if (occ[i] === rx.hydroxide + 1 && rx.surfaceRegion[this.siteRegion[i]]) surfaceHydroxide++;
+    }
+    return {
+      timeS: this.clock,
+      kindEvents: this.kindEvents.slice(),
+      hopsByDirection: this.hopsByDirection.slice(),
+      lubricatedHops: this.lubricatedHopCounts.slice(),
+      dissociations: ledger.dissociations,
+      recombinations: ledger.recombinations,
+      storedByOrigin: ledger.storedByOrigin,
+      surfaceHydroxide,
+      totalRateHz: this.groups.total(),
     };
   }
 
