@@ -141,3 +141,25 @@ describe('lubrication scene checks', () => {
     expect(() => model(scene({ lambda: -0.05, mode: 'sum' }))).not.toThrow();
   });
 });
+
+describe('GPU engines refuse lubrication and water dissociation, naming the feature and cpu', () => {
+  it('gpu-lattice and gpu-walkers', async () => {
+    const { checkLatticeScene } = await import('../../src/engine/gpu/gpuLatticeEngine');
+    const { checkWalkersScene } = await import('../../src/engine/gpu/gpuWalkersEngine');
+    const lubricated = model(scene());
+    expect(() => checkLatticeScene(lubricated)).toThrow(/gpu-lattice cannot run this scene: the scene has lubrication.*--engine cpu/);
+    expect(() => checkWalkersScene(lubricated, new Uint8Array(lubricated.nSites))).toThrow(/gpu-walkers cannot run this scene: the scene has lubrication.*--engine cpu/);
+    const water = model({
+      ...scene(),
+      lubrication: [],
+      regions: [
+        { name: 'surface', slab: { axis: 'y', from: 0, to: 1 }, species: { 'OH-': { barrier: 1 } } },
+        { name: 'host', species: { 'H+': { barrier: 0.3 }, 'Zn2+': { barrier: 0.4 } } },
+      ],
+      reactions: [{ kind: 'water-dissociation', surface: ['surface'], host: ['host'], barrier: 0.3 }],
+      populations: [{ species: 'Zn2+', count: 1 }],
+    });
+    expect(() => checkLatticeScene(water)).toThrow(/gpu-lattice cannot run this scene: the scene has a water-dissociation reaction.*--engine cpu/);
+    expect(() => checkWalkersScene(water, new Uint8Array(water.nSites))).toThrow(/gpu-walkers cannot run this scene: the scene has a water-dissociation reaction.*--engine cpu/);
+  });
+});
