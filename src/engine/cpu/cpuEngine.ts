@@ -440,13 +440,19 @@ export class CpuEngine implements Engine {
       this.kindEvents[WATER_KIND]++;
       return;
     }
+    // Plain scenes pay one length check here (no species look-up).
+    if (this.lubrication.length !== 0) this.countLubricated(i, slot);
+    this.hop(i, slot);
+    this.kindEvents[HOP_KIND]++;
+  }
+
+  /** Counts the hop of the ion on i along slot when lubrication shifts its saddle (before it moves). */
+  private countLubricated(i: number, slot: number): void {
     const s = this.recI[4 * i + 3] >>> SPECIES_SHIFT;
     if (this.lubricated[s] !== 0) {
       const j = ((this.faceBits[i >> 5] >>> (i & 31)) & 1) !== 0 ? this.steps.faceNeighbour(i, slot) : i + this.step[slot];
       if (this.lubricationShiftAt(i, j, s) !== 0) this.lubricatedHopCounts[s]++;
     }
-    this.hop(i, slot);
-    this.kindEvents[HOP_KIND]++;
   }
 
   /** Slot with cumulative rate first above x = U·Σk among k[0..Z). Widely spread rates are scanned in ascending order. */
