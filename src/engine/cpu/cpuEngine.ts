@@ -1037,6 +1037,7 @@ export class CpuEngine implements Engine {
     n += this.crossingCounts.byteLength + this.speciesEvents.byteLength;
     n += this.journal.byteLength + this.channelRates.byteLength + this.channelOrder.byteLength + this.ballSites.byteLength + this.ballSlots.byteLength + this.ballHash.byteLength;
     n += this.alive.byteLength + this.kindEvents.byteLength;
+    n += this.hopsByDirection.byteLength + this.lubricatedHopCounts.byteLength + this.bondSites.byteLength + this.lubricated.byteLength;
     return n;
   }
 
