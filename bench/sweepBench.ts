@@ -4,6 +4,11 @@
 // runs alternate in one process (serial, parallel, serial, parallel, …) so that
 // load from other processes hits both alike; the ratio of medians is the figure,
 // and the two must agree bit for bit.
+//
+// `--walkers`: the dilute gpu-walkers variant: a 16-point temperature sweep of a
+// dilute time-sampled walk (scene below), all points batched into one grouped
+// kernel run per round (--batch auto) against point by point (--batch off), one
+// engine per replica, alternating in one process; results must agree bit for bit.
 import os from 'node:os';
 import { readFileSync } from 'node:fs';
 import { parseAxis } from '../src/sweep/axes';
@@ -18,8 +23,60 @@ function numbers(r: SweepResult): string {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
+/** Dilute walk on the time grid: 32 Zn2+ on 48×48 (1.4 %), 0.3 eV, ~200 hops per ion at 300 K, ~3600 at 400 K. */
+function dilutedWalkScene(replicas: number) {
+  return {
+    ionhop: 1,
+    name: 'dilute timed walk (bench)',
+    lattice: { type: 'square', size: [48, 48], spacing: 3.0, boundary: ['periodic', 'periodic'] },
+    temperature: 300,
+    attemptFrequency: 1e13,
+    seed: 7,
+    run: { time: 5.5e-7, samples: 20, replicas },
+    regions: [{ name: 'host', species: { 'Zn2+': { barrier: 0.3 } } }],
+    populations: [{ species: 'Zn2+', count: 32 }],
+  };
+}
+
+async function walkersMain(args: string[]): Promise<void> {
+  const roundsArg = args.find((a) => a.startsWith('--rounds='));
+  const pointsArg = args.find((a) => a.startsWith('--points='));
+  const replicasArg = args.find((a) => a.startsWith('--replicas='));
+  const rounds = roundsArg ? Number(roundsArg.slice(9)) : 2;
+  const points = pointsArg ? Number(pointsArg.slice(9)) : 16;
+  const replicas = replicasArg ? Number(replicasArg.slice(11)) : 4;
+  const { acquireGpu } = await import('../src/gpu/device');
+  const adapter = (await acquireGpu()).adapterName;
+  const scene = dilutedWalkScene(replicas);
+  const axes = [parseAxis(`temperature=300:400:${points}`)];
+  const times: Record<'batched' | 'pointByPoint', number[]> = { batched: [], pointByPoint: [] };
+  let reference: string | null = null;
+  let last: SweepResult | null = null;
+  const loadBefore = os.loadavg()[0];
+  for (let round = 0; round < rounds; round++) {
+    for (const mode of ['batched', 'pointByPoint'] as const) {
+      const t0 = performance.now();
+      const result = await runSweep(scene, axes, { engine: 'gpu-walkers', batch: mode === 'batched' ? 'on' : 'off' });
+      const s = (performance.now() - t0) / 1000;
+      times[mode].push(s);
+      const n = numbers(result);
+      if (reference === null) reference = n;
+      else if (n !== reference) throw new Error(`${mode} run ${round} differs from the first run: batched and point-by-point must agree bit for bit`);
+      if (mode === 'batched') last = result;
+      process.stderr.write(`round ${round + 1}/${rounds} ${mode}: ${s.toFixed(1)} s\n`);
+    }
+  }
+  const batch = last!.walkersBatch;
+  process.stdout.write(`${points}-point temperature sweep (300–400 K) of a dilute walk (32 Zn2+ on 48×48, run.time 0.55 µs, ${replicas} replicas per point) on gpu-walkers, adapter ${adapter} (node ${process.version}, ${os.cpus().length} cores)\n`);
+  process.stdout.write(`batched: ${JSON.stringify(batch)}\n`);
+  process.stdout.write(`batched: ${times.batched.map((t) => t.toFixed(2)).join(', ')} s; point by point: ${times.pointByPoint.map((t) => t.toFixed(2)).join(', ')} s (alternating, one process)\n`);
+  process.stdout.write(`speed-up point by point / batched (ratio of medians): ${(median(times.pointByPoint) / median(times.batched)).toFixed(2)}; results identical: yes\n`);
+  process.stdout.write(`load average (1 min) ${loadBefore.toFixed(2)} before, ${os.loadavg()[0].toFixed(2)} after\n`);
+}
+
 export async function main(argv: string[]): Promise<void> {
   const args = argv.slice(2);
+  if (args.includes('--walkers')) return walkersMain(args);
   const jobsArg = args.find((a) => a.startsWith('--jobs='));
   const roundsArg = args.find((a) => a.startsWith('--rounds='));
   const jobs = jobsArg ? Number(jobsArg.slice(7)) : 2;

@@ -16,6 +16,19 @@ export interface WalkersConfig {
   readonly directionOffset: number;
   /** Walker words: site | species << 28. */
   readonly walkers: Uint32Array;
+  /** Many replicas (of many sweep points) in one run; absent: one replica, everything from the dispatch. */
+  readonly groups?: WalkerGroups;
+}
+
+/**
+ * Grouped walkers (shaders/walkers.wgsl): where, in the tables buffer, each
+ * walker's (group, walker number in its group) pairs and each group's (seed,
+ * threshold offset) pairs start. Counters: one block of counterWords(R) per group.
+ */
+export interface WalkerGroups {
+  readonly count: number;
+  readonly groupOffset: number;
+  readonly groupInfoOffset: number;
 }
 
 export interface WalkerDispatch {
@@ -23,6 +36,8 @@ export interface WalkerDispatch {
   readonly thresholdOffset: number;
   readonly poissonOffset: number;
   readonly poissonLength: number;
+  /** Grouped runs: where this dispatch's per-group (step, 0), (poisson offset, length) pairs start in the tables. */
+  readonly scheduleOffset?: number;
 }
 
 export interface WalkerStateArrays {

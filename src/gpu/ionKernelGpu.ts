@@ -24,6 +24,8 @@ export interface IonKernelSpec {
   readonly ions: number;
   /** Invocations per dispatch. */
   readonly threads: number;
+  /** Blocks of counterWords(R) in the counters buffer (grouped walkers: one per group; default 1). */
+  readonly counterBlocks?: number;
 }
 
 export abstract class IonKernelGpu<D, S, K extends string> implements KernelExecutor<D, S> {
@@ -49,7 +51,7 @@ export abstract class IonKernelGpu<D, S, K extends string> implements KernelExec
       { name: 'dx', bytes: dispBytes },
       { name: 'dy', bytes: dispBytes },
       { name: 'dz', bytes: dispBytes },
-      { name: 'counters', bytes: 4 * counterWords(geometry.nRegions) },
+      { name: 'counters', bytes: 4 * counterWords(geometry.nRegions) * (spec.counterBlocks ?? 1) },
     ]);
   }
 
@@ -90,7 +92,7 @@ export abstract class IonKernelGpu<D, S, K extends string> implements KernelExec
   }
 
   private countersOf(buffer: ArrayBuffer): Uint32Array {
-    return new Uint32Array(buffer, 0, counterWords(this.spec.geometry.nRegions));
+    return new Uint32Array(buffer, 0, counterWords(this.spec.geometry.nRegions) * (this.spec.counterBlocks ?? 1));
   }
 
   private wrapState(w: ArrayBuffer, x: ArrayBuffer, y: ArrayBuffer, z: ArrayBuffer): S {

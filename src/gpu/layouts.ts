@@ -33,6 +33,10 @@ export function crossingCounterIndex(nRegions: number, a: number, b: number): nu
 export function counterWords(nRegions: number): number {
   return 2 * (SPECIES_SLOTS + nRegions * nRegions);
 }
+/** Where group g's counters start in a grouped walkers run (shaders/walkers.wgsl): groups lie back to back. */
+export function groupCounterBase(nRegions: number, group: number): number {
+  return group * counterWords(nRegions);
+}
 /** 64-bit counter (lo, hi) as a float64 (exact below 2^53). */
 export function readCounter(words: Uint32Array, index: number): number {
   return words[index + 1] * 4294967296 + words[index];

@@ -145,7 +145,7 @@ export async function runReplicas(
   return results;
 }
 
-async function runReplica(
+export async function runReplica(
   engine: Engine,
   scene: Scene,
   samples: number,

@@ -48,6 +48,7 @@ export interface SweepCommandOptions {
   jobs?: number;
   shard?: string;
   species?: string;
+  batch?: 'auto' | 'on' | 'off';
   json?: boolean;
   csv?: string;
   plot?: string;
@@ -94,10 +95,15 @@ export async function sweepCommand(file: string, options: SweepCommandOptions): 
     jobs: options.jobs,
     shard: options.shard !== undefined ? parseShard(options.shard) : undefined,
     species: options.species,
+    batch: options.batch,
     onPoint: options.quiet
       ? undefined
       : (done, total, p) => process.stderr.write(`point ${p.index} done (${done}/${total}, ${p.replicas} replicas, ${((performance.now() - started) / 1000).toFixed(1)} s elapsed)\n`),
   });
+  if (!options.quiet && result.walkersBatch) {
+    const b = result.walkersBatch;
+    process.stderr.write(b.batched ? `gpu-walkers: all points ran batched, ${b.runs} grouped kernel run(s), ${b.dispatches} dispatches\n` : `gpu-walkers: points ran one after another: ${b.reason}\n`);
+  }
   await writeOutputs(result, options);
   return 0;
 }

@@ -40,6 +40,16 @@ export interface SweepOptions {
   shard?: { k: number; n: number };
   /** Species whose D* --target-se watches and the fits use (default: the first one present). */
   species?: string;
+  /**
+   * gpu-walkers only: 'auto' (default) runs all points as groups of one grouped kernel run when the
+   * swept fields allow it (walkerBatch.ts) and point by point otherwise; 'on' refuses what cannot be
+   * batched; 'off' runs point by point. The numbers are the same either way.
+   */
+  batch?: 'auto' | 'on' | 'off';
+  /** Grouped runs on the TypeScript twin instead of WebGPU (tests; same numbers). */
+  walkersExecutor?: 'gpu' | 'twin';
+  /** Most walkers per grouped run (default walkerBatch.ts MAX_BATCH_WALKERS; tests force several runs with it). */
+  walkersPerRun?: number;
   onPoint?: (done: number, total: number, point: SweepPointResult) => void;
 }
 
@@ -82,6 +92,8 @@ export interface SweepResult {
   shard: { k: number; n: number } | null;
   points: SweepPointResult[];
   fits: SweepFits;
+  /** gpu-walkers: whether the points ran batched (kernel runs, dispatches) or why not; null for other engines. */
+  walkersBatch: { batched: true; runs: number; dispatches: number } | { batched: false; reason: string } | null;
   /** Wall time of the whole command, s (not part of the numbers that must agree across --jobs/--shard). */
   wallTimeS: number;
   jobs: number;
@@ -96,7 +108,7 @@ export function defaultJobs(): number {
   return availableParallelism();
 }
 
-interface PreparedPoint {
+export interface PreparedPoint {
   point: SweepPoint;
   scene: Scene;
   model: RateModel;
@@ -148,6 +160,18 @@ export async function runSweep(sceneJson: unknown, axes: readonly SweepAxis[], o
   const pool = jobs > 1 ? new Tinypool({ filename: fileURLToPath(new URL('./poolWorker.mjs', import.meta.url)), minThreads: jobs, maxThreads: jobs }) : null;
   const execute = (task: ReplicaTask): Promise<ReplicaTaskResult> => (pool ? pool.run(task) : runReplicaTask(task));
   let done = 0;
+  let walkersBatch: SweepResult['walkersBatch'] = null;
+  let batchedPoints: SweepPointResult[] | null = null;
+  if (options.engine === 'gpu-walkers' && prepared.length > 0) {
+    const { runWalkerBatches, walkerBatchRefusal } = await import('./walkerBatch');
+    const reason = options.batch === 'off' ? 'point by point as asked (--batch off)' : walkerBatchRefusal(prepared);
+    if (reason !== null && options.batch === 'on') throw new CliError(`--batch on: this sweep cannot run as one grouped gpu-walkers run: ${reason}; use --batch auto to run it point by point`);
+    if (reason === null) {
+      const out = await runWalkerBatches(prepared, options.targetSe, maxReplicas, speciesName, options.walkersExecutor ?? 'gpu', (r) => options.onPoint?.(++done, prepared.length, r), options.walkersPerRun);
+      batchedPoints = out.results;
+      walkersBatch = { batched: true, ...out.report };
+    } else walkersBatch = { batched: false, reason };
+  }
   const runOne = async (p: PreparedPoint): Promise<SweepPointResult> => {
     const result = await runPoint(p, options.engine, execute, jobs, options.targetSe, maxReplicas, speciesName);
     options.onPoint?.(++done, prepared.length, result);
@@ -155,7 +179,8 @@ export async function runSweep(sceneJson: unknown, axes: readonly SweepAxis[], o
   };
   let points: SweepPointResult[];
   try {
-    if (pool) points = await Promise.all(prepared.map(runOne));
+    if (batchedPoints) points = batchedPoints;
+    else if (pool) points = await Promise.all(prepared.map(runOne));
     else {
       points = [];
       for (const p of prepared) points.push(await runOne(p));
@@ -179,6 +204,7 @@ export async function runSweep(sceneJson: unknown, axes: readonly SweepAxis[], o
     shard,
     points,
     fits: sweepFits(axisRecords, points, speciesName, base.temperature),
+    walkersBatch,
     wallTimeS: (performance.now() - started) / 1000,
     jobs,
   };
@@ -202,7 +228,7 @@ async function runPoint(
   maxReplicas: number,
   speciesName: string,
 ): Promise<SweepPointResult> {
-  const { scene, model, point } = p;
+  const { scene, model } = p;
   const fitFrom = scene.observe.fitFrom;
   const profileAxis = profileAxisOf(scene);
   const replicas: ReplicaObservables[] = [];
@@ -221,23 +247,40 @@ async function runPoint(
       wallTimeS += t.wallTimeS;
     }
     observables = aggregateReplicas(model, replicas, fitFrom, profileAxis);
-    if (targetSe === undefined) break;
-    const d = observables.species.find((s) => s.species === speciesName)?.tracer.cm2PerS;
-    const relative = d && d.value > 0 ? d.se / d.value : NaN;
-    if (relative <= targetSe) {
-      reachedTarget = true;
-      break;
-    }
-    // D* = 0 (a frozen point) has no relative error to reach; the cap bounds the rest.
-    if (!(d && d.value > 0) || want >= maxReplicas) {
-      reachedTarget = false;
-      break;
-    }
-    // SE ∝ 1/√R: ask for the replicas the current estimate says are needed, 10 % more, at least one more;
-    // at most 4× per step, because an SE from a handful of replicas can be far too large.
-    const needed = Number.isFinite(relative) ? Math.ceil(want * (relative / targetSe) ** 2 * 1.1) : 2 * want;
-    want = Math.min(maxReplicas, 4 * want, Math.max(want + 1, needed));
+    const verdict = judgePoint(observables, want, targetSe, maxReplicas, speciesName);
+    reachedTarget = verdict.reachedTarget;
+    if (verdict.next === null) break;
+    want = verdict.next;
   }
+  return pointResult(p, replicas.length, reachedTarget, wallTimeS, observables);
+}
+
+export function pointResult(p: PreparedPoint, replicas: number, reachedTarget: boolean | null, wallTimeS: number, observables: RunObservables): SweepPointResult {
+  const { scene, model, point } = p;
   const layered = observables.species.map((sp) => ({ species: sp.species as string, ...layeredPrediction(model, sp.index, sp.count) }));
-  return { index: point.index, values: point.values, seed: scene.seed, replicas: replicas.length, reachedTarget, wallTimeS, observables, layered };
+  return { index: point.index, values: point.values, seed: scene.seed, replicas, reachedTarget, wallTimeS, observables, layered };
+}
+
+/**
+ * After a round of replicas: without --target-se the point is done (reachedTarget null); else
+ * done when D*'s relative SE reached the target (true) or cannot (false: frozen, or at the cap),
+ * or `next` says how many replicas to have after the next round.
+ */
+export function judgePoint(
+  observables: RunObservables,
+  want: number,
+  targetSe: number | undefined,
+  maxReplicas: number,
+  speciesName: string,
+): { reachedTarget: boolean | null; next: number | null } {
+  if (targetSe === undefined) return { reachedTarget: null, next: null };
+  const d = observables.species.find((s) => s.species === speciesName)?.tracer.cm2PerS;
+  const relative = d && d.value > 0 ? d.se / d.value : NaN;
+  if (relative <= targetSe) return { reachedTarget: true, next: null };
+  // D* = 0 (a frozen point) has no relative error to reach; the cap bounds the rest.
+  if (!(d && d.value > 0) || want >= maxReplicas) return { reachedTarget: false, next: null };
+  // SE ∝ 1/√R: ask for the replicas the current estimate says are needed, 10 % more, at least one more;
+  // at most 4× per step, because an SE from a handful of replicas can be far too large.
+  const needed = Number.isFinite(relative) ? Math.ceil(want * (relative / targetSe) ** 2 * 1.1) : 2 * want;
+  return { reachedTarget: false, next: Math.min(maxReplicas, 4 * want, Math.max(want + 1, needed)) };
 }

@@ -30,7 +30,7 @@ export interface GpuWalkersOptions {
 /** Default largest filling: above it, ignoring exclusion biases D by more than ~10 %. */
 export const WALKERS_MAX_FILLING = 0.1;
 /** Most dispatches recorded between two looks at the event counter. */
-const MAX_BATCH = 1024;
+export const WALKERS_MAX_BATCH = 1024;
 
 /** Throws EngineUnsupportedError for scenes independent walkers would get wrong. */
 export function checkWalkersScene(model: RateModel, occupancy: Uint8Array, maxFilling = WALKERS_MAX_FILLING): void {
@@ -91,8 +91,8 @@ export class GpuWalkersEngine extends BatchedGpuEngine<WalkerDispatch, WalkerSta
     private readonly poissonCapacity: number,
   ) {
     // Walkers that sit where no hop is possible while Γ is set elsewhere:
-    // after MAX_BATCH dispatches (≥ MAX_BATCH·λ ticks each) without one event, call it frozen.
-    super(model, geometry, executor, species, { maxBatch: MAX_BATCH, frozenAfter: MAX_BATCH, stateSize: species.length });
+    // after WALKERS_MAX_BATCH dispatches (≥ WALKERS_MAX_BATCH·λ ticks each) without one event, call it frozen.
+    super(model, geometry, executor, species, { maxBatch: WALKERS_MAX_BATCH, frozenAfter: WALKERS_MAX_BATCH, stateSize: species.length });
   }
 
   static async create(model: RateModel, occupancy: Uint8Array, options: GpuWalkersOptions): Promise<GpuWalkersEngine> {

@@ -5,6 +5,7 @@ export const WALKER_PARAMS = [
   'poisson_length', 'nx', 'ny', 'nz',
   'n_regions', 'coordination', 'slot_shift', 'periodic_mask',
   'row_threads', 'threshold_offset', 'direction_offset', 'basis',
+  'n_groups', 'group_offset', 'group_info_offset', 'schedule_offset',
 ] as const;
 
 export type WalkerParams = Record<(typeof WALKER_PARAMS)[number], number>;

@@ -24,6 +24,8 @@ export class WalkersGpu extends IonKernelGpu<WalkerDispatch, WalkerStateArrays, 
       poisson_length: d.poissonLength, nx: g.nx, ny: g.ny, nz: g.nz,
       n_regions: g.nRegions, coordination: g.coordination, slot_shift: slotShift, periodic_mask: g.periodicMask,
       row_threads: this.rowThreads, threshold_offset: d.thresholdOffset, direction_offset: this.config.directionOffset, basis: g.basis,
+      n_groups: this.config.groups?.count ?? 0, group_offset: this.config.groups?.groupOffset ?? 0,
+      group_info_offset: this.config.groups?.groupInfoOffset ?? 0, schedule_offset: d.scheduleOffset ?? 0,
     };
   }
 
@@ -37,5 +39,6 @@ function walkersSpec(config: WalkersConfig): IonKernelSpec {
   return {
     label: 'ionhop walkers', code: WALKERS_WGSL, entryPoint: 'walk', geometry, tablePairs,
     stateName: 'walkers', stateWords: walkers, ions: walkers.length, threads: walkers.length,
+    counterBlocks: config.groups?.count ?? 1,
   };
 }
