@@ -102,14 +102,51 @@ describe('RateGroups', () => {
     const total = g.total();
     expect(Math.abs(total - expectedFast) / expectedFast).toBeLessThan(1e-14);
     // Ascending order: x below the slow group's sum selects it, even at a relative 1e-54.
-    expect(g.pick(0.5e-45)).toBe(slow);
-    expect(g.pick(2e-45)).not.toBe(slow);
+    expect(g.groupOfSlot[g.pick(0.5e-45)]).toBe(slow);
+    expect(g.groupOfSlot[g.pick(2e-45)]).not.toBe(slow);
     // Emptied groups are exactly zero.
     setRate(1000, 0);
-    expect(g.sumHi[slow]).toBe(0);
-    expect(g.sumLo[slow]).toBe(0);
-    expect(g.count[slow]).toBe(0);
+    expect(g.exactSumOf(slow)).toEqual([0, 0]);
+    expect(g.countOf(slow)).toBe(0);
     expect(records.i32[4 * 1000 + 2]).toBe(-1);
+  });
+});
+
+describe('RateGroups slots', () => {
+  it('hands out storage to groups on first use, past the initial 16 slots, and keeps every sum exact', () => {
+    // 100 rates 2^(10k − 500) Hz: 100 distinct groups, so the per-slot arrays grow 16 → 128.
+    const n = 100;
+    const records = new SiteRecords(n);
+    const g = new RateGroups(records);
+    const setRate = (k: number, rate: number) => {
+      const oldLo = records.i32[4 * k];
+      const oldHi = records.i32[4 * k + 1];
+      records.f64[2 * k] = rate;
+      g.update(k, oldHi, oldLo);
+    };
+    const rate = (k: number) => 2 ** (10 * k - 500);
+    for (let k = 0; k < n; k++) setRate(k, rate(k));
+    expect(g.nSlots).toBe(n + 1);
+    const groupOf = (k: number) => RateGroups.groupOfHigh(records.i32[4 * k + 1]);
+    for (let k = 0; k < n; k++) {
+      expect(g.countOf(groupOf(k))).toBe(1);
+      expect(g.groupSum(groupOf(k))).toBe(rate(k));
+      expect(g.membersOf(groupOf(k))[0]).toBe(k);
+    }
+    // Empty the odd ones: their groups leave the active list (ascending), their slots stay assigned.
+    const oddGroups = Array.from({ length: n / 2 }, (_, j) => groupOf(2 * j + 1));
+    for (let k = 1; k < n; k += 2) setRate(k, 0);
+    expect(g.activeGroups()).toEqual(Array.from({ length: n / 2 }, (_, j) => groupOf(2 * j)));
+    for (const odd of oddGroups) {
+      expect(g.exactSumOf(odd)).toEqual([0, 0]);
+      expect(g.countOf(odd)).toBe(0);
+    }
+    // Refill one odd rate: it reuses its slot, and the smallest group is picked for x below its sum.
+    setRate(1, rate(1));
+    expect(g.nSlots).toBe(n + 1);
+    g.total();
+    expect(g.groupOfSlot[g.pick(0.5 * rate(0))]).toBe(groupOf(0));
+    expect(g.groupOfSlot[g.pick(1.5 * rate(0))]).toBe(groupOf(1));
   });
 });
 

@@ -17,7 +17,7 @@ import { CHANNEL_KINDS } from '../../model/channels';
 import type { AdvanceLimit, AdvanceReport, ChemistryCounts, Engine, EngineKind, IonState } from '../engine';
 import * as aleaStream from './aleaStream';
 import { AleaStream, type AleaState } from './aleaStream';
-import { SiteRecords, RateGroups } from './rateGroups';
+import { SiteRecords, RateGroups, N_GROUPS } from './rateGroups';
 import { bitsetWords, buildBitsets, LatticeSteps } from './siteTable';
 
 const TWO_POW_M32 = 2.3283064365386963e-10;
@@ -121,6 +121,23 @@ export class CpuEngine implements Engine {
   /** Rates of the selected ion's channels: slot d < Z is the hop along direction d. */
   private readonly channelRates: Float64Array;
   private readonly channelOrder: Int8Array;
+  /**
+   * Doubles handed between methods of the hot loop go through this array, not
+   * through arguments and return values: V8 boxes a double passed to or
+   * returned from a call it does not inline (a 16-byte heap object), which
+   * cost about 85 bytes of garbage per event on 100×100. [0]: the channel
+   * uniform U (then U·Σk); [1]: a sum of rates.
+   */
+  private readonly passDouble = new Float64Array(2);
+  /**
+   * Early loads of the neighbours' records before a hop's refresh: they
+   * overlap cache misses on a large lattice; when the records fit in the L2
+   * cache (≤ 2^16 sites, 1 MB) there are no misses to overlap and the loads
+   * only cost time.
+   */
+  private readonly prefetchNeighbours: boolean;
+  /** Total hop rate by species and free-neighbour mask, one region only (buildRateSumTable). */
+  private rateSumByFreeMask = new Float64Array(0);
 
   constructor(model: RateModel, occupancy: Uint8Array, seed: string) {
     if (occupancy.length !== model.nSites) {
@@ -155,8 +172,11 @@ export class CpuEngine implements Engine {
     if (this.reaction) this.interacting = true;
     this.ledger = new ReactionLedger(nIons);
     this.hopsByDirection = new Float64Array(model.nSpecies * model.directions);
+    // After the environment flags: the table is only for models without environment terms.
+    this.buildRateSumTable();
 
     this.steps = new LatticeSteps(model);
+    this.prefetchNeighbours = model.nSites > 65536;
     this.step = this.steps.step;
     this.singleComponentSteps = this.steps.singleComponentSteps;
     this.unitAxis = this.steps.unitAxis;
@@ -232,9 +252,7 @@ export class CpuEngine implements Engine {
     if (tEnd <= this.clock) return { events: 0, time: this.clock, stoppedBy: 'time' };
     const rng = this.rng;
     const groups = this.groups;
-    const count = groups.count;
     const members = groups.members;
-    const ceilings = groups.ceiling;
     const recF = this.recF;
     // The Alea state lives in locals for the loop (same arithmetic as AleaStream.nextU32,
     // written out where a word is drawn) and goes back to the stream at the end.
@@ -283,17 +301,18 @@ export class CpuEngine implements Engine {
           u = rng.uniformFrom(w);
           s0 = st[0]; s1 = st[1]; s2 = st[2]; c = st[3];
         }
+        // g: a slot of the groups' per-slot arrays (they grow when a new group appears, so they are read per event).
         const g = groups.pick(u * total);
         // Site (its ion): a uniform member of g (top bits of a word, exactly uniform on
         // [0, 2^bits), overshoot rejected), accepted with rate/ceiling ≥ 8/9
         // (ceiling: an upper bound on g's rates, rateGroups.ts), so
         // P(ion | g) = rate / groupSum. Acceptance 1 needs no word.
-        const n = count[g];
+        const n = groups.count[g];
         const list = members[g];
-        const ceiling = ceilings[g];
+        const ceiling = groups.ceiling[g];
         const shift = n > 1 ? Math.clz32(n - 1) : 32;
         let from = -1;
-        if (g < 8) {
+        if (groups.groupOfSlot[g] < 8) {
           // Subnormal rates (< 2.2e-308 Hz): a group's rates are not within a
           // bounded ratio there, so rejection could take forever; scan instead
           // (sums of subnormals are exact). Practically never reached.
@@ -332,7 +351,8 @@ export class CpuEngine implements Engine {
           u = rng.uniformFrom(w);
           s0 = st[0]; s1 = st[1]; s2 = st[2]; c = st[3];
         }
-        this.execute(from, this.selectChannel(from, u));
+        this.passDouble[0] = u;
+        this.execute(from, this.selectChannel(from));
         clock = next;
         done++;
       }
@@ -345,12 +365,12 @@ export class CpuEngine implements Engine {
     return { events: done, time: clock, stoppedBy };
   }
 
-  /** Member of subnormal group g with probability rate / groupSum, by a cumulative scan. */
-  private scanSubnormalGroup(g: number): number {
+  /** Member of the subnormal group in slot `slot` with probability rate / groupSum, by a cumulative scan. */
+  private scanSubnormalGroup(slot: number): number {
     const groups = this.groups;
-    const list = groups.members[g];
-    const n = groups.count[g];
-    const x = this.rng.uniformOpenClosed() * groups.groupSum(g);
+    const list = groups.members[slot];
+    const n = groups.count[slot];
+    const x = this.rng.uniformOpenClosed() * groups.groupSum(groups.groupOfSlot[slot]);
     let cumulative = 0;
     for (let k = 0; k < n - 1; k++) {
       cumulative += this.recF[2 * list[k]];
@@ -365,30 +385,39 @@ export class CpuEngine implements Engine {
    * pickSlot chooses. A new channel kind adds its slots after the hops; the
    * choice does not change.
    */
-  private selectChannel(i: number, u: number): number {
+  private selectChannel(i: number): number {
     const k = this.channelRates;
-    if (this.reaction) return this.pickSlot(k, 2 * this.Z, u * this.siteRates(i, k));
+    const pass = this.passDouble;
+    if (this.reaction) {
+      this.siteRates(i, k);
+      pass[0] *= pass[1];
+      return this.pickSlot(k, 2 * this.Z);
+    }
     const s = this.recI[4 * i + 3] >>> SPECIES_SHIFT;
-    const total = this.interacting ? this.interactingRates(i, s, k) : this.plainRates(i, s, k);
-    return this.pickSlot(k, this.Z, u * total);
+    if (this.interacting) this.interactingRates(i, s, k);
+    else this.plainRates(i, s, k);
+    pass[0] *= pass[1];
+    return this.pickSlot(k, this.Z);
   }
 
   /**
    * With a reaction: every channel of site i (occupied or not) into out, hops
-   * in slots [0, Z), reactions on the bond along d in slot Z + d; returns the sum
-   * in slot order (the rate the site's record holds).
+   * in slots [0, Z), reactions on the bond along d in slot Z + d; their sum in
+   * slot order (the rate the site's record holds) into passDouble[1].
    */
-  private siteRates(i: number, out: Float64Array): number {
+  private siteRates(i: number, out: Float64Array): void {
     const Z = this.Z;
     let total = 0;
-    if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) !== 0) total = this.interactingRates(i, this.recI[4 * i + 3] >>> SPECIES_SHIFT, out);
-    else for (let d = 0; d < Z; d++) out[d] = 0;
+    if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) !== 0) {
+      this.interactingRates(i, this.recI[4 * i + 3] >>> SPECIES_SHIFT, out);
+      total = this.passDouble[1];
+    } else for (let d = 0; d < Z; d++) out[d] = 0;
     for (let d = 0; d < Z; d++) {
       const k = this.reactionRateOn(i, d);
       out[Z + d] = k;
       total += k;
     }
-    return total;
+    this.passDouble[1] = total;
   }
 
   /** Rate of the reaction on the bond from site s along slot d: the operations of reactionRateAt. */
@@ -455,8 +484,9 @@ export class CpuEngine implements Engine {
     }
   }
 
-  /** Slot with cumulative rate first above x = U·Σk among k[0..Z). Widely spread rates are scanned in ascending order. */
-  private pickSlot(k: Float64Array, Z: number, x: number): number {
+  /** Slot with cumulative rate first above x = U·Σk (in passDouble[0]) among k[0..Z). Widely spread rates are scanned in ascending order. */
+  private pickSlot(k: Float64Array, Z: number): number {
+    const x = this.passDouble[0];
     let kMin = Infinity;
     let kMax = 0;
     let last = -1;
@@ -536,13 +566,13 @@ export class CpuEngine implements Engine {
     }
     const step = this.step;
     const Z = this.Z;
-    if (!faceA && !faceB) {
+    if (this.prefetchNeighbours && !faceA && !faceB) {
       // Touch the records of all neighbours first: independent loads overlap their misses.
       let t = 0;
       for (let e = 0; e < Z; e++) t += recI[4 * (a + step[e]) + 3] + recI[4 * (b + step[e]) + 3];
       this.touched = (this.touched + t) | 0;
     }
-    recF[2 * b] = this.plainRateSum(b, v >>> SPECIES_SHIFT);
+    this.storePlainRate(b, v >>> SPECIES_SHIFT);
     this.groups.transfer(a, b, oldHi, oldLo);
     // Neighbours of a gained a free site, neighbours of b lost one.
     for (let e = 0; e < Z; e++) {
@@ -589,36 +619,38 @@ export class CpuEngine implements Engine {
   /** Recomputes the rate of the ion on (occupied) site i without interactions and regroups it. */
   private refreshPlain(i: number): void {
     const recI = this.recI;
-    const fresh = this.plainRateSum(i, recI[4 * i + 3] >>> SPECIES_SHIFT);
-    const recF = this.recF;
-    const old = recF[2 * i];
-    if (fresh === old) return;
     const oldLo = recI[4 * i];
     const oldHi = recI[4 * i + 1];
-    recF[2 * i] = fresh;
+    this.storePlainRate(i, recI[4 * i + 3] >>> SPECIES_SHIFT);
+    if (recI[4 * i] === oldLo && recI[4 * i + 1] === oldHi) return;
     this.groups.update(i, oldHi, oldLo);
   }
 
   /** Recomputes the total rate of the ion on site i (any model; 0 when empty) and regroups it. */
   private refresh(i: number): void {
     const recI = this.recI;
-    let fresh = 0;
-    if (this.reaction) fresh = this.siteRates(i, this.channelRates);
-    else if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) !== 0) {
-      const s = recI[4 * i + 3] >>> SPECIES_SHIFT;
-      fresh = this.interacting ? this.interactingRates(i, s, this.channelRates) : this.plainRateSum(i, s);
-    }
     const recF = this.recF;
-    const old = recF[2 * i];
-    if (fresh === old) return;
     const oldLo = recI[4 * i];
     const oldHi = recI[4 * i + 1];
-    recF[2 * i] = fresh;
+    if (this.reaction) {
+      // Empty surface sites carry reaction rates too.
+      this.siteRates(i, this.channelRates);
+      recF[2 * i] = this.passDouble[1];
+    } else if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) === 0) recF[2 * i] = 0;
+    else {
+      const s = recI[4 * i + 3] >>> SPECIES_SHIFT;
+      if (this.interacting) {
+        this.interactingRates(i, s, this.channelRates);
+        recF[2 * i] = this.passDouble[1];
+      } else this.storePlainRate(i, s);
+    }
+    // Compared by bits, as the groups file them (rates are ≥ 0 and never NaN, so the same as comparing the rates but for −0, which no sum gives).
+    if (recI[4 * i] === oldLo && recI[4 * i + 1] === oldHi) return;
     this.groups.update(i, oldHi, oldLo);
   }
 
-  /** Σ_d k_d of an ion of species s at site i, no interactions: a table look-up per free neighbour. */
-  private plainRateSum(i: number, s: number): number {
+  /** Writes Σ_d k_d of an ion of species s at site i into its record, no interactions: a table look-up per free neighbour. */
+  private storePlainRate(i: number, s: number): void {
     const occupied = this.occupiedBits;
     const Z = this.Z;
     const rates = this.hopRate;
@@ -634,7 +666,19 @@ export class CpuEngine implements Engine {
         if (j < 0 || ((occupied[j >> 5] >>> (j & 31)) & 1) !== 0) continue;
         total += rates[row + region[j] * Z + d];
       }
-      return total;
+      this.recF[2 * i] = total;
+      return;
+    }
+    const table = this.rateSumByFreeMask;
+    if (!face && table.length !== 0) {
+      // Branch-free: the free neighbours as a bit mask, then one look-up of the same sum.
+      let mask = 0;
+      for (let d = 0; d < Z; d++) {
+        const j = i + step[d];
+        mask |= ((~occupied[j >> 5] >>> (j & 31)) & 1) << d;
+      }
+      this.recF[2 * i] = table[(s << Z) | mask];
+      return;
     }
     const row = s * Z;
     for (let d = 0; d < Z; d++) {
@@ -642,11 +686,37 @@ export class CpuEngine implements Engine {
       if (j < 0 || ((occupied[j >> 5] >>> (j & 31)) & 1) !== 0) continue;
       total += rates[row + d];
     }
-    return total;
+    this.recF[2 * i] = total;
   }
 
-  /** Per-direction rates into out (0 where impossible) and their sum in direction order; no interactions. */
-  private plainRates(i: number, s: number, out: Float64Array): number {
+  /**
+   * rateSumByFreeMask for the current model: with one region, entry
+   * (s << Z) | mask is the total hop rate of species s with free neighbours
+   * `mask` (bit d: slot d free), summed over the set bits in direction order
+   * exactly as the loop of storePlainRate does, so the look-up gives the same
+   * bits. Empty (unused) with several regions, when Z > 8 (table too big), or
+   * when the model has environment terms (interactions, lubrication,
+   * reactions): their rates are not a function of the free-neighbour mask.
+   */
+  private buildRateSumTable(): void {
+    const Z = this.Z;
+    if (this.multiRegion || Z > 8 || this.interacting || this.pairs || this.lubrication.length !== 0 || this.reaction) {
+      this.rateSumByFreeMask = new Float64Array(0);
+      return;
+    }
+    const table = new Float64Array(this.nSpecies << Z);
+    for (let s = 0; s < this.nSpecies; s++) {
+      for (let mask = 0; mask < 1 << Z; mask++) {
+        let total = 0;
+        for (let d = 0; d < Z; d++) if ((mask >> d) & 1) total += this.hopRate[s * Z + d];
+        table[(s << Z) | mask] = total;
+      }
+    }
+    this.rateSumByFreeMask = table;
+  }
+
+  /** Per-direction rates into out (0 where impossible) and their sum in direction order into passDouble[1]; no interactions. */
+  private plainRates(i: number, s: number, out: Float64Array): void {
     const occupied = this.occupiedBits;
     const Z = this.Z;
     const R = this.R;
@@ -664,7 +734,7 @@ export class CpuEngine implements Engine {
       out[d] = k;
       total += k;
     }
-    return total;
+    this.passDouble[1] = total;
   }
 
   /**
@@ -672,7 +742,7 @@ export class CpuEngine implements Engine {
    * operations as hopRateAt: base·exp(−interactionShift(vi, vj)/kT), the shift defined once in the rate model. vi is the ion's own
    * environment (the empty target adds nothing), vj the target's without the ion.
    */
-  private interactingRates(i: number, s: number, out: Float64Array): number {
+  private interactingRates(i: number, s: number, out: Float64Array): void {
     const occupied = this.occupiedBits;
     const Z = this.Z;
     const R = this.R;
@@ -698,7 +768,7 @@ export class CpuEngine implements Engine {
       out[d] = k;
       total += k;
     }
-    return total;
+    this.passDouble[1] = total;
   }
 
   /**
@@ -1026,6 +1096,7 @@ export class CpuEngine implements Engine {
     this.lubricated = lubricatedSpecies(model);
     this.reaction = model.waterDissociation;
     if (this.reaction) this.interacting = true;
+    this.buildRateSumTable();
     this.rebuildRates();
   }
 
@@ -1074,7 +1145,7 @@ export class CpuEngine implements Engine {
         } else {
           const pos = recI[4 * i + 2];
           const g = RateGroups.groupOfHigh(recI[4 * i + 1]);
-          if (pos < 0 || pos >= this.groups.count[g] || this.groups.members[g][pos] !== i) return `empty site ${i}: not at position ${pos} of group ${g}`;
+          if (pos < 0 || pos >= this.groups.countOf(g) || this.groups.membersOf(g)[pos] !== i) return `empty site ${i}: not at position ${pos} of group ${g}`;
         }
         continue;
       }
@@ -1085,8 +1156,12 @@ export class CpuEngine implements Engine {
       if (this.site[ion] !== i) return `site ${i}: ion ${ion} thinks it is on ${this.site[ion]}`;
       const s = v >>> SPECIES_SHIFT;
       if (this.species[ion] !== s) return `site ${i}: species ${s} in the record, ${this.species[ion]} for ion ${ion}`;
-      const sum = this.interacting ? this.interactingRates(i, s, k) : this.plainRates(i, s, k);
-      if (!this.interacting && sum !== this.plainRateSum(i, s)) return `site ${i}: plainRateSum disagrees with plainRates`;
+      if (this.interacting) this.interactingRates(i, s, k);
+      else this.plainRates(i, s, k);
+      const sum = this.passDouble[1];
+      // Without reactions the stored rate is the hop sum (storePlainRate or interactingRates wrote it); with them
+      // it adds the reaction slots, checked against the reference below.
+      if (!this.reaction && sum !== this.recF[2 * i]) return `site ${i}: rate sum ${sum} Hz from the per-direction rates, stored ${this.recF[2 * i]} Hz`;
       let expected = 0;
       for (let d = 0; d < model.directions; d++) {
         const ref = hopRateAt(model, occ, i, d);
@@ -1109,7 +1184,7 @@ export class CpuEngine implements Engine {
         continue;
       }
       const g = RateGroups.groupOfHigh(recI[4 * i + 1]);
-      if (pos < 0 || pos >= this.groups.count[g] || this.groups.members[g][pos] !== i) return `site ${i}: not at position ${pos} of group ${g}`;
+      if (pos < 0 || pos >= this.groups.countOf(g) || this.groups.membersOf(g)[pos] !== i) return `site ${i}: not at position ${pos} of group ${g}`;
     }
     for (let ion = 0; ion < nIons; ion++) if (!seen[ion] && this.alive[ion]) return `ion ${ion} is alive but on no site`;
     let alive = 0;
@@ -1121,19 +1196,23 @@ export class CpuEngine implements Engine {
       copy.f64[2 * i] = this.recF[2 * i];
       check.update(i, 0, 0);
     }
-    for (let g = 0; g < check.count.length; g++) {
-      if (check.count[g] !== this.groups.count[g]) return `group ${g}: ${this.groups.count[g]} members, expected ${check.count[g]}`;
-      if (check.sumHi[g] !== this.groups.sumHi[g] || check.sumLo[g] !== this.groups.sumLo[g]) {
-        return `group ${g}: sum ${this.groups.groupSum(g)} Hz, recomputed ${check.groupSum(g)} Hz`;
-      }
-      // The rejection ceiling must bound every member's rate (check.ceiling is their maximum) and stay below top.
-      const ceiling = this.groups.ceiling[g];
-      if (check.count[g] === 0 ? ceiling !== 0 : !(ceiling >= check.ceiling[g] && ceiling < this.groups.top[g])) {
-        return `group ${g}: rejection ceiling ${ceiling} Hz, member maximum ${check.ceiling[g]} Hz, top ${this.groups.top[g]} Hz`;
+    const groups = this.groups;
+    for (let g = 0; g < N_GROUPS; g++) {
+      if (check.countOf(g) !== groups.countOf(g)) return `group ${g}: ${groups.countOf(g)} members, expected ${check.countOf(g)}`;
+      const [hi, lo] = groups.exactSumOf(g);
+      const [checkHi, checkLo] = check.exactSumOf(g);
+      if (checkHi !== hi || checkLo !== lo) return `group ${g}: sum ${groups.groupSum(g)} Hz, recomputed ${check.groupSum(g)} Hz`;
+      // The rejection ceiling must bound every member's rate (check's ceiling is their maximum) and stay below top.
+      const ceiling = groups.ceilingOf(g);
+      if (check.countOf(g) === 0 ? ceiling !== 0 : !(ceiling >= check.ceilingOf(g) && ceiling < groups.topOf(g))) {
+        return `group ${g}: rejection ceiling ${ceiling} Hz, member maximum ${check.ceilingOf(g)} Hz, top ${groups.topOf(g)} Hz`;
       }
     }
-    if (check.nActive !== this.groups.nActive) return `${this.groups.nActive} active groups, expected ${check.nActive}`;
-    for (let a = 0; a < check.nActive; a++) if (check.active[a] !== this.groups.active[a]) return `active group list differs at ${a}`;
+    if (check.activeGroups().join() !== groups.activeGroups().join()) return `active groups ${groups.activeGroups().join()}, expected ${check.activeGroups().join()}`;
+    for (let a = 0; a < groups.nActive; a++) {
+      const slot = groups.active[a];
+      if (groups.slotOf[groups.groupOfSlot[slot]] !== slot) return `slot ${slot} of group ${groups.groupOfSlot[slot]} is not that group's slot`;
+    }
     for (let h = 0; h < this.ballHash.length; h++) if (this.ballHash[h] !== -1) return `ball hash slot ${h} not cleared`;
     return null;
   }

@@ -30,6 +30,27 @@ export const N_GROUPS = 16384;
 export const GROUP_SHIFT = 17;
 const TWO_POW_26 = 67108864;
 
+const EMPTY_LIST = new Int32Array(0);
+
+/**
+ * Per-group constants, computed once per process instead of once per engine
+ * (sweeps and validation construct many small engines; filling these per
+ * engine dominated the construction of a 32² engine).
+ */
+const GROUP_UNIT = new Float64Array(N_GROUPS);
+const GROUP_TOP = new Float64Array(N_GROUPS);
+{
+  const bits = new Float64Array(1);
+  const words = new Uint32Array(bits.buffer);
+  for (let g = 0; g < N_GROUPS; g++) {
+    // Exponent 0 holds subnormal rates: m has no implicit bit, unit 2^-1074.
+    GROUP_UNIT[g] = 2 ** (Math.max(g >>> 3, 1) - 1075);
+    words[0] = 0;
+    words[1] = ((g + 1) << GROUP_SHIFT) >>> 0;
+    GROUP_TOP[g] = bits[0]; // Infinity for the last finite group, never used by a finite rate
+  }
+}
+
 export class SiteRecords {
   readonly f64: Float64Array;
   readonly i32: Int32Array;
@@ -40,53 +61,128 @@ export class SiteRecords {
 }
 
 export class RateGroups {
-  /** Σ of (m >> 26) over members, exact. */
-  readonly sumHi = new Float64Array(N_GROUPS);
-  /** Σ of (m & (2^26 − 1)) over members, exact. */
-  readonly sumLo = new Float64Array(N_GROUPS);
-  readonly count = new Int32Array(N_GROUPS);
-  /** Member lists (site indices), grown by a quarter when full; swap-remove keeps them dense. */
-  readonly members: Int32Array[] = [];
-  /** 2^(e-1075): the weight of one unit of m in group g (exponent e = g >> 3). */
-  readonly unit = new Float64Array(N_GROUPS);
-  /** Smallest rate of the next group: an exclusive upper bound on the members' rates (the ceiling stays below it). */
-  readonly top = new Float64Array(N_GROUPS);
   /**
-   * Upper bound on the rates now in group g, used as the rejection ceiling:
-   * the largest rate that entered g since g was last empty (0 when empty), so
-   * bottom ≤ rate ≤ ceiling < top and the acceptance rate/ceiling is still
-   * ≥ 8/9. Members that all share one rate (an equal-rate lattice gas) are
-   * then accepted with probability exactly 1: no rejected draw, each of which
-   * costs two cache misses on a large lattice.
+   * Slot of group g in the per-slot arrays below, 0 while g has never held a
+   * member (slot 0 is unused). A slot is handed out on a group's first use and
+   * kept. Only the groups in use have storage: a per-group table of all 16384
+   * groups made constructing an engine cost about 1 ms (sweeps and validation
+   * construct many small engines).
    */
-  readonly ceiling = new Float64Array(N_GROUPS);
-  /** Non-empty groups in ascending order of exponent. */
-  readonly active = new Int32Array(N_GROUPS);
+  readonly slotOf = new Int16Array(N_GROUPS);
+  /** Slots handed out so far, plus the unused slot 0. */
+  nSlots = 1;
+  // Per slot, grown by doubling (the arrays are replaced: read them through the object, not cached across an update).
+  /** Group of each slot. */
+  groupOfSlot: Int32Array;
+  /** Σ of (m >> 26) over members, exact. */
+  sumHi: Float64Array;
+  /** Σ of (m & (2^26 − 1)) over members, exact. */
+  sumLo: Float64Array;
+  count: Int32Array;
+  /** Member lists (site indices), grown by a quarter when full; swap-remove keeps them dense. */
+  readonly members: Int32Array[];
+  /** 2^(e-1075): the weight of one unit of m (exponent e = group >> 3). */
+  unit: Float64Array;
+  /**
+   * Upper bound on the rates now in the slot's group, used as the rejection
+   * ceiling: the largest rate that entered the group since it was last empty
+   * (0 when empty), so bottom ≤ rate ≤ ceiling < top and the acceptance
+   * rate/ceiling is still ≥ 8/9. Members that all share one rate (an
+   * equal-rate lattice gas) are then accepted with probability exactly 1: no
+   * rejected draw, each of which costs two cache misses on a large lattice.
+   */
+  ceiling: Float64Array;
+  /** Slots of the non-empty groups in ascending order of group (so of exponent). */
+  active: Int32Array;
   nActive = 0;
-  /** Scratch for one selection: group sums of `active`, same order. */
-  readonly activeSums = new Float64Array(N_GROUPS);
+  /** Scratch for one selection: sums of the `active` slots, same order. */
+  activeSums: Float64Array;
   private readonly rec: Int32Array;
   private readonly recF: Float64Array;
 
   constructor(records: SiteRecords) {
     this.rec = records.i32;
     this.recF = records.f64;
-    const empty = new Int32Array(0);
-    const bits = new Float64Array(1);
-    const words = new Uint32Array(bits.buffer);
-    for (let g = 0; g < N_GROUPS; g++) {
-      this.members.push(empty);
-      // Exponent 0 holds subnormal rates: m has no implicit bit, unit 2^-1074.
-      this.unit[g] = 2 ** (Math.max(g >>> 3, 1) - 1075);
-      words[0] = 0;
-      words[1] = ((g + 1) << GROUP_SHIFT) >>> 0;
-      this.top[g] = bits[0]; // Infinity for the last finite group, never used by a finite rate
-    }
+    const capacity = 16;
+    this.groupOfSlot = new Int32Array(capacity);
+    this.sumHi = new Float64Array(capacity);
+    this.sumLo = new Float64Array(capacity);
+    this.count = new Int32Array(capacity);
+    this.unit = new Float64Array(capacity);
+    this.ceiling = new Float64Array(capacity);
+    this.active = new Int32Array(capacity);
+    this.activeSums = new Float64Array(capacity);
+    this.members = [EMPTY_LIST];
   }
 
   /** Group of a rate given its high word. */
   static groupOfHigh(hi: number): number {
     return hi >>> GROUP_SHIFT;
+  }
+
+  /** Members of group g now (0 for a group never used). */
+  countOf(g: number): number {
+    const slot = this.slotOf[g];
+    return slot === 0 ? 0 : this.count[slot];
+  }
+
+  /** Member list of group g (its first countOf(g) entries are the members). */
+  membersOf(g: number): Int32Array {
+    return this.members[this.slotOf[g]];
+  }
+
+  /** Rejection ceiling of group g (0 when empty). */
+  ceilingOf(g: number): number {
+    const slot = this.slotOf[g];
+    return slot === 0 ? 0 : this.ceiling[slot];
+  }
+
+  /** Exclusive upper bound on the rates of group g. */
+  topOf(g: number): number {
+    return GROUP_TOP[g];
+  }
+
+  /** The exact integer sums of group g, as [Σ(m >> 26), Σ(m & (2^26−1))]. */
+  exactSumOf(g: number): [number, number] {
+    const slot = this.slotOf[g];
+    return slot === 0 ? [0, 0] : [this.sumHi[slot], this.sumLo[slot]];
+  }
+
+  /** Groups with members, ascending. */
+  activeGroups(): number[] {
+    const out: number[] = [];
+    for (let k = 0; k < this.nActive; k++) out.push(this.groupOfSlot[this.active[k]]);
+    return out;
+  }
+
+  /** Slot of group g, handed out on first use. */
+  private slotFor(g: number): number {
+    const slot = this.slotOf[g];
+    if (slot !== 0) return slot;
+    if (this.nSlots === this.count.length) this.growSlots();
+    const fresh = this.nSlots++;
+    this.slotOf[g] = fresh;
+    this.groupOfSlot[fresh] = g;
+    this.unit[fresh] = GROUP_UNIT[g];
+    this.members.push(EMPTY_LIST);
+    return fresh;
+  }
+
+  private growSlots(): void {
+    const n = 2 * this.count.length;
+    const grow = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
+    this.groupOfSlot = grow(this.groupOfSlot, (k) => new Int32Array(k));
+    this.sumHi = grow(this.sumHi, (k) => new Float64Array(k));
+    this.sumLo = grow(this.sumLo, (k) => new Float64Array(k));
+    this.count = grow(this.count, (k) => new Int32Array(k));
+    this.unit = grow(this.unit, (k) => new Float64Array(k));
+    this.ceiling = grow(this.ceiling, (k) => new Float64Array(k));
+    this.active = grow(this.active, (k) => new Int32Array(k));
+    this.activeSums = grow(this.activeSums, (k) => new Float64Array(k));
   }
 
   /**
@@ -108,10 +204,11 @@ export class RateGroups {
       return;
     }
     if (g === og) {
-      this.sumHi[g] += mantissaHigh(hi, lo, g) - mantissaHigh(oldHi, oldLo, g);
-      this.sumLo[g] += (lo & 0x3ffffff) - (oldLo & 0x3ffffff);
+      const slot = this.slotOf[g];
+      this.sumHi[slot] += mantissaHigh(hi, lo, g) - mantissaHigh(oldHi, oldLo, g);
+      this.sumLo[slot] += (lo & 0x3ffffff) - (oldLo & 0x3ffffff);
       const rate = this.recF[2 * k];
-      if (rate > this.ceiling[g]) this.ceiling[g] = rate;
+      if (rate > this.ceiling[slot]) this.ceiling[slot] = rate;
       return;
     }
     this.remove(k, og, oldHi, oldLo);
@@ -136,12 +233,13 @@ export class RateGroups {
     }
     const og = oldHi >>> GROUP_SHIFT;
     if ((hi | lo) !== 0 && g === og) {
-      this.sumHi[g] += mantissaHigh(hi, lo, g) - mantissaHigh(oldHi, oldLo, g);
-      this.sumLo[g] += (lo & 0x3ffffff) - (oldLo & 0x3ffffff);
+      const slot = this.slotOf[g];
+      this.sumHi[slot] += mantissaHigh(hi, lo, g) - mantissaHigh(oldHi, oldLo, g);
+      this.sumLo[slot] += (lo & 0x3ffffff) - (oldLo & 0x3ffffff);
       const rate = this.recF[2 * to];
-      if (rate > this.ceiling[g]) this.ceiling[g] = rate;
+      if (rate > this.ceiling[slot]) this.ceiling[slot] = rate;
       const p = rec[4 * from + 2];
-      this.members[g][p] = to;
+      this.members[slot][p] = to;
       rec[4 * to + 2] = p;
       rec[4 * from + 2] = -1;
       return;
@@ -152,52 +250,56 @@ export class RateGroups {
 
   private insert(k: number, g: number, hi: number, lo: number): void {
     if (g >>> 3 === 0x7ff) throw new Error('a hop rate is not finite: the scene\'s barriers or field give an overflowing rate');
-    this.sumHi[g] += mantissaHigh(hi, lo, g);
-    this.sumLo[g] += lo & 0x3ffffff;
+    const slot = this.slotFor(g);
+    this.sumHi[slot] += mantissaHigh(hi, lo, g);
+    this.sumLo[slot] += lo & 0x3ffffff;
     const rate = this.recF[2 * k];
-    if (rate > this.ceiling[g]) this.ceiling[g] = rate;
-    const n = this.count[g];
-    let list = this.members[g];
+    if (rate > this.ceiling[slot]) this.ceiling[slot] = rate;
+    const n = this.count[slot];
+    let list = this.members[slot];
     if (n === list.length) {
       // Growth by 1/4 (amortised O(1)) keeps the spare capacity, and so the bytes per site, small.
       const grown = new Int32Array(Math.max(16, list.length + (list.length >> 2)));
       grown.set(list);
-      this.members[g] = list = grown;
+      this.members[slot] = list = grown;
     }
     list[n] = k;
     this.rec[4 * k + 2] = n;
-    this.count[g] = n + 1;
-    if (n === 0) this.activate(g);
+    this.count[slot] = n + 1;
+    if (n === 0) this.activate(slot, g);
   }
 
   private remove(k: number, g: number, hi: number, lo: number): void {
-    this.sumHi[g] -= mantissaHigh(hi, lo, g);
-    this.sumLo[g] -= lo & 0x3ffffff;
+    const slot = this.slotOf[g];
+    this.sumHi[slot] -= mantissaHigh(hi, lo, g);
+    this.sumLo[slot] -= lo & 0x3ffffff;
     const rec = this.rec;
-    const list = this.members[g];
-    const n = this.count[g] - 1;
+    const list = this.members[slot];
+    const n = this.count[slot] - 1;
     const p = rec[4 * k + 2];
     const last = list[n];
     list[p] = last;
     rec[4 * last + 2] = p;
     rec[4 * k + 2] = -1;
-    this.count[g] = n;
-    if (n === 0) this.deactivate(g);
+    this.count[slot] = n;
+    if (n === 0) this.deactivate(slot);
   }
 
   /** Gives each non-empty group a list of exactly `count + count/8 + 16` (after a rebuild). */
   trim(): void {
     for (let k = 0; k < this.nActive; k++) {
-      const g = this.active[k];
-      const n = this.count[g];
+      const slot = this.active[k];
+      const n = this.count[slot];
       const cap = n + (n >> 3) + 16;
-      if (this.members[g].length > cap) this.members[g] = this.members[g].slice(0, cap);
+      if (this.members[slot].length > cap) this.members[slot] = this.members[slot].slice(0, cap);
     }
   }
 
   /** Exact sum of group g, rounded once. */
   groupSum(g: number): number {
-    return (this.sumHi[g] * TWO_POW_26 + this.sumLo[g]) * this.unit[g];
+    const slot = this.slotOf[g];
+    if (slot === 0) return 0;
+    return (this.sumHi[slot] * TWO_POW_26 + this.sumLo[slot]) * this.unit[slot];
   }
 
   /**
@@ -207,10 +309,13 @@ export class RateGroups {
   total(): number {
     const active = this.active;
     const sums = this.activeSums;
+    const sumHi = this.sumHi;
+    const sumLo = this.sumLo;
+    const unit = this.unit;
     let r = 0;
     for (let k = 0; k < this.nActive; k++) {
-      const g = active[k];
-      const s = (this.sumHi[g] * TWO_POW_26 + this.sumLo[g]) * this.unit[g];
+      const slot = active[k];
+      const s = (sumHi[slot] * TWO_POW_26 + sumLo[slot]) * unit[slot];
       sums[k] = s;
       r += s;
     }
@@ -218,10 +323,11 @@ export class RateGroups {
   }
 
   /**
-   * Group for x = U·total (U uniform in (0,1]) after total(): the first group,
-   * in ascending order, whose cumulative sum exceeds x. Ascending order puts
-   * the small groups where x has the finest resolution, so a group's chance is
-   * its sum over the total to within ~nItems·2^-52 relative, however small.
+   * Slot of the group for x = U·total (U uniform in (0,1]) after total(): the
+   * first group, in ascending order, whose cumulative sum exceeds x. Ascending
+   * order puts the small groups where x has the finest resolution, so a
+   * group's chance is its sum over the total to within ~nItems·2^-52
+   * relative, however small.
    */
   pick(x: number): number {
     const sums = this.activeSums;
@@ -237,39 +343,39 @@ export class RateGroups {
   /** Drops every item (before a rebuild); the caller zeroes the rates in the records. */
   clear(): void {
     for (let k = 0; k < this.nActive; k++) {
-      const g = this.active[k];
-      this.sumHi[g] = 0;
-      this.sumLo[g] = 0;
-      this.count[g] = 0;
-      this.ceiling[g] = 0;
+      const slot = this.active[k];
+      this.sumHi[slot] = 0;
+      this.sumLo[slot] = 0;
+      this.count[slot] = 0;
+      this.ceiling[slot] = 0;
     }
     this.nActive = 0;
   }
 
   bytes(): number {
-    let n = this.sumHi.byteLength + this.sumLo.byteLength + this.count.byteLength + this.unit.byteLength + this.top.byteLength;
-    n += this.ceiling.byteLength;
-    n += this.active.byteLength + this.activeSums.byteLength;
+    let n = this.slotOf.byteLength + this.groupOfSlot.byteLength + this.sumHi.byteLength + this.sumLo.byteLength + this.count.byteLength;
+    n += this.unit.byteLength + this.ceiling.byteLength + this.active.byteLength + this.activeSums.byteLength;
     for (const m of this.members) n += m.byteLength;
     return n;
   }
 
-  private activate(g: number): void {
+  private activate(slot: number, g: number): void {
     const a = this.active;
+    const groupOf = this.groupOfSlot;
     let k = this.nActive++;
-    while (k > 0 && a[k - 1] > g) {
+    while (k > 0 && groupOf[a[k - 1]] > g) {
       a[k] = a[k - 1];
       k--;
     }
-    a[k] = g;
+    a[k] = slot;
   }
 
-  private deactivate(g: number): void {
-    this.ceiling[g] = 0;
+  private deactivate(slot: number): void {
+    this.ceiling[slot] = 0;
     const a = this.active;
     const n = --this.nActive;
     let k = 0;
-    while (a[k] !== g) k++;
+    while (a[k] !== slot) k++;
     for (; k < n; k++) a[k] = a[k + 1];
   }
 }
