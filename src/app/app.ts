@@ -5,21 +5,26 @@ import type { Scene } from '../model/scene/schema';
 import { parseSceneText, validateScene, SceneError } from '../model/scene/validate';
 import { compileRateModel, type RateModel } from '../model/rateModel';
 import { initialOccupancy } from '../model/initialState';
-import { LatticeView, LIGHT_THEME, PROJECTOR_THEME } from '../view/latticeView';
+import { LatticeView, LIGHT_THEME, PROJECTOR_THEME, MAX_DRAWN_IONS, type MotionOverlay, type SliceChoice } from '../view/latticeView';
 import { regionColor, speciesStyle } from '../view/palette';
+import { mutedTint } from '../view/contrast';
 import type { Frame, SessionInfo } from '../worker/protocol';
 import { PRESETS, findPreset, DEFAULT_PRESET_ID } from './presets';
 import { applyEdits, editableParams, placementChanged, type EditableParam } from './sceneEdits';
-import { readUrl, writeUrl, packSceneText, unpackSceneText, ENGINE_CHOICES, SPEED_RANGE, type EngineChoice } from './urlState';
+import { readUrl, writeUrl, packSceneText, unpackSceneText, ENGINE_CHOICES, type EngineChoice } from './urlState';
+import { clampSpeed, defaultTimeSpeed, formatDuration, speedRatioText, RateMeter, MAX_EVENTS_PER_FRAME, MAX_FRAME_SECONDS } from './timeSpeed';
 import { openHost } from './engineChoice';
 import type { SimulationHost } from './simulationHost';
 import { ObservableHistory } from './observableHistory';
 import { LivePlots, LIGHT_PLOTS, PROJECTOR_PLOTS, formatNumber } from './plots';
 import { renderLegend, escapeHtml } from './legend';
 import { renderClassroom } from './classroom';
-import { renderParams, setParamValue } from './paramControls';
+import { renderParams, setParamValue, formatParam } from './paramControls';
+import { CrossingCounter } from './crossings';
+import { SweepPanel } from './sweepPanel';
+import { MIN_HOPS_PER_ION } from '../observe/convergence';
 import { installShortcuts } from './keyboard';
-import { download, downloadDataUrl, observablesCsv, safeFileStem, sceneFileText } from './exports';
+import { download, downloadDataUrl, exportStem, observablesCsv, sceneFileText, type RunParameters } from './exports';
 
 type SceneSource = { kind: 'preset'; id: string } | { kind: 'file'; name: string; packed: string };
 
@@ -57,10 +62,26 @@ export class App {
     sceneName: $('scene-name'),
     time: $('sim-time'),
     events: $('sim-events'),
+    hopRate: $('hop-rate'),
+    speedNote: $('speed-note'),
+    step: $<HTMLButtonElement>('step'),
     runState: $('run-state'),
     legend: $('legend'),
     dStar: $('dstar-readout'),
     profileCaption: $('profile-caption'),
+    profileFull: $<HTMLInputElement>('profile-full'),
+    previousNote: $('previous-note'),
+    trails: $<HTMLInputElement>('trails-toggle'),
+    density: $<HTMLInputElement>('density-toggle'),
+    sliceTools: $('slice-tools'),
+    sliceAxis: $<HTMLSelectElement>('slice-axis'),
+    sliceIndex: $<HTMLInputElement>('slice-index'),
+    sliceIndexField: $('slice-index-field'),
+    sliceIndexOut: $<HTMLOutputElement>('slice-index-out'),
+    drawCapNote: $('draw-cap-note'),
+    followHint: $('follow-hint'),
+    followStop: $<HTMLButtonElement>('follow-stop'),
+    canvas: $<HTMLCanvasElement>('view'),
     drop: $('drop-overlay'),
   };
 
@@ -72,7 +93,15 @@ export class App {
   private edits = new Map<string, number>();
   private seed = 0;
   private engineChoice: EngineChoice = 'auto';
-  private speedLevel = 1;
+  /** log10 of simulated seconds per real second. */
+  private speedLevel = 0;
+  /** Real time of the last animation frame that asked the engine to advance (ms). */
+  private lastTickMs = NaN;
+  /** On-screen hops per real second, and simulated seconds per real second actually achieved. */
+  private readonly hopMeter = new RateMeter();
+  private readonly clockMeter = new RateMeter();
+  /** Total hop rate of the current parameters (Hz), from the latest frame. */
+  private totalRate = 0;
   private projector = false;
   private playing = false;
   private host: SimulationHost | null = null;
@@ -86,8 +115,21 @@ export class App {
   private framesApplied = 0;
   private pendingSteps = 0;
   private frozen = false;
+  private readonly crossings: CrossingCounter;
+  private readonly sweep: SweepPanel;
+  private lastOccupancy: Uint8Array | null = null;
+  /** The change that ended the run now drawn faded. */
+  private previousChange: { key: string; label: string; from: string } | null = null;
 
   constructor() {
+    this.crossings = new CrossingCounter($('crossings'));
+    this.sweep = new SweepPanel(
+      { axis: $<HTMLSelectElement>('sweep-axis'), plot: $('sweep-plot'), fit: $('sweep-fit'), table: $('sweep-table') },
+      (name) => {
+        const s = this.model.speciesNames.indexOf(name);
+        return { label: this.model.speciesLabels[s] ?? name, color: this.plots.speciesColor(Math.max(0, s)) };
+      },
+    );
     this.view = new LatticeView($<HTMLCanvasElement>('view'));
     this.plots = new LivePlots({ msd: $('plot-msd'), dStar: $('plot-dstar'), profile: $('plot-profile') }, this.history);
   }
@@ -175,6 +217,7 @@ export class App {
       this.renderSceneText();
       this.params = editableParams(base, compileRateModel(base));
       this.renderParams();
+      this.sweep.setParams(this.params);
       this.onStarted(opened.started.info, opened.started.frame);
       this.setSpeed(speed ?? this.defaultSpeed());
     });
@@ -220,34 +263,46 @@ export class App {
     this.info = info;
     this.frozen = false;
     this.history.reset(info.ionCounts, info.profileAxis, { names: this.model.speciesNames, labels: this.model.speciesLabels });
+    this.ui.previousNote.hidden = true;
+    this.totalRate = frame.totalRate;
+    this.hopMeter.clear();
+    this.clockMeter.clear();
+    this.ui.step.title = `Step: ${info.step.label} (s or →)`;
+    this.ui.step.textContent = info.step.kind === 'event' ? 'Step' : 'Step (sweep)';
+    this.ui.step.dataset.unit = info.step.kind;
     const regionColors = this.scene.regions.map((r, i) => regionColor(r.color, i));
-    // The view draws sites on a grid: a honeycomb cell's two sites side by side (a brick wall, same neighbours).
-    const [nx, ny, nz] = this.model.size;
-    const size: [number, number, number] = [nx * this.model.lattice.basis, ny, nz];
-    this.view.setLattice({ dim: this.model.dim, size, siteRegion: this.model.siteRegion, regionColors, speciesColors: this.model.speciesColors }, frame.occupancy);
-    renderLegend(this.ui.legend, {
-      speciesLabels: this.model.speciesLabels,
-      speciesColors: this.model.speciesColors,
-      ionCounts: info.ionCounts,
-      regions: this.scene.regions.map((r, i) => ({ name: r.name, color: regionColors[i] })),
-      outline: this.projector ? PROJECTOR_THEME.outline : LIGHT_THEME.outline,
-    });
+    this.lastOccupancy = frame.occupancy;
+    this.view.clearMotion();
+    this.setupSliceTools();
+    this.drawLattice();
+    this.plots.setSpeciesColors(this.model.speciesColors);
     this.plots.setRegions({ layerColors: this.layerColors(info.profileAxis, regionColors) });
-    this.ui.profileCaption.textContent = `Occupancy profile across ${'xyz'[info.profileAxis]}`;
+    this.crossings.setRegions(this.model);
+    this.ui.profileCaption.textContent = `Occupancy along ${'xyz'[info.profileAxis]}`;
     this.applyFrame(frame, true);
   }
 
   private applyFrame(frame: Frame, forcePlots = false): void {
     this.view.setOccupancy(frame.occupancy);
+    this.lastOccupancy = frame.occupancy;
+    this.renderDrawCap();
+    this.view.setFollowPath(frame.follow?.path ?? null);
+    this.renderFollow(frame.follow);
+    this.totalRate = frame.totalRate;
+    const nowMs = performance.now();
+    this.hopMeter.add(nowMs, frame.events);
+    this.clockMeter.add(nowMs, frame.time);
     if (frame.sample) this.history.add(frame.sample);
     this.history.setProfile(frame.profile);
+    this.crossings.update(frame.crossings);
     this.frozen = frame.frozen;
     this.ui.time.textContent = `${formatNumber(frame.time)} s`;
-    this.ui.events.textContent = String(frame.events);
+    this.ui.events.textContent = frame.events.toLocaleString('en');
     this.ui.events.dataset.events = String(frame.events);
     // Frames drawn from engine data since the page opened (the browser benchmark reads it).
     this.ui.events.dataset.frames = String(++this.framesApplied);
     this.updateRunState();
+    this.renderHopRate();
     const now = performance.now();
     if (forcePlots || !this.playing || now - this.lastPlotDraw > PLOT_INTERVAL_MS) {
       this.lastPlotDraw = now;
@@ -256,20 +311,26 @@ export class App {
     }
   }
 
-  private readonly tick = (): void => {
-    if (this.playing && !this.advancing && this.host) this.advance(Math.round(10 ** this.speedLevel));
+  private readonly tick = (nowMs: number): void => {
+    if (this.playing && !this.advancing && this.host) {
+      // Simulated time owed for the real time since the last request, at the chosen speed.
+      const realSeconds = Number.isFinite(this.lastTickMs) ? Math.min(MAX_FRAME_SECONDS, Math.max(0, (nowMs - this.lastTickMs) / 1000)) : 1 / 60;
+      this.lastTickMs = nowMs;
+      if (realSeconds > 0) this.advance(realSeconds * 10 ** this.speedLevel);
+    } else if (!this.playing) {
+      this.lastTickMs = NaN;
+    }
     this.view.render();
     requestAnimationFrame(this.tick);
   };
 
-  private advance(events: number): void {
+  /** Asks for `simSeconds` more simulated time (capped at MAX_EVENTS_PER_FRAME events). */
+  private advance(simSeconds: number): void {
     if (this.advancing || !this.host) return;
     this.advancing = true;
     const generation = this.generation;
-    let computeBound = false;
     this.enqueue(async () => {
-      const frame = await this.host!.advance(events, FRAME_BUDGET_MS);
-      computeBound = frame.advanced < events && !frame.frozen;
+      const frame = await this.host!.advance({ simSeconds, events: MAX_EVENTS_PER_FRAME }, FRAME_BUDGET_MS);
       if (generation === this.generation) this.applyFrame(frame);
     })
       .catch((e) => {
@@ -278,12 +339,29 @@ export class App {
       })
       .finally(() => {
         this.advancing = false;
-        // The engine could not finish a frame's events in its budget: ask again at once
-        // instead of idling until the next animation frame, so it never waits on drawing.
         if (this.pendingSteps > 0 && !this.playing) {
           this.pendingSteps--;
-          this.advance(1);
-        } else if (computeBound && this.playing && generation === this.generation) this.advance(events);
+          this.stepOnce();
+        }
+      });
+  }
+
+  /** Exactly one event (CPU engine) or one sweep (GPU engines). */
+  private stepOnce(): void {
+    if (this.advancing || !this.host) return;
+    this.advancing = true;
+    const generation = this.generation;
+    this.enqueue(async () => {
+      const frame = await this.host!.step();
+      if (generation === this.generation) this.applyFrame(frame, true);
+    })
+      .catch((e) => this.showMessage(`The step failed: ${(e as Error).message}`))
+      .finally(() => {
+        this.advancing = false;
+        if (this.pendingSteps > 0 && !this.playing) {
+          this.pendingSteps--;
+          this.stepOnce();
+        }
       });
   }
 
@@ -311,6 +389,8 @@ export class App {
       return;
     }
     const restartPlacement = placementChanged(this.edits, next);
+    const fromText = param ? formatParam(param, this.edits.get(key) ?? param.base) : '';
+    const toText = param ? formatParam(param, value) : String(value);
     this.edits = next;
     this.scene = scene;
     this.model = compileRateModel(scene);
@@ -325,7 +405,13 @@ export class App {
     await this.enqueue(async () => {
       const frame = await host.setScene(scene);
       if (generation !== this.generation) return;
-      this.history.restart();
+      this.view.clearMotion();
+      // A slider moved key by key makes several short runs: the faded trace stays the run before the first of them.
+      if (this.history.restart()) this.previousChange = { key, label: param?.label ?? key, from: fromText };
+      else if (this.previousChange && this.previousChange.key !== key) this.previousChange = { key, label: 'several parameters', from: '' };
+      const c = this.previousChange;
+      this.ui.previousNote.textContent = c && this.history.previous ? `Faded lines: the run before ${c.label}${c.from ? `: ${c.from} → ${toText}` : ' changed'}.` : '';
+      this.ui.previousNote.hidden = !this.ui.previousNote.textContent;
       this.applyFrame(frame, true);
     }).catch((e) => this.showMessage(`The change could not be applied: ${(e as Error).message}`));
   }
@@ -350,22 +436,48 @@ export class App {
     ui.seed.addEventListener('change', () => this.commitSeed());
     ui.engine.addEventListener('change', () => this.changeEngine(ui.engine.value as EngineChoice));
     ui.projector.addEventListener('change', () => this.setProjector(ui.projector.checked, true));
+    ui.profileFull.addEventListener('change', () => this.plots.setProfileFullRange(ui.profileFull.checked));
+    const overlay = (): MotionOverlay => (ui.trails.checked ? 'trails' : ui.density.checked ? 'density' : 'none');
+    ui.trails.addEventListener('change', () => {
+      if (ui.trails.checked) ui.density.checked = false;
+      this.view.setOverlay(overlay());
+    });
+    ui.density.addEventListener('change', () => {
+      if (ui.density.checked) ui.trails.checked = false;
+      this.view.setOverlay(overlay());
+    });
+    ui.sliceAxis.addEventListener('change', () => this.applySlice(true));
+    // A click (not a drag, which pans) on an ion follows it.
+    let down: { x: number; y: number } | null = null;
+    ui.canvas.addEventListener('pointerdown', (e) => (down = { x: e.clientX, y: e.clientY }));
+    ui.canvas.addEventListener('pointerup', (e) => {
+      if (down && Math.hypot(e.clientX - down.x, e.clientY - down.y) < 5) {
+        const site = this.view.siteAt(e.clientX, e.clientY);
+        if (site !== null && this.lastOccupancy && this.lastOccupancy[site] > 0) void this.follow(site);
+      }
+      down = null;
+    });
+    ui.followStop.addEventListener('click', () => void this.follow(null));
+    ui.sliceIndex.addEventListener('input', () => this.applySlice(false));
     $('help-button').addEventListener('click', () => this.openHelp());
     $('message-close').addEventListener('click', () => this.hideMessage());
     $('restore-defaults').addEventListener('click', () => void this.restoreDefaults());
-    $('export-json').addEventListener('click', () => download(`${safeFileStem(this.scene.name)}-seed${this.seed}.json`, sceneFileText(this.scene, this.seed), 'application/json'));
+    $('export-json').addEventListener('click', () => download(`${exportStem(this.runParameters())}.json`, sceneFileText(this.scene, this.seed), 'application/json'));
     $('export-csv').addEventListener('click', () =>
-      download(`${safeFileStem(this.scene.name)}-observables.csv`, observablesCsv(this.history, { scene: this.scene.name, seed: this.seed, engine: this.host?.engine ?? '' }), 'text/csv'),
+      download(`${exportStem(this.runParameters())}-observables.csv`, observablesCsv(this.history, this.runParameters()), 'text/csv'),
     );
-    $('export-png').addEventListener('click', () => downloadDataUrl(`${safeFileStem(this.scene.name)}.png`, this.view.toPNG()));
+    $('export-png').addEventListener('click', () => downloadDataUrl(`${exportStem(this.runParameters())}.png`, this.view.toPNG()));
     $('copy-link').addEventListener('click', () => void this.copyLink());
+    $('sweep-record').addEventListener('click', () => this.recordSweepPoint());
+    $('sweep-clear').addEventListener('click', () => this.sweep.clear());
+    $('sweep-export').addEventListener('click', () => download(`${exportStem(this.runParameters())}-sweep.csv`, this.sweep.table.csv(), 'text/csv'));
     this.installDrop();
     installShortcuts(document, {
       togglePlay: () => this.setPlaying(!this.playing),
       step: () => this.step(),
       reset: () => void this.restart(),
-      faster: () => this.setSpeed(Math.min(SPEED_RANGE.max, this.speedLevel + 0.25), true),
-      slower: () => this.setSpeed(Math.max(SPEED_RANGE.min, this.speedLevel - 0.25), true),
+      faster: () => this.setSpeed(this.speedLevel + 0.5, true),
+      slower: () => this.setSpeed(this.speedLevel - 0.5, true),
       toggleProjector: () => this.setProjector(!this.projector, true),
       help: () => this.openHelp(),
     });
@@ -402,31 +514,49 @@ export class App {
 
   private setPlaying(on: boolean): void {
     this.playing = on && this.host !== null;
+    if (!this.playing) this.host?.interrupt();
     this.ui.play.textContent = this.playing ? 'Pause' : 'Play';
     this.ui.play.setAttribute('aria-pressed', String(this.playing));
     this.updateRunState();
+    this.renderHopRate();
   }
 
   private step(): void {
     this.setPlaying(false);
     // A step pressed while a frame is still being computed runs right after it.
     if (this.advancing) this.pendingSteps++;
-    else this.advance(1);
+    else this.stepOnce();
   }
 
   private setSpeed(level: number, updateUrl = false): void {
-    this.speedLevel = Math.min(SPEED_RANGE.max, Math.max(SPEED_RANGE.min, level));
+    this.speedLevel = clampSpeed(level);
     this.ui.speed.value = String(this.speedLevel);
-    const n = Math.round(10 ** this.speedLevel);
-    this.ui.speedOut.textContent = `${n.toLocaleString('en')} event${n === 1 ? '' : 's'} per frame`;
-    this.ui.speed.setAttribute('aria-valuetext', this.ui.speedOut.textContent);
+    this.ui.speedOut.textContent = speedRatioText(this.speedLevel);
+    this.ui.speed.setAttribute('aria-valuetext', `one real second shows ${formatDuration(10 ** this.speedLevel)} of simulated time`);
+    this.ui.speedOut.dataset.level = String(this.speedLevel);
+    this.hopMeter.clear();
+    this.clockMeter.clear();
     if (updateUrl) this.updateUrl();
   }
 
-  /** About one hop per 16 ions per frame: each ion moves visibly but not in a blur. */
+  /** Each ion hops a few times per real second at the scene's own rates. */
   private defaultSpeed(): number {
     const ions = this.info ? this.info.ionCounts.reduce((a, b) => a + b, 0) : 1;
-    return Math.round(4 * Math.log10(Math.max(1, ions / 16))) / 4;
+    return defaultTimeSpeed(this.totalRate, ions);
+  }
+
+  /** Hops per real second on screen, and whether the engine keeps up with the chosen speed. */
+  private renderHopRate(): void {
+    const hops = this.hopMeter.perSecond();
+    const achieved = this.clockMeter.perSecond();
+    this.ui.hopRate.textContent = Number.isFinite(hops) && this.playing ? Math.round(hops).toLocaleString('en') : '–';
+    this.ui.hopRate.dataset.hopsPerSecond = String(Number.isFinite(hops) && this.playing ? hops : 0);
+    const wanted = 10 ** this.speedLevel;
+    const lagging = this.playing && Number.isFinite(achieved) && achieved < 0.7 * wanted && !this.frozen;
+    this.ui.speedNote.textContent = lagging
+      ? `The engine cannot keep up: it shows 1 s = ${formatDuration(achieved)} (at most ${MAX_EVENTS_PER_FRAME.toLocaleString('en')} events per frame).`
+      : '';
+    this.ui.speedNote.hidden = !lagging;
   }
 
   private commitSeed(): void {
@@ -468,16 +598,10 @@ export class App {
     document.body.classList.toggle('projector', on);
     this.view.setTheme(on ? PROJECTOR_THEME : LIGHT_THEME);
     this.plots.setTheme(on ? PROJECTOR_PLOTS : LIGHT_PLOTS);
+    this.sweep?.setTheme(on ? PROJECTOR_PLOTS : LIGHT_PLOTS);
     if (this.info) {
       this.plots.update();
-      const regionColors = this.scene.regions.map((r, i) => regionColor(r.color, i));
-      renderLegend(this.ui.legend, {
-        speciesLabels: this.model.speciesLabels,
-      speciesColors: this.model.speciesColors,
-        ionCounts: this.info.ionCounts,
-        regions: this.scene.regions.map((r, i) => ({ name: r.name, color: regionColors[i] })),
-        outline: on ? PROJECTOR_THEME.outline : LIGHT_THEME.outline,
-      });
+      this.drawLattice();
     }
     if (updateUrl) this.updateUrl();
   }
@@ -513,11 +637,32 @@ export class App {
   }
 
   private renderDStar(): void {
+    const dim = this.model.dim;
     const rows = this.history.latest().map((d) => {
-      const value = Number.isFinite(d.dStar) ? `${formatNumber(d.dStar)}${Number.isFinite(d.error) ? ` ± ${formatNumber(d.error)}` : ''} cm²/s` : 'collecting…';
-      return `<span class="dstar" data-species="${escapeHtml(d.name)}" data-dstar="${d.dStar}" data-error="${d.error}"><span class="swatch" style="background:${speciesStyle(d.s, this.model.speciesColors[d.s]).color}"></span>${escapeHtml(this.model.speciesLabels[d.s])}: D* = ${value}</span>`;
+      const label = escapeHtml(this.model.speciesLabels[d.s]);
+      const swatch = `<span class="swatch" style="background:${speciesStyle(d.s, this.model.speciesColors[d.s]).color}"></span>`;
+      let text: string;
+      if (d.convergence === 'no-hops') text = 'no hops yet';
+      else if (d.convergence === 'converging' || !Number.isFinite(d.dStar)) {
+        const value = Number.isFinite(d.dStar) ? `≈ ${formatNumber(d.dStar)} cm²/s, ` : '';
+        text = `D* ${value}<span class="not-converged">not converged</span> (${formatNumber(d.hopsPerIon)} hops per ion so far; needs ≥ ${MIN_HOPS_PER_ION}, more when hops are undone)`;
+      } else {
+        text = `D* = ${formatNumber(d.dStar)} ± ${formatNumber(d.error)} cm²/s`;
+      }
+      // Along each axis from the displacements since the last change: D_axis = MSD_axis / (2 t).
+      const axes = d.time > 0 && d.convergence !== 'no-hops'
+        ? ` <span class="axes">(along ${['x', 'y', 'z'].slice(0, dim).map((ax, k) => `${ax}: ${formatNumber((d.msdAxes[k] * 1e-16) / (2 * d.time))}`).join(' · ')})</span>`
+        : '';
+      // By the region each ion started in (interface ions against bulk ions): D = MSD / (2·d·t).
+      const byRegion = d.time > 0 && d.convergence !== 'no-hops' && this.model.nRegions > 1
+        ? ` <span class="axes">(started in ${d.msdByStartRegion
+          .map((msd, r) => (Number.isFinite(msd) ? `${escapeHtml(this.model.regionNames[r])}: ${formatNumber((msd * 1e-16) / (2 * dim * d.time))}` : ''))
+          .filter(Boolean)
+          .join(' · ')})</span>`
+        : '';
+      return `<span class="dstar" data-species="${escapeHtml(d.name)}" data-dstar="${d.dStar}" data-error="${d.error}" data-convergence="${d.convergence}">${swatch}${label}: ${text}${axes}${byRegion}</span>`;
     });
-    this.ui.dStar.innerHTML = rows.join(' &nbsp; ');
+    this.ui.dStar.innerHTML = rows.join('');
   }
 
   private updateRunState(): void {
@@ -532,10 +677,113 @@ export class App {
     this.ui.badge.title = note || `The simulation runs on: ${host.label}`;
   }
 
+  private async follow(site: number | null): Promise<void> {
+    const host = this.host;
+    if (!host) return;
+    const generation = this.generation;
+    await this.enqueue(async () => {
+      const frame = await host.follow(site);
+      if (generation === this.generation) this.applyFrame(frame, true);
+    }).catch((e) => this.showMessage(`Could not follow that ion: ${(e as Error).message}`));
+  }
+
+  private renderFollow(follow: Frame['follow']): void {
+    this.ui.followStop.hidden = !follow;
+    const hops = follow ? follow.path.length / 3 - 1 : 0;
+    this.ui.followHint.textContent = follow ? `Following ion ${follow.ion}: ${hops} position${hops === 1 ? '' : 's'} since picked` : this.model.dim === 3 && this.ui.sliceAxis.value === '' ? 'Pick a slice, then click an ion to follow it' : 'Click an ion to follow it';
+    this.ui.followHint.dataset.ion = follow ? String(follow.ion) : '';
+  }
+
+  /** The slice control exists for 3D lattices only; a new lattice starts on the whole view. */
+  private setupSliceTools(): void {
+    const is3d = this.model.dim === 3;
+    this.ui.sliceTools.hidden = !is3d;
+    this.ui.sliceAxis.value = '';
+    this.ui.sliceIndexField.hidden = true;
+    this.view.setSlice(null, this.lastOccupancy ?? new Uint8Array(this.model.nSites));
+  }
+
+  private applySlice(axisChanged: boolean): void {
+    if (!this.lastOccupancy || this.model.dim !== 3) return;
+    const axisValue = this.ui.sliceAxis.value;
+    if (axisValue === '') {
+      this.ui.sliceIndexField.hidden = true;
+      this.view.setSlice(null, this.lastOccupancy);
+      return;
+    }
+    const axis = Number(axisValue) as 0 | 1 | 2;
+    const n = this.model.size[axis];
+    if (axisChanged) {
+      this.ui.sliceIndex.max = String(n - 1);
+      this.ui.sliceIndex.value = String(Math.floor(n / 2));
+    }
+    const index = Math.min(n - 1, Number(this.ui.sliceIndex.value));
+    this.ui.sliceIndexField.hidden = false;
+    this.ui.sliceIndexOut.textContent = `${'xyz'[axis]} = ${index}`;
+    const slice: SliceChoice = { axis, index };
+    this.view.setSlice(slice, this.lastOccupancy);
+  }
+
+  /** Says so when the 3D view draws a sample of the ions rather than all of them. */
+  private renderDrawCap(): void {
+    const { drawn, total } = this.view.drawnIons;
+    const capped = this.model.dim === 3 && this.ui.sliceAxis.value === '' && drawn < total;
+    this.ui.drawCapNote.hidden = !capped;
+    if (capped) {
+      this.ui.drawCapNote.textContent = `Showing ${drawn.toLocaleString('en')} of ${total.toLocaleString('en')} ions (a uniform sample; at most ${MAX_DRAWN_IONS.toLocaleString('en')} per species are drawn so the page stays responsive). Use a slice to see every ion in one plane.`;
+    }
+    this.ui.drawCapNote.dataset.drawn = String(drawn);
+    this.ui.drawCapNote.dataset.total = String(total);
+  }
+
+  /** The view draws sites on a grid: a honeycomb cell's two sites side by side (a brick wall, same neighbours). */
+  private viewGrid(): [number, number, number] {
+    const [nx, ny, nz] = this.model.size;
+    return [nx * this.model.lattice.basis, ny, nz];
+  }
+
+  /** Region shades as the view draws them: the scene's colours muted towards the background, so ions stand out. */
+  private regionTints(): string[] {
+    const background = (this.projector ? PROJECTOR_THEME : LIGHT_THEME).background;
+    return this.scene.regions.map((r, i) => mutedTint(regionColor(r.color, i), background));
+  }
+
+  /** (Re)builds the lattice picture and the legend for the current scene and theme. */
+  private drawLattice(): void {
+    if (!this.info || !this.lastOccupancy) return;
+    const tints = this.regionTints();
+    this.view.setLattice({ dim: this.model.dim, size: this.viewGrid(), siteRegion: this.model.siteRegion, regionColors: tints, speciesColors: this.model.speciesColors }, this.lastOccupancy);
+    renderLegend(this.ui.legend, {
+      speciesLabels: this.model.speciesLabels,
+      speciesColors: this.model.speciesColors,
+      ionCounts: this.info.ionCounts,
+      regions: this.scene.regions.map((r, i) => ({ name: r.name, color: tints[i] })),
+      outline: this.projector ? PROJECTOR_THEME.outline : LIGHT_THEME.outline,
+    });
+  }
+
   private layerColors(axis: 0 | 1 | 2, regionColors: string[]): string[] {
     const [nx, ny] = this.model.size;
     const stride = axis === 0 ? 1 : axis === 1 ? nx : nx * ny;
-    return Array.from({ length: this.model.size[axis] }, (_, k) => regionColors[this.model.siteRegion[k * stride]]);
+    return Array.from({ length: this.model.size[axis] }, (_, k) => regionColors[this.model.siteRegion[k * stride * this.model.lattice.basis]]);
+  }
+
+  /** Appends the current parameters and D* ± SE of every species to the sweep table. */
+  private recordSweepPoint(): void {
+    const params: Record<string, number> = {};
+    for (const p of this.params) params[p.key] = this.edits.get(p.key) ?? p.base;
+    const latest = this.history.latest();
+    this.sweep.record({
+      params,
+      seed: this.seed,
+      engine: this.host?.engine ?? '',
+      timeS: latest[0]?.time ?? 0,
+      species: latest.map((d) => ({ name: d.name, dStar: d.dStar, se: d.error, convergence: d.convergence, hopsPerIon: d.hopsPerIon })),
+    });
+  }
+
+  private runParameters(): RunParameters {
+    return { scene: this.scene, model: this.model, seed: this.seed, engine: this.host?.engine ?? '' };
   }
 
   private updateUrl(): void {

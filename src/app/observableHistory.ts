@@ -1,7 +1,9 @@
 // The live observables as the page keeps them: one series per species with
 // ions, bounded in length (halved by decimation when full) so a long run keeps
-// a flat memory and plotting cost.
+// a flat memory and plotting cost. After a parameter change the series so far
+// become the previous run, drawn faded on the same axes for a before/after view.
 import { AXES } from '../model/scene/schema';
+import type { ConvergenceState } from '../observe/convergence';
 import type { LiveSample } from '../worker/protocol';
 
 export interface SpeciesSeries {
@@ -13,45 +15,89 @@ export interface SpeciesSeries {
   msd: number[];
   dStar: number[];
   dStarError: number[];
+  /** Whether D* had converged at each point (error band drawn only there). */
+  converged: boolean[];
+}
+
+/** The run before the last parameter change, kept for the faded trace. */
+export interface PreviousRun {
+  /** What changed, in words ("barrier.host.Zn2+ 0.45 → 0.35"). */
+  label: string;
+  times: number[];
+  species: SpeciesSeries[];
+}
+
+export interface LatestEstimate {
+  name: string;
+  s: number;
+  dStar: number;
+  error: number;
+  convergence: ConvergenceState;
+  hopsPerIon: number;
+  /** MSD per axis (Å²) and the elapsed time (s), for D* along each axis. */
+  msdAxes: number[];
+  /** MSD (Å²) of the ions that started in each region. */
+  msdByStartRegion: number[];
+  time: number;
 }
 
 export const MAX_POINTS = 2000;
+/** Points a run needs before it becomes the faded previous trace. */
+export const MIN_PREVIOUS_POINTS = 20;
 
 export class ObservableHistory {
   times: number[] = [];
   species: SpeciesSeries[] = [];
   profile: { s: number; name: string; values: Float64Array }[] = [];
   profileAxisName = 'x';
+  previous: PreviousRun | null = null;
   /** Incremented on every reset so plots know to rebuild. */
   generation = 0;
+  private last: LiveSample | null = null;
 
   reset(ionCounts: readonly number[], profileAxis: 0 | 1 | 2, species: { names: readonly string[]; labels: readonly string[] }): void {
     this.times = [];
     this.species = species.names
-      .map((name, s) => ({ s, name, label: species.labels[s] ?? name, msd: [], dStar: [], dStarError: [] }))
+      .map((name, s) => ({ s, name, label: species.labels[s] ?? name, msd: [], dStar: [], dStarError: [], converged: [] }))
       .filter((sp) => (ionCounts[sp.s] ?? 0) > 0);
     this.profile = [];
     this.profileAxisName = AXES[profileAxis];
+    this.previous = null;
+    this.last = null;
     this.generation++;
   }
 
-  /** Clears the series but keeps the species (after a parameter change). */
-  restart(): void {
+  /**
+   * Clears the series but keeps the species (after a parameter change); the old
+   * series become the previous run. A run shorter than MIN_PREVIOUS_POINTS (a
+   * slider moved key by key) does not replace an earlier previous run, so the
+   * faded trace stays the last run that had time to show something.
+   * Returns true when the series so far became the previous run.
+   */
+  restart(label = 'before the change'): boolean {
+    const replace = this.times.length >= MIN_PREVIOUS_POINTS || (this.times.length > 1 && !this.previous);
+    if (replace) this.previous = { label, times: this.times, species: this.species.map((sp) => ({ ...sp })) };
     this.times = [];
+    this.last = null;
     for (const sp of this.species) {
       sp.msd = [];
       sp.dStar = [];
       sp.dStarError = [];
+      sp.converged = [];
     }
+    this.generation++;
+    return replace;
   }
 
   add(sample: LiveSample): void {
     if (this.times.length > 0 && sample.time <= this.times[this.times.length - 1]) return;
+    this.last = sample;
     this.times.push(sample.time);
     for (const sp of this.species) {
       sp.msd.push(sample.msd[sp.s]);
       sp.dStar.push(sample.dStar[sp.s]);
       sp.dStarError.push(sample.dStarError[sp.s]);
+      sp.converged.push(sample.convergence?.[sp.s] === 'converged');
     }
     if (this.times.length > MAX_POINTS) this.decimate();
   }
@@ -60,19 +106,31 @@ export class ObservableHistory {
     this.profile = this.species.map((sp) => ({ s: sp.s, name: sp.name, values: profile[sp.s] ?? new Float64Array(0) }));
   }
 
-  /** Latest D* ± error per species present. */
-  latest(): { name: string; s: number; dStar: number; error: number }[] {
+  /** Latest D* ± error per species present, with its convergence state. */
+  latest(): LatestEstimate[] {
     const k = this.times.length - 1;
-    return this.species.map((sp) => ({ name: sp.name, s: sp.s, dStar: k >= 0 ? sp.dStar[k] : NaN, error: k >= 0 ? sp.dStarError[k] : NaN }));
+    const last = this.last;
+    return this.species.map((sp) => ({
+      name: sp.name,
+      s: sp.s,
+      dStar: k >= 0 ? sp.dStar[k] : NaN,
+      error: k >= 0 ? sp.dStarError[k] : NaN,
+      convergence: last?.convergence?.[sp.s] ?? 'no-hops',
+      hopsPerIon: last?.hopsPerIon?.[sp.s] ?? 0,
+      msdAxes: last?.msdAxes?.[sp.s] ?? [NaN, NaN, NaN],
+      msdByStartRegion: last?.msdByStartRegion?.[sp.s] ?? [],
+      time: k >= 0 ? this.times[k] : 0,
+    }));
   }
 
   private decimate(): void {
-    const keep = (a: number[]) => a.filter((_, i) => i % 2 === 1 || i === a.length - 1);
+    const keep = <T,>(a: T[]) => a.filter((_, i) => i % 2 === 1 || i === a.length - 1);
     this.times = keep(this.times);
     for (const sp of this.species) {
       sp.msd = keep(sp.msd);
       sp.dStar = keep(sp.dStar);
       sp.dStarError = keep(sp.dStarError);
+      sp.converged = keep(sp.converged);
     }
   }
 }

@@ -1,21 +1,48 @@
 // Live plots with uPlot: MSD(t) per species, running D* with its error band,
 // and the occupancy profile across the interface with the regions shaded
-// behind it. Species keep the view's colours and get distinct dash patterns.
+// behind it. Species keep the view's colours (brightened on a projector's black)
+// and get distinct dash patterns. After a parameter change the previous run
+// stays on MSD and D* as a faded trace on the same axes. A plot with no data
+// shows no axes at all, rather than an invented 0–100 s range.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { speciesStyle } from '../view/palette';
+import { withContrast } from '../view/contrast';
 import type { ObservableHistory } from './observableHistory';
 
 const DASHES: number[][] = [[], [7, 4], [2, 3]];
 
 export interface PlotTheme {
+  background: string;
   text: string;
   grid: string;
   /** Line width in CSS pixels: thicker on a projector, where thin dark lines vanish. */
   lineWidth: number;
+  /** Tick label size (px): ≥ 16 on a projector. */
+  fontPx: number;
+  /** Least contrast of a plot line against the background. */
+  lineContrast: number;
 }
-export const LIGHT_PLOTS: PlotTheme = { text: '#1a1a1a', grid: 'rgba(0,0,0,0.09)', lineWidth: 2 };
-export const PROJECTOR_PLOTS: PlotTheme = { text: '#ffffff', grid: 'rgba(255,255,255,0.25)', lineWidth: 3.5 };
+export const LIGHT_PLOTS: PlotTheme = { background: '#ffffff', text: '#1a1a1a', grid: 'rgba(0,0,0,0.12)', lineWidth: 2, fontPx: 12, lineContrast: 3 };
+export const PROJECTOR_PLOTS: PlotTheme = { background: '#000000', text: '#ffffff', grid: 'rgba(255,255,255,0.3)', lineWidth: 3.5, fontPx: 16, lineContrast: 7 };
+
+/** Opacity of the previous run's trace. */
+const PREVIOUS_ALPHA = '66';
+
+/**
+ * Tick labels as short as they can be while still telling the ticks apart:
+ * "5e-6" rather than "5.0e-6" leaves room for more ticks on a narrow plot.
+ */
+export function formatTicks(values: readonly number[]): string[] {
+  const finite = values.filter(Number.isFinite);
+  const a = Math.max(0, ...finite.map(Math.abs));
+  if (a === 0 || (a >= 0.01 && a < 1e4)) return values.map((v) => (v == null ? '' : formatNumber(v)));
+  for (let digits = 0; digits <= 3; digits++) {
+    const labels = values.map((v) => (v === 0 ? '0' : v == null || !Number.isFinite(v) ? '' : v.toExponential(digits).replace('e+', 'e')));
+    if (new Set(labels).size === labels.length) return labels;
+  }
+  return values.map((v) => (v == null ? '' : formatNumber(v)));
+}
 
 /** Compact numbers for axes spanning 1e-12 to 1e12. */
 export function formatNumber(v: number): string {
@@ -31,6 +58,8 @@ export interface ProfileRegions {
   layerColors: string[];
 }
 
+type Hosts = { msd: HTMLElement; dStar: HTMLElement; profile: HTMLElement };
+
 export class LivePlots {
   private msd: uPlot | null = null;
   private dStar: uPlot | null = null;
@@ -40,10 +69,13 @@ export class LivePlots {
   private layerColors: string[] = [];
   /** D* is plotted in units of 10^dExponent cm²/s: uPlot's ticks cannot resolve 1e-25 directly. */
   private dExponent = 0;
+  /** Profile axis fixed at 0–1 (true) or fitted to the data (false). */
+  private profileFullRange = false;
+  private speciesColors: readonly (string | undefined)[] = [];
   private readonly observer: ResizeObserver;
 
   constructor(
-    private readonly hosts: { msd: HTMLElement; dStar: HTMLElement; profile: HTMLElement },
+    private readonly hosts: Hosts,
     private readonly history: ObservableHistory,
   ) {
     this.observer = new ResizeObserver(() => this.resize());
@@ -60,6 +92,23 @@ export class LivePlots {
     this.builtFor = -1;
   }
 
+  setProfileFullRange(on: boolean): void {
+    this.profileFullRange = on;
+    this.builtFor = -1;
+    this.update();
+  }
+
+  /** Scene colours per species (RateModel.speciesColors), where the scene gives them. */
+  setSpeciesColors(colors: readonly (string | undefined)[]): void {
+    this.speciesColors = colors;
+    this.builtFor = -1;
+  }
+
+  /** Line colour of a species in the current theme. */
+  speciesColor(s: number): string {
+    return withContrast(speciesStyle(s, this.speciesColors[s]).color, this.theme.background, this.theme.lineContrast);
+  }
+
   /** Pushes the history into the plots; rebuilds them after a reset. */
   update(): void {
     const h = this.history;
@@ -68,23 +117,39 @@ export class LivePlots {
       this.dExponent = exponent;
       this.build();
     }
-    const x = h.times;
     const unit = 10 ** this.dExponent;
-    this.msd?.setData([x, ...h.species.map((sp) => sp.msd)]);
-    const dData: (number | null)[][] = [x];
+    const prev = h.previous;
+    const current: (number | null)[][] = [h.times];
+    const dCurrent: (number | null)[][] = [h.times];
     for (const sp of h.species) {
-      dData.push(sp.dStar.map((d) => finiteOrNull(d / unit)));
-      dData.push(sp.dStar.map((d, k) => finiteOrNull((d + (sp.dStarError[k] || 0)) / unit)));
-      dData.push(sp.dStar.map((d, k) => finiteOrNull((d - (sp.dStarError[k] || 0)) / unit)));
+      current.push(sp.msd);
+      dCurrent.push(sp.dStar.map((d) => finiteOrNull(d / unit)));
+      // The ±σ band only where the estimate has converged: an early error bar would look precise and is not.
+      dCurrent.push(sp.dStar.map((d, k) => (sp.converged[k] ? finiteOrNull((d + (sp.dStarError[k] || 0)) / unit) : null)));
+      dCurrent.push(sp.dStar.map((d, k) => (sp.converged[k] ? finiteOrNull((d - (sp.dStarError[k] || 0)) / unit) : null)));
     }
-    this.dStar?.setData(dData as uPlot.AlignedData);
+    if (prev) {
+      const before: (number | null)[][] = [prev.times, ...prev.species.map((sp) => sp.msd)];
+      const dBefore: (number | null)[][] = [prev.times, ...prev.species.map((sp) => sp.dStar.map((d) => finiteOrNull(d / unit)))];
+      this.msd?.setData(uPlot.join([current as uPlot.AlignedData, before as uPlot.AlignedData]));
+      this.dStar?.setData(uPlot.join([dCurrent as uPlot.AlignedData, dBefore as uPlot.AlignedData]));
+    } else {
+      this.msd?.setData(current as uPlot.AlignedData);
+      this.dStar?.setData(dCurrent as uPlot.AlignedData);
+    }
     const layers = h.profile[0]?.values.length ?? 0;
     const lx = Array.from({ length: layers }, (_, k) => k);
     this.profile?.setData([lx, ...h.profile.map((p) => Array.from(p.values))]);
-    // Readable by tests and assistive tools: how many points each plot holds.
-    this.hosts.msd.dataset.points = String(x.length);
-    this.hosts.dStar.dataset.points = String(x.length);
+    // Readable by tests and assistive tools: how many points each plot holds, and whether a previous run is shown.
+    const points = h.times.length;
+    this.hosts.msd.dataset.points = String(points);
+    this.hosts.dStar.dataset.points = String(points);
     this.hosts.profile.dataset.points = String(layers);
+    this.hosts.msd.dataset.previous = String(prev ? prev.times.length : 0);
+    this.hosts.dStar.dataset.previous = String(prev ? prev.times.length : 0);
+    this.hosts.msd.dataset.empty = String(points < 2 && !prev);
+    this.hosts.dStar.dataset.empty = String(!h.species.some((sp) => sp.dStar.some(Number.isFinite)) && !prev);
+    this.hosts.profile.dataset.empty = String(layers === 0);
   }
 
   dispose(): void {
@@ -103,58 +168,85 @@ export class LivePlots {
     this.destroy();
     const h = this.history;
     this.builtFor = h.generation;
+    const label = (s: number) => h.species.find((sp) => sp.s === s)!.label;
     const line = (s: number): uPlot.Series => ({
-      label: h.species.find((sp) => sp.s === s)!.label,
-      stroke: speciesStyle(s).color,
+      label: label(s),
+      stroke: this.speciesColor(s),
       width: this.theme.lineWidth,
       dash: DASHES[s % DASHES.length],
       points: { show: false },
+      spanGaps: true,
       value: (_u, v) => (v == null ? '–' : formatNumber(v)),
     });
-    this.msd = new uPlot(
-      this.options('simulated time (s)', 'MSD (Å²)', h.species.map((sp) => line(sp.s)), true),
-      [[], ...h.species.map(() => [])],
-      this.hosts.msd,
-    );
+    const before = (s: number): uPlot.Series => ({
+      label: `${label(s)}, before`,
+      stroke: `${this.speciesColor(s)}${PREVIOUS_ALPHA}`,
+      width: this.theme.lineWidth,
+      dash: DASHES[s % DASHES.length],
+      points: { show: false },
+      spanGaps: true,
+    });
+    const prev = h.previous;
+    const msdSeries = h.species.map((sp) => line(sp.s));
+    if (prev) msdSeries.push(...prev.species.map((sp) => before(sp.s)));
+    this.msd = new uPlot(this.options(this.hosts.msd, 'simulated time (s)', 'MSD (Å²)', msdSeries, true), [[], ...msdSeries.map(() => [])], this.hosts.msd);
     const dSeries: uPlot.Series[] = [];
     const bands: uPlot.Band[] = [];
     h.species.forEach((sp, k) => {
       dSeries.push(line(sp.s));
       const edge: uPlot.Series = { label: '±σ', stroke: 'transparent', width: 0, points: { show: false } };
       dSeries.push({ ...edge }, { ...edge });
-      bands.push({ series: [2 + 3 * k, 3 + 3 * k], fill: `${speciesStyle(sp.s).color}40` });
+      bands.push({ series: [2 + 3 * k, 3 + 3 * k], fill: `${this.speciesColor(sp.s)}40` });
     });
+    if (prev) dSeries.push(...prev.species.map((sp) => before(sp.s)));
     const dUnit = this.dExponent === 0 ? 'cm²/s' : `10${superscript(this.dExponent)} cm²/s`;
-    const dOpts = this.options('simulated time (s)', `D* (${dUnit})`, dSeries, false);
+    const dOpts = this.options(this.hosts.dStar, 'simulated time (s)', `D* (${dUnit})`, dSeries, false);
     dOpts.bands = bands;
     this.dStar = new uPlot(dOpts, [[], ...dSeries.map(() => [])], this.hosts.dStar);
-    const pOpts = this.options(`layer along ${h.profileAxisName}`, 'fraction of sites', h.species.map((sp) => line(sp.s)), true);
-    pOpts.scales = { x: { time: false }, y: { range: [0, 1] } };
+    const pOpts = this.options(this.hosts.profile, `layer along ${h.profileAxisName}`, 'fraction of sites', h.species.map((sp) => line(sp.s)), true);
+    pOpts.scales = {
+      x: { time: false },
+      y: this.profileFullRange ? { range: [0, 1] } : { range: (_u, _min, max) => [0, niceCeiling(Math.max(max, 1e-3) * 1.1)] },
+    };
     pOpts.hooks = { drawClear: [(u) => this.shadeRegions(u)] };
     this.profile = new uPlot(pOpts, [[], ...h.species.map(() => [])], this.hosts.profile);
   }
 
-  private options(xLabel: string, yLabel: string, series: uPlot.Series[], legend: boolean): uPlot.Options {
-    const axis = (label: string): uPlot.Axis => ({
+  private options(host: HTMLElement, xLabel: string, yLabel: string, series: uPlot.Series[], legend: boolean): uPlot.Options {
+    const font = `${this.theme.fontPx}px system-ui, sans-serif`;
+    const axis = (label: string, vertical: boolean): uPlot.Axis => ({
       label,
       stroke: this.theme.text,
       grid: { stroke: this.theme.grid, width: 1 },
       ticks: { stroke: this.theme.grid, width: 1 },
-      values: (_u, vals) => vals.map(formatNumber),
-      size: 56,
-      labelSize: 18,
-      font: '12px system-ui, sans-serif',
-      labelFont: '12px system-ui, sans-serif',
+      values: (_u, vals) => formatTicks(vals),
+      // The y axis is as wide as its longest label needs; tight tick spacing so even a small plot gets ≥ 3 ticks.
+      size: vertical
+        ? (_u, vals) => Math.round(this.theme.fontPx * (1.6 + 0.62 * Math.max(2, ...(vals ?? []).map((v) => String(v).length))))
+        : Math.round(this.theme.fontPx * 2.6),
+      space: vertical ? Math.round(this.theme.fontPx * 1.6) : Math.round(this.theme.fontPx * 3),
+      gap: 3,
+      labelSize: Math.round(this.theme.fontPx * 1.4),
+      font,
+      labelFont: font,
     });
+    const { width, height } = this.sizeFor(host, legend);
     return {
-      width: Math.max(160, this.hosts.msd.clientWidth),
-      height: 150,
+      width,
+      height,
       scales: { x: { time: false } },
       legend: { show: legend, live: false },
       cursor: { drag: { x: false, y: false } },
-      axes: [axis(xLabel), axis(yLabel)],
+      axes: [axis(xLabel, false), axis(yLabel, true)],
       series: [{ label: xLabel }, ...series],
     };
+  }
+
+  /** The whole box of the host, less the legend's rows. */
+  private sizeFor(host: HTMLElement, legend: boolean): { width: number; height: number } {
+    const legendEl = host.querySelector('.u-legend') as HTMLElement | null;
+    const legendHeight = legendEl ? legendEl.offsetHeight : legend ? Math.round(this.theme.fontPx * 2) : 0;
+    return { width: Math.max(160, host.clientWidth), height: Math.max(90, host.clientHeight - legendHeight - 2) };
   }
 
   private shadeRegions(u: uPlot): void {
@@ -173,10 +265,8 @@ export class LivePlots {
   }
 
   private resize(): void {
-    for (const [plot, host] of [[this.msd, this.hosts.msd], [this.dStar, this.hosts.dStar], [this.profile, this.hosts.profile]] as const) {
-      if (!plot) continue;
-      const legendHeight = (host.querySelector('.u-legend') as HTMLElement | null)?.offsetHeight ?? 0;
-      plot.setSize({ width: Math.max(160, host.clientWidth), height: Math.max(100, host.clientHeight - legendHeight) });
+    for (const [plot, host, legend] of [[this.msd, this.hosts.msd, true], [this.dStar, this.hosts.dStar, false], [this.profile, this.hosts.profile, true]] as const) {
+      if (plot) plot.setSize(this.sizeFor(host, legend));
     }
   }
 }
@@ -185,10 +275,21 @@ function finiteOrNull(v: number): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
+/** 1, 2 or 5 times a power of ten, at or above v. */
+function niceCeiling(v: number): number {
+  const p = 10 ** Math.floor(Math.log10(v));
+  for (const m of [1, 2, 5, 10]) if (m * p >= v) return m * p;
+  return 10 * p;
+}
+
 /** Power of ten that brings the largest finite D* into [1, 1000). */
 function dStarExponent(h: ObservableHistory): number {
   let max = 0;
-  for (const sp of h.species) for (const d of sp.dStar) if (Number.isFinite(d) && Math.abs(d) > max) max = Math.abs(d);
+  const scan = (values: number[]) => {
+    for (const d of values) if (Number.isFinite(d) && Math.abs(d) > max) max = Math.abs(d);
+  };
+  for (const sp of h.species) scan(sp.dStar);
+  for (const sp of h.previous?.species ?? []) scan(sp.dStar);
   if (max === 0) return 0;
   return 3 * Math.floor(Math.log10(max) / 3);
 }

@@ -5,7 +5,7 @@
 import type { Scene } from '../model/scene/schema';
 import { SceneError } from '../model/scene/validate';
 import type { EngineKind } from '../engine/engine';
-import type { Frame, SessionInfo, WorkerRequest, WorkerResponse } from '../worker/protocol';
+import type { AdvanceRequest, Frame, SessionInfo, WorkerRequest, WorkerResponse } from '../worker/protocol';
 import { SimulationSession } from '../worker/simulationSession';
 
 export interface Started {
@@ -21,8 +21,14 @@ export interface SimulationHost {
   start(scene: Scene, seed: number): Promise<Started>;
   /** Same lattice and ions, new rate model; the run goes on and the observables restart. */
   setScene(scene: Scene): Promise<Frame>;
-  /** Up to `events` more events, returning early after about maxMillis of work. */
-  advance(events: number, maxMillis: number): Promise<Frame>;
+  /** Covers request.simSeconds (at most request.events events), returning early after about maxMillis of work. */
+  advance(request: AdvanceRequest, maxMillis: number): Promise<Frame>;
+  /** Exactly one event (CPU) or one sweep (GPU engines): SessionInfo.step says which. */
+  step(): Promise<Frame>;
+  /** Follows the ion on `site` (its path comes with every frame), or stops following with null. */
+  follow(site: number | null): Promise<Frame>;
+  /** Asks the advance in flight to end early (Pause); a no-op where it cannot be reached. */
+  interrupt(): void;
   dispose(): void;
 }
 
@@ -62,9 +68,20 @@ export class WorkerHost implements SimulationHost {
     return this.frameOf(await this.request({ type: 'setScene', scene }));
   }
 
-  async advance(events: number, maxMillis: number): Promise<Frame> {
-    return this.frameOf(await this.request({ type: 'advance', events, maxMillis }));
+  async advance(request: AdvanceRequest, maxMillis: number): Promise<Frame> {
+    return this.frameOf(await this.request({ type: 'advance', request, maxMillis }));
   }
+
+  async step(): Promise<Frame> {
+    return this.frameOf(await this.request({ type: 'step' }));
+  }
+
+  async follow(site: number | null): Promise<Frame> {
+    return this.frameOf(await this.request({ type: 'follow', site }));
+  }
+
+  /** The worker's advance does not yield to messages; its frames stay within MAX_BUDGET_MS anyway. */
+  interrupt(): void {}
 
   dispose(): void {
     this.worker.terminate();
@@ -107,10 +124,26 @@ export class PageHost implements SimulationHost {
     return s.frame();
   }
 
-  async advance(events: number, maxMillis: number): Promise<Frame> {
+  async advance(request: AdvanceRequest, maxMillis: number): Promise<Frame> {
     const s = this.requireSession();
-    await s.advance(events, maxMillis);
+    await s.advance(request, maxMillis);
     return s.frame();
+  }
+
+  async step(): Promise<Frame> {
+    const s = this.requireSession();
+    await s.step();
+    return s.frame();
+  }
+
+  async follow(site: number | null): Promise<Frame> {
+    const s = this.requireSession();
+    await s.follow(site);
+    return s.frame();
+  }
+
+  interrupt(): void {
+    this.session?.requestStop();
   }
 
   dispose(): void {

@@ -4,6 +4,8 @@
 // (T, barrier.<region>.<species>, interface.<k>.<species>, count.<k>).
 // Reading never throws: each bad value becomes a problem message and is dropped.
 
+import { TIME_SPEED_RANGE as SPEED_RANGE } from './timeSpeed';
+
 export const ENGINE_CHOICES = ['auto', 'cpu', 'gpu-lattice', 'gpu-walkers'] as const;
 export type EngineChoice = (typeof ENGINE_CHOICES)[number];
 
@@ -12,7 +14,7 @@ export interface UrlState {
   sceneData?: string;
   seed?: number;
   engine?: EngineChoice;
-  /** Speed slider position: log10 of events per frame. */
+  /** Time speed: log10 of simulated seconds per real second. */
   speed?: number;
   projector?: boolean;
   /** Parameter edits, checked against the scene later. */
@@ -20,7 +22,6 @@ export interface UrlState {
 }
 
 const RESERVED = new Set(['scene', 'sceneData', 'seed', 'engine', 'speed', 'projector']);
-export const SPEED_RANGE = { min: 0, max: 6 } as const;
 
 export function readUrl(search: string): { state: UrlState; problems: string[] } {
   const params = new URLSearchParams(search);
@@ -49,7 +50,7 @@ export function readUrl(search: string): { state: UrlState; problems: string[] }
       case 'speed': {
         const n = Number(value);
         if (value !== '' && Number.isFinite(n) && n >= SPEED_RANGE.min && n <= SPEED_RANGE.max) state.speed = n;
-        else problems.push(`URL parameter speed=${show(raw)} must be a number in [${SPEED_RANGE.min}, ${SPEED_RANGE.max}] (log10 events per frame); using the default`);
+        else problems.push(`URL parameter speed=${show(raw)} must be a number in [${SPEED_RANGE.min}, ${SPEED_RANGE.max}] (log10 of simulated seconds per real second); using the default`);
         break;
       }
       case 'projector':

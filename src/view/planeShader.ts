@@ -24,7 +24,18 @@ uniform vec3 uSpeciesColor[SPECIES_STYLE_COUNT];
 uniform float uSpeciesRadius[SPECIES_STYLE_COUNT];
 uniform float uSpeciesShape[SPECIES_STYLE_COUNT];
 uniform vec3 uOutline;
+uniform vec3 uBoundary;
+uniform sampler2D uHeat;
+uniform vec3 uHeatColor;
 varying vec2 vCell;
+
+// True when the cell one step away (one axis) lies in a region of another colour.
+bool otherRegion(vec2 cell, vec2 step, vec3 here) {
+  vec2 n = cell + step;
+  if (n.x < 0.0 || n.y < 0.0 || n.x > uSize.x - 1.0 || n.y > uSize.y - 1.0) return false;
+  vec3 there = texture2D(uRegion, (n + 0.5) / uSize).rgb;
+  return distance(there, here) > 0.004;
+}
 
 float sdCircle(vec2 p, float r) { return length(p) - r; }
 float sdDiamond(vec2 p, float r) { return (abs(p.x) + abs(p.y) - r) * 0.70710678; }
@@ -50,6 +61,17 @@ void main() {
     float edge = 0.5 - max(abs(f.x), abs(f.y));
     col = mix(col * 0.8, col, smoothstep(0.0, 1.2 * px, edge));
   }
+  // Trails or hop density: the site's share of recent motion, blended over its region tint.
+  float heat = texture2D(uHeat, uvc).r;
+  col = mix(col, uHeatColor, 0.65 * heat);
+  // Region boundaries (the interface band) outlined: a line at least 2 px wide on the cell edge.
+  vec3 regionHere = texture2D(uRegion, uvc).rgb;
+  float lineHalf = max(1.0 * px, 0.05);
+  vec2 toEdge = 0.5 - abs(f);
+  vec2 side = vec2(f.x > 0.0 ? 1.0 : -1.0, f.y > 0.0 ? 1.0 : -1.0);
+  if ((toEdge.x < lineHalf && otherRegion(cell, vec2(side.x, 0.0), regionHere)) || (toEdge.y < lineHalf && otherRegion(cell, vec2(0.0, side.y), regionHere))) {
+    col = uBoundary;
+  }
   float occ = floor(texture2D(uOccupancy, uvc).r * 255.0 + 0.5);
   if (occ > 0.5) {
     int s = min(int(occ) - 1, SPECIES_STYLE_COUNT - 1);
@@ -62,7 +84,8 @@ void main() {
     } else {
       float d = shape < 0.5 ? sdCircle(f, r) : (shape < 1.5 ? sdDiamond(f, r) : sdTriangle(f, r));
       float aa = 0.75 * px;
-      col = mix(col, uOutline, 1.0 - smoothstep(-aa, aa, d - 0.06));
+      // Outline 0.09 cells (≥ 1.5 px) wide: the marker stays visible on any region tint (src/view/contrast.ts).
+      col = mix(col, uOutline, 1.0 - smoothstep(-aa, aa, d - max(0.09, 1.5 * px)));
       col = mix(col, ion, 1.0 - smoothstep(-aa, aa, d));
     }
   }

@@ -35,7 +35,21 @@ async function handle(request: WorkerRequest): Promise<void> {
     }
     case 'advance': {
       const s = requireSession();
-      await s.advance(request.events, request.maxMillis);
+      await s.advance(request.request, request.maxMillis);
+      const frame = await s.frame();
+      reply({ id: request.id, type: 'frame', frame }, frame);
+      return;
+    }
+    case 'follow': {
+      const s = requireSession();
+      await s.follow(request.site);
+      const frame = await s.frame();
+      reply({ id: request.id, type: 'frame', frame }, frame);
+      return;
+    }
+    case 'step': {
+      const s = requireSession();
+      await s.step();
       const frame = await s.frame();
       reply({ id: request.id, type: 'frame', frame }, frame);
       return;

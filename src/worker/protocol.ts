@@ -3,6 +3,7 @@
 // a session running on the page (the WebGPU path).
 import type { Scene } from '../model/scene/schema';
 import type { EngineKind } from '../engine/engine';
+import type { ConvergenceState } from '../observe/convergence';
 
 /** One point of the live observables, taken after an advance. */
 export interface LiveSample {
@@ -14,6 +15,28 @@ export interface LiveSample {
   dStar: number[];
   /** Standard error of D* (cm²/s); NaN while it cannot be estimated. */
   dStarError: number[];
+  /** MSD per species per axis (x, y, z), Å². */
+  msdAxes: number[][];
+  /** Mean hops per ion of each species since the observables restarted. */
+  hopsPerIon: number[];
+  /** MSD (Å²) of the ions of each species that started (at the last restart) in each region, [species][region]; NaN where none did. */
+  msdByStartRegion: number[][];
+  /** Whether D* may be shown with its error bar (src/observe/convergence.ts). */
+  convergence: ConvergenceState[];
+}
+
+/** How far the app asks the engine to go in one frame. */
+export interface AdvanceRequest {
+  /** Simulated time to cover (s); without it the advance counts events only. */
+  simSeconds?: number;
+  /** Most events (a cap for smoothness; the advance stops there even before simSeconds). */
+  events: number;
+}
+
+/** What Step does on an engine: one kMC event, or one sweep of a GPU kernel. */
+export interface StepUnit {
+  kind: 'event' | 'sweep';
+  label: string;
 }
 
 export interface Frame {
@@ -23,6 +46,8 @@ export interface Frame {
   events: number;
   /** Events done by the advance that produced this frame (fewer than asked when the time budget ran out). */
   advanced: number;
+  /** Simulated time covered by that advance (s): less than asked when the event cap or the time budget stopped it. */
+  advancedSeconds: number;
   /** True when no hop is possible at all (total rate 0). */
   frozen: boolean;
   /** Species+1 per site, 0 empty. */
@@ -31,6 +56,12 @@ export interface Frame {
   sample: LiveSample | null;
   /** Occupancy fraction per layer along the profile axis, per species. */
   profile: Float64Array[];
+  /** Hops from region a into region b ≠ a since the run started, at [a·R + b]. */
+  crossings: number[];
+  /** Total rate of all possible hops when the current parameters were set (Hz). */
+  totalRate: number;
+  /** The followed ion's unwrapped path in lattice coordinates (x, y, z per point, oldest first), or null. */
+  follow: { ion: number; path: number[] } | null;
 }
 
 export interface SessionInfo {
@@ -39,12 +70,16 @@ export interface SessionInfo {
   ionCounts: number[];
   /** Axis of the occupancy profile (0 x, 1 y, 2 z). */
   profileAxis: 0 | 1 | 2;
+  /** What Step does on this engine. */
+  step: StepUnit;
 }
 
 export type WorkerRequest =
   | { id: number; type: 'start'; scene: Scene; seed: number }
   | { id: number; type: 'setScene'; scene: Scene }
-  | { id: number; type: 'advance'; events: number; maxMillis: number };
+  | { id: number; type: 'advance'; request: AdvanceRequest; maxMillis: number }
+  | { id: number; type: 'step' }
+  | { id: number; type: 'follow'; site: number | null };
 
 export type WorkerResponse =
   | { id: number; type: 'started'; info: SessionInfo; frame: Frame }

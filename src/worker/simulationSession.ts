@@ -2,14 +2,15 @@
 // observables (src/observe/runningDiffusivity), packaged into Frames. No DOM,
 // so it runs inside the engine worker (CPU) or on the page (WebGPU engines).
 import type { Scene } from '../model/scene/schema';
-import { compileRateModel, type RateModel } from '../model/rateModel';
-import { layerCount, layerIndex } from '../model/lattice';
+import { compileRateModel, hopRateAt, type RateModel } from '../model/rateModel';
+import { layerCount, layerIndex, toAngstrom } from '../model/lattice';
 import { initialOccupancy, replicaSeed } from '../model/initialState';
 import type { Engine, EngineKind, IonState } from '../engine/engine';
 import { createEngine } from '../engine/factory';
 import { RunningDiffusivity } from '../observe/runningDiffusivity';
 import { profileAxisOf } from '../observe/profileAxis';
-import type { Frame, LiveSample, SessionInfo } from './protocol';
+import { convergenceOf } from '../observe/convergence';
+import type { AdvanceRequest, Frame, LiveSample, SessionInfo, StepUnit } from './protocol';
 
 /** Engines that hand out their live ion arrays without a copy (the CPU engine does). */
 interface IonStateViewer {
@@ -19,10 +20,44 @@ function hasIonStateView(e: Engine): e is Engine & IonStateViewer {
   return typeof (e as Partial<IonStateViewer>).ionStateView === 'function';
 }
 
+/** Longest simulating part of one frame (ms): Pause waits at most this plus the cost of packing the frame. */
+const MAX_BUDGET_MS = 250;
+
+/** Points of a followed ion's path kept (the oldest drop off). */
+const MAX_FOLLOW_POINTS = 2000;
+
+/** GPU engines advance in sweeps (dispatches) of fixed simulated length. */
+interface Sweeping {
+  readonly sweepSeconds: number;
+}
+function sweepSecondsOf(e: Engine): number | null {
+  const s = (e as Partial<Sweeping>).sweepSeconds;
+  return typeof s === 'number' ? s : null;
+}
+
+/** What one press of Step does on each engine, in words for the button's label. */
+export const STEP_UNITS: Record<EngineKind, StepUnit> = {
+  cpu: { kind: 'event', label: 'one event (one hop)' },
+  'gpu-lattice': { kind: 'sweep', label: 'one sweep: one checkerboard sub-step (one colour, one direction)' },
+  'gpu-walkers': { kind: 'sweep', label: 'one sweep: one dispatch (each walker draws its hops for one time slice)' },
+};
+
+/** Sum of the rates of every hop possible from `occupancy` (Hz): the kMC clock's speed. */
+export function totalHopRate(model: RateModel, occupancy: Uint8Array): number {
+  let total = 0;
+  for (let i = 0; i < occupancy.length; i++) {
+    if (occupancy[i] === 0) continue;
+    for (let d = 0; d < model.directions; d++) total += hopRateAt(model, occupancy, i, d);
+  }
+  return total;
+}
+
 export class SimulationSession {
   private readonly estimator: RunningDiffusivity;
   /** Displacements when the observables last restarted: MSD counts from there. */
   private baseline: Int32Array | null = null;
+  /** Region of each ion's site when the observables last restarted (for D* by starting region). */
+  private startRegion: Uint8Array | null = null;
   private relative: Int32Array | null = null;
   /** Engine clock when the observables last restarted. */
   private t0 = 0;
@@ -34,6 +69,17 @@ export class SimulationSession {
   private overheadMs = 0;
   /** Events done by the last advance. */
   private advanced = 0;
+  private stopRequested = false;
+  /** Simulated time covered by the last advance (s). */
+  private advancedSeconds = 0;
+  /** Hops per species when the observables last restarted. */
+  private eventsAtRestart = new Float64Array(0);
+  private ionCounts: number[] = [];
+  private hopsPerIon: number[] = [];
+  /** Total hop rate of the latest model on the state it was set on (Hz). */
+  private totalRate = 0;
+  /** The followed ion: its index, where it started (lattice coordinates), its displacement then, and its path. */
+  private followed: { ion: number; origin: number[]; d0: number[]; path: number[] } | null = null;
 
   private constructor(private readonly engine: Engine, private model: RateModel, readonly info: SessionInfo) {
     this.estimator = new RunningDiffusivity({ dim: model.dim, metric: model.lattice.metric, nSpecies: model.nSpecies });
@@ -45,7 +91,9 @@ export class SimulationSession {
     const engine = await createEngine(kind, model, occupancy, { seed: replicaSeed(seed, 0, 'dynamics'), seedNumber: seed, replica: 0 });
     const ionCounts = new Array<number>(model.nSpecies).fill(0);
     for (const o of occupancy) if (o > 0) ionCounts[o - 1]++;
-    const session = new SimulationSession(engine, model, { engine: kind, ionCounts, profileAxis: profileAxisOf(scene) });
+    const session = new SimulationSession(engine, model, { engine: kind, ionCounts, profileAxis: profileAxisOf(scene), step: STEP_UNITS[kind] });
+    session.ionCounts = ionCounts;
+    session.totalRate = totalHopRate(model, occupancy);
     await session.restartObservables();
     return session;
   }
@@ -56,23 +104,30 @@ export class SimulationSession {
     await this.engine.setModel(model);
     this.model = model;
     this.frozen = false;
+    this.totalRate = totalHopRate(model, await this.engine.occupancy());
     await this.restartObservables();
   }
 
   /**
-   * Up to `events` events, in chunks, stopping once about maxMillis of work is
-   * done so the caller sees a frame soon even on a huge lattice; then one sample.
+   * Advances by `simSeconds` of simulated time (or, without it, by `events`
+   * events), never more than `events` events, in chunks, stopping once about
+   * maxMillis of work is done so the caller sees a frame soon even on a huge
+   * lattice; then one sample. Frame.advancedSeconds says how far it got.
    */
-  async advance(events: number, maxMillis: number): Promise<void> {
-    let left = Math.max(0, Math.floor(events));
-    const requested = left;
-    // Keep at least two thirds of the time simulating, however costly a frame is to pack.
-    const budget = Math.max(maxMillis, 2 * this.overheadMs);
+  async advance(request: AdvanceRequest, maxMillis: number): Promise<void> {
+    const maxEvents = Math.max(0, Math.floor(request.events));
+    const startTime = this.engine.time;
+    const timeTarget = request.simSeconds !== undefined ? startTime + Math.max(0, request.simSeconds) : undefined;
+    let left = maxEvents;
+    // Keep about two thirds of the time simulating however costly a frame is to pack, but never so long
+    // that Pause (which takes effect when the frame in flight ends) would lag by more than about a second.
+    const budget = Math.min(MAX_BUDGET_MS, Math.max(maxMillis, 2 * this.overheadMs));
     const start = performance.now();
-    while (left > 0) {
+    this.stopRequested = false;
+    while (left > 0 && (timeTarget === undefined || this.engine.time < timeTarget) && !this.stopRequested) {
       const chunk = this.eventsPerMs > 0 ? Math.min(left, Math.max(64, Math.floor(this.eventsPerMs * budget * 0.5))) : Math.min(left, 256);
       const t = performance.now();
-      const report = await this.engine.advance({ events: chunk });
+      const report = await this.engine.advance(timeTarget === undefined ? { events: chunk } : { events: chunk, time: timeTarget });
       const ms = performance.now() - t;
       if (report.events > 0 && ms > 0) this.eventsPerMs = this.eventsPerMs === 0 ? report.events / ms : 0.7 * this.eventsPerMs + 0.3 * (report.events / ms);
       left -= report.events;
@@ -80,22 +135,87 @@ export class SimulationSession {
         this.frozen = true;
         break;
       }
+      if (report.stoppedBy === 'time') break;
       if (performance.now() - start >= budget) break;
     }
-    this.advanced = requested - left;
+    this.advanced = maxEvents - left;
+    this.advancedSeconds = this.engine.time - startTime;
     const t = performance.now();
     await this.sample();
     this.overheadMs = performance.now() - t;
   }
 
+  /**
+   * Ends the advance in flight after its current chunk (Pause on the page). Only
+   * a session on the page can be reached while it advances; the worker's loop
+   * does not yield, and its frames are short enough.
+   */
+  requestStop(): void {
+    this.stopRequested = true;
+  }
+
+  /** Exactly one event (CPU) or one sweep (GPU engines), then one sample. */
+  async step(): Promise<void> {
+    const startTime = this.engine.time;
+    const startEvents = this.engine.events;
+    const sweep = sweepSecondsOf(this.engine);
+    const report = sweep === null ? await this.engine.advance({ events: 1 }) : Number.isFinite(sweep) ? await this.engine.advance({ time: this.engine.time + sweep }) : null;
+    if (report === null || report.stoppedBy === 'frozen') this.frozen = true;
+    this.advanced = this.engine.events - startEvents;
+    this.advancedSeconds = this.engine.time - startTime;
+    await this.sample();
+  }
+
+  /** Starts following the ion on `site` (none there: stops), or stops with null. */
+  async follow(site: number | null): Promise<void> {
+    this.followed = null;
+    if (site === null) return;
+    const ions = await this.ionState();
+    const ion = ions.site.indexOf(site);
+    if (ion < 0) return;
+    // The view's grid: cells along x hold their basis sites side by side (a honeycomb as a brick wall).
+    const width = this.model.size[0] * this.model.lattice.basis;
+    const ny = this.model.size[1];
+    const origin = [site % width, Math.floor(site / width) % ny, Math.floor(site / (width * ny))];
+    const d0 = [ions.displacement[3 * ion], ions.displacement[3 * ion + 1], ions.displacement[3 * ion + 2]];
+    this.followed = { ion, origin, d0, path: [...origin] };
+  }
+
+  /** Appends the followed ion's current unwrapped position to its path (kept to the last MAX_FOLLOW_POINTS). */
+  private async trackFollowed(): Promise<void> {
+    const f = this.followed;
+    if (!f) return;
+    const ions = await this.ionState();
+    const p = [0, 1, 2].map((k) => f.origin[k] + ions.displacement[3 * f.ion + k] - f.d0[k]);
+    const n = f.path.length;
+    if (p[0] !== f.path[n - 3] || p[1] !== f.path[n - 2] || p[2] !== f.path[n - 1]) f.path.push(...p);
+    if (f.path.length > 3 * MAX_FOLLOW_POINTS) f.path.splice(0, f.path.length - 3 * MAX_FOLLOW_POINTS);
+  }
+
   async frame(): Promise<Frame> {
+    await this.trackFollowed();
     const t = performance.now();
     const occupancy = await this.engine.occupancy();
     const sample = this.lastSample;
     this.lastSample = null;
     const advanced = this.advanced;
+    const advancedSeconds = this.advancedSeconds;
     this.advanced = 0;
-    const frame = { time: this.engine.time, events: this.engine.events, advanced, frozen: this.frozen, occupancy, sample, profile: this.profile(occupancy) };
+    this.advancedSeconds = 0;
+    const crossings = Array.from(await this.engine.crossings());
+    const frame: Frame = {
+      time: this.engine.time,
+      events: this.engine.events,
+      advanced,
+      advancedSeconds,
+      frozen: this.frozen,
+      occupancy,
+      sample,
+      profile: this.profile(occupancy),
+      crossings,
+      totalRate: this.totalRate,
+      follow: this.followed ? { ion: this.followed.ion, path: [...this.followed.path] } : null,
+    };
     this.overheadMs += performance.now() - t;
     return frame;
   }
@@ -111,8 +231,10 @@ export class SimulationSession {
   private async restartObservables(): Promise<void> {
     const ions = await this.ionState();
     this.baseline = Int32Array.from(ions.displacement);
+    this.startRegion = Uint8Array.from(ions.site, (site) => this.model.siteRegion[site]);
     this.relative = new Int32Array(ions.displacement.length);
     this.t0 = this.engine.time;
+    this.eventsAtRestart = Float64Array.from(await this.engine.eventCounts());
     this.estimator.reset();
     await this.sample();
   }
@@ -125,12 +247,48 @@ export class SimulationSession {
     const time = this.engine.time - this.t0;
     this.estimator.add(time, { species: ions.species, site: ions.site, displacement: rel });
     const est = this.estimator.estimate();
+    const hops = await this.engine.eventCounts();
+    this.hopsPerIon = this.ionCounts.map((n, s) => (n > 0 ? (hops[s] - this.eventsAtRestart[s]) / n : 0));
+    const blockPairs = Math.floor(est.blocks / 2);
+    const a2 = this.model.spacing * this.model.spacing;
     this.lastSample = {
       time,
       msd: est.species.map((s) => (s.count > 0 ? s.msdA2 : NaN)),
+      msdAxes: est.species.map((s) => (s.count > 0 ? [...s.msdAxesA2] : [NaN, NaN, NaN])),
       dStar: est.species.map((s) => s.tracerCm2PerS.value),
       dStarError: est.species.map((s) => s.tracerCm2PerS.se),
+      hopsPerIon: [...this.hopsPerIon],
+      msdByStartRegion: this.msdByStartRegion(ions.species, rel),
+      convergence: est.species.map((s, k) =>
+        convergenceOf({
+          hopsPerIon: this.hopsPerIon[k] ?? 0,
+          blockPairs,
+          value: s.tracerA2PerS.value,
+          se: s.tracerA2PerS.se,
+          msdPerHop: s.count > 0 && (this.hopsPerIon[k] ?? 0) > 0 ? s.msdA2 / (this.hopsPerIon[k] * a2) : 1,
+        }),
+      ),
     };
+  }
+
+  /**
+   * MSD (Å², through the lattice metric) per species of the ions that started in each region, [species][region]
+   * (NaN where none did): the interface's ions against the bulk's.
+   */
+  private msdByStartRegion(species: Uint8Array, rel: Int32Array): number[][] {
+    const R = this.model.nRegions;
+    const S = this.model.nSpecies;
+    const metric = this.model.lattice.metric;
+    const sums = new Float64Array(S * R);
+    const counts = new Float64Array(S * R);
+    const start = this.startRegion!;
+    for (let i = 0; i < species.length; i++) {
+      const k = species[i] * R + start[i];
+      const [x, y, z] = toAngstrom(metric, rel[3 * i], rel[3 * i + 1], rel[3 * i + 2]);
+      sums[k] += x * x + y * y + z * z;
+      counts[k]++;
+    }
+    return Array.from({ length: S }, (_, s) => Array.from({ length: R }, (_, r) => (counts[s * R + r] > 0 ? sums[s * R + r] / counts[s * R + r] : NaN)));
   }
 
   /** Fraction of each layer's sites held by each species, along the profile axis. */

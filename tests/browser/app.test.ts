@@ -4,6 +4,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { buildAndServe, launchChromium, type ServedApp } from './harness';
+import { mutedTint } from '../../src/view/contrast';
+import { deflateRawSync } from 'node:zlib';
+
+/** A 64³ cubic lattice gas with 48,000 Zn²⁺ ions, packed for the sceneData URL parameter. */
+function bigCubicScene(): string {
+  const scene = {
+    ionhop: 1, name: 'Big cubic 64', description: '64^3 cubic lattice gas with 48,000 ions (responsiveness test)',
+    lattice: { type: 'cubic', size: [64, 64, 64], spacing: 3, boundary: ['periodic', 'periodic', 'periodic'] },
+    temperature: 300, attemptFrequency: 1e13, seed: 1, run: { events: 1000 },
+    regions: [
+      { name: 'lower', color: '#e69f00', slab: { axis: 'z', from: 0, to: 32 }, species: { 'Zn2+': { barrier: 0.3 } } },
+      { name: 'upper', color: '#56b4e9', species: { 'Zn2+': { barrier: 0.3 } } },
+    ],
+    populations: [{ species: 'Zn2+', count: 48000 }],
+  };
+  return deflateRawSync(Buffer.from(JSON.stringify(scene))).toString('base64url');
+}
 
 let app: ServedApp;
 let browser: Browser;
@@ -24,8 +41,8 @@ interface OpenedPage {
   errors: string[];
 }
 
-async function open(query = ''): Promise<OpenedPage> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+async function open(query = '', viewport = { width: 1280, height: 860 }): Promise<OpenedPage> {
+  const page = await browser.newPage({ viewport });
   const errors: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
@@ -58,6 +75,19 @@ async function runFor(page: Page, atLeast: number, timeoutMs = 30_000): Promise<
     ['sim-events', start + atLeast] as const,
     { timeout: timeoutMs },
   );
+  await page.click('#play');
+}
+
+/**
+ * Plays until `condition` holds in the page, then pauses. Pausing only once the
+ * condition holds matters: a test that paused after a fixed event count and then
+ * waited for more plot points could wait forever when one frame carried all the
+ * events (a WebGPU walkers sweep is ~33,000 hops), which is how the gpu-walkers
+ * test timed out on a loaded machine.
+ */
+async function playUntil(page: Page, condition: string, timeoutMs = 60_000): Promise<void> {
+  if ((await page.getAttribute('#play', 'aria-pressed')) !== 'true') await page.click('#play');
+  await page.waitForFunction(condition, null, { timeout: timeoutMs, polling: 100 });
   await page.click('#play');
 }
 
@@ -113,6 +143,7 @@ describe('ionhop browser app', () => {
     expect(await points(page, 'plot-msd')).toBeGreaterThan(before);
     expect(await points(page, 'plot-profile')).toBe(32);
     const step0 = await settled(page);
+    expect(await page.getAttribute('#step', 'data-unit')).toBe('event');
     await page.click('#step');
     await page.waitForFunction((n) => Number(document.getElementById('sim-events')?.dataset.events) === n + 1, step0);
     expect(errors).toEqual([]);
@@ -124,8 +155,13 @@ describe('ionhop browser app', () => {
     const engine = await page.getAttribute('#engine-badge', 'data-engine');
     const title = await page.getAttribute('#engine-badge', 'title');
     expect(engine, `WebGPU engine did not start: ${title}`).toBe(kind);
-    await runFor(page, 30);
-    await page.waitForFunction(() => Number(document.getElementById('plot-msd')?.dataset.points) > 3);
+    // Step is one labelled sweep on a GPU engine.
+    expect(await page.getAttribute('#step', 'data-unit')).toBe('sweep');
+    expect(await page.getAttribute('#step', 'title')).toContain('one sweep');
+    await playUntil(
+      page,
+      `Number(document.getElementById('sim-events')?.dataset.events) >= 30 && Number(document.getElementById('plot-msd')?.dataset.points) > 3 && Number(document.querySelector('.dstar[data-species="Zn2+"]')?.getAttribute('data-dstar')) > 0`,
+    );
     const d = await dStar(page, 'Zn2+');
     expect(d.value).toBeGreaterThan(0);
     expect(errors).toEqual([]);
@@ -134,17 +170,19 @@ describe('ionhop browser app', () => {
 
   it('a lower barrier, set with the slider, raises the measured D*', async () => {
     // Classroom walk: 8 dilute ions, D* = w a² ∝ exp(−Ea/kBT); 0.45 → 0.35 eV is a factor exp(0.1/0.02585) ≈ 48.
-    const { page, errors } = await open('?scene=classroom-random-walk&engine=cpu&speed=1');
-    await runFor(page, 600);
-    await page.waitForTimeout(150);
+    // Time speed 1 s = 100 µs: about 110 hops per ion per real second before the change. Each D* is read once the
+    // page calls it converged (≥ 40 hops per ion, ≥ 6 block pairs, relative SE ≤ 35 %).
+    const converged = `document.querySelector('.dstar[data-species="Zn2+"]')?.getAttribute('data-convergence') === 'converged'`;
+    const { page, errors } = await open('?scene=classroom-random-walk&engine=cpu&speed=-4');
+    await playUntil(page, converged);
     const high = await dStar(page, 'Zn2+');
     const slider = page.locator('input[data-key="barrier.host.Zn2+"]');
     await slider.focus();
     for (let k = 0; k < 10; k++) await page.keyboard.press('ArrowLeft');
     await expect.poll(() => page.url()).toContain('barrier.host.Zn2%2B=0.35');
     expect(await page.locator('#params output').nth(1).textContent()).toBe('0.35 eV');
-    await runFor(page, 600);
-    await page.waitForTimeout(150);
+    await page.waitForFunction(`!(${converged})`); // the observables restarted with the change
+    await playUntil(page, converged);
     const low = await dStar(page, 'Zn2+');
     for (const d of [high, low]) {
       expect(Number.isFinite(d.value) && Number.isFinite(d.error) && d.error > 0).toBe(true);
@@ -183,7 +221,7 @@ describe('ionhop browser app', () => {
   }, 60_000);
 
   it('bad URL parameters give a message and defaults, never a blank page', async () => {
-    const { page, errors } = await open('?scene=no-such-scene&seed=-3&T=abc&engine=quantum&barrier.host.Zn2%2B=99&count.7=3&speed=9');
+    const { page, errors } = await open('?scene=no-such-scene&seed=-3&T=abc&engine=quantum&barrier.host.Zn2%2B=99&count.7=3&speed=99');
     await page.waitForSelector('#message:not([hidden])');
     const text = (await page.textContent('#message-text')) ?? '';
     for (const key of ['scene=', 'seed=', 'T=', 'engine=', 'barrier.host.Zn2+', 'count.7', 'speed=']) expect(text).toContain(key);
@@ -215,10 +253,11 @@ describe('ionhop browser app', () => {
     const counts = await pixelCounts(page, png);
     const total = [...counts.values()].reduce((a, b) => a + b, 0);
     const share = (hex: string) => (counts.get(hex) ?? 0) / total;
-    // Region colours from the scene file, written unchanged by the view's shader.
-    expect(share('#e69f00')).toBeGreaterThan(0.05); // H2V3O8
-    expect(share('#999999')).toBeGreaterThan(0.05); // MXene
-    expect(share('#56b4e9')).toBeGreaterThan(0.005); // the interface rows
+    // Region colours from the scene file, muted towards the background and written unchanged by the view's shader.
+    expect(share(mutedTint('#e69f00', '#ffffff'))).toBeGreaterThan(0.05); // H2V3O8
+    expect(share(mutedTint('#999999', '#ffffff'))).toBeGreaterThan(0.05); // MXene
+    expect(share(mutedTint('#56b4e9', '#ffffff'))).toBeGreaterThan(0.005); // the interface rows
+    expect(share('#1a1a1a')).toBeGreaterThan(0.002); // ion outlines and the interface band's edges
     expect(share('#0072b2')).toBeGreaterThan(0.001); // Zn2+ ions (Okabe–Ito blue)
     expect(share('#ffffff')).toBeLessThan(0.9); // not a blank canvas
     // The PNG export is the same picture.
@@ -242,6 +281,176 @@ describe('ionhop browser app', () => {
     expect(await page.isVisible('#help-dialog')).toBe(true);
     await page.keyboard.press('Escape');
     expect(await page.isVisible('#help-dialog')).toBe(false);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('at a constant time speed a 0.1 eV lower barrier makes ions hop much faster on screen; the previous run stays as a faded trace', async () => {
+    // Classroom walk, default time speed (each ion hops ~3 times per real second). 0.45 → 0.35 eV multiplies every
+    // rate by exp(0.1/0.02585) ≈ 48; the test asks for > 5, so load on the machine (fewer frames) cannot fake a pass.
+    const { page, errors } = await open('?scene=classroom-random-walk&engine=cpu');
+    const speedText = await page.textContent('#speed-out');
+    expect(speedText).toMatch(/^1 s = /);
+    const hopRate = () => page.getAttribute('#hop-rate', 'data-hops-per-second').then(Number);
+    await page.click('#play');
+    await page.waitForTimeout(3000);
+    const before = await hopRate();
+    await page.click('#play');
+    const slider = page.locator('input[data-key="barrier.host.Zn2+"]');
+    await slider.focus();
+    for (let k = 0; k < 10; k++) await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => page.url()).toContain('barrier.host.Zn2%2B=0.35');
+    expect(await page.textContent('#speed-out')).toBe(speedText); // the time speed did not change
+    await page.click('#play');
+    await page.waitForTimeout(3000);
+    const after = await hopRate();
+    await page.click('#play');
+    expect(before).toBeGreaterThan(0);
+    expect(after / before).toBeGreaterThan(5);
+    // Before/after on one plot: the run before the change is still drawn.
+    expect(Number(await page.getAttribute('#plot-msd', 'data-previous'))).toBeGreaterThan(0);
+    expect(Number(await page.getAttribute('#plot-dstar', 'data-previous'))).toBeGreaterThan(0);
+    expect(await page.textContent('#previous-note')).toContain('0.45 eV → 0.35 eV');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('in the crossing preset ions cross the interface within 10 s and the counter flashes', async () => {
+    const { page, errors } = await open('?scene=heterointerface-crossing&engine=cpu');
+    expect(await page.isVisible('#crossings')).toBe(true);
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('crossings')?.dataset.total) > 0, null, { timeout: 10_000, polling: 100 });
+    await page.click('#play');
+    expect(await page.locator('.crossing.flash').count()).toBeGreaterThan(0);
+    // Follow an ion: click the middle of a Zn²⁺ marker (Okabe–Ito blue), then its path grows as it hops.
+    const view = page.locator('#view');
+    const box = (await view.boundingBox())!;
+    const spot = await page.evaluate(async (b64) => {
+      const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob());
+      const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+      ctx.drawImage(bitmap, 0, 0);
+      const { data, width, height } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+      const isIon = (x: number, y: number) => data[4 * (y * width + x)] === 0x00 && data[4 * (y * width + x) + 1] === 0x72 && data[4 * (y * width + x) + 2] === 0xb2;
+      for (let y = 3; y < height - 3; y++) for (let x = 3; x < width - 3; x++) if (isIon(x, y) && isIon(x - 3, y) && isIon(x + 3, y) && isIon(x, y - 3) && isIon(x, y + 3)) return { x, y };
+      return null;
+    }, (await view.screenshot()).toString('base64'));
+    expect(spot).not.toBeNull();
+    await page.mouse.click(box.x + spot!.x, box.y + spot!.y);
+    await page.waitForFunction(() => document.getElementById('follow-hint')?.dataset.ion !== '');
+    expect(await page.isVisible('#follow-stop')).toBe(true);
+    await playUntil(page, `/: ([3-9]|\d\d+) positions/.test(document.getElementById('follow-hint')?.textContent ?? '')`, 20_000);
+    // The profile axis fits the data (occupancies ~0.1 do not lie on the floor); the 0–1 toggle fixes it.
+    expect(await page.isVisible('#profile-full')).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 40_000);
+
+  it.each([800, 1280, 1920])('at %i px wide every Run and Parameters control can be clicked and no panel overlaps the plots', async (width) => {
+    const { page, errors } = await open('?scene=h2v3o8-mxene&engine=cpu', { width, height: width === 1920 ? 1080 : 800 });
+    const problems: string[] = await page.evaluate(() => {
+      const out: string[] = [];
+      const controls = [...document.querySelectorAll<HTMLElement>('[aria-labelledby="run-heading"] button, [aria-labelledby="run-heading"] input, [aria-labelledby="run-heading"] select, #params input, #restore-defaults')];
+      if (controls.length < 8) out.push(`only ${controls.length} controls found`);
+      for (const el of controls) {
+        el.scrollIntoView({ block: 'center' });
+        const r = el.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        if (hit !== el) out.push(`${el.id || el.dataset.key}: centre hits ${hit?.tagName}#${hit?.id}.${hit?.className}`);
+      }
+      window.scrollTo(0, 0);
+      const overlaps = (a: DOMRect, b: DOMRect) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+      const panels = [...document.querySelectorAll<HTMLElement>('.panel .group')].map((e) => e.getBoundingClientRect());
+      const plots = [...document.querySelectorAll<HTMLElement>('.plots figure, .canvas-host')];
+      for (const p of plots) for (const g of panels) if (overlaps(p.getBoundingClientRect(), g)) out.push(`a panel overlaps ${p.className || p.id}`);
+      return out;
+    });
+    expect(problems).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 40_000);
+
+  it('projector mode at 1280×800: the lattice keeps at least half the width, the classroom notes are visible without scrolling, ticks are ≥ 16 px', async () => {
+    const { page, errors } = await open('?scene=heterointerface-crossing&engine=cpu&projector=1', { width: 1280, height: 800 });
+    await playUntil(page, `Number(document.getElementById('plot-msd')?.dataset.points) > 3`);
+    const canvas = await page.locator('#view').boundingBox();
+    expect(canvas!.width).toBeGreaterThanOrEqual(640);
+    const notes = await page.locator('#classroom').boundingBox();
+    expect(notes!.y + notes!.height).toBeLessThanOrEqual(800);
+    const font = await page.evaluate(() => {
+      const ctx = document.querySelector<HTMLCanvasElement>('#plot-msd canvas')!.getContext('2d')!;
+      return ctx.font;
+    });
+    expect(Number(/(\d+(?:\.\d+)?)px/.exec(font)?.[1])).toBeGreaterThanOrEqual(16);
+    // The view: black background, region tints and the white ion outlines of projector mode.
+    const counts = await pixelCounts(page, await page.locator('#view').screenshot());
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    expect((counts.get(mutedTint('#e69f00', '#000000')) ?? 0) / total).toBeGreaterThan(0.05);
+    expect((counts.get(mutedTint('#56b4e9', '#000000')) ?? 0) / total).toBeGreaterThan(0.05);
+    expect((counts.get('#ffffff') ?? 0) / total).toBeGreaterThan(0.002);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 40_000);
+
+  it.each(['cpu', 'gpu-lattice'])('a 64³ scene with 48,000 ions keeps the page responsive on %s: the view draws a stated sample and Pause takes effect within 1 s', async (engine) => {
+    const { page, errors } = await open(`?sceneData=${bigCubicScene()}&engine=${engine}`);
+    const ran = await page.getAttribute('#engine-badge', 'data-engine');
+    expect(ran, `engine did not start: ${await page.getAttribute('#engine-badge', 'title')}`).toBe(engine);
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('sim-events')?.dataset.frames) > 5, null, { timeout: 60_000 });
+    expect(await page.isVisible('#draw-cap-note')).toBe(true);
+    expect(Number(await page.getAttribute('#draw-cap-note', 'data-drawn'))).toBeLessThanOrEqual(4000);
+    expect(Number(await page.getAttribute('#draw-cap-note', 'data-total'))).toBe(48000);
+    // Click Pause from inside the page and watch the event counter: its last change must come within 1 s.
+    const lastChangeMs = await page.evaluate(
+      `new Promise((resolve) => {
+        const el = document.getElementById('sim-events');
+        const clicked = performance.now();
+        let last = clicked;
+        let value = el.dataset.events;
+        document.getElementById('play').click();
+        const poll = setInterval(() => {
+          if (el.dataset.events !== value) { value = el.dataset.events; last = performance.now(); }
+          if (performance.now() - clicked > 2500) { clearInterval(poll); resolve(last - clicked); }
+        }, 20);
+      })`,
+    );
+    expect(await page.getAttribute('#play', 'aria-pressed')).toBe('false');
+    expect(lastChangeMs as number).toBeLessThan(1000);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it('3D preset: a slice shows one plane as the 2D view', async () => {
+    const { page, errors } = await open('?scene=layered-3d&engine=cpu');
+    expect(await page.isVisible('#slice-tools')).toBe(true);
+    await page.selectOption('#slice-axis', '2');
+    expect(await page.textContent('#slice-index-out')).toBe('z = 8');
+    await runFor(page, 50);
+    // The interface plane (z = 7, 8) drawn flat: its tint fills the view's lattice area.
+    const counts = await pixelCounts(page, await page.locator('#view').screenshot());
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    expect((counts.get(mutedTint('#56b4e9', '#ffffff')) ?? 0) / total).toBeGreaterThan(0.1);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 40_000);
+
+  it('Record builds a temperature sweep: two converged points give an activation energy and a CSV', async () => {
+    const converged = `document.querySelector('.dstar[data-species="Zn2+"]')?.getAttribute('data-convergence') === 'converged'`;
+    const { page, errors } = await open('?scene=classroom-random-walk&engine=cpu&speed=-4');
+    await playUntil(page, converged);
+    await page.click('#sweep-record');
+    const slider = page.locator('input[data-key="T"]');
+    await slider.focus();
+    for (let k = 0; k < 10; k++) await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.url()).toContain('T=350');
+    await page.waitForFunction(`!(${converged})`);
+    await playUntil(page, converged);
+    await page.click('#sweep-record');
+    expect(await page.getAttribute('#sweep-plot', 'data-rows')).toBe('2');
+    expect(await page.inputValue('#sweep-axis')).toBe('T');
+    expect(await page.textContent('#sweep-fit')).toMatch(/Ea = \d\.\d{3} ± \d\.\d{3} eV from 2 converged temperatures/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#sweep-export')]);
+    expect(download.suggestedFilename()).toMatch(/^classroom-zn2-random-walk-[0-9a-f]{8}-sweep\.csv$/);
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);

@@ -8,7 +8,7 @@ import type { Scene } from '../../src/model/scene/schema';
 import { applyEdits, editableParams, placementChanged } from '../../src/app/sceneEdits';
 import { readUrl, writeUrl, packSceneText, unpackSceneText } from '../../src/app/urlState';
 import { ObservableHistory, MAX_POINTS } from '../../src/app/observableHistory';
-import { observablesCsv, sceneFileText } from '../../src/app/exports';
+import { exportStem, observablesCsv, sceneFileText } from '../../src/app/exports';
 
 function preset(id: string): Scene {
   return validateScene(JSON.parse(readFileSync(new URL(`../../scenes/${id}.json`, import.meta.url), 'utf8')));
@@ -76,7 +76,7 @@ describe('URL state', () => {
   });
 
   it('turns every bad value into a message and drops it', () => {
-    const { state, problems } = readUrl('?scene=../etc&seed=1.5&engine=warp&speed=-1&T=hot&barrier.x.Zn2%2B=');
+    const { state, problems } = readUrl('?scene=../etc&seed=1.5&engine=warp&speed=-99&T=hot&barrier.x.Zn2%2B=');
     expect(state.scene).toBeUndefined();
     expect(state.seed).toBeUndefined();
     expect(state.engine).toBeUndefined();
@@ -99,12 +99,23 @@ describe('observable history and CSV', () => {
     const h = new ObservableHistory();
     h.reset([8, 0, 2], 1, { names: ['Zn2+', 'H+', 'OH-'], labels: ['Zn²⁺', 'H⁺', 'OH⁻'] });
     expect(h.species.map((s) => s.name)).toEqual(['Zn2+', 'OH-']);
-    for (let k = 1; k <= MAX_POINTS + 10; k++) h.add({ time: k, msd: [k, NaN, 2 * k], dStar: [1e-9, NaN, 2e-9], dStarError: [1e-10, NaN, NaN] });
+    for (let k = 1; k <= MAX_POINTS + 10; k++) h.add({ time: k, msd: [k, NaN, 2 * k], dStar: [1e-9, NaN, 2e-9], dStarError: [1e-10, NaN, NaN], msdAxes: [[k, 0, 0], [NaN, NaN, NaN], [2 * k, 0, 0]], hopsPerIon: [k, 0, k], convergence: ['converged', 'no-hops', 'converging'], msdByStartRegion: [[k], [NaN], [2 * k]] });
     expect(h.times.length).toBeLessThanOrEqual(MAX_POINTS);
     expect(h.times[h.times.length - 1]).toBe(MAX_POINTS + 10);
     h.setProfile([new Float64Array([0.1, 0.2]), new Float64Array(2), new Float64Array([0, 0.5])]);
-    const csv = observablesCsv(h, { scene: 'test', seed: 1, engine: 'cpu' }).split('\n');
-    expect(csv[2]).toBe('observable,species,x,x_unit,value,unit,error');
+    const scene = preset('h2v3o8-mxene');
+    const run = { scene, model: compileRateModel(scene), seed: 1, engine: 'cpu' };
+    const csv = observablesCsv(h, run).split('\n');
+    // The header carries every parameter, so a file alone says what made it.
+    for (const row of ['# temperature,300,K', '# potential[H2V3O8],0,V', '# barrier[H2V3O8][Zn2+],3.4,eV', '# barrier[interface][Zn2+],1.3,eV', '# field,0,V/A', '# count[0: Zn2+ in H2V3O8],48,ions', '# seed,1,', '# engine,cpu,']) {
+      expect(csv).toContain(row);
+    }
+    expect(csv).toContain('observable,species,x,x_unit,value,unit,error');
+    // File names: scene plus a hash that changes with any parameter.
+    expect(exportStem(run)).toMatch(/^h2v3o8-mxene-heterointerface-[0-9a-f]{8}$/);
+    expect(exportStem({ ...run, seed: 2 })).not.toBe(exportStem(run));
+    const warmer = applyEdits(scene, new Map([['T', 310]]));
+    expect(exportStem({ ...run, scene: warmer, model: compileRateModel(warmer) })).not.toBe(exportStem(run));
     expect(csv).toContain(`msd,Zn2+,${MAX_POINTS + 10},s,${MAX_POINTS + 10},A^2,`);
     expect(csv).toContain(`dstar,OH-,${MAX_POINTS + 10},s,2e-9,cm^2/s,`);
     expect(csv).toContain('occupancy_profile,OH-,1,layer along y,0.5,fraction of sites,');

@@ -75,6 +75,11 @@ export abstract class BatchedGpuEngine<D, S, E extends KernelExecutor<D, S> = Ke
     return this._events;
   }
 
+  /** Simulated time of one full dispatch (one sweep of the kernel), s; Infinity when nothing can move. The app's Step runs exactly one. */
+  get sweepSeconds(): number {
+    return this.dispatchTime();
+  }
+
   /** Largest single-direction hop rate over the species present and the region pairs that touch (Hz). */
   protected maxRate(): number {
     return maxDirectionalRate(this._model, this.adjacent, this.speciesPresent);
