@@ -35,6 +35,23 @@ export function profileCsv(result: RunResult): string {
   return `${rows.join('\n')}\n`;
 }
 
+/** The stiffness report and the proton-chemistry estimates, one quantity per row. */
+export function chemistryCsv(result: RunResult): string {
+  const c = result.chemistry!;
+  const rows = ['quantity,value,se'];
+  for (const ch of c.channels) {
+    rows.push(`"share ${ch.channel}",${ch.share},`);
+    rows.push(`"balance index ${ch.channel}",${ch.balanceIndex},`);
+  }
+  for (const l of c.lubricatedFraction) rows.push(`"lubricated fraction ${l.species}",${l.fraction.value},${l.fraction.se}`);
+  if (c.water) {
+    rows.push(`turnover per surface site (Hz),${c.water.turnoverPerSiteHz.value},${c.water.turnoverPerSiteHz.se}`);
+    rows.push(`OH* coverage,${c.water.hydroxideCoverage.value},${c.water.hydroxideCoverage.se}`);
+  }
+  for (const s of c.storedByOrigin) for (const o of ['initial', 'water', 'inserted'] as const) rows.push(`"${s.species} present (${o})",${s[o].value},${s[o].se}`);
+  return rows.join('\n') + '\n';
+}
+
 /**
  * Checks, before a run, that `dir` is (or can be made) a writable directory:
  * a run of hours must not end with its result lost to a bad --csv path.
@@ -56,7 +73,7 @@ export async function preflightCsvDir(dir: string): Promise<void> {
 }
 
 /**
- * Writes msd.csv, profile.csv, drift.csv (and exchange.csv with reservoir faces) into dir (created if needed); returns
+ * Writes msd.csv, profile.csv, drift.csv (exchange.csv with reservoir faces, chemistry.csv with lubrication or reactions) into dir (created if needed); returns
  * the paths. All go to temporary files first and are renamed into place only
  * when all are complete, so an interrupted or failed write never leaves a cut
  * file or a new msd.csv beside an old profile.csv.
@@ -70,6 +87,7 @@ export async function writeCsvFiles(result: RunResult, dir: string): Promise<str
   ];
   const exchange = exchangeCsv(result);
   if (exchange !== null) files.push({ path: join(dir, 'exchange.csv'), text: exchange });
+  if (result.chemistry) files.push({ path: join(dir, 'chemistry.csv'), text: chemistryCsv(result) });
   try {
     await writeFilesAtomic(files);
   } catch (e) {

@@ -4,6 +4,26 @@ import { num, pm } from './format';
 import { formatConductivity, formatSpeciesDrift } from './driftSummary';
 import { formatExchange } from './exchangeReport';
 
+/** Lubrication, water dissociation and the per-channel stiffness report, when the run has them. */
+function formatChemistry(result: RunResult): string[] {
+  const c = result.chemistry;
+  if (!c) return [];
+  const lines = ['', 'proton chemistry:'];
+  for (const l of c.lubricatedFraction) lines.push(`  lubricated ${l.species} hops  ${pm(l.fraction)} of its hops`);
+  if (c.water) {
+    lines.push(`  turnover         ${pm(c.water.turnoverPerSiteHz, 'Hz')} per surface site (${c.water.surfaceSites} sites; dissociations − recombinations)`);
+    lines.push(`  OH* coverage     ${pm(c.water.hydroxideCoverage)} at the end`);
+    lines.push(`  dissociations    ${pm(c.water.dissociationsPerReplica)}, recombinations ${pm(c.water.recombinationsPerReplica)} per replica`);
+  }
+  for (const s of c.storedByOrigin) {
+    if (s.water.value === 0 && s.inserted.value === 0) continue;
+    lines.push(`  ${s.species} present  initial ${pm(s.initial)}, from water ${pm(s.water)}, inserted ${pm(s.inserted)} per replica`);
+  }
+  lines.push('  channels (share of events, balance index (fwd − bwd)/(fwd + bwd)):');
+  for (const ch of c.channels) lines.push(`    ${ch.channel.padEnd(24)} ${num(ch.share)}  ${Number.isNaN(ch.balanceIndex) ? '–' : num(ch.balanceIndex)}`);
+  return lines;
+}
+
 export function formatSummary(result: RunResult): string {
   const o = result.observables;
   const lines: string[] = [];
@@ -38,6 +58,8 @@ export function formatSummary(result: RunResult): string {
     lines.push('interface crossings (hops per replica):');
     for (const c of o.crossings) lines.push(`  ${c.from} → ${c.to}: ${pm(c.perReplica)}`);
   }
+  lines.push(...formatChemistry(result));
+  for (const w of result.warnings ?? []) lines.push('', `warning: ${w}`);
   lines.push('');
   lines.push('error bars:');
   lines.push(`  D*: ${o.errorMethod.tracer}`);

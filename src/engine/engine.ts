@@ -48,6 +48,29 @@ export interface IonState {
   alive?: Uint8Array;
 }
 
+/**
+ * What an engine counts for lubrication and water dissociation (the CPU
+ * engine; src/observe/chemistry.ts turns it into observables).
+ */
+export interface ChemistryCounts {
+  /** Simulated time, s. */
+  timeS: number;
+  /** Events per channel kind (CHANNEL_KINDS order). */
+  kindEvents: Float64Array;
+  /** hopsByDirection[s·Z + d]: hops of species s along direction slot d. */
+  hopsByDirection: Float64Array;
+  /** Hops per species whose saddle lubrication shifted. */
+  lubricatedHops: Float64Array;
+  dissociations: number;
+  recombinations: number;
+  /** storedByOrigin[s][origin]: ions present now per origin (initial, water, inserted). */
+  storedByOrigin: number[][];
+  /** OH- on surface sites now (0 without a reaction). */
+  surfaceHydroxide: number;
+  /** Total rate of every channel now, Hz. */
+  totalRateHz: number;
+}
+
 export interface Engine {
   readonly kind: EngineKind;
   readonly model: RateModel;
@@ -68,6 +91,8 @@ export interface Engine {
   eventCountsByKind(): Promise<Float64Array>;
   /** Insertions/removals per reservoir face and species; null (or absent: engines that refuse open faces) in a closed scene. */
   reservoirCounts?(): Promise<ReservoirCounts | null>;
+  /** Counters of the proton chemistry (engines that run it: cpu). */
+  chemistryCounts?(): Promise<ChemistryCounts>;
   /** Ion slots: the length of every IonState array (alive ions ≤ capacity). */
   readonly ionCapacity: number;
   /** Swaps in a rebuilt rate model (same lattice by sameLattice, same species) between steps; the run goes on. */

@@ -10,7 +10,7 @@ import type { Lattice } from './lattice';
 import type { ReservoirChannels } from './reservoir';
 
 /** Every kind of channel the model can hold, in the order engines count events per kind. */
-export const CHANNEL_KINDS = ['hop', 'reservoir'] as const;
+export const CHANNEL_KINDS = ['hop', 'reservoir', 'water-dissociation'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
 /** Strides of the hop table: index = s·speciesStride + a·fromStride + b·toStride + d. */

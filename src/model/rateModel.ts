@@ -18,6 +18,8 @@ import { buildLattice, neighbour as latticeNeighbour, type Lattice } from './lat
 import { hopChannels, type ChannelCatalogue, type HopTableLayout } from './channels';
 import { compileReservoirs, reservoirIndex } from './reservoir';
 import { addRegionPotentials, checkFiniteRates, regionPotentials } from './regionPotential';
+import { compileWaterDissociation, type WaterDissociation } from './waterDissociation';
+import { compileLubrication, lubricationShift, type LubricationRule } from './lubrication';
 
 /** Boltzmann constant, eV/K. */
 export const KB_EV_PER_K = 8.617333262e-5;
@@ -72,6 +74,12 @@ export interface RateModel {
   /** pairEnergy[s·S + t], eV, symmetric nearest-neighbour interaction (S = nSpecies). */
   readonly pairEnergy: Float64Array;
   readonly hasInteractions: boolean;
+  /** Lubrication rules (lubrication.ts), scene order; empty when none. */
+  readonly lubrication: readonly LubricationRule[];
+  /** Water dissociation on surface–host bonds (waterDissociation.ts), or null. */
+  readonly waterDissociation: WaterDissociation | null;
+  /** A hop rate depends on more than the two ends' regions and the target being free: interactions or lubrication. */
+  readonly hasEnvironment: boolean;
   readonly field: { readonly axis: 0 | 1 | 2; readonly strength: number } | null;
   /** The event channels every engine executes (channels.ts); today hops only. */
   readonly channels: ChannelCatalogue;
@@ -126,6 +134,11 @@ export function compileRateModel(scene: Scene): RateModel {
   const channels: ChannelCatalogue = reservoir ? { kinds: ['hop', 'reservoir'], hop: hops.hop, reservoir } : hops;
   if (hasPotentials) checkFiniteRates(scene, channels.hop.rate, regionPotential, index.speciesNames, charge, kT, lattice.directions);
 
+  const lubrication = compileLubrication(scene, lattice, { allowed, siteEnergy, saddle, speciesOf: index.speciesOf });
+  const hasInteractions = pairEnergy.some((v) => v !== 0);
+  const regionIndex = new Map(scene.regions.map((r, k) => [r.name, k]));
+  const waterDissociation = compileWaterDissociation(scene, { lattice, allowed, nRegions: R, kT, nu: scene.attemptFrequency, speciesOf: index.speciesOf, regionOf: (n) => regionIndex.get(n) });
+
   return {
     lattice,
     dim: lattice.dim,
@@ -154,7 +167,10 @@ export function compileRateModel(scene: Scene): RateModel {
     siteEnergy,
     saddle,
     pairEnergy,
-    hasInteractions: pairEnergy.some((v) => v !== 0),
+    hasInteractions,
+    lubrication,
+    waterDissociation,
+    hasEnvironment: hasInteractions || lubrication.length > 0,
     field,
     channels,
     hopRate: channels.hop.rate,
@@ -281,10 +297,19 @@ export function hopRateAt(model: RateModel, occupancy: Uint8Array, i: number, d:
   if (j < 0 || occupancy[j] !== 0) return 0;
   const s = o - 1;
   const base = model.hopRate[hopIndex(model, s, model.siteRegion[i], model.siteRegion[j], d)];
-  if (base === 0 || !model.hasInteractions) return base;
+  if (base === 0 || !model.hasEnvironment) return base;
   const vi = localPairEnergy(model, occupancy, s, i, j);
   const vj = localPairEnergy(model, occupancy, s, j, i);
-  return base * Math.exp(-interactionShift(vi, vj) / model.kT);
+  return base * Math.exp(-hopBarrierShift(interactionShift(vi, vj), lubricationShift(model.lattice, model.lubrication, occupancy, s, i, j)) / model.kT);
+}
+
+/**
+ * Total barrier shift (eV) of a hop from its environment: the interaction part
+ * (asymmetric, from the site energies) plus the lubrication part (a symmetric
+ * saddle shift). One function so every engine adds them in the same order.
+ */
+export function hopBarrierShift(interaction: number, lubrication: number): number {
+  return interaction + lubrication;
 }
 
 /**

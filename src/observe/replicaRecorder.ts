@@ -3,7 +3,7 @@
 // one profile per species), never the ion history.
 import type { RateModel } from '../model/rateModel';
 import { layerCount, layerIndex, toAngstrom } from '../model/lattice';
-import type { IonState } from '../engine/engine';
+import type { ChemistryCounts, IonState } from '../engine/engine';
 import type { ReplicaExchange } from './exchange';
 
 export interface ReplicaRecorderOptions {
@@ -33,6 +33,8 @@ export interface ReplicaObservables {
   com: Float64Array[][];
   /** profile[s][layer]: fraction of the layer's sites held by species s, averaged over the samples in the window. */
   profile: Float64Array[];
+  /** Proton-chemistry counters at the end of the replica (engines that keep them, scenes with lubrication or a reaction). */
+  chemistry?: ChemistryCounts;
   /** regionOccupancy[s][r]: fraction of the sites of region r held by species s, averaged like the profile. */
   regionOccupancy: Float64Array[];
   /** Samples that entered the profile average. */

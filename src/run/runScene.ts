@@ -12,6 +12,7 @@ import { ExchangeRecorder } from '../observe/exchange';
 import { aggregateReplicas } from '../observe/aggregate';
 import { checkEstimators, type CheckedObservables } from '../observe/estimatorChecks';
 import { profileAxisOf } from '../observe/profileAxis';
+import { chemistryObservables, stiffnessWarning, type ChemistryObservables } from '../observe/chemistry';
 import { IONHOP_VERSION } from './version';
 import { checkRunFits, estimateRun } from './resourceLimits';
 import { reachable, restoreState, snapshotState, type Snapshot } from './stateSnapshot';
@@ -91,6 +92,10 @@ export interface RunResult {
   wallTimeS: number;
   /** Aggregated observables; estimators whose assumptions fail are null with a reason (notDefined), frozen runs say so. */
   observables: CheckedObservables;
+  /** Lubrication and water-dissociation observables and the per-channel stiffness report (scenes that have them, cpu engine). */
+  chemistry?: ChemistryObservables;
+  /** Things the user should know about the run as set up (e.g. an event budget too small for run.time). */
+  warnings?: string[];
 }
 
 export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promise<RunResult> {
@@ -113,8 +118,9 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
   checkRunFits(scene, estimateRun(scene, model, samples), samples);
 
   const stepModels = protocolStepModels(scene);
-  // The exchange counters of open faces are not part of a mid-replica snapshot: such runs checkpoint whole replicas.
-  const midReplica = snapshotsMidReplica(kind) && !model.channels.reservoir && stepModels === null;
+  // The exchange counters of open faces and the chemistry counters (lubrication, reactions) are not part of a
+  // mid-replica snapshot: such runs checkpoint whole replicas.
+  const midReplica = snapshotsMidReplica(kind) && !model.channels.reservoir && stepModels === null && model.lubrication.length === 0 && !model.waterDissociation;
   const results: ReplicaObservables[] = [...(options.resume?.completed ?? [])];
   if (results.length > replicas) throw new RangeError(`${results.length} completed replicas given for a run of ${replicas}`);
   let partial = options.resume?.partial;
@@ -152,6 +158,8 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
     if (r === replicas - 1) await options.onCheckpoint?.({ completed: [...results] });
   }
   const observables = checkEstimators(model, aggregateReplicas(model, results, fitFrom, profileAxis, scene.protocol?.potentials ?? null));
+  const chemistry = chemistryObservables(model, results.flatMap((r) => (r.chemistry ? [r.chemistry] : [])));
+  const warnings = await runWarnings(scene, kind, model, options.tuning);
   return {
     ionhop: IONHOP_VERSION,
     scene,
@@ -161,6 +169,8 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
     sampling,
     wallTimeS: (performance.now() - started) / 1000,
     observables,
+    ...(chemistry ? { chemistry } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }
 
@@ -205,6 +215,23 @@ async function advanceInChunks(engine: Engine, limit: AdvanceLimit, onChunk: () 
     events += report.events;
     if (report.stoppedBy !== 'events' || events >= goal) return { events, time: report.time, stoppedBy: report.stoppedBy };
     await onChunk();
+  }
+}
+
+/**
+ * Warnings about the run as set up: the stiffness check (chemistry.ts) on
+ * replica 0's starting total rate, for engines that report it. Rates are never
+ * rescaled; the user decides.
+ */
+async function runWarnings(scene: Scene, kind: EngineKind, model: RateModel, tuning?: EngineTuning): Promise<string[]> {
+  if (scene.run.time === undefined || scene.run.events === undefined || kind !== 'cpu') return [];
+  const engine = await createEngine(kind, model, initialOccupancy(model, scene.seed, 0), { seed: replicaSeed(scene.seed, 0, 'dynamics'), seedNumber: scene.seed, replica: 0, tuning });
+  try {
+    if (!engine.chemistryCounts) return [];
+    const warning = stiffnessWarning((await engine.chemistryCounts()).totalRateHz, scene.run.time, scene.run.events);
+    return warning ? [warning] : [];
+  } finally {
+    engine.dispose();
   }
 }
 
@@ -347,5 +374,7 @@ async function runReplicaFrom(
   }
   const observed = recorder.finish(await engine.crossings(), await engine.eventCounts(), engine.events);
   if (exchange) observed.exchange = exchange.finish();
+  const model = engine.model;
+  if (engine.chemistryCounts && (model.lubrication.length > 0 || model.waterDissociation)) observed.chemistry = await engine.chemistryCounts();
   return observed;
 }

@@ -33,6 +33,7 @@ function coordinates(model: RateModel, i: number): [number, number, number] {
 /** The prediction for species index s, or why it does not apply. */
 export function layeredPrediction(model: RateModel, s: number, ions: number): LayeredOutcome {
   if (model.hasInteractions) return { applies: false, reason: 'the scene has interactions' };
+  if (model.lubrication.length > 0) return { applies: false, reason: 'the scene has lubrication' };
   if (model.field) return { applies: false, reason: 'the scene has a field' };
   // Slot 2·axis is the + hop along the axis on these lattices (lattice.ts); others have diagonal or sublattice-bound slots.
   if (!['square', 'cubic', 'layered'].includes(model.lattice.type)) return { applies: false, reason: `the formula covers square, cubic and layered lattices, not ${model.lattice.type}` };

@@ -12,6 +12,8 @@ import { builtInPotentialCase } from './cases/builtInPotential';
 import { driftMobilityCase } from './cases/driftMobility';
 import { nernstEinsteinCase } from './cases/nernstEinstein';
 import { grandCanonicalIsothermCase, slabFluxCase, speciesCompetitionCase } from './cases/openFaces';
+import { lubricatedChainCase, lubricationEquilibriumCase } from './cases/lubrication';
+import { waterPairsCase } from './cases/waterPairs';
 import type { ValidationCase, ValidationCheck } from './types';
 
 export const VALIDATION_CASES: readonly ValidationCase[] = [
@@ -29,6 +31,9 @@ export const VALIDATION_CASES: readonly ValidationCase[] = [
   grandCanonicalIsothermCase,
   speciesCompetitionCase,
   slabFluxCase,
+  lubricatedChainCase,
+  lubricationEquilibriumCase,
+  waterPairsCase,
 ];
 
 export interface ValidationReport {

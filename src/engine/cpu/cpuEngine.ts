@@ -8,10 +8,13 @@
 // ions around a hop are updated without a site→ion look-up; occupancy is a
 // bitset that stays in cache. See docs/cpu-engine.md for the algorithm, the
 // exactness argument, the memory layout and measured speed.
-import { hopRateAt, interactionShift, reservoirRateAt, type RateModel } from '../../model/rateModel';
+import { hopBarrierShift, hopRateAt, interactionShift, reservoirRateAt, type RateModel } from '../../model/rateModel';
+import { ruleShift, type LubricationRule } from '../../model/lubrication';
+import { reactionEnergy, reactionRate, reactionRateAt, type WaterDissociation } from '../../model/waterDissociation';
+import { ReactionLedger } from './reactionChannels';
 import { describeLattice, sameLattice } from '../../model/lattice';
 import { CHANNEL_KINDS } from '../../model/channels';
-import { NonFiniteRateError, type AdvanceLimit, type AdvanceReport, type Engine, type EngineKind, type IonState, type ReservoirCounts } from '../engine';
+import { NonFiniteRateError, type AdvanceLimit, type AdvanceReport, type ChemistryCounts, type Engine, type EngineKind, type IonState, type ReservoirCounts } from '../engine';
 import * as aleaStream from './aleaStream';
 import { AleaStream, type AleaState } from './aleaStream';
 import { SiteRecords, RateGroups, N_GROUPS } from './rateGroups';
@@ -34,6 +37,7 @@ const JOURNAL_LENGTH = 2048;
 /** Index of the hop kind in eventCountsByKind. */
 const HOP_KIND = CHANNEL_KINDS.indexOf('hop');
 const RESERVOIR_KIND = CHANNEL_KINDS.indexOf('reservoir');
+const WATER_KIND = CHANNEL_KINDS.indexOf('water-dissociation');
 
 export class CpuEngine implements Engine {
   readonly kind: EngineKind = 'cpu';
@@ -53,9 +57,25 @@ export class CpuEngine implements Engine {
   private hopRate: Float64Array;
   private pairEnergy: Float64Array;
   private kT: number;
+  /** A rate depends on the environment (pair interactions or lubrication): the two-shell refresh path. */
   private interacting: boolean;
   /** Reservoir channels (slots Z + s) when the scene opens faces to an electrolyte, else null. */
   private reservoir: ReservoirSlots | null;
+  /** Pair interactions present (environment energies to sum). */
+  private pairs: boolean;
+  private lubrication: readonly LubricationRule[];
+  /** 1 for a species some lubrication rule shifts. */
+  private lubricated: Uint8Array;
+  /** Scratch: the distinct sites around a bond (lubrication.ts, bondNeighbourhood). */
+  private readonly bondSites: Int32Array;
+  /** Hops per species whose saddle a lubrication rule shifted. */
+  private lubricatedHopCounts: Float64Array;
+  /** Water dissociation (slots Z..2Z−1 of a surface site: the reaction on the bond along slot d), or null. */
+  private reaction: WaterDissociation | null;
+  /** hopsByDirection[s·Z + d]: hops per species and direction slot (the stiffness report's balance index). */
+  private readonly hopsByDirection: Float64Array;
+  /** Origins of the ions and the reaction counts (reactionChannels.ts). */
+  private readonly ledger: ReactionLedger;
 
   private readonly steps: LatticeSteps;
   private readonly step: Int32Array;
@@ -145,8 +165,19 @@ export class CpuEngine implements Engine {
     this.hopRate = model.hopRate;
     this.pairEnergy = model.pairEnergy;
     this.kT = model.kT;
-    this.interacting = model.hasInteractions;
+    this.interacting = model.hasEnvironment;
     this.reservoir = model.channels.reservoir ? new ReservoirSlots(model, null) : null;
+    this.pairs = model.hasInteractions;
+    this.lubrication = model.lubrication;
+    this.lubricated = lubricatedSpecies(model);
+    this.bondSites = new Int32Array(2 * model.directions);
+    this.lubricatedHopCounts = new Float64Array(model.nSpecies);
+    this.reaction = model.waterDissociation;
+    // A reaction's rate depends on occupancy two steps from its surface site: the two-shell refresh path.
+    if (this.reaction) this.interacting = true;
+    this.ledger = new ReactionLedger(nIons);
+    this.hopsByDirection = new Float64Array(model.nSpecies * model.directions);
+    // After the environment flags: the table is only for models without environment terms.
     this.buildRateSumTable();
 
     this.steps = new LatticeSteps(model);
@@ -155,8 +186,9 @@ export class CpuEngine implements Engine {
     this.singleComponentSteps = this.steps.singleComponentSteps;
     this.unitAxis = this.steps.unitAxis;
     this.unitSign = this.steps.unitSign;
-    this.channelRates = new Float64Array(this.Z + model.nSpecies);
-    this.channelOrder = new Int8Array(this.Z + model.nSpecies);
+    // Hop slots, then reservoir slots Z + s or reaction slots Z + d (validation refuses a scene with both).
+    this.channelRates = new Float64Array(this.Z + Math.max(model.nSpecies, this.Z));
+    this.channelOrder = new Int8Array(this.Z + Math.max(model.nSpecies, this.Z));
     // A rate depends on occupancy up to two steps away: 1 + Z + Z² sites around each end of a hop.
     const ball = 2 * (1 + this.Z + this.Z * this.Z);
     this.ballSites = new Int32Array(ball);
@@ -364,20 +396,94 @@ export class CpuEngine implements Engine {
     // Only a face site has reservoir channels (and only there can an empty site be chosen).
     if (this.reservoir !== null && this.reservoir.siteFace[i] !== 0) return this.selectOpenChannel(i);
     const k = this.channelRates;
+    const pass = this.passDouble;
+    if (this.reaction) {
+      this.siteRates(i, k);
+      pass[0] *= pass[1];
+      return this.pickSlot(k, 2 * this.Z);
+    }
     const s = this.recI[4 * i + 3] >>> SPECIES_SHIFT;
     if (this.interacting) this.interactingRates(i, s, k);
     else this.plainRates(i, s, k);
-    const pass = this.passDouble;
     pass[0] *= pass[1];
     return this.pickSlot(k, this.Z);
+  }
+
+  /**
+   * With a reaction: every channel of site i (occupied or not) into out, hops
+   * in slots [0, Z), reactions on the bond along d in slot Z + d; their sum in
+   * slot order (the rate the site's record holds) into passDouble[1].
+   */
+  private siteRates(i: number, out: Float64Array): void {
+    const Z = this.Z;
+    let total = 0;
+    if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) !== 0) {
+      this.interactingRates(i, this.recI[4 * i + 3] >>> SPECIES_SHIFT, out);
+      total = this.passDouble[1];
+    } else for (let d = 0; d < Z; d++) out[d] = 0;
+    for (let d = 0; d < Z; d++) {
+      const k = this.reactionRateOn(i, d);
+      out[Z + d] = k;
+      total += k;
+    }
+    this.passDouble[1] = total;
+  }
+
+  /** Rate of the reaction on the bond from site s along slot d: the operations of reactionRateAt. */
+  private reactionRateOn(s: number, d: number): number {
+    const rx = this.reaction!;
+    const region = this.siteRegion;
+    if (!rx.surfaceRegion[region[s]]) return 0;
+    const h = ((this.faceBits[s >> 5] >>> (s & 31)) & 1) !== 0 ? this.steps.faceNeighbour(s, d) : s + this.step[d];
+    if (h < 0 || !rx.hostRegion[region[h]]) return 0;
+    const occupied = this.occupiedBits;
+    const onS = ((occupied[s >> 5] >>> (s & 31)) & 1) !== 0 ? this.recI[4 * s + 3] >>> SPECIES_SHIFT : -1;
+    const onH = ((occupied[h >> 5] >>> (h & 31)) & 1) !== 0 ? this.recI[4 * h + 3] >>> SPECIES_SHIFT : -1;
+    const forward = onS === -1 && onH === -1;
+    if (!forward && !(onS === rx.hydroxide && onH === rx.proton)) return 0;
+    const vOH = this.pairs ? this.environment(s, rx.hydroxide, h) : 0;
+    const vH = this.pairs ? this.environment(h, rx.proton, s) : 0;
+    let catalysed = false;
+    if (rx.catalyst >= 0) {
+      const n = this.collectBondSites(s, h);
+      for (let k = 0; k < n; k++) {
+        const m = this.bondSites[k];
+        if (((occupied[m >> 5] >>> (m & 31)) & 1) !== 0 && this.recI[4 * m + 3] >>> SPECIES_SHIFT === rx.catalyst) catalysed = true;
+      }
+    }
+    const model = this.currentModel;
+    const energy = reactionEnergy(rx, model.siteEnergy, this.pairEnergy, this.nSpecies, this.R, region[s], region[h], vOH, vH);
+    return reactionRate(rx, model.nu, this.kT, energy, catalysed, forward);
+  }
+
+  /** Dissociates water on (s, neighbour along d) when both are empty, else recombines the OH- and H+ there. */
+  private react(s: number, d: number): void {
+    const rx = this.reaction!;
+    const h = ((this.faceBits[s >> 5] >>> (s & 31)) & 1) !== 0 ? this.steps.faceNeighbour(s, d) : s + this.step[d];
+    if (((this.occupiedBits[s >> 5] >>> (s & 31)) & 1) === 0) {
+      this.ledger.fromWater(this.insertIon(s, rx.hydroxide));
+      this.ledger.fromWater(this.insertIon(h, rx.proton));
+      this.ledger.dissociations++;
+    } else {
+      this.removeIon(s);
+      this.removeIon(h);
+      this.ledger.recombinations++;
+    }
   }
 
   /** Executes channel slot `slot` of the ion on site i. */
   private execute(i: number, slot: number): void {
     if (slot >= this.Z) {
-      this.exchange(i, slot - this.Z);
+      if (this.reservoir !== null) {
+        this.exchange(i, slot - this.Z);
+        return;
+      }
+      this.react(i, slot - this.Z);
+      this.kindEvents[WATER_KIND]++;
       return;
     }
+    // Plain scenes pay one length check here (no species look-up).
+    if (this.lubrication.length !== 0) this.countLubricated(i, slot);
     this.hop(i, slot);
     this.kindEvents[HOP_KIND]++;
   }
@@ -403,7 +509,7 @@ export class CpuEngine implements Engine {
       let total = 0;
       for (let d = 0; d < Z; d++) k[d] = 0;
       for (let s = 0; s < S; s++) {
-        k[Z + s] = res.insertion(i, s, this.interacting ? this.environment(i, s, -1) : 0, this.interacting);
+        k[Z + s] = res.insertion(i, s, this.pairs ? this.environment(i, s, -1) : 0, this.pairs);
         total += k[Z + s];
       }
       return total;
@@ -413,7 +519,7 @@ export class CpuEngine implements Engine {
     else this.plainRates(i, s, k);
     const hops = this.passDouble[1];
     for (let t = 0; t < S; t++) k[Z + t] = 0;
-    k[Z + s] = res.removal(i, s, this.interacting ? this.environment(i, s, -1) : 0, this.interacting);
+    k[Z + s] = res.removal(i, s, this.pairs ? this.environment(i, s, -1) : 0, this.pairs);
     return hops + k[Z + s];
   }
 
@@ -437,6 +543,15 @@ export class CpuEngine implements Engine {
 
   async reservoirCounts(): Promise<ReservoirCounts | null> {
     return this.reservoirCountsSync();
+  }
+
+  /** Counts the hop of the ion on i along slot when lubrication shifts its saddle (before it moves). */
+  private countLubricated(i: number, slot: number): void {
+    const s = this.recI[4 * i + 3] >>> SPECIES_SHIFT;
+    if (this.lubricated[s] !== 0) {
+      const j = ((this.faceBits[i >> 5] >>> (i & 31)) & 1) !== 0 ? this.steps.faceNeighbour(i, slot) : i + this.step[slot];
+      if (this.lubricationShiftAt(i, j, s) !== 0) this.lubricatedHopCounts[s]++;
+    }
   }
 
   /** Slot with cumulative rate first above x = U·Σk (in passDouble[0]) among k[0..Z). Widely spread rates are scanned in ascending order. */
@@ -511,6 +626,7 @@ export class CpuEngine implements Engine {
     journal[k + 2] = d;
     if (++this.journalLength === JOURNAL_LENGTH) this.applyJournal();
     this.speciesEvents[v >>> SPECIES_SHIFT]++;
+    this.hopsByDirection[(v >>> SPECIES_SHIFT) * this.Z + d]++;
     if (this.multiRegion) {
       const ra = this.siteRegion[a];
       const rb = this.siteRegion[b];
@@ -595,7 +711,11 @@ export class CpuEngine implements Engine {
     const oldLo = recI[4 * i];
     const oldHi = recI[4 * i + 1];
     if (this.reservoir !== null) recF[2 * i] = this.siteChannelRates(i, this.channelRates);
-    else if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) === 0) recF[2 * i] = 0;
+    else if (this.reaction) {
+      // Empty surface sites carry reaction rates too.
+      this.siteRates(i, this.channelRates);
+      recF[2 * i] = this.passDouble[1];
+    } else if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) === 0) recF[2 * i] = 0;
     else {
       const s = recI[4 * i + 3] >>> SPECIES_SHIFT;
       if (this.interacting) {
@@ -653,11 +773,13 @@ export class CpuEngine implements Engine {
    * (s << Z) | mask is the total hop rate of species s with free neighbours
    * `mask` (bit d: slot d free), summed over the set bits in direction order
    * exactly as the loop of storePlainRate does, so the look-up gives the same
-   * bits. Empty (unused) with several regions, or when Z > 8 (table too big).
+   * bits. Empty (unused) with several regions, when Z > 8 (table too big), or
+   * when the model has environment terms (interactions, lubrication,
+   * reactions): their rates are not a function of the free-neighbour mask.
    */
   private buildRateSumTable(): void {
     const Z = this.Z;
-    if (this.multiRegion || Z > 8) {
+    if (this.multiRegion || Z > 8 || this.interacting || this.pairs || this.lubrication.length !== 0 || this.reaction) {
       this.rateSumByFreeMask = new Float64Array(0);
       return;
     }
@@ -707,7 +829,9 @@ export class CpuEngine implements Engine {
     const rates = this.hopRate;
     const face = ((this.faceBits[i >> 5] >>> (i & 31)) & 1) !== 0;
     const row = (s * R + region[i]) * R * Z;
-    const vi = this.environment(i, s, -1);
+    const pairs = this.pairs;
+    const lubricated = this.lubricated[s] !== 0;
+    const vi = pairs ? this.environment(i, s, -1) : 0;
     const kT = this.kT;
     let total = 0;
     for (let d = 0; d < Z; d++) {
@@ -715,12 +839,55 @@ export class CpuEngine implements Engine {
       let k = 0;
       if (j >= 0 && ((occupied[j >> 5] >>> (j & 31)) & 1) === 0) {
         const base = rates[row + region[j] * Z + d];
-        if (base !== 0) k = base * Math.exp(-interactionShift(vi, this.environment(j, s, i)) / kT);
+        if (base !== 0) {
+          const vj = pairs ? this.environment(j, s, i) : 0;
+          k = base * Math.exp(-hopBarrierShift(interactionShift(vi, vj), lubricated ? this.lubricationShiftAt(i, j, s) : 0) / kT);
+        }
       }
       out[d] = k;
       total += k;
     }
     this.passDouble[1] = total;
+  }
+
+  /**
+   * Lubrication shift (eV) of a hop of species s from i to j: the same rules,
+   * order and neighbourhood (distinct sites around i or j, other than i and j)
+   * as the reference lubricationShift.
+   */
+  private lubricationShiftAt(i: number, j: number, s: number): number {
+    const sites = this.bondSites;
+    const occupied = this.occupiedBits;
+    const n = this.collectBondSites(i, j);
+    let shift = 0;
+    for (const rule of this.lubrication) {
+      if (rule.species !== s) continue;
+      let count = 0;
+      for (let k = 0; k < n; k++) {
+        const m = sites[k];
+        if (((occupied[m >> 5] >>> (m & 31)) & 1) !== 0 && this.recI[4 * m + 3] >>> SPECIES_SHIFT === rule.by) count++;
+      }
+      shift += ruleShift(rule, count);
+    }
+    return shift;
+  }
+
+  /** The distinct sites around i or j other than i and j into bondSites (bondNeighbourhood); returns how many. */
+  private collectBondSites(i: number, j: number): number {
+    const sites = this.bondSites;
+    let n = 0;
+    for (let end = 0; end < 2; end++) {
+      const c = end === 0 ? i : j;
+      const face = ((this.faceBits[c >> 5] >>> (c & 31)) & 1) !== 0;
+      for (let d = 0; d < this.Z; d++) {
+        const m = face ? this.steps.faceNeighbour(c, d) : c + this.step[d];
+        if (m < 0 || m === i || m === j) continue;
+        let seen = false;
+        for (let k = 0; k < n; k++) if (sites[k] === m) seen = true;
+        if (!seen) sites[n++] = m;
+      }
+    }
+    return n;
   }
 
   /** Pair energy of species s at site c with its occupied neighbours other than `skip` (localPairEnergy). */
@@ -797,7 +964,8 @@ export class CpuEngine implements Engine {
       this.recF[2 * i] = 0;
       this.recI[4 * i + 2] = -1;
     }
-    for (let i = 0; i < n; i++) if (this.reservoir !== null || ((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) !== 0) this.refresh(i);
+    const surface = this.reaction?.surfaceRegion;
+    for (let i = 0; i < n; i++) if (this.reservoir !== null || ((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) !== 0 || (surface && surface[this.siteRegion[i]])) this.refresh(i);
     this.groups.trim();
   }
 
@@ -922,6 +1090,46 @@ export class CpuEngine implements Engine {
     return this.eventCountsSync();
   }
 
+  /**
+   * The proton (and every species') ledger: dissociations and recombinations
+   * so far, and the ions present now per species and origin (ION_ORIGINS order:
+   * initial, water, inserted by another channel).
+   */
+  reactionLedgerSync(): { dissociations: number; recombinations: number; storedByOrigin: number[][] } {
+    this.applyJournal();
+    return {
+      dissociations: this.ledger.dissociations,
+      recombinations: this.ledger.recombinations,
+      storedByOrigin: this.ledger.storedByOrigin(this.species, this.alive, this.slots, this.nSpecies),
+    };
+  }
+
+  async chemistryCounts(): Promise<ChemistryCounts> {
+    const ledger = this.reactionLedgerSync();
+    let surfaceHydroxide = 0;
+    const rx = this.reaction;
+    if (rx) {
+      const occ = this.occupancySync();
+      for (let i = 0; i < occ.length; i++) if (occ[i] === rx.hydroxide + 1 && rx.surfaceRegion[this.siteRegion[i]]) surfaceHydroxide++;
+    }
+    return {
+      timeS: this.clock,
+      kindEvents: this.kindEvents.slice(),
+      hopsByDirection: this.hopsByDirection.slice(),
+      lubricatedHops: this.lubricatedHopCounts.slice(),
+      dissociations: ledger.dissociations,
+      recombinations: ledger.recombinations,
+      storedByOrigin: ledger.storedByOrigin,
+      surfaceHydroxide,
+      totalRateHz: this.groups.total(),
+    };
+  }
+
+  /** Hops per species whose saddle lubrication shifted (all zero without lubrication rules). */
+  lubricatedHopCountsSync(): Float64Array {
+    return this.lubricatedHopCounts.slice();
+  }
+
   async eventCountsByKind(): Promise<Float64Array> {
     return this.kindEvents.slice();
   }
@@ -961,8 +1169,13 @@ export class CpuEngine implements Engine {
     this.hopRate = model.hopRate;
     this.pairEnergy = model.pairEnergy;
     this.kT = model.kT;
-    this.interacting = model.hasInteractions;
+    this.interacting = model.hasEnvironment;
     this.reservoir = model.channels.reservoir ? new ReservoirSlots(model, this.reservoir) : null;
+    this.pairs = model.hasInteractions;
+    this.lubrication = model.lubrication;
+    this.lubricated = lubricatedSpecies(model);
+    this.reaction = model.waterDissociation;
+    if (this.reaction) this.interacting = true;
     this.buildRateSumTable();
     this.rebuildRates();
   }
@@ -975,6 +1188,7 @@ export class CpuEngine implements Engine {
     n += this.crossingCounts.byteLength + this.speciesEvents.byteLength;
     n += this.journal.byteLength + this.channelRates.byteLength + this.channelOrder.byteLength + this.ballSites.byteLength + this.ballSlots.byteLength + this.ballHash.byteLength;
     n += this.alive.byteLength + this.kindEvents.byteLength + (this.reservoir?.bytes() ?? 0);
+    n += this.hopsByDirection.byteLength + this.lubricatedHopCounts.byteLength + this.bondSites.byteLength + this.lubricated.byteLength;
     return n;
   }
 
@@ -989,18 +1203,32 @@ export class CpuEngine implements Engine {
     const recI = this.recI;
     const seen = new Uint8Array(nIons);
     if (this.occupiedBits.length !== bitsetWords(model.nSites)) return 'occupied bitset has the wrong length';
-    const k = new Float64Array(this.Z + model.nSpecies);
+    const k = new Float64Array(this.Z + Math.max(model.nSpecies, this.Z));
     for (let i = 0; i < model.nSites; i++) {
       const isFace = ((this.faceBits[i >> 5] >>> (i & 31)) & 1) !== 0;
       if (isFace !== this.steps.isFace(i)) return `site ${i}: face bit wrong`;
       const v = recI[4 * i + 3];
       if (occ[i] === 0) {
         if (v !== -1) return `site ${i}: empty but its record holds ${v}`;
-        let insertion = 0;
-        for (let s = 0; s < model.nSpecies; s++) insertion += reservoirRateAt(model, occ, i, s);
-        if (this.recF[2 * i] !== insertion) return `empty site ${i}: stored rate ${this.recF[2 * i]} Hz, insertions (reservoirRateAt) ${insertion} Hz`;
-        const at = recI[4 * i + 2];
-        if (insertion === 0 ? at !== -1 : at < 0 || this.groups.membersOf(RateGroups.groupOfHigh(recI[4 * i + 1]))[at] !== i) return `empty site ${i}: rate ${insertion} Hz but group position ${at}`;
+        let expected = 0;
+        // Insertions at reservoir faces, or reactions on surface sites (validation refuses a scene with both).
+        if (this.reservoir !== null) for (let s = 0; s < model.nSpecies; s++) expected += reservoirRateAt(model, occ, i, s);
+        if (this.reaction) {
+          this.siteRates(i, k);
+          for (let d = 0; d < model.directions; d++) {
+            const ref = reactionRateAt(model, occ, i, d);
+            if (ref !== k[this.Z + d]) return `empty site ${i}, reaction along ${d}: engine ${k[this.Z + d]} Hz, reactionRateAt ${ref} Hz`;
+            expected += ref;
+          }
+        }
+        if (this.recF[2 * i] !== expected) return `site ${i}: empty, stored rate ${this.recF[2 * i]} Hz, recomputed ${expected} Hz`;
+        if (expected === 0) {
+          if (recI[4 * i + 2] !== -1) return `site ${i}: empty with rate 0 but in a group at ${recI[4 * i + 2]}`;
+        } else {
+          const pos = recI[4 * i + 2];
+          const g = RateGroups.groupOfHigh(recI[4 * i + 1]);
+          if (pos < 0 || pos >= this.groups.countOf(g) || this.groups.membersOf(g)[pos] !== i) return `empty site ${i}: not at position ${pos} of group ${g}`;
+        }
         continue;
       }
       const ion = v & ION_MASK;
@@ -1014,8 +1242,9 @@ export class CpuEngine implements Engine {
       else this.plainRates(i, s, k);
       // With reservoirs the stored rate adds the removal channel (siteChannelRates, as refresh stores it).
       const sum = this.reservoir !== null ? this.siteChannelRates(i, k) : this.passDouble[1];
-      // storePlainRate wrote the stored rate: it must equal the plainRates sum (and, below, the reference).
-      if (sum !== this.recF[2 * i]) return `site ${i}: rate sum ${sum} Hz from the per-direction rates, stored ${this.recF[2 * i]} Hz`;
+      // Without reactions the stored rate is that sum (storePlainRate, interactingRates or siteChannelRates wrote it);
+      // with them it adds the reaction slots, checked against the reference below.
+      if (!this.reaction && sum !== this.recF[2 * i]) return `site ${i}: rate sum ${sum} Hz from the per-direction rates, stored ${this.recF[2 * i]} Hz`;
       let expected = 0;
       for (let d = 0; d < model.directions; d++) {
         const ref = hopRateAt(model, occ, i, d);
@@ -1023,6 +1252,14 @@ export class CpuEngine implements Engine {
         expected += ref;
       }
       if (this.reservoir !== null) expected += reservoirRateAt(model, occ, i, s);
+      if (this.reaction) {
+        this.siteRates(i, k);
+        for (let d = 0; d < model.directions; d++) {
+          const ref = reactionRateAt(model, occ, i, d);
+          if (ref !== k[this.Z + d]) return `ion ${ion} at site ${i}, reaction along ${d}: engine ${k[this.Z + d]} Hz, reactionRateAt ${ref} Hz`;
+          expected += ref;
+        }
+      }
       const stored = this.recF[2 * i];
       if (expected !== stored) return `ion ${ion} at site ${i}: stored rate ${stored} Hz, recomputed ${expected} Hz`;
       const pos = recI[4 * i + 2];
@@ -1067,6 +1304,13 @@ export class CpuEngine implements Engine {
   dispose(): void {
     // Nothing outside the JS heap to release; the typed arrays go with the engine.
   }
+}
+
+/** 1 per species that a lubrication rule shifts. */
+function lubricatedSpecies(model: RateModel): Uint8Array {
+  const out = new Uint8Array(model.nSpecies);
+  for (const rule of model.lubrication) out[rule.species] = 1;
+  return out;
 }
 
 /** Throws when an ion sits where its species is not allowed. */

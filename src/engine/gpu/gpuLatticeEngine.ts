@@ -44,6 +44,15 @@ export function checkLatticeScene(model: RateModel): void {
       'the scene has nearest-neighbour interactions; in a checkerboard sub-step the neighbours of a hopping ion move at the same time, so its rate would be computed from a stale environment — use --engine cpu for interacting ions',
     );
   }
+  if (model.waterDissociation) {
+    throw new EngineUnsupportedError('gpu-lattice', 'the scene has a water-dissociation reaction (a pair channel that creates and annihilates ions); no GPU kernel implements it yet — use --engine cpu');
+  }
+  if (model.lubrication.length > 0) {
+    throw new EngineUnsupportedError(
+      'gpu-lattice',
+      'the scene has lubrication (saddles shifted by neighbouring ions); a checkerboard sub-step would read an environment that moves at the same time, and gpu-lattice has no species-restricted sub-steps yet — use --engine cpu',
+    );
+  }
   // The pair schedule needs colour classes with no two neighbours alike, also across periodic faces.
   const problem = colouringProblem(model.lattice);
   if (problem) throw new EngineUnsupportedError('gpu-lattice', `${problem}; change lattice.size or make that axis reflecting`);

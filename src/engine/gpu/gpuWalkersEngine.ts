@@ -38,6 +38,12 @@ export function checkWalkersScene(model: RateModel, occupancy: Uint8Array, maxFi
   if (model.hasInteractions) {
     throw new EngineUnsupportedError('gpu-walkers', 'the scene has ion–ion interactions, but walkers move independently; use --engine cpu (gpu-lattice does not support interactions either)');
   }
+  if (model.waterDissociation) {
+    throw new EngineUnsupportedError('gpu-walkers', 'the scene has a water-dissociation reaction (a pair channel that creates and annihilates ions); no GPU kernel implements it yet — use --engine cpu');
+  }
+  if (model.lubrication.length > 0) {
+    throw new EngineUnsupportedError('gpu-walkers', 'the scene has lubrication (saddles shifted by neighbouring ions), but walkers move independently and never see their neighbours; use --engine cpu');
+  }
   // What exclusion would change: the fraction of a species' allowed sites held
   // by the other ions (all species block). A lone ion is always fine.
   const R = model.nRegions;
@@ -133,7 +139,7 @@ export class GpuWalkersEngine extends BatchedGpuEngine<WalkerDispatch, WalkerSta
   }
 
   protected checkModel(model: RateModel): void {
-    if (model.hasInteractions) checkWalkersScene(model, new Uint8Array(model.nSites));
+    if (model.hasEnvironment || model.waterDissociation) checkWalkersScene(model, new Uint8Array(model.nSites));
   }
 
   protected dispatchTime(): number {

@@ -164,6 +164,44 @@ export const populationSchema = z
     message: 'give exactly one of count or fraction',
   });
 
+/** How Λ, the count of lubricating ions around a bond, shifts its saddle: λ·min(1, Λ) or λ·Λ. */
+export const LUBRICATION_MODES = ['any', 'sum'] as const;
+
+/** Lubrication (src/model/lubrication.ts): `by` ions around a hop of `species` shift its saddle symmetrically. */
+export const lubricationSchema = z.strictObject({
+  species: z.string({ error: 'lubrication.species must be a species name' }),
+  by: z.string({ error: 'lubrication.by must be a species name' }),
+  /** λ, eV: the saddle shift per lubricating ion ("sum") or once for any ("any"); negative lowers the barrier. */
+  saddleShift: finite('lubrication.saddleShift (eV)', '[-5, 5] eV').refine((v) => Math.abs(v) <= 5, {
+    message: 'lubrication.saddleShift must lie in [-5, 5] eV',
+  }),
+  mode: z.enum(LUBRICATION_MODES, { error: `lubrication.mode must be one of ${LUBRICATION_MODES.map((m) => `"${m}"`).join(', ')}` }).default('any'),
+});
+
+/** Water dissociation on surface–host bonds (src/model/waterDissociation.ts). */
+export const waterDissociationSchema = z.strictObject({
+  kind: z.literal('water-dissociation', { error: 'reactions[].kind must be "water-dissociation"' }),
+  /** Regions whose sites adsorb the OH- (surface sites s). */
+  surface: z.array(z.string()).min(1, { message: 'reactions[].surface needs at least one region' }),
+  /** Regions whose sites take the H+ (host sites h, neighbours of s). */
+  host: z.array(z.string()).min(1, { message: 'reactions[].host needs at least one region' }),
+  hydroxide: z.string().default('OH-'),
+  proton: z.string().default('H+'),
+  /** Ea0, eV: the BEP intercept (barrier at ΔE = 0). */
+  barrier: barrier('reactions[].barrier (eV)'),
+  /** ω, the BEP slope. */
+  bepSlope: finite('reactions[].bepSlope', '[0, 1]').refine((v) => v >= 0 && v <= 1, { message: 'reactions[].bepSlope must lie in [0, 1]' }).default(0.5),
+  /** pKw of the electrolyte (14 for water at 298 K). */
+  pKw: finite('reactions[].pKw', '[0, 30]').refine((v) => v >= 0 && v <= 30, { message: 'reactions[].pKw must lie in [0, 30]' }).default(14),
+  /** Water activity a_w. */
+  waterActivity: finite('reactions[].waterActivity', '(0, 1]').refine((v) => v > 0 && v <= 1, { message: 'reactions[].waterActivity must lie in (0, 1]' }).default(1),
+  /** An ion (e.g. Zn2+) around the bond that polarises the water and lowers both barriers by barrierShift (eV, ≤ 0). */
+  catalyst: z.strictObject({
+    species: z.string(),
+    barrierShift: finite('reactions[].catalyst.barrierShift (eV)', '[-5, 0] eV').refine((v) => v >= -5 && v <= 0, { message: 'reactions[].catalyst.barrierShift must lie in [-5, 0] eV' }),
+  }).optional(),
+});
+
 export const fieldSchema = z.strictObject({
   axis: z.enum(AXES, { error: 'field.axis must be "x", "y" or "z"' }),
   /** Field strength in V/Å (1 V/Å = 1e10 V/m). */
@@ -269,6 +307,10 @@ export const sceneSchema = z.strictObject({
   }).optional(),
   /** Faces or regions open to the electrolyte: ions enter and leave through them. */
   reservoirs: z.array(reservoirSchema).max(16, { message: 'at most 16 reservoirs per scene' }).default([]),
+  /** Kinetic saddle shifts by neighbouring ions of another species (purely kinetic: equilibrium unchanged). */
+  /** Surface reactions (today: water dissociation). */
+  reactions: z.array(waterDissociationSchema).max(1, { message: 'at most one reaction per scene' }).default([]),
+  lubrication: z.array(lubricationSchema).max(16, { message: 'at most 16 lubrication rules' }).default([]),
   observe: observeSchema.default({ fitFrom: 0.2 }),
 });
 

@@ -280,6 +280,16 @@ function checkRelations(scene: Scene): SceneIssue[] {
     });
   });
 
+  const seenRules = new Set<string>();
+  scene.lubrication.forEach((rule, k) => {
+    for (const key of ['species', 'by'] as const) {
+      if (!isSpecies(rule[key])) issues.push({ path: `lubrication[${k}].${key}`, message: unknownSpecies, value: rule[key] });
+    }
+    const id = `${rule.species}\u0000${rule.by}`;
+    if (seenRules.has(id)) issues.push({ path: `lubrication[${k}]`, message: `a second rule for ${rule.species} lubricated by ${rule.by}; merge them into one`, value: { species: rule.species, by: rule.by } });
+    seenRules.add(id);
+  });
+
   if (geometryIssues.length > 0) return issues;
   // Populations must fit for every seed: placement (initialState.ts) puts each
   // population's ions on uniformly random free sites of its regions, so an earlier
@@ -324,6 +334,10 @@ function checkRelations(scene: Scene): SceneIssue[] {
     }
     placed.push({ regions: new Set(targets), count: want });
   });
+  // Both kinds add site channels in the slots after the hops (cpuEngine.ts); one engine holding both is not built yet.
+  if (scene.reservoirs.length > 0 && scene.reactions.length > 0) {
+    issues.push({ path: 'reactions', message: `reservoirs (${scene.reservoirs.length} open faces/regions) and reactions (water dissociation) in one scene are not supported yet; remove one of the two fields` });
+  }
   if (scene.protocol) {
     const steps = scene.protocol.potentials.length;
     if (scene.reservoirs.length === 0) issues.push({ path: 'protocol', message: 'a potential protocol acts on the electrolyte: open a face or region first (reservoirs)' });
