@@ -5,25 +5,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/program';
 import { axisValues, parseAxis, parsePath, sweepGrid, withValue } from '../../src/sweep/axes';
 import { pointSeed } from '../../src/sweep/seeds';
 import { weightedLine } from '../../src/sweep/fits';
 import { randomWalkScene, twoLayerScene } from './scenes';
+import { ionhopHere } from '../helpers/cliHere';
 
-async function ionhopHere(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main(['node', 'ionhop', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 afterEach(() => vi.restoreAllMocks());
 

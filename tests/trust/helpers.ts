@@ -2,9 +2,8 @@
 // command line run in this process with its output captured.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { vi } from 'vitest';
-import { main } from '../../src/cli/program';
 import { SceneError, validateScene } from '../../src/model/scene/validate';
+export { ionhopHere } from '../helpers/cliHere';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -28,17 +27,3 @@ export function issuesOf(data: unknown): { path: string; message: string }[] | n
   }
 }
 
-/** Runs the command line in this process (a spawned tsx process costs about a second), capturing its output. */
-export async function ionhopHere(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main(['node', 'ionhop', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
