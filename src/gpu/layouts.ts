@@ -99,12 +99,6 @@ export function directionWord(cell: ArrayLike<number>, from: number, to: number,
   return (f(cell[0]) | (f(cell[1]) << 2) | (f(cell[2]) << 4) | (f(from) << 6) | (f(to) << 8) | (f(unit[0]) << 10) | (f(unit[1]) << 12) | (f(unit[2]) << 14)) >>> 0;
 }
 
-/** The fields of a direction word, as directionWord packed them. */
-export function unpackDirectionWord(w: number): { cell: [number, number, number]; from: number; to: number; unit: [number, number, number] } {
-  const g = (shift: number) => ((w >>> shift) & 3) - 1;
-  return { cell: [g(0), g(2), g(4)], from: g(6), to: g(8), unit: [g(10), g(12), g(14)] };
-}
-
 /** colour_base of a lattice dispatch when sites of a colour follow from (x + y + z) mod 2 arithmetic, not a site list. */
 export const PARITY_COLOURS = 0xffffffff;
 

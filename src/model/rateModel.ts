@@ -16,7 +16,7 @@ import { AXES, sceneSpecies, type Scene, type SpeciesShape } from './scene/schem
 import { assignRegions, SceneError } from './scene/validate';
 import { buildLattice, neighbour as latticeNeighbour, type Lattice } from './lattice';
 import { hopChannels, type ChannelCatalogue, type HopTableLayout } from './channels';
-import { compileReservoirs, reservoirIndex } from './reservoir';
+import { compileReservoirs, reservoirEnvironmentRate, reservoirIndex } from './reservoir';
 import { addRegionPotentials, checkFiniteRates, regionPotentials } from './regionPotential';
 import { compileWaterDissociation, type WaterDissociation } from './waterDissociation';
 import { compileLubrication, lubricationShift, type LubricationRule } from './lubrication';
@@ -97,11 +97,6 @@ export interface RateModel {
 export function hopIndex(model: RateModel, s: number, a: number, b: number, d: number): number {
   const l = model.hopLayout;
   return s * l.speciesStride + a * l.fromStride + b * l.toStride + d;
-}
-
-/** The direction slot pointing back. */
-export function oppositeDirection(model: RateModel, d: number): number {
-  return model.lattice.opposite[d];
 }
 
 /** Compiles a validated scene into the rate model. Throws SceneError on relations the schema cannot see. */
@@ -327,8 +322,7 @@ export function reservoirRateAt(model: RateModel, occupancy: Uint8Array, i: numb
   const base = o === 0 ? res.insertRate[k] : res.removeRate[k];
   if (base === 0 || !model.hasInteractions) return base;
   const v = localPairEnergy(model, occupancy, s, i, -1);
-  const halfInverseKT = 1 / (2 * model.kT);
-  return base * Math.exp((o === 0 ? -v : v) * halfInverseKT);
+  return reservoirEnvironmentRate(base, v, 1 / (2 * model.kT), o === 0);
 }
 
 /**

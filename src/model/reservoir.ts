@@ -42,6 +42,15 @@ export interface ReservoirChannels {
 }
 
 /** Index of (reservoir f, species s, region r) in insertRate/removeRate. */
+/**
+ * Reservoir rate with the environment energy v (eV) of the face site: base·exp(−v/2kBT)
+ * for an insertion, base·exp(+v/2kBT) for a removal (halfInverseKT = 1/(2kBT)), so the
+ * shared transition state keeps detailed balance. The reference and the engine both call it.
+ */
+export function reservoirEnvironmentRate(base: number, v: number, halfInverseKT: number, insertion: boolean): number {
+  return base * Math.exp((insertion ? -v : v) * halfInverseKT);
+}
+
 export function reservoirIndex(nSpecies: number, nRegions: number, f: number, s: number, r: number): number {
   return (f * nSpecies + s) * nRegions + r;
 }

@@ -36,12 +36,15 @@ export interface WaterDissociation {
   readonly catalystShift: number;
 }
 
-/** Forward and backward barriers (eV) of a reaction energy ΔE, catalysed or not. */
-export function reactionBarriers(rx: WaterDissociation, reactionEnergy: number, catalysed: boolean): { forward: number; backward: number } {
-  const forward = Math.max(0, reactionEnergy, rx.intrinsicBarrier + rx.bepSlope * reactionEnergy);
-  const backward = forward - reactionEnergy;
+/**
+ * Barrier (eV) of dissociation (forward) or recombination for a reaction energy ΔE,
+ * catalysed or not. A number, not a pair: the engine asks for one rate per slot on
+ * every refresh, so this stays free of allocation.
+ */
+export function reactionBarrier(rx: WaterDissociation, reactionEnergy: number, catalysed: boolean, forward: boolean): number {
+  const forwardBarrier = Math.max(0, reactionEnergy, rx.intrinsicBarrier + rx.bepSlope * reactionEnergy);
   const shift = catalysed ? rx.catalystShift : 0;
-  return { forward: forward + shift, backward: backward + shift };
+  return (forward ? forwardBarrier : forwardBarrier - reactionEnergy) + shift;
 }
 
 /**
@@ -56,8 +59,7 @@ export function reactionEnergy(rx: WaterDissociation, siteEnergy: Float64Array, 
 
 /** Rate (Hz) of dissociation (forward) or recombination on a bond with reaction energy ΔE. */
 export function reactionRate(rx: WaterDissociation, nu: number, kT: number, energy: number, catalysed: boolean, forward: boolean): number {
-  const b = reactionBarriers(rx, energy, catalysed);
-  return nu * Math.exp(-(forward ? b.forward : b.backward) / kT);
+  return nu * Math.exp(-reactionBarrier(rx, energy, catalysed, forward) / kT);
 }
 
 /** The tables compileWaterDissociation reads. */

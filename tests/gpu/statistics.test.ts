@@ -1,6 +1,7 @@
 // The GPU engines against the exact CPU engine and exact results, through the
 // shared runner (runScene) and observables. Tolerances: 4 combined standard
 // errors plus a stated systematic bound.
+import { PASS_SIGMAS } from '../../src/validate/types';
 import { describe, expect, it } from 'vitest';
 import { validateScene } from '../../src/model/scene/validate';
 import type { SceneInput } from '../../src/model/scene/schema';
@@ -13,7 +14,7 @@ function expectAgree(label: string, a: Estimate, b: Estimate, systematic: number
   const se = Math.hypot(a.se, b.se);
   const dev = Math.abs(a.value - b.value);
   expect(Number.isFinite(se) && se > 0, `${label}: standard error`).toBe(true);
-  expect(dev, `${label}: ${a.value} ± ${a.se} vs ${b.value} ± ${b.se}`).toBeLessThan(4 * se + systematic);
+  expect(dev, `${label}: ${a.value} ± ${a.se} vs ${b.value} ± ${b.se}`).toBeLessThan(PASS_SIGMAS * se + systematic);
 }
 
 /** Dilute Zn2+ in a two-region heterostructure with an interface barrier and a field. */

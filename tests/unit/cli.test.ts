@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PASS_SIGMAS } from '../../src/validate/types';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatValidationTable } from '../../src/cli/validateCommand';
 import { ionhopHere } from '../helpers/cliHere';
@@ -153,7 +154,7 @@ describe('ionhop validate', () => {
     const out = JSON.parse(r.stdout);
     expect(out.passed).toBe(true);
     expect(out.checks).toHaveLength(2);
-    for (const c of out.checks) expect(Math.abs(c.measured - c.theory)).toBeLessThan(4 * c.se + c.systematic);
+    for (const c of out.checks) expect(Math.abs(c.measured - c.theory)).toBeLessThan(PASS_SIGMAS * c.se + c.systematic);
   });
 
   it('prints the table: case, theory, measured ± SE, deviation, systematic, pass/fail', () => {

@@ -4,11 +4,12 @@
 // the scene checks that name the field, the value and the allowed range.
 import { describe, expect, it } from 'vitest';
 import { validateScene } from '../../src/model/scene/validate';
-import { compileRateModel, hopRateAt, neighbour, type RateModel } from '../../src/model/rateModel';
+import { hopRateAt, neighbour } from '../../src/model/rateModel';
 import { initialOccupancy } from '../../src/model/initialState';
 import type { SceneInput } from '../../src/model/scene/schema';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
 import { AleaStream } from '../../src/engine/cpu/aleaStream';
+import { configurationEnergy, model } from '../helpers/energy';
 
 /** λ per mode: "sum" may count up to 10 neighbours (cubic), which must stay within the 0.35 eV barrier. */
 const LAMBDA = { any: -0.15, sum: -0.03 } as const;
@@ -32,24 +33,6 @@ function scene(options: { type?: 'square' | 'triangular' | 'cubic' | 'honeycomb'
     lubrication: [{ species: 'Zn2+', by: 'H+', saddleShift: options.lambda ?? LAMBDA[options.mode ?? 'any'], mode: options.mode ?? 'any' }],
     populations: [{ species: 'Zn2+', fraction: 0.25 }, { species: 'H+', fraction: 0.3 }],
   };
-}
-
-const model = (input: SceneInput) => compileRateModel(validateScene(input));
-
-/** Total energy of a configuration: site energies plus each neighbouring pair once. */
-function configurationEnergy(m: RateModel, occ: Uint8Array): number {
-  let e = 0;
-  for (let i = 0; i < m.nSites; i++) {
-    if (occ[i] === 0) continue;
-    const s = occ[i] - 1;
-    e += m.siteEnergy[s * m.nRegions + m.siteRegion[i]];
-    for (let d = 0; d < m.directions; d++) {
-      const j = neighbour(m, i, d);
-      // Each bond seen from both ends: half of the pair energy each time.
-      if (j >= 0 && occ[j] !== 0) e += m.pairEnergy[s * m.nSpecies + occ[j] - 1] / 2;
-    }
-  }
-  return e;
 }
 
 describe('lubrication: reference rates', () => {

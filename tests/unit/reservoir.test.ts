@@ -2,6 +2,7 @@
 // electrolyte's grand-canonical weight, the engine's rates and groups match the
 // reference reservoirRateAt after every kind of event, the population changes
 // exactly by insertions − removals, and bad scenes are refused by name.
+import { PASS_SIGMAS } from '../../src/validate/types';
 import { describe, expect, it } from 'vitest';
 import { validateScene, SceneError } from '../../src/model/scene/validate';
 import { compileRateModel, localPairEnergy, reservoirRateAt, type RateModel } from '../../src/model/rateModel';
@@ -208,7 +209,7 @@ describe('potential staircase protocol', () => {
     p.potentialsV.forEach((u, j) => {
       const theta = p.theta[0].values[j];
       // Each step lasts ~40 removal times (k_out = ν·exp(−(0.3 − U)/kBT) ≥ 4e7 Hz over 1 µs): relaxed; 4 SE over 6 replicas.
-      expect(Math.abs(theta.value - 1 / (1 + Math.exp((2 * u) / kT)))).toBeLessThan(4 * theta.se);
+      expect(Math.abs(theta.value - 1 / (1 + Math.exp((2 * u) / kT)))).toBeLessThan(PASS_SIGMAS * theta.se);
     });
     expect(p.dQdU.length).toBe(3);
     expect(p.dQdU.every((d) => d.value < 0)).toBe(true);

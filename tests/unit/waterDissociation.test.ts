@@ -4,7 +4,7 @@
 // ledger identity, and the scene checks.
 import { describe, expect, it } from 'vitest';
 import { validateScene } from '../../src/model/scene/validate';
-import { compileRateModel, neighbour, type RateModel } from '../../src/model/rateModel';
+import { neighbour } from '../../src/model/rateModel';
 import { initialOccupancy } from '../../src/model/initialState';
 import type { SceneInput } from '../../src/model/scene/schema';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
@@ -12,6 +12,7 @@ import { AleaStream } from '../../src/engine/cpu/aleaStream';
 import { reactionRateAt } from '../../src/model/waterDissociation';
 import { CHANNEL_KINDS } from '../../src/model/channels';
 import { ION_ORIGINS } from '../../src/engine/cpu/reactionChannels';
+import { configurationEnergy, model } from '../helpers/energy';
 
 function scene(type: 'square' | 'triangular' = 'square', interactions = true): SceneInput {
   return {
@@ -30,23 +31,6 @@ function scene(type: 'square' | 'triangular' = 'square', interactions = true): S
     reactions: [{ kind: 'water-dissociation', surface: ['surface'], host: ['host'], barrier: 0.3, bepSlope: 0.6, catalyst: { species: 'Zn2+', barrierShift: -0.1 } }],
     populations: [{ species: 'Zn2+', fraction: 0.15 }, { species: 'H+', count: 4 }, { species: 'OH-', count: 3 }],
   };
-}
-
-const model = (input: SceneInput) => compileRateModel(validateScene(input));
-
-/** Site and pair energies of a configuration (each neighbouring pair once). */
-function configurationEnergy(m: RateModel, occ: Uint8Array): number {
-  let e = 0;
-  for (let i = 0; i < m.nSites; i++) {
-    if (occ[i] === 0) continue;
-    const s = occ[i] - 1;
-    e += m.siteEnergy[s * m.nRegions + m.siteRegion[i]];
-    for (let d = 0; d < m.directions; d++) {
-      const j = neighbour(m, i, d);
-      if (j >= 0 && occ[j] !== 0) e += m.pairEnergy[s * m.nSpecies + occ[j] - 1] / 2;
-    }
-  }
-  return e;
 }
 
 describe('water dissociation: reference rates', () => {

@@ -5,7 +5,7 @@
 // site, remove the ion of species s from an occupied one) and executes them
 // with insertIon/removeIon.
 import type { RateModel } from '../../model/rateModel';
-import { reservoirIndex } from '../../model/reservoir';
+import { reservoirEnvironmentRate, reservoirIndex } from '../../model/reservoir';
 import { neighbour } from '../../model/lattice';
 import type { ReservoirCounts } from '../engine';
 
@@ -56,7 +56,7 @@ export class ReservoirSlots {
     if (f === 0) return 0;
     const base = this.insertRate[reservoirIndex(this.S, this.R, f - 1, s, this.siteRegion[i])];
     if (base === 0 || !interacting) return base;
-    return base * Math.exp(-v * this.halfInverseKT);
+    return reservoirEnvironmentRate(base, v, this.halfInverseKT, true);
   }
 
   /** Rate of removing the ion of species s from site i (environment energy v): base·exp(+v/2kBT). */
@@ -65,7 +65,7 @@ export class ReservoirSlots {
     if (f === 0) return 0;
     const base = this.removeRate[reservoirIndex(this.S, this.R, f - 1, s, this.siteRegion[i])];
     if (base === 0 || !interacting) return base;
-    return base * Math.exp(v * this.halfInverseKT);
+    return reservoirEnvironmentRate(base, v, this.halfInverseKT, false);
   }
 
   countInsertion(i: number, s: number): void {
