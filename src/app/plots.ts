@@ -224,7 +224,11 @@ export class LivePlots {
       size: vertical
         ? (_u, vals) => Math.round(this.theme.fontPx * (1.6 + 0.62 * Math.max(2, ...(vals ?? []).map((v) => String(v).length))))
         : Math.round(this.theme.fontPx * 2.6),
-      space: vertical ? Math.round(this.theme.fontPx * 1.6) : Math.round(this.theme.fontPx * 3),
+      // Horizontal ticks are at least as far apart as their labels are wide ("1.2e-6" is ~6 characters), so a wide plot
+      // does not crowd its labels into one another.
+      space: vertical
+        ? Math.round(this.theme.fontPx * 1.6)
+        : (_u, _axis, min, max) => Math.round(this.theme.fontPx * (1 + 0.62 * Math.max(3, ...formatTicks([min, (min + max) / 3, max]).map((l) => l.length)))),
       gap: 3,
       labelSize: Math.round(this.theme.fontPx * 1.4),
       font,
