@@ -8,6 +8,11 @@ export interface ReservoirCounts {
   readonly insertions: Float64Array;
   /** Removals at [f·S + s]. */
   readonly removals: Float64Array;
+  /** Ions left in each reservoir's electrolyte at [f·S + s], −1 where unlimited (engines with finite inventories: cpu). */
+  readonly inventoryLeft?: Float64Array;
+  /** Water dissociations and recombinations so far (engines that run reactions), for the ledger check. */
+  readonly dissociations?: number;
+  readonly recombinations?: number;
 }
 
 export type EngineKind = 'cpu' | 'gpu-walkers' | 'gpu-lattice';

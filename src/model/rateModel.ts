@@ -16,7 +16,7 @@ import { AXES, sceneSpecies, type Scene, type SpeciesShape } from './scene/schem
 import { assignRegions, SceneError } from './scene/validate';
 import { buildLattice, neighbour as latticeNeighbour, type Lattice } from './lattice';
 import { hopChannels, type ChannelCatalogue, type HopTableLayout } from './channels';
-import { compileReservoirs, reservoirEnvironmentRate, reservoirIndex } from './reservoir';
+import { compileReservoirs, inventoryInsertRate, reservoirEnvironmentRate, reservoirIndex } from './reservoir';
 import { addRegionPotentials, checkFiniteRates, regionPotentials } from './regionPotential';
 import { compileWaterDissociation, type WaterDissociation } from './waterDissociation';
 import { compileLubrication, lubricationShift, type LubricationRule } from './lubrication';
@@ -313,13 +313,16 @@ export function hopBarrierShift(interaction: number, lubrication: number): numbe
  * 0 otherwise or where the site touches no reservoir (reservoir.ts gives the
  * formulas). Engines must agree with it.
  */
-export function reservoirRateAt(model: RateModel, occupancy: Uint8Array, i: number, s: number): number {
+export function reservoirRateAt(model: RateModel, occupancy: Uint8Array, i: number, s: number, inventoryLeft: Float64Array = model.channels.reservoir?.inventory ?? new Float64Array(0)): number {
   const res = model.channels.reservoir;
   if (!res || res.siteFace[i] === 0) return 0;
   const o = occupancy[i];
   if (o !== 0 && o - 1 !== s) return 0;
-  const k = reservoirIndex(model.nSpecies, model.nRegions, res.siteFace[i] - 1, s, model.siteRegion[i]);
-  const base = o === 0 ? res.insertRate[k] : res.removeRate[k];
+  const f = res.siteFace[i] - 1;
+  const k = reservoirIndex(model.nSpecies, model.nRegions, f, s, model.siteRegion[i]);
+  let base = o === 0 ? res.insertRate[k] : res.removeRate[k];
+  // A finite inventory: insertRate is per ion left in the electrolyte (reservoir.ts), times the ions left now.
+  if (o === 0 && res.inventory[f * model.nSpecies + s] >= 0) base = inventoryInsertRate(base, inventoryLeft[f * model.nSpecies + s]);
   if (base === 0 || !model.hasInteractions) return base;
   const v = localPairEnergy(model, occupancy, s, i, -1);
   return reservoirEnvironmentRate(base, v, 1 / (2 * model.kT), o === 0);

@@ -39,6 +39,24 @@ export interface ReservoirChannels {
   readonly molarMass: Float64Array;
   /** Lattice sites per formula unit of the host (scene.sitesPerFormulaUnit), or null. */
   readonly sitesPerFormulaUnit: number | null;
+  /**
+   * Ions of species s in the electrolyte behind reservoir f at the start, at [f·S + s]; −1 where the
+   * inventory is unlimited (fixed activity). Where finite, insertRate is per ion left (activity 1/n°).
+   */
+  readonly inventory: Float64Array;
+  /** n° = N_A·volumeL·(1 mol/L): ions of one species at unit activity in reservoir f's electrolyte; NaN without volumeL. */
+  readonly unitActivityIons: Float64Array;
+}
+
+/** Avogadro's number, 1/mol. */
+export const AVOGADRO_PER_MOL = 6.02214076e23;
+
+/**
+ * Insertion rate (Hz) with a finite inventory: the per-ion rate times the ions left. One function,
+ * one order of operations, for the reference and the engine.
+ */
+export function inventoryInsertRate(perIonRate: number, ionsLeft: number): number {
+  return perIonRate * ionsLeft;
 }
 
 /** Index of (reservoir f, species s, region r) in insertRate/removeRate. */
@@ -68,9 +86,11 @@ export interface ReservoirInputs {
   nu: number;
 }
 
-/** Activity of species s at reservoir k: the face's own, else the electrolyte's (pH for "H+"); undefined when none is given. */
+/** Activity of species s at reservoir k: per ion of a finite inventory 1/n°, else the face's own, else the electrolyte's (pH for "H+"); undefined when none is given. */
 function activityOf(scene: Scene, k: number, name: string): number | undefined {
-  const own = scene.reservoirs[k].activity?.[name];
+  const res = scene.reservoirs[k];
+  if (res.inventory?.[name] !== undefined && res.volumeL !== undefined) return 1 / (AVOGADRO_PER_MOL * res.volumeL);
+  const own = res.activity?.[name];
   if (own !== undefined) return own;
   const e = scene.electrolyte;
   if (!e) return undefined;
@@ -110,8 +130,12 @@ export function compileReservoirs(m: ReservoirInputs): ReservoirChannels | null 
   const barrier = new Float64Array(F * S).fill(NaN);
   const insertRate = new Float64Array(F * S * R);
   const removeRate = new Float64Array(F * S * R);
+  const inventory = new Float64Array(F * S).fill(-1);
+  const unitActivityIons = new Float64Array(F).fill(NaN);
   scene.reservoirs.forEach((res, f) => {
     const at = `reservoirs[${f}]`;
+    if (res.volumeL !== undefined) unitActivityIons[f] = AVOGADRO_PER_MOL * res.volumeL;
+    compileInventory(scene, f, speciesNames, inventory, issues);
     if (scene.reservoirs.findIndex((o) => o.name === res.name) !== f) issues.push({ path: `${at}.name`, message: 'reservoir names must be unique', value: res.name });
     const sites = reservoirSiteList(scene, lattice, siteRegion, f, issues);
     if (sites === null) return;
@@ -137,7 +161,8 @@ export function compileReservoirs(m: ReservoirInputs): ReservoirChannels | null 
         issues.push({ path, message: `${name} crosses this face but has no activity: give electrolyte.activity.${name}${name === 'H+' ? ' or electrolyte.pH' : ''} or ${at}.activity.${name}` });
         continue;
       }
-      activity[f * S + s] = a;
+      // With a finite inventory the activity reported is the one at the start, n/n°; the rate table holds the per-ion rate.
+      activity[f * S + s] = inventory[f * S + s] >= 0 ? inventory[f * S + s] * a : a;
       barrier[f * S + s] = g;
       for (const r of regionsHere) {
         const regionName = scene.regions[r].name;
@@ -177,7 +202,40 @@ export function compileReservoirs(m: ReservoirInputs): ReservoirChannels | null 
     removeRate,
     molarMass,
     sitesPerFormulaUnit: scene.sitesPerFormulaUnit ?? null,
+    inventory,
+    unitActivityIons,
   };
+}
+
+/**
+ * Reservoir f's finite inventories into inventory[f·S + s]: each needs volumeL (to turn a count into an
+ * activity), a species that crosses the face, and no activity of its own, since count and volume fix it.
+ */
+function compileInventory(scene: Scene, f: number, speciesNames: readonly string[], inventory: Float64Array, issues: SceneIssue[]): void {
+  const res = scene.reservoirs[f];
+  const at = `reservoirs[${f}]`;
+  const S = speciesNames.length;
+  const entries = Object.entries(res.inventory ?? {});
+  if (entries.length === 0) {
+    if (res.volumeL !== undefined) issues.push({ path: `${at}.volumeL`, message: 'a volume only matters with a finite inventory: give inventory (ions per species) or drop volumeL', value: res.volumeL });
+    return;
+  }
+  if (res.volumeL === undefined) issues.push({ path: `${at}.inventory`, message: 'a finite inventory needs the electrolyte volume behind this reservoir, volumeL (litres), to turn the ion count into an activity' });
+  const e = scene.electrolyte;
+  for (const [name, count] of entries) {
+    const s = speciesNames.indexOf(name);
+    const path = `${at}.inventory.${name}`;
+    if (s < 0) {
+      issues.push({ path, message: `unknown species; allowed: ${speciesNames.join(', ')}`, value: count });
+      continue;
+    }
+    if (res.desolvationBarrier[name] === undefined) issues.push({ path, message: `${name} does not cross this reservoir (no desolvationBarrier.${name}), so its inventory would never change`, value: count });
+    const given = res.activity?.[name] !== undefined ? `${at}.activity.${name}` : e?.activity[name] !== undefined ? `electrolyte.activity.${name}` : name === 'H+' && e?.pH !== undefined ? 'electrolyte.pH' : null;
+    if (given !== null) {
+      issues.push({ path, message: `the inventory and volumeL set the activity of ${name} at this reservoir (a = n/(N_A·V·1 mol/L)); remove ${given}, which would contradict it`, value: count });
+    }
+    inventory[f * S + s] = count;
+  }
 }
 
 /** Sites of reservoir f (a face layer or a region), or null after pushing an issue. */

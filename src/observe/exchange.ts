@@ -18,6 +18,10 @@ export interface ReplicaExchange {
   removals: Float64Array[];
   /** Ions of species s present, at [s][k]. */
   population: Float64Array[];
+  /** Dissociations − recombinations of water so far, per sample (zeros without a reaction). */
+  waterNet: Float64Array;
+  /** Ions left in reservoir f's electrolyte of species s at [f·S + s][k] (−1: unlimited); absent from engines that do not report it. */
+  inventoryLeft?: Float64Array[];
 }
 
 export class ConservationError extends Error {
@@ -32,6 +36,9 @@ export class ExchangeRecorder {
   private readonly insertions: number[][];
   private readonly removals: number[][];
   private readonly population: number[][];
+  private readonly waterNet: number[] = [];
+  private readonly inventoryLeft: number[][];
+  private inventoryReported = true;
   private readonly S: number;
   private readonly F: number;
 
@@ -43,14 +50,25 @@ export class ExchangeRecorder {
     this.insertions = Array.from({ length: this.F * this.S }, () => []);
     this.removals = Array.from({ length: this.F * this.S }, () => []);
     this.population = Array.from({ length: this.S }, () => []);
+    this.inventoryLeft = Array.from({ length: this.F * this.S }, () => []);
   }
 
-  /** Records sample k at `time`; throws ConservationError when N_s(t) − N_s(0) ≠ insertions − removals. */
+  /**
+   * Records sample k at `time`; throws ConservationError when N_s(t) − N_s(0) ≠ (insertions − removals)
+   * + (dissociations − recombinations) for the hydroxide and proton of a water-dissociation reaction.
+   */
   record(k: number, time: number, counts: ReservoirCounts, ions: IonState): void {
     if (k !== this.times.length) throw new Error(`exchange samples must be recorded in order (expected ${this.times.length}, got ${k})`);
     const { S, F } = this;
     const present = new Array<number>(S).fill(0);
     for (let i = 0; i < ions.species.length; i++) if (!ions.alive || ions.alive[i]) present[ions.species[i]]++;
+    const rx = this.model.waterDissociation;
+    if (rx && (counts.dissociations === undefined || counts.recombinations === undefined)) throw new Error('a scene with water dissociation needs the reaction counts with the exchange counts');
+    const water = rx ? counts.dissociations! - counts.recombinations! : 0;
+    this.waterNet.push(water);
+    if (counts.inventoryLeft === undefined) this.inventoryReported = false;
+    else for (let j = 0; j < F * S; j++) this.inventoryLeft[j].push(counts.inventoryLeft[j]);
+    const fromWater = this.waterNet[this.waterNet.length - 1] - this.waterNet[0];
     for (let s = 0; s < S; s++) {
       let net = 0;
       for (let f = 0; f < F; f++) {
@@ -62,9 +80,11 @@ export class ExchangeRecorder {
       // The counters start with the engine, so at k = 0 the net count is the zero point.
       const net0 = this.netAt(s, 0);
       const change = present[s] - this.population[s][0];
-      if (change !== net - net0) {
+      const water = rx && (s === rx.hydroxide || s === rx.proton) ? fromWater : 0;
+      if (change !== net - net0 + water) {
         throw new ConservationError(
-          `conservation broken for ${this.model.speciesNames[s]} at t = ${time} s: the population changed by ${change} but the faces counted ${net - net0} (insertions − removals)`,
+          `conservation broken for ${this.model.speciesNames[s]} at t = ${time} s: the population changed by ${change} but the faces counted ${net - net0} (insertions − removals)` +
+            (rx ? ` and water ${water} (dissociations − recombinations)` : ''),
         );
       }
     }
@@ -83,6 +103,8 @@ export class ExchangeRecorder {
       insertions: this.insertions.map((v) => Float64Array.from(v)),
       removals: this.removals.map((v) => Float64Array.from(v)),
       population: this.population.map((v) => Float64Array.from(v)),
+      waterNet: Float64Array.from(this.waterNet),
+      ...(this.inventoryReported ? { inventoryLeft: this.inventoryLeft.map((v) => Float64Array.from(v)) } : {}),
     };
   }
 }

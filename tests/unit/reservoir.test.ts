@@ -214,15 +214,6 @@ describe('potential staircase protocol', () => {
     expect(p.dQdU.length).toBe(3);
     expect(p.dQdU.every((d) => d.value < 0)).toBe(true);
   });
-  it('refuses reservoirs together with a reaction (both take the site slots after the hops), naming both fields', () => {
-    const both = openScene('square', false);
-    both.regions[0].species['OH-'] = { barrier: 0.3 };
-    both.reactions = [{ kind: 'water-dissociation', surface: ['layer'], host: ['host'], barrier: 0.3 }];
-    expect(() => validateScene(both)).toThrow(/reactions: reservoirs \(2 open faces\/regions\) and reactions \(water dissociation\) in one scene are not supported yet/);
-    // Each alone is valid.
-    expect(() => validateScene({ ...both, reservoirs: [], electrolyte: undefined })).not.toThrow();
-    expect(() => validateScene({ ...both, reactions: [] })).not.toThrow();
-  });
   it('refuses a protocol without reservoirs, with run.events, or with samples not a multiple of the steps', () => {
     expect(() => validateScene(staircase((s) => (s.reservoirs = []))) ).toThrow(/protocol: a potential protocol acts on the electrolyte/);
     expect(() => validateScene(staircase((s) => (s.run = { events: 100, samples: 40 })))).toThrow(/run: with a protocol give run.time only/);

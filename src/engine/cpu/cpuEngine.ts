@@ -70,8 +70,10 @@ export class CpuEngine implements Engine {
   private readonly bondSites: Int32Array;
   /** Hops per species whose saddle a lubrication rule shifted. */
   private lubricatedHopCounts: Float64Array;
-  /** Water dissociation (slots Z..2Z−1 of a surface site: the reaction on the bond along slot d), or null. */
+  /** Water dissociation (slots reactionBase + d of a surface site: the reaction on the bond along slot d), or null. */
   private reaction: WaterDissociation | null;
+  /** First reaction slot: Z + nSpecies after the reservoir slots when the scene has both, else Z. */
+  private reactionBase: number;
   /** hopsByDirection[s·Z + d]: hops per species and direction slot (the stiffness report's balance index). */
   private readonly hopsByDirection: Float64Array;
   /** Origins of the ions and the reaction counts (reactionChannels.ts). */
@@ -175,6 +177,7 @@ export class CpuEngine implements Engine {
     this.reaction = model.waterDissociation;
     // A reaction's rate depends on occupancy two steps from its surface site: the two-shell refresh path.
     if (this.reaction) this.interacting = true;
+    this.reactionBase = this.Z + (this.reservoir !== null ? model.nSpecies : 0);
     this.ledger = new ReactionLedger(nIons);
     this.hopsByDirection = new Float64Array(model.nSpecies * model.directions);
     // After the environment flags: the table is only for models without environment terms.
@@ -186,9 +189,9 @@ export class CpuEngine implements Engine {
     this.singleComponentSteps = this.steps.singleComponentSteps;
     this.unitAxis = this.steps.unitAxis;
     this.unitSign = this.steps.unitSign;
-    // Hop slots, then reservoir slots Z + s or reaction slots Z + d (validation refuses a scene with both).
-    this.channelRates = new Float64Array(this.Z + Math.max(model.nSpecies, this.Z));
-    this.channelOrder = new Int8Array(this.Z + Math.max(model.nSpecies, this.Z));
+    // Hop slots [0, Z), reservoir slots Z + s, reaction slots reactionBase + d.
+    this.channelRates = new Float64Array(2 * this.Z + model.nSpecies);
+    this.channelOrder = new Int8Array(2 * this.Z + model.nSpecies);
     // A rate depends on occupancy up to two steps away: 1 + Z + Z² sites around each end of a hop.
     const ball = 2 * (1 + this.Z + this.Z * this.Z);
     this.ballSites = new Int32Array(ball);
@@ -393,8 +396,8 @@ export class CpuEngine implements Engine {
    * choice does not change.
    */
   private selectChannel(i: number): number {
-    // Only a face site has reservoir channels (and only there can an empty site be chosen).
-    if (this.reservoir !== null && this.reservoir.siteFace[i] !== 0) return this.selectOpenChannel(i);
+    // Only a face site has reservoir channels; with a reaction too, every site takes the general path (its slots are after the reservoir's).
+    if (this.reservoir !== null && (this.reservoir.siteFace[i] !== 0 || this.reaction !== null)) return this.selectOpenChannel(i);
     const k = this.channelRates;
     const pass = this.passDouble;
     if (this.reaction) {
@@ -427,6 +430,12 @@ export class CpuEngine implements Engine {
       total += k;
     }
     this.passDouble[1] = total;
+  }
+
+  /** For checks: every channel of site i into out, reaction slots from reactionBase (siteChannelRates with reservoirs, else siteRates). */
+  private reactionSlotRates(i: number, out: Float64Array): void {
+    if (this.reservoir !== null) this.siteChannelRates(i, out);
+    else this.siteRates(i, out);
   }
 
   /** Rate of the reaction on the bond from site s along slot d: the operations of reactionRateAt. */
@@ -474,11 +483,11 @@ export class CpuEngine implements Engine {
   /** Executes channel slot `slot` of the ion on site i. */
   private execute(i: number, slot: number): void {
     if (slot >= this.Z) {
-      if (this.reservoir !== null) {
+      if (slot < this.reactionBase) {
         this.exchange(i, slot - this.Z);
         return;
       }
-      this.react(i, slot - this.Z);
+      this.react(i, slot - this.reactionBase);
       this.kindEvents[WATER_KIND]++;
       return;
     }
@@ -488,39 +497,49 @@ export class CpuEngine implements Engine {
     this.kindEvents[HOP_KIND]++;
   }
 
-  /** selectChannel with reservoirs: an empty face site offers insertions, an occupied one its hops and its removal. */
+  /** selectChannel with reservoirs: an empty face site offers insertions, an occupied one its hops and its removal (and, with a reaction, the reaction slots). */
   private selectOpenChannel(i: number): number {
     const k = this.channelRates;
     const total = this.siteChannelRates(i, k);
     this.passDouble[0] *= total;
-    return this.pickSlot(k, this.Z + this.nSpecies);
+    return this.pickSlot(k, this.reactionBase + (this.reaction !== null ? this.Z : 0));
   }
 
   /**
    * Every channel rate of site i into k (hops in slots < Z, reservoir channel of
-   * species s in slot Z + s); returns their total in the order refresh stores it.
+   * species s in slot Z + s, with a reaction the reaction on the bond along d in
+   * slot reactionBase + d); returns their total in the order refresh stores it.
    */
   private siteChannelRates(i: number, k: Float64Array): number {
     const res = this.reservoir!;
     const Z = this.Z;
     const S = this.nSpecies;
     const v = this.recI[4 * i + 3];
+    let total = 0;
     if (v === -1) {
-      let total = 0;
       for (let d = 0; d < Z; d++) k[d] = 0;
       for (let s = 0; s < S; s++) {
         k[Z + s] = res.insertion(i, s, this.pairs ? this.environment(i, s, -1) : 0, this.pairs);
         total += k[Z + s];
       }
-      return total;
+    } else {
+      const s = v >>> SPECIES_SHIFT;
+      if (this.interacting) this.interactingRates(i, s, k);
+      else this.plainRates(i, s, k);
+      const hops = this.passDouble[1];
+      for (let t = 0; t < S; t++) k[Z + t] = 0;
+      k[Z + s] = res.removal(i, s, this.pairs ? this.environment(i, s, -1) : 0, this.pairs);
+      total = hops + k[Z + s];
     }
-    const s = v >>> SPECIES_SHIFT;
-    if (this.interacting) this.interactingRates(i, s, k);
-    else this.plainRates(i, s, k);
-    const hops = this.passDouble[1];
-    for (let t = 0; t < S; t++) k[Z + t] = 0;
-    k[Z + s] = res.removal(i, s, this.pairs ? this.environment(i, s, -1) : 0, this.pairs);
-    return hops + k[Z + s];
+    if (this.reaction !== null) {
+      const base = this.reactionBase;
+      for (let d = 0; d < Z; d++) {
+        const r = this.reactionRateOn(i, d);
+        k[base + d] = r;
+        total += r;
+      }
+    }
+    return total;
   }
 
   /** Executes the reservoir channel of species s at site i: insertion when the site is empty, else removal. */
@@ -533,12 +552,20 @@ export class CpuEngine implements Engine {
       this.removeIon(i);
       res.countRemoval(i, s);
     }
+    // A finite inventory changed: every insertion rate of s at this face scales with what is left.
+    if (res.hasInventory(i, s)) {
+      const sites = res.faceSiteList[res.siteFace[i] - 1];
+      for (let k = 0; k < sites.length; k++) this.refresh(sites[k]);
+    }
     this.kindEvents[RESERVOIR_KIND]++;
   }
 
   /** Insertions and removals per reservoir and species so far; null in a closed scene. */
   reservoirCountsSync(): ReservoirCounts | null {
-    return this.reservoir?.counts() ?? null;
+    if (this.reservoir === null) return null;
+    const counts = this.reservoir.counts();
+    // With a reaction the population also changes by water: the exchange ledger needs its counts.
+    return this.reaction !== null ? { ...counts, dissociations: this.ledger.dissociations, recombinations: this.ledger.recombinations } : counts;
   }
 
   async reservoirCounts(): Promise<ReservoirCounts | null> {
@@ -1176,6 +1203,7 @@ export class CpuEngine implements Engine {
     this.lubricated = lubricatedSpecies(model);
     this.reaction = model.waterDissociation;
     if (this.reaction) this.interacting = true;
+    this.reactionBase = this.Z + (this.reservoir !== null ? model.nSpecies : 0);
     this.buildRateSumTable();
     this.rebuildRates();
   }
@@ -1203,7 +1231,7 @@ export class CpuEngine implements Engine {
     const recI = this.recI;
     const seen = new Uint8Array(nIons);
     if (this.occupiedBits.length !== bitsetWords(model.nSites)) return 'occupied bitset has the wrong length';
-    const k = new Float64Array(this.Z + Math.max(model.nSpecies, this.Z));
+    const k = new Float64Array(2 * this.Z + model.nSpecies);
     for (let i = 0; i < model.nSites; i++) {
       const isFace = ((this.faceBits[i >> 5] >>> (i & 31)) & 1) !== 0;
       if (isFace !== this.steps.isFace(i)) return `site ${i}: face bit wrong`;
@@ -1211,13 +1239,14 @@ export class CpuEngine implements Engine {
       if (occ[i] === 0) {
         if (v !== -1) return `site ${i}: empty but its record holds ${v}`;
         let expected = 0;
-        // Insertions at reservoir faces, or reactions on surface sites (validation refuses a scene with both).
-        if (this.reservoir !== null) for (let s = 0; s < model.nSpecies; s++) expected += reservoirRateAt(model, occ, i, s);
+        // Insertions at reservoir faces, then reactions on surface sites.
+        if (this.reservoir !== null) for (let s = 0; s < model.nSpecies; s++) expected += reservoirRateAt(model, occ, i, s, this.reservoir.inventoryLeft);
         if (this.reaction) {
-          this.siteRates(i, k);
+          this.reactionSlotRates(i, k);
+          const base = this.reactionBase;
           for (let d = 0; d < model.directions; d++) {
             const ref = reactionRateAt(model, occ, i, d);
-            if (ref !== k[this.Z + d]) return `empty site ${i}, reaction along ${d}: engine ${k[this.Z + d]} Hz, reactionRateAt ${ref} Hz`;
+            if (ref !== k[base + d]) return `empty site ${i}, reaction along ${d}: engine ${k[base + d]} Hz, reactionRateAt ${ref} Hz`;
             expected += ref;
           }
         }
@@ -1251,12 +1280,13 @@ export class CpuEngine implements Engine {
         if (ref !== k[d]) return `ion ${ion} at site ${i}, direction ${d}: engine ${k[d]} Hz, hopRateAt ${ref} Hz`;
         expected += ref;
       }
-      if (this.reservoir !== null) expected += reservoirRateAt(model, occ, i, s);
+      if (this.reservoir !== null) expected += reservoirRateAt(model, occ, i, s, this.reservoir.inventoryLeft);
       if (this.reaction) {
-        this.siteRates(i, k);
+        this.reactionSlotRates(i, k);
+        const base = this.reactionBase;
         for (let d = 0; d < model.directions; d++) {
           const ref = reactionRateAt(model, occ, i, d);
-          if (ref !== k[this.Z + d]) return `ion ${ion} at site ${i}, reaction along ${d}: engine ${k[this.Z + d]} Hz, reactionRateAt ${ref} Hz`;
+          if (ref !== k[base + d]) return `ion ${ion} at site ${i}, reaction along ${d}: engine ${k[base + d]} Hz, reactionRateAt ${ref} Hz`;
           expected += ref;
         }
       }

@@ -5,7 +5,7 @@
 // site, remove the ion of species s from an occupied one) and executes them
 // with insertIon/removeIon.
 import type { RateModel } from '../../model/rateModel';
-import { reservoirEnvironmentRate, reservoirIndex } from '../../model/reservoir';
+import { inventoryInsertRate, reservoirEnvironmentRate, reservoirIndex } from '../../model/reservoir';
 import { neighbour } from '../../model/lattice';
 import type { ReservoirCounts } from '../engine';
 
@@ -26,6 +26,10 @@ export class ReservoirSlots {
   private readonly halfInverseKT: number;
   readonly insertions: Float64Array;
   readonly removals: Float64Array;
+  /** Ions left in the electrolyte per reservoir and species [f·S + s]; −1 where unlimited (reservoir.ts, inventory). */
+  readonly inventoryLeft: Float64Array;
+  /** The sites of each reservoir: their insertion rates change together when a finite inventory does. */
+  readonly faceSiteList: Int32Array[];
 
   /** Unpacks the model's reservoir tables; counters carry over from `previous` when the faces are the same. */
   constructor(model: RateModel, previous: ReservoirSlots | null) {
@@ -44,6 +48,15 @@ export class ReservoirSlots {
     const same = previous !== null && previous.faceNames.join('\u0000') === res.faceNames.join('\u0000') && previous.insertions.length === n;
     this.insertions = same ? previous.insertions : new Float64Array(n);
     this.removals = same ? previous.removals : new Float64Array(n);
+    // The electrolyte's inventory goes on across a model swap (protocol steps), like the counters.
+    this.inventoryLeft = same && previous.inventoryLeft.length === n ? previous.inventoryLeft : res.inventory.slice();
+    this.faceSiteList = previous !== null && previous.siteFace === res.siteFace ? previous.faceSiteList : faceSiteLists(res.siteFace, res.faceNames.length);
+  }
+
+  /** True when species s at the reservoir of site i has a finite inventory. */
+  hasInventory(i: number, s: number): boolean {
+    const f = this.siteFace[i];
+    return f !== 0 && this.inventoryLeft[(f - 1) * this.S + s] >= 0;
   }
 
   /**
@@ -54,7 +67,9 @@ export class ReservoirSlots {
   insertion(i: number, s: number, v: number, interacting: boolean): number {
     const f = this.siteFace[i];
     if (f === 0) return 0;
-    const base = this.insertRate[reservoirIndex(this.S, this.R, f - 1, s, this.siteRegion[i])];
+    let base = this.insertRate[reservoirIndex(this.S, this.R, f - 1, s, this.siteRegion[i])];
+    const left = this.inventoryLeft[(f - 1) * this.S + s];
+    if (left >= 0) base = inventoryInsertRate(base, left);
     if (base === 0 || !interacting) return base;
     return reservoirEnvironmentRate(base, v, this.halfInverseKT, true);
   }
@@ -68,20 +83,26 @@ export class ReservoirSlots {
     return reservoirEnvironmentRate(base, v, this.halfInverseKT, false);
   }
 
+  /** Counts an insertion of s at site i; a finite inventory loses the ion. */
   countInsertion(i: number, s: number): void {
-    this.insertions[(this.siteFace[i] - 1) * this.S + s]++;
+    const k = (this.siteFace[i] - 1) * this.S + s;
+    this.insertions[k]++;
+    if (this.inventoryLeft[k] >= 0) this.inventoryLeft[k]--;
   }
 
+  /** Counts a removal of s at site i; a finite inventory gets the ion back. */
   countRemoval(i: number, s: number): void {
-    this.removals[(this.siteFace[i] - 1) * this.S + s]++;
+    const k = (this.siteFace[i] - 1) * this.S + s;
+    this.removals[k]++;
+    if (this.inventoryLeft[k] >= 0) this.inventoryLeft[k]++;
   }
 
   counts(): ReservoirCounts {
-    return { faceNames: this.faceNames, insertions: this.insertions.slice(), removals: this.removals.slice() };
+    return { faceNames: this.faceNames, insertions: this.insertions.slice(), removals: this.removals.slice(), inventoryLeft: this.inventoryLeft.slice() };
   }
 
   bytes(): number {
-    return this.insertions.byteLength + this.removals.byteLength;
+    return this.insertions.byteLength + this.removals.byteLength + this.inventoryLeft.byteLength;
   }
 }
 
@@ -97,4 +118,11 @@ function nearSites(model: RateModel, siteFace: Uint8Array): Uint8Array {
     }
   }
   return near;
+}
+
+/** Site lists per reservoir (siteFace holds reservoir + 1 per site). */
+function faceSiteLists(siteFace: Uint8Array, faces: number): Int32Array[] {
+  const lists: number[][] = Array.from({ length: faces }, () => []);
+  for (let i = 0; i < siteFace.length; i++) if (siteFace[i] !== 0) lists[siteFace[i] - 1].push(i);
+  return lists.map((l) => Int32Array.from(l));
 }

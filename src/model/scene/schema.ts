@@ -240,6 +240,14 @@ export const reservoirSchema = z
     desolvationBarrier: z.record(z.string(), barrier('desolvationBarrier (eV)')),
     /** Activities at this face, overriding electrolyte.activity per species (two faces at different activities drive a flux). */
     activity: z.record(z.string(), activity('reservoir activity')).optional(),
+    /**
+     * A finite electrolyte behind this reservoir: ions per species (whole numbers) it holds at the start. The
+     * activity is then n/(N_A·volumeL·1 mol/L) and falls as ions enter the electrode (src/model/reservoir.ts).
+     */
+    inventory: z.record(z.string(), z.number({ error: 'reservoir inventory must be a whole number of ions in [0, 1e9]' }).int({ message: 'reservoir inventory must be a whole number of ions in [0, 1e9]' })
+      .min(0, { message: 'reservoir inventory must be ≥ 0 ions (allowed: [0, 1e9])' }).max(1e9, { message: 'reservoir inventory must be ≤ 1e9 ions' })).optional(),
+    /** Volume of that electrolyte, litres (needed with inventory: count → concentration, pH). */
+    volumeL: finite('reservoir volumeL (litres)', '(0, 1e-3] L').refine((v) => v > 0 && v <= 1e-3, { message: 'reservoir volumeL must lie in (0, 1e-3] L' }).optional(),
   })
   .refine((r) => (r.face === undefined) !== (r.region === undefined), { message: 'give exactly one of face or region' });
 

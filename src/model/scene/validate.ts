@@ -334,10 +334,6 @@ function checkRelations(scene: Scene): SceneIssue[] {
     }
     placed.push({ regions: new Set(targets), count: want });
   });
-  // Both kinds add site channels in the slots after the hops (cpuEngine.ts); one engine holding both is not built yet.
-  if (scene.reservoirs.length > 0 && scene.reactions.length > 0) {
-    issues.push({ path: 'reactions', message: `reservoirs (${scene.reservoirs.length} open faces/regions) and reactions (water dissociation) in one scene are not supported yet; remove one of the two fields` });
-  }
   if (scene.protocol) {
     const steps = scene.protocol.potentials.length;
     if (scene.reservoirs.length === 0) issues.push({ path: 'protocol', message: 'a potential protocol acts on the electrolyte: open a face or region first (reservoirs)' });
