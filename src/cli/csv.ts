@@ -47,8 +47,32 @@ export function chemistryCsv(result: RunResult): string {
   if (c.water) {
     rows.push(`turnover per surface site (Hz),${c.water.turnoverPerSiteHz.value},${c.water.turnoverPerSiteHz.se}`);
     rows.push(`OH* coverage,${c.water.hydroxideCoverage.value},${c.water.hydroxideCoverage.se}`);
+    const t = c.water.turnoverWindowPerSiteHz;
+    if (t) rows.push(`turnover per surface site over the fit window (Hz),${t.value},${t.se}`);
+    const a = c.water.hydroxideCoverageTimeAveraged;
+    if (a) rows.push(`OH* coverage averaged over the fit window,${a.value},${a.se}`);
   }
   for (const s of c.storedByOrigin) for (const o of ['initial', 'water', 'inserted'] as const) rows.push(`"${s.species} present (${o})",${s[o].value},${s[o].se}`);
+  for (const l of c.ledger ?? []) {
+    rows.push(`"${l.species} change",${l.change.value},${l.change.se}`);
+    rows.push(`"${l.species} from water",${l.fromWater.value},${l.fromWater.se}`);
+    rows.push(`"${l.species} from the electrolyte",${l.fromElectrolyte.value},${l.fromElectrolyte.se}`);
+  }
+  return rows.join('\n') + '\n';
+}
+
+/** inventory.csv: ions left in every finite reservoir inventory per sample, with concentration and pH (H+); null without one. */
+export function inventoryCsv(result: RunResult): string | null {
+  const inv = result.chemistry?.inventory ?? [];
+  if (inv.length === 0) return null;
+  const header = ['time_s'];
+  for (const v of inv) header.push(`"${v.species} left at ${v.reservoir}"`, `"${v.species} left at ${v.reservoir} se"`, `"${v.species} at ${v.reservoir} (mol/L)"`, ...(v.pH ? [`"pH at ${v.reservoir}"`] : []));
+  const rows = [header.join(',')];
+  for (let k = 0; k < inv[0].timeS.length; k++) {
+    const row = [String(inv[0].timeS[k])];
+    for (const v of inv) row.push(String(v.ionsLeft.mean[k]), String(v.ionsLeft.se[k]), String(v.concentrationMolPerL[k]), ...(v.pH ? [String(v.pH[k])] : []));
+    rows.push(row.join(','));
+  }
   return rows.join('\n') + '\n';
 }
 
@@ -88,6 +112,8 @@ export async function writeCsvFiles(result: RunResult, dir: string): Promise<str
   const exchange = exchangeCsv(result);
   if (exchange !== null) files.push({ path: join(dir, 'exchange.csv'), text: exchange });
   if (result.chemistry) files.push({ path: join(dir, 'chemistry.csv'), text: chemistryCsv(result) });
+  const inventory = inventoryCsv(result);
+  if (inventory !== null) files.push({ path: join(dir, 'inventory.csv'), text: inventory });
   try {
     await writeFilesAtomic(files);
   } catch (e) {

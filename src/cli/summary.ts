@@ -12,12 +12,21 @@ function formatChemistry(result: RunResult): string[] {
   for (const l of c.lubricatedFraction) lines.push(`  lubricated ${l.species} hops  ${pm(l.fraction)} of its hops`);
   if (c.water) {
     lines.push(`  turnover         ${pm(c.water.turnoverPerSiteHz, 'Hz')} per surface site (${c.water.surfaceSites} sites; dissociations − recombinations)`);
-    lines.push(`  OH* coverage     ${pm(c.water.hydroxideCoverage)} at the end`);
+    if (c.water.turnoverWindowPerSiteHz) lines.push(`  turnover (window) ${pm(c.water.turnoverWindowPerSiteHz, 'Hz')} per surface site over the fit window`);
+    lines.push(`  OH* coverage     ${pm(c.water.hydroxideCoverage)} at the end${c.water.hydroxideCoverageTimeAveraged ? `, ${pm(c.water.hydroxideCoverageTimeAveraged)} averaged over the fit window` : ''}`);
     lines.push(`  dissociations    ${pm(c.water.dissociationsPerReplica)}, recombinations ${pm(c.water.recombinationsPerReplica)} per replica`);
   }
   for (const s of c.storedByOrigin) {
     if (s.water.value === 0 && s.inserted.value === 0) continue;
     lines.push(`  ${s.species} present  initial ${pm(s.initial)}, from water ${pm(s.water)}, inserted ${pm(s.inserted)} per replica`);
+  }
+  for (const l of c.ledger ?? []) {
+    lines.push(`  ledger ${l.species}: ΔN ${pm(l.change)} = from water ${pm(l.fromWater)} + from the electrolyte ${pm(l.fromElectrolyte)} per replica (exact at every sample)`);
+  }
+  for (const v of c.inventory ?? []) {
+    const last = v.ionsLeft.mean.length - 1;
+    const pH = v.pH ? `; pH ${num(v.pH[0])} → ${Number.isFinite(v.pH[last]) ? num(v.pH[last]) : '∞ (none left)'}` : '';
+    lines.push(`  inventory ${v.species} at ${v.reservoir}: ${num(v.ionsLeft.mean[0])} → ${pm({ value: v.ionsLeft.mean[last], se: v.ionsLeft.se[last] })} ions left${pH}`);
   }
   lines.push('  channels (share of events, balance index (fwd − bwd)/(fwd + bwd)):');
   for (const ch of c.channels) lines.push(`    ${ch.channel.padEnd(24)} ${num(ch.share)}  ${Number.isNaN(ch.balanceIndex) ? '–' : num(ch.balanceIndex)}`);

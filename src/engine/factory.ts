@@ -1,6 +1,6 @@
 // Builds an engine by name so callers (CLI, tests, app) hold only the Engine interface.
 import type { RateModel } from '../model/rateModel';
-import type { Engine, EngineKind } from './engine';
+import { EngineUnsupportedError, type Engine, type EngineKind } from './engine';
 
 export const ENGINE_KINDS: readonly EngineKind[] = ['cpu', 'gpu-walkers', 'gpu-lattice'];
 
@@ -22,6 +22,10 @@ export interface EngineOptions {
 }
 
 export async function createEngine(kind: EngineKind, model: RateModel, occupancy: Uint8Array, options: EngineOptions): Promise<Engine> {
+  // Finite reservoir inventories couple every insertion at a face to one count: exact on the CPU engine only.
+  if (kind !== 'cpu' && model.channels.reservoir?.inventory.some((n) => n >= 0)) {
+    throw new EngineUnsupportedError(kind, 'a finite reservoir inventory (reservoirs[].inventory) runs on the cpu engine only; use --engine cpu or drop the inventory');
+  }
   switch (kind) {
     case 'cpu': {
       const { CpuEngine } = await import('./cpu/cpuEngine');

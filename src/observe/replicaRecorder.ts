@@ -5,6 +5,7 @@ import type { RateModel } from '../model/rateModel';
 import { layerCount, layerIndex, toAngstrom } from '../model/lattice';
 import type { ChemistryCounts, IonState } from '../engine/engine';
 import type { ReplicaExchange } from './exchange';
+import type { ReplicaChemistrySeries } from './chemistry';
 
 export interface ReplicaRecorderOptions {
   /** Number of sample intervals; samples are indexed 0..samples (0 = start). */
@@ -47,6 +48,8 @@ export interface ReplicaObservables {
   totalEvents: number;
   /** Counters at the reservoir faces per sample; absent in a closed scene. */
   exchange?: ReplicaExchange;
+  /** With a water-dissociation reaction: OH* coverage and the reaction counts per sample (observe/chemistry.ts). */
+  chemistrySeries?: ReplicaChemistrySeries;
 }
 
 export class ReplicaRecorder {

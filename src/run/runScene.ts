@@ -12,7 +12,7 @@ import { ExchangeRecorder } from '../observe/exchange';
 import { aggregateReplicas } from '../observe/aggregate';
 import { checkEstimators, type CheckedObservables } from '../observe/estimatorChecks';
 import { profileAxisOf } from '../observe/profileAxis';
-import { chemistryObservables, stiffnessWarning, type ChemistryObservables } from '../observe/chemistry';
+import { ChemistryRecorder, chemistryObservables, hasChemistry, stiffnessWarning, type ChemistryObservables } from '../observe/chemistry';
 import { IONHOP_VERSION } from './version';
 import { checkRunFits, estimateRun } from './resourceLimits';
 import { reachable, restoreState, snapshotState, type Snapshot } from './stateSnapshot';
@@ -158,7 +158,11 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
     if (r === replicas - 1) await options.onCheckpoint?.({ completed: [...results] });
   }
   const observables = checkEstimators(model, aggregateReplicas(model, results, fitFrom, profileAxis, scene.protocol?.potentials ?? null));
-  const chemistry = chemistryObservables(model, results.flatMap((r) => (r.chemistry ? [r.chemistry] : [])));
+  const chemistry = chemistryObservables(model, results.flatMap((r) => (r.chemistry ? [r.chemistry] : [])), {
+    series: results.flatMap((r) => (r.chemistrySeries ? [r.chemistrySeries] : [])),
+    exchange: results.flatMap((r) => (r.exchange ? [r.exchange] : [])),
+    fitFrom,
+  });
   const warnings = await runWarnings(scene, kind, model, options.tuning);
   return {
     ionhop: IONHOP_VERSION,
@@ -334,9 +338,15 @@ async function runReplicaFrom(
   const perStep = stepModels ? samples / stepModels.length : 0;
   // Open faces: counters per sample and the conservation check at every sample (observe/exchange.ts).
   const exchange = engine.model.channels.reservoir ? new ExchangeRecorder(engine.model) : null;
+  // Water dissociation: OH* coverage and the reaction counts per sample, and the ledger check (observe/chemistry.ts).
+  const chemistry = engine.model.waterDissociation && engine.chemistryCounts ? new ChemistryRecorder(engine.model) : null;
   const record = async (k: number, time: number) => {
     const ions = await engine.ions();
     recorder.record(k, time, ions);
+    if (chemistry !== null) {
+      const c = await engine.chemistryCounts!();
+      chemistry.record(time, ions, c.dissociations, c.recombinations);
+    }
     if (exchange === null) return;
     const counts = engine.reservoirCounts ? await engine.reservoirCounts() : null;
     if (!counts) throw new Error(`engine ${engine.kind} runs a scene with reservoir faces but reports no exchange counts`);
@@ -374,7 +384,8 @@ async function runReplicaFrom(
   }
   const observed = recorder.finish(await engine.crossings(), await engine.eventCounts(), engine.events);
   if (exchange) observed.exchange = exchange.finish();
+  if (chemistry) observed.chemistrySeries = chemistry.finish();
   const model = engine.model;
-  if (engine.chemistryCounts && (model.lubrication.length > 0 || model.waterDissociation)) observed.chemistry = await engine.chemistryCounts();
+  if (engine.chemistryCounts && hasChemistry(model)) observed.chemistry = await engine.chemistryCounts();
   return observed;
 }

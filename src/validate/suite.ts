@@ -14,6 +14,7 @@ import { nernstEinsteinCase } from './cases/nernstEinstein';
 import { grandCanonicalIsothermCase, slabFluxCase, speciesCompetitionCase } from './cases/openFaces';
 import { lubricatedChainCase, lubricationEquilibriumCase } from './cases/lubrication';
 import { waterPairsCase } from './cases/waterPairs';
+import { finiteInventoryCase, openWaterPairCase } from './cases/protonBudget';
 import type { ValidationCase, ValidationCheck } from './types';
 
 export const VALIDATION_CASES: readonly ValidationCase[] = [
@@ -34,6 +35,8 @@ export const VALIDATION_CASES: readonly ValidationCase[] = [
   lubricatedChainCase,
   lubricationEquilibriumCase,
   waterPairsCase,
+  finiteInventoryCase,
+  openWaterPairCase,
 ];
 
 export interface ValidationReport {
