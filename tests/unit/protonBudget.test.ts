@@ -5,7 +5,11 @@
 // holds exactly, an inventory loses exactly the ions that entered, detailed
 // balance of the finite-inventory channel with the canonical weight of the
 // electrolyte, and bad scenes are refused by name.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { compileRateModel } from '../../src/model/rateModel';
+import { createEngine } from '../../src/engine/factory';
+import { editableParams } from '../../src/app/sceneEdits';
 import { validateScene } from '../../src/model/scene/validate';
 import { localPairEnergy, reservoirRateAt } from '../../src/model/rateModel';
 import { initialOccupancy } from '../../src/model/initialState';
@@ -139,5 +143,25 @@ describe('finite inventory scene checks', () => {
     const byKind = await engine.eventCountsByKind();
     const sum = byKind[CHANNEL_KINDS.indexOf('hop')] + byKind[CHANNEL_KINDS.indexOf('reservoir')] + byKind[CHANNEL_KINDS.indexOf('water-dissociation')];
     expect(sum).toBe(engine.events);
+  });
+});
+
+describe('proton-budget presets', () => {
+  const preset = (id: string) => validateScene(JSON.parse(readFileSync(new URL(`../../scenes/${id}.json`, import.meta.url), 'utf8')), id);
+  it('vn-oh-volcano and vo2-proton-budget validate, compile and give the app its sliders', () => {
+    for (const id of ['vn-oh-volcano', 'vo2-proton-budget']) {
+      const scene = preset(id);
+      const m = compileRateModel(scene);
+      expect(m.waterDissociation).not.toBeNull();
+      expect(m.channels.reservoir).toBeDefined();
+      expect(editableParams(scene, m).length).toBeGreaterThan(0);
+    }
+  });
+  it('refuses a finite inventory on the gpu engines, naming the feature', async () => {
+    const scene = preset('vo2-proton-budget');
+    const m = compileRateModel(scene);
+    for (const kind of ['gpu-lattice', 'gpu-walkers'] as const) {
+      await expect(createEngine(kind, m, new Uint8Array(m.nSites), { seed: 'x' })).rejects.toThrow(/finite reservoir inventory \(reservoirs\[\]\.inventory\) runs on the cpu engine only/);
+    }
   });
 });
