@@ -6,8 +6,11 @@
 // issue 8), which has no target. Scenes are built in code. Then the cost of
 // open faces (issue 9): a 1000×1000 half-filled lattice gas with reservoir
 // faces on both x ends against the same lattice closed, chunks interleaved in
-// this one process, reported as a ratio (target ≥ 0.8).
+// this one process, reported as a ratio (target ≥ 0.8). And proton chemistry
+// (issue 10): the vn-oh-volcano preset at 512×512 (water dissociation, reservoirs,
+// Zn2+ catalysis) against a closed 512×512 lattice gas, interleaved (target ≥ 0.5).
 import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import { validateScene } from '../src/model/scene/validate';
 import { compileRateModel, type RateModel } from '../src/model/rateModel';
 import { initialOccupancy } from '../src/model/initialState';
@@ -149,6 +152,32 @@ export function openFaceRatio(chunkEvents: number, chunks: number, warmup: numbe
   return { closedEventsPerS: best[0], openEventsPerS: best[1], ratio: best[1] / best[0] };
 }
 
+/** The vn-oh-volcano preset with its lattice set to 512×512 (Zn2+ kept at a quarter of the surface row). */
+function volcanoModel(): RateModel {
+  const input = JSON.parse(readFileSync(new URL('../scenes/vn-oh-volcano.json', import.meta.url), 'utf8')) as SceneInput;
+  input.lattice = { ...input.lattice, size: [512, 512] };
+  input.populations = [{ species: 'Zn2+', region: 'VN surface', count: 128 }];
+  return compileRateModel(validateScene(input));
+}
+
+/** vn-oh-volcano at 512×512 against the closed half-filled lattice gas of the same size, chunks interleaved in this process. */
+export function volcanoRatio(chunkEvents: number, chunks: number, warmup: number): OpenFaceRatio {
+  const lattice: SceneInput['lattice'] = { type: 'square', size: [512, 512], spacing: 3, boundary: ['periodic', 'periodic'] };
+  const engines = [latticeGas(lattice), volcanoModel()].map((model) => {
+    const engine = new CpuEngine(model, initialOccupancy(model, 1), 'bench');
+    engine.advanceSync({ events: warmup });
+    return engine;
+  });
+  const best = [0, 0];
+  for (let r = 0; r < chunks; r++)
+    engines.forEach((engine, k) => {
+      const t0 = process.hrtime.bigint();
+      engine.advanceSync({ events: chunkEvents });
+      best[k] = Math.max(best[k], chunkEvents / (Number(process.hrtime.bigint() - t0) / 1e9));
+    });
+  return { closedEventsPerS: best[0], openEventsPerS: best[1], ratio: best[1] / best[0] };
+}
+
 function table(results: BenchResult[]): string {
   const head = ['workload', 'sites', 'ions', 'events/s', '(median, cpu)', 'target', 'x SPPARKS', 'bytes/site', 'max', 'ok'];
   const rows = results.map((r) => [
@@ -183,9 +212,11 @@ export function main(argv: string[]): void {
   const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, loadAverage1minBefore: loadBefore, loadAverage1minAfter: os.loadavg()[0] };
   if (!json) process.stderr.write('bench open faces vs closed, 1000x1000 ...\n');
   const openFaces = openFaceRatio(chunkEvents, chunks, warmup);
+  if (!json) process.stderr.write('bench vn-oh-volcano vs closed lattice gas, 512x512 ...\n');
+  const volcano = volcanoRatio(chunkEvents, chunks, warmup);
   const timing = `${chunks} timed chunks of ${chunkEvents.toLocaleString('en-US')} events after ${warmup.toLocaleString('en-US')} warm-up events; events/s is the best chunk by wall clock, then the median chunk and the best by CPU time`;
   if (json) {
-    process.stdout.write(`${JSON.stringify({ engine: 'cpu', node: process.version, machine, timing, results, openFaces }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ engine: 'cpu', node: process.version, machine, timing, results, openFaces, volcano }, null, 2)}\n`);
     return;
   }
   process.stdout.write(`ionhop exact CPU engine, non-interacting lattice gas at half filling (node ${process.version}, ${machine.cpu}, ${machine.cores} cores)\n`);
@@ -193,6 +224,10 @@ export function main(argv: string[]): void {
   process.stdout.write(
     `f: open faces on both x ends, 1000x1000 half filled: ${(openFaces.openEventsPerS / 1e6).toFixed(2)} M events/s against ${(openFaces.closedEventsPerS / 1e6).toFixed(2)} M closed: ` +
       `ratio ${openFaces.ratio.toFixed(2)} (target >= 0.8; interleaved chunks in this process)\n`,
+  );
+  process.stdout.write(
+    `g: vn-oh-volcano (water dissociation, reservoirs, Zn2+ catalysis) at 512x512: ${(volcano.openEventsPerS / 1e6).toFixed(2)} M events/s against ${(volcano.closedEventsPerS / 1e6).toFixed(2)} M for the closed lattice gas: ` +
+      `ratio ${volcano.ratio.toFixed(2)} (target >= 0.5; interleaved chunks in this process)\n`,
   );
   process.stdout.write(`${timing}; bytes/site: engine typed arrays (plus the model's region array)\n`);
   process.stdout.write(`load average (1 min) ${loadBefore.toFixed(2)} before, ${machine.loadAverage1minAfter.toFixed(2)} after: figures from a busy machine are low\n`);

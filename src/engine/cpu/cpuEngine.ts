@@ -949,9 +949,15 @@ export class CpuEngine implements Engine {
     }
   }
 
-  /** Adds c, its neighbours and theirs to ballSites (from index n) unless already there; returns the new count. */
+  /**
+   * Adds c, its neighbours and theirs to ballSites (from index n) unless already there; returns the new count.
+   * With a reaction but no pair energies or lubrication, only the reaction rates (stored on surface sites)
+   * reach two steps, so the second shell keeps just its surface sites.
+   */
   private collectBall(c: number, n: number): number {
     const faces = this.faceBits;
+    const onlySurface = this.reaction !== null && !this.currentModel.hasEnvironment ? this.reaction.surfaceRegion : null;
+    const region = this.siteRegion;
     n = this.collect(c, n);
     const fc = ((faces[c >> 5] >>> (c & 31)) & 1) !== 0;
     for (let d = 0; d < this.Z; d++) {
@@ -961,7 +967,7 @@ export class CpuEngine implements Engine {
       const fm = ((faces[m >> 5] >>> (m & 31)) & 1) !== 0;
       for (let e = 0; e < this.Z; e++) {
         const q = fm ? this.steps.faceNeighbour(m, e) : m + this.step[e];
-        if (q >= 0) n = this.collect(q, n);
+        if (q >= 0 && (onlySurface === null || onlySurface[region[q]] !== 0)) n = this.collect(q, n);
       }
     }
     return n;
