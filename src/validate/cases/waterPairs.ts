@@ -8,7 +8,11 @@
 // events per pair, 2·P·(1 − P)·(k_f + k_b) = 2·k_f·k_b/(k_f + k_b) (one
 // dissociation and one recombination per cycle). With a frozen Zn2+ row above
 // the host row, every pair has a Zn2+ neighbour and both rates scale by
-// exp(−λ_Zn/kT): P unchanged, event rate ×exp(−λ_Zn/kT). SE over replicas.
+// exp(−λ_Zn/kT): P unchanged, event rate ×exp(−λ_Zn/kT). The decay rate of
+// the autocorrelation itself is fitted too: per replica, C(τ) of the
+// dissociated indicator of every pair at lags of 1, 2 and 3 sample intervals
+// (0.5, 1 and 1.5 relaxation times), ln C(τ) = −γ·τ fitted through the origin
+// (C(0) = 1 by definition). SE over replicas.
 import { createEngine } from '../../engine/factory';
 import { compileRateModel, KB_EV_PER_K } from '../../model/rateModel';
 import { initialOccupancy } from '../../model/initialState';
@@ -78,20 +82,24 @@ export const waterPairsCase: ValidationCase = {
       const model = compileRateModel(scene);
       const coverages: number[] = [];
       const rates: number[] = [];
+      const decayRates: number[] = [];
       for (let r = 0; r < REPLICAS; r++) {
         const e = await createEngine(engine, model, initialOccupancy(model, scene.seed, r), { seed: `water-pairs:${scene.seed}:${r}`, seedNumber: scene.seed + r, replica: r, tuning });
         let covered = 0;
         let samples = 0;
         let eventsAtStart = 0;
+        const series: Uint8Array[] = [];
         for (let k = 1; k <= SAMPLES; k++) {
           await e.advance({ time: (k * time) / SAMPLES });
           if (k === SAMPLES / 5) eventsAtStart = (await e.eventCountsByKind())[CHANNEL_KINDS.indexOf('water-dissociation')];
           if (k <= SAMPLES / 5) continue;
           const occ = await e.occupancy();
           for (let x = 0; x < COLUMNS; x++) if (occ[x] === OH + 1) covered++;
+          series.push(Uint8Array.from({ length: COLUMNS }, (_, x) => (occ[x] === OH + 1 ? 1 : 0)));
           samples++;
         }
         coverages.push(covered / (samples * COLUMNS));
+        decayRates.push(autocorrelationDecayRate(series, time / SAMPLES));
         const byKind = await e.eventCountsByKind();
         rates.push((byKind[CHANNEL_KINDS.indexOf('water-dissociation')] - eventsAtStart) / (COLUMNS * 0.8 * time));
         e.dispose();
@@ -99,6 +107,9 @@ export const waterPairsCase: ValidationCase = {
       const coverage = meanWithError(coverages);
       checks.push(check(this.name, `P(dissociated)${tag}`, '', p, coverage.value, coverage.se, 0,
         `${COLUMNS} pairs, ΔE = ${dE.toFixed(4)} eV, ${SAMPLES} samples, the last 80 % averaged; SE over ${REPLICAS} replicas; exact (systematic 0)`));
+      const decay = meanWithError(decayRates);
+      checks.push(check(this.name, `autocorrelation decay rate${tag}`, 'Hz', (kF + kB) * scale, decay.value, decay.se, 0,
+        `C(τ) of the dissociated state of each pair at τ = 1, 2, 3 sample intervals (0.5–1.5 relaxation times), ln C = −γτ fitted through the origin, per replica; SE over ${REPLICAS} replicas; theory k_f + k_b${zinc ? ' ×e^{−λ_Zn/kT}' : ''}`));
       const measured = meanWithError(rates);
       checks.push(check(this.name, `reaction events per pair${tag}`, 'Hz', (2 * kF * kB * scale) / (kF + kB), measured.value, measured.se, 0,
         `k_f = ${kF.toExponential(3)} Hz, k_b = ${kB.toExponential(3)} Hz${zinc ? `, both ×e^{−λ_Zn/kT} = ${scale.toFixed(3)}` : ''}; counted over the last 80 % of 100 relaxation times (the transient from empty, e^{−20} by then, excluded); SE over ${REPLICAS} replicas`));
@@ -106,3 +117,29 @@ export const waterPairsCase: ValidationCase = {
     return checks;
   },
 };
+
+/**
+ * Decay rate γ (Hz) of the autocorrelation of 0/1 series (one per pair, samples dt apart): C(L·dt) at lags
+ * L = 1..3 about the mean over all pairs and samples, normalised by the variance, then ln C(L·dt) = −γ·L·dt
+ * by least squares through the origin.
+ */
+export function autocorrelationDecayRate(series: readonly Uint8Array[], dt: number): number {
+  const K = series.length;
+  const n = series[0].length;
+  let sum = 0;
+  for (const row of series) for (let x = 0; x < n; x++) sum += row[x];
+  const mean = sum / (K * n);
+  let variance = 0;
+  for (const row of series) for (let x = 0; x < n; x++) variance += (row[x] - mean) ** 2;
+  variance /= K * n;
+  let numerator = 0;
+  let denominator = 0;
+  for (let lag = 1; lag <= 3; lag++) {
+    let c = 0;
+    for (let k = 0; k + lag < K; k++) for (let x = 0; x < n; x++) c += (series[k][x] - mean) * (series[k + lag][x] - mean);
+    const correlation = c / ((K - lag) * n) / variance;
+    numerator += lag * dt * Math.log(correlation);
+    denominator += (lag * dt) ** 2;
+  }
+  return -numerator / denominator;
+}
