@@ -102,7 +102,13 @@ export function compileWaterDissociation(scene: Scene, m: WaterDissociationInput
   };
   mark(r.surface, 'surface', surfaceRegion, hydroxide, r.hydroxide);
   mark(r.host, 'host', hostRegion, proton, r.proton);
-  const waterFreeEnergy = m.kT * LN10 * r.pKw - m.kT * Math.log(r.waterActivity);
+  // a_w: the reaction's own, else the electrolyte's, else 1 (not both: they would disagree about one electrolyte).
+  const electrolyteWater = scene.electrolyte?.waterActivity;
+  if (r.waterActivity !== undefined && electrolyteWater !== undefined) {
+    issues.push({ path: `${at}.waterActivity`, message: 'give the water activity once: here or as electrolyte.waterActivity', value: r.waterActivity });
+  }
+  const waterActivity = r.waterActivity ?? electrolyteWater ?? 1;
+  const waterFreeEnergy = m.kT * LN10 * r.pKw - m.kT * Math.log(waterActivity);
   const catalystShift = r.catalyst?.barrierShift ?? 0;
   // The fastest rate: both barriers ≥ 0 before catalysis, so ≤ ν·exp(−λ_cat/kT); it must be finite.
   if (!Number.isFinite(m.nu * Math.exp(-Math.min(0, catalystShift) / m.kT))) {

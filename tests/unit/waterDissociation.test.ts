@@ -69,6 +69,14 @@ describe('water dissociation: reference rates', () => {
     const m = model(input);
     const rx = m.waterDissociation!;
     expect(rx.waterFreeEnergy).toBeCloseTo(m.kT * Math.log(10) * 13 - m.kT * Math.log(0.5), 14);
+    // The electrolyte's water activity when the reaction gives none; both at once is refused by name.
+    const fromElectrolyte = scene('square', false);
+    fromElectrolyte.reactions![0] = { ...fromElectrolyte.reactions![0], pKw: 13 };
+    fromElectrolyte.electrolyte = { waterActivity: 0.5 };
+    expect(model(fromElectrolyte).waterDissociation!.waterFreeEnergy).toBe(rx.waterFreeEnergy);
+    expect(model({ ...fromElectrolyte, electrolyte: {} }).waterDissociation!.waterFreeEnergy).toBeCloseTo(m.kT * Math.log(10) * 13, 14);
+    expect(() => model({ ...input, electrolyte: { waterActivity: 0.5 } })).toThrow(/reactions\[0\]\.waterActivity: give the water activity once/);
+    expect(() => validateScene({ ...input, electrolyte: { waterActivity: 1.5 } })).toThrow(/electrolyte\.waterActivity must lie in \(0, 1\]/);
     const occ = new Uint8Array(m.nSites);
     const at = (x: number, y: number) => x + 8 * y;
     const up = [...Array(m.directions).keys()].find((d) => neighbour(m, at(3, 1), d) === at(3, 2))!;

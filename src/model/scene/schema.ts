@@ -193,8 +193,8 @@ export const waterDissociationSchema = z.strictObject({
   bepSlope: finite('reactions[].bepSlope', '[0, 1]').refine((v) => v >= 0 && v <= 1, { message: 'reactions[].bepSlope must lie in [0, 1]' }).default(0.5),
   /** pKw of the electrolyte (14 for water at 298 K). */
   pKw: finite('reactions[].pKw', '[0, 30]').refine((v) => v >= 0 && v <= 30, { message: 'reactions[].pKw must lie in [0, 30]' }).default(14),
-  /** Water activity a_w. */
-  waterActivity: finite('reactions[].waterActivity', '(0, 1]').refine((v) => v > 0 && v <= 1, { message: 'reactions[].waterActivity must lie in (0, 1]' }).default(1),
+  /** Water activity a_w at this reaction; default electrolyte.waterActivity, else 1. */
+  waterActivity: finite('reactions[].waterActivity', '(0, 1]').refine((v) => v > 0 && v <= 1, { message: 'reactions[].waterActivity must lie in (0, 1]' }).optional(),
   /** An ion (e.g. Zn2+) around the bond that polarises the water and lowers both barriers by barrierShift (eV, ≤ 0). */
   catalyst: z.strictObject({
     species: z.string(),
@@ -227,6 +227,8 @@ export const electrolyteSchema = z.strictObject({
   activity: z.record(z.string(), activity('electrolyte.activity')).default({}),
   /** pH: sets the activity of the species named "H+" to 10^−pH. */
   pH: finite('electrolyte.pH', '[-2, 16]').refine((v) => v >= -2 && v <= 16, { message: 'electrolyte.pH must lie in [-2, 16]' }).optional(),
+  /** Water activity a_w of the electrolyte (concentrated "water-in-salt" electrolytes: < 1); enters ΔG_w of water dissociation. */
+  waterActivity: finite('electrolyte.waterActivity', '(0, 1]').refine((v) => v > 0 && v <= 1, { message: 'electrolyte.waterActivity must lie in (0, 1]' }).optional(),
 });
 
 export const reservoirSchema = z
