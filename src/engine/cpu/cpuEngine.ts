@@ -421,7 +421,10 @@ export class CpuEngine implements Engine {
     const Z = this.Z;
     let total = 0;
     if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) !== 0) {
-      this.interactingRates(i, this.recI[4 * i + 3] >>> SPECIES_SHIFT, out);
+      // Without pair energies or lubrication the hop rates are the table's (exp(−0/kT) = 1 exactly): skip the exp.
+      const s = this.recI[4 * i + 3] >>> SPECIES_SHIFT;
+      if (this.currentModel.hasEnvironment) this.interactingRates(i, s, out);
+      else this.plainRates(i, s, out);
       total = this.passDouble[1];
     } else for (let d = 0; d < Z; d++) out[d] = 0;
     for (let d = 0; d < Z; d++) {
@@ -524,7 +527,8 @@ export class CpuEngine implements Engine {
       }
     } else {
       const s = v >>> SPECIES_SHIFT;
-      if (this.interacting) this.interactingRates(i, s, k);
+      // interactingRates only where an environment term exists (a reaction alone sets `interacting` but not this).
+      if (this.currentModel.hasEnvironment) this.interactingRates(i, s, k);
       else this.plainRates(i, s, k);
       const hops = this.passDouble[1];
       for (let t = 0; t < S; t++) k[Z + t] = 0;
