@@ -157,6 +157,26 @@ describe('proton-budget presets', () => {
       expect(editableParams(scene, m).length).toBeGreaterThan(0);
     }
   });
+  it('run in the app\'s worker session: OH- appears on the surface, H+ enters, the live numbers stay finite', async () => {
+    const { SimulationSession } = await import('../../src/worker/simulationSession');
+    for (const id of ['vn-oh-volcano', 'vo2-proton-budget']) {
+      const session = await SimulationSession.create('cpu', preset(id), 1);
+      let frame = await session.frame();
+      let sawOH = false;
+      let sawH = false;
+      for (let k = 0; k < 8; k++) {
+        await session.advance({ events: 1500 }, 50);
+        frame = await session.frame();
+        sawOH ||= frame.occupancy.some((o) => o === 3);
+        sawH ||= frame.occupancy.some((o) => o === 2);
+      }
+      expect(sawOH, id).toBe(true);
+      expect(sawH, id).toBe(true);
+      // The live MSD of H+ (species 1) stays finite while ions appear and vanish (species without ions show NaN).
+      expect(Number.isFinite(frame.sample!.msd[1]), id).toBe(true);
+      session.dispose();
+    }
+  });
   it('refuses a finite inventory on the gpu engines, naming the feature', async () => {
     const scene = preset('vo2-proton-budget');
     const m = compileRateModel(scene);
