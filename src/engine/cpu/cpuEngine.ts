@@ -74,6 +74,8 @@ export class CpuEngine implements Engine {
   private reaction: WaterDissociation | null;
   /** First reaction slot: Z + nSpecies after the reservoir slots when the scene has both, else Z. */
   private reactionBase: number;
+  /** Set while a reaction places or takes its two ions: one refresh around both afterwards (react). */
+  private refreshDeferred = false;
   /** hopsByDirection[s·Z + d]: hops per species and direction slot (the stiffness report's balance index). */
   private readonly hopsByDirection: Float64Array;
   /** Origins of the ions and the reaction counts (reactionChannels.ts). */
@@ -472,15 +474,22 @@ export class CpuEngine implements Engine {
   private react(s: number, d: number): void {
     const rx = this.reaction!;
     const h = ((this.faceBits[s >> 5] >>> (s & 31)) & 1) !== 0 ? this.steps.faceNeighbour(s, d) : s + this.step[d];
-    if (((this.occupiedBits[s >> 5] >>> (s & 31)) & 1) === 0) {
-      this.ledger.fromWater(this.insertIon(s, rx.hydroxide));
-      this.ledger.fromWater(this.insertIon(h, rx.proton));
-      this.ledger.dissociations++;
-    } else {
-      this.removeIon(s);
-      this.removeIon(h);
-      this.ledger.recombinations++;
+    // Both ions change before one refresh of the rates around s and h (a reaction always takes the two-shell path).
+    this.refreshDeferred = true;
+    try {
+      if (((this.occupiedBits[s >> 5] >>> (s & 31)) & 1) === 0) {
+        this.ledger.fromWater(this.insertIon(s, rx.hydroxide));
+        this.ledger.fromWater(this.insertIon(h, rx.proton));
+        this.ledger.dissociations++;
+      } else {
+        this.removeIon(s);
+        this.removeIon(h);
+        this.ledger.recombinations++;
+      }
+    } finally {
+      this.refreshDeferred = false;
     }
+    this.refreshTwoShells(s, h);
   }
 
   /** Executes channel slot `slot` of the ion on site i. */
@@ -1039,7 +1048,7 @@ export class CpuEngine implements Engine {
     this.aliveIons++;
     this.occupiedBits[i >> 5] |= 1 << (i & 31);
     this.recI[4 * i + 3] = ion | (s << SPECIES_SHIFT);
-    this.refreshAround(i);
+    if (!this.refreshDeferred) this.refreshAround(i);
     return ion;
   }
 
@@ -1054,7 +1063,7 @@ export class CpuEngine implements Engine {
     this.recI[4 * i + 3] = -1;
     this.alive[ion] = 0;
     this.aliveIons--;
-    this.refreshAround(i);
+    if (!this.refreshDeferred) this.refreshAround(i);
     return ion;
   }
 
