@@ -46,6 +46,12 @@ export interface IonState {
   displacement: Int32Array;
   /** 1 where the slot holds an ion now; absent: every slot does. */
   alive?: Uint8Array;
+  /**
+   * Ions present without a tracer slot (gpu-lattice: inserted at a reservoir
+   * face by the kernel, which keeps no displacement for them): they count for
+   * populations, profiles and region occupancies, never for an MSD.
+   */
+  untracked?: { site: Int32Array; species: Uint8Array };
 }
 
 /**

@@ -72,13 +72,24 @@ export interface LatticeConfig {
   readonly tablePairs: number;
   /** Where the geometry table (direction words, then the colour site lists) starts in the tables, pairs. */
   readonly directionOffset: number;
-  /** 0 empty, else (ion + 1) | species << 28 per site. */
+  /** 0 empty, else (ion + 1) | species << 28 per site (ion field UNTRACKED_ION: inserted, no tracer slot). */
   readonly occupancy: Uint32Array;
   readonly nIons: number;
+  /** Reservoir faces (src/gpu/lattice/reservoir.ts); absent in a closed scene. */
+  readonly reservoir?: LatticeReservoirConfig;
+}
+
+export interface LatticeReservoirConfig {
+  /** Faces (counter blocks after the crossings). */
+  readonly faces: number;
+  /** Where the (site, face) list of the face sites starts in the tables, pairs, and its length. */
+  readonly faceListOffset: number;
+  readonly faceSites: number;
 }
 
 export interface LatticeDispatch {
   readonly substep: number;
+  /** Direction slot of a hop sub-step; the coordination Z for a reservoir sub-step. */
   readonly direction: number;
   readonly colour: number;
   readonly thresholdOffset: number;

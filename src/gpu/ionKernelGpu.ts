@@ -26,6 +26,8 @@ export interface IonKernelSpec {
   readonly threads: number;
   /** Blocks of counterWords(R) in the counters buffer (grouped walkers: one per group; default 1). */
   readonly counterBlocks?: number;
+  /** Reservoir faces, each with insertion and removal counters per species (lattice kernel; default 0). */
+  readonly faces?: number;
 }
 
 export abstract class IonKernelGpu<D, S, K extends string> implements KernelExecutor<D, S> {
@@ -51,7 +53,7 @@ export abstract class IonKernelGpu<D, S, K extends string> implements KernelExec
       { name: 'dx', bytes: dispBytes },
       { name: 'dy', bytes: dispBytes },
       { name: 'dz', bytes: dispBytes },
-      { name: 'counters', bytes: 4 * counterWords(geometry.nRegions) * (spec.counterBlocks ?? 1) },
+      { name: 'counters', bytes: 4 * counterWords(geometry.nRegions, spec.faces) * (spec.counterBlocks ?? 1) },
     ]);
   }
 
@@ -92,7 +94,7 @@ export abstract class IonKernelGpu<D, S, K extends string> implements KernelExec
   }
 
   private countersOf(buffer: ArrayBuffer): Uint32Array {
-    return new Uint32Array(buffer, 0, counterWords(this.spec.geometry.nRegions) * (this.spec.counterBlocks ?? 1));
+    return new Uint32Array(buffer, 0, counterWords(this.spec.geometry.nRegions, this.spec.faces) * (this.spec.counterBlocks ?? 1));
   }
 
   private wrapState(w: ArrayBuffer, x: ArrayBuffer, y: ArrayBuffer, z: ArrayBuffer): S {

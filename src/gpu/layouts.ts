@@ -30,8 +30,16 @@ export function eventCounterIndex(species: number): number {
 export function crossingCounterIndex(nRegions: number, a: number, b: number): number {
   return 2 * (SPECIES_SLOTS + a * nRegions + b);
 }
-export function counterWords(nRegions: number): number {
-  return 2 * (SPECIES_SLOTS + nRegions * nRegions);
+/**
+ * Lattice kernel with reservoir faces: after the crossings, insertions of species s
+ * at face f at 2·(SPECIES_SLOTS + R² + 2·(f·SPECIES_SLOTS + s)), the removals one pair later.
+ */
+export function reservoirCounterIndex(nRegions: number, face: number, species: number, removal: boolean): number {
+  return 2 * (SPECIES_SLOTS + nRegions * nRegions + 2 * (face * SPECIES_SLOTS + species) + (removal ? 1 : 0));
+}
+/** Counter words of one kernel run with R regions and F reservoir faces (lattice kernel; 0 elsewhere). */
+export function counterWords(nRegions: number, nFaces = 0): number {
+  return 2 * (SPECIES_SLOTS + nRegions * nRegions + 2 * nFaces * SPECIES_SLOTS);
 }
 /** Where group g's counters start in a grouped walkers run (shaders/walkers.wgsl): groups lie back to back. */
 export function groupCounterBase(nRegions: number, group: number): number {
@@ -67,10 +75,17 @@ export function wgslLayoutConstants(): string {
     `const SPECIES_SLOTS = ${SPECIES_SLOTS}u;`,
     `const NO_SITE = 0xffffffffu;`,
     `const PARITY_COLOURS = ${PARITY_COLOURS >>> 0}u;`,
+    `const UNTRACKED_ION = ${UNTRACKED_ION >>> 0}u;`,
   ].join('\n');
 }
 /** Lattice occupancy word: 0 empty, else (ion + 1) in bits 0–27 and species in bits 28–29. */
 export const ION_MASK = SITE_MASK;
+/**
+ * The ion field of a lattice word for an ion the kernel inserted at a reservoir
+ * face: it has no tracer slot (no displacement is kept). Ion numbers stay below
+ * it (checkKernelLimits).
+ */
+export const UNTRACKED_ION = SITE_MASK;
 
 /** Site regions packed four u8 per u32 (little end first), as region_of() reads them. */
 export function packRegions(siteRegion: Uint8Array): Uint32Array {

@@ -51,6 +51,7 @@ export class ExchangeRecorder {
     const { S, F } = this;
     const present = new Array<number>(S).fill(0);
     for (let i = 0; i < ions.species.length; i++) if (!ions.alive || ions.alive[i]) present[ions.species[i]]++;
+    if (ions.untracked) for (const s of ions.untracked.species) present[s]++;
     for (let s = 0; s < S; s++) {
       let net = 0;
       for (let f = 0; f < F; f++) {

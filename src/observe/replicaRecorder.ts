@@ -47,6 +47,8 @@ export interface ReplicaObservables {
   totalEvents: number;
   /** Counters at the reservoir faces per sample; absent in a closed scene. */
   exchange?: ReplicaExchange;
+  /** Most ions without a tracer slot present at one sample (IonState.untracked); absent when there were none. */
+  untrackedIons?: number;
 }
 
 export class ReplicaRecorder {
@@ -70,6 +72,8 @@ export class ReplicaRecorder {
   private stayedAll = true;
   /** Slot count that tracerCount was tallied over when it covers every slot, else −1. */
   private countsCoverAllSlots = -1;
+  /** Most untracked ions seen at one sample. */
+  private untrackedIons = 0;
 
   constructor(private readonly model: RateModel, private readonly options: ReplicaRecorderOptions) {
     const n = options.samples + 1;
@@ -97,7 +101,9 @@ export class ReplicaRecorder {
     if (this.count === null) {
       this.count = new Int32Array(this.nSpecies);
       for (let i = 0; i < nIons; i++) if (!alive || alive[i]) this.count[ions.species[i]]++;
+      if (ions.untracked) for (const s of ions.untracked.species) this.count[s]++;
     }
+    this.untrackedIons = Math.max(this.untrackedIons, ions.untracked?.species.length ?? 0);
     const tracer = this.tracerSet(k, ions);
     this.recordDisplacements(k, ions, tracer);
     if (k >= this.firstProfileSample) this.recordOccupancy(ions);
@@ -196,6 +202,14 @@ export class ReplicaRecorder {
       this.profileCounts[species[i]][layerIndex(lattice, p, axis)]++;
       this.regionCounts[species[i]][this.model.siteRegion[p]]++;
     }
+    // Ions without a tracer slot count here like any other.
+    const extra = ions.untracked;
+    if (extra) {
+      for (let k = 0; k < extra.site.length; k++) {
+        this.profileCounts[extra.species[k]][layerIndex(lattice, extra.site[k], axis)]++;
+        this.regionCounts[extra.species[k]][this.model.siteRegion[extra.site[k]]]++;
+      }
+    }
     this.profileSamples++;
   }
 
@@ -224,6 +238,7 @@ export class ReplicaRecorder {
       crossings: Float64Array.from(crossings),
       events: Float64Array.from(events),
       totalEvents,
+      ...(this.untrackedIons > 0 ? { untrackedIons: this.untrackedIons } : {}),
     };
   }
 }

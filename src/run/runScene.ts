@@ -10,7 +10,7 @@ import { createEngine, type EngineTuning } from '../engine/factory';
 import { ReplicaRecorder, type ReplicaObservables } from '../observe/replicaRecorder';
 import { ExchangeRecorder } from '../observe/exchange';
 import { aggregateReplicas } from '../observe/aggregate';
-import { checkEstimators, type CheckedObservables } from '../observe/estimatorChecks';
+import { checkEstimators, omitTracerEstimators, type CheckedObservables } from '../observe/estimatorChecks';
 import { profileAxisOf } from '../observe/profileAxis';
 import { chemistryObservables, stiffnessWarning, type ChemistryObservables } from '../observe/chemistry';
 import { IONHOP_VERSION } from './version';
@@ -107,6 +107,7 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
   };
   const kind = options.engine ?? 'cpu';
   checkEngineHonoursRun(kind, scene);
+  checkEngineRunsProtocol(kind, scene);
   const model = compileRateModel(scene);
   const { run } = scene;
   const replicas = run.replicas;
@@ -157,7 +158,9 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
     );
     if (r === replicas - 1) await options.onCheckpoint?.({ completed: [...results] });
   }
-  const observables = checkEstimators(model, aggregateReplicas(model, results, fitFrom, profileAxis, scene.protocol?.potentials ?? null));
+  const checked = checkEstimators(model, aggregateReplicas(model, results, fitFrom, profileAxis, scene.protocol?.potentials ?? null));
+  // Ions inserted without a tracer identity (gpu-lattice, open faces): the MSD-based estimators say so instead of a number.
+  const observables = results.some((r) => (r.untrackedIons ?? 0) > 0) ? omitTracerEstimators(checked, kind) : checked;
   const chemistry = chemistryObservables(model, results.flatMap((r) => (r.chemistry ? [r.chemistry] : [])));
   const warnings = await runWarnings(scene, kind, model, options.tuning);
   return {
@@ -186,6 +189,15 @@ export function checkEngineHonoursRun(kind: EngineKind, scene: Scene): void {
     kind,
     `run.events = ${scene.run.events} ${how}, but ${kind} advances whole dispatches of many hops and cannot stop after an exact number of events; remove run.events and give run.time (s), or use --engine cpu`,
   );
+}
+
+/**
+ * A protocol (potential staircase) swaps the model at every step; only the exact
+ * engine is checked against its isotherm, so the GPU engines refuse it.
+ */
+export function checkEngineRunsProtocol(kind: EngineKind, scene: Scene): void {
+  if (!scene.protocol || kind === 'cpu') return;
+  throw new EngineUnsupportedError(kind, `the scene has a protocol (protocol.potentials, a potential staircase); protocols run on the exact engine only — use --engine cpu`);
 }
 
 /** An engine that went past the events it was asked for would give a wrong sample grid: stop loudly. */
@@ -251,6 +263,7 @@ export async function runReplicas(
   tuning?: EngineTuning,
 ): Promise<ReplicaObservables[]> {
   checkEngineHonoursRun(kind, scene);
+  checkEngineRunsProtocol(kind, scene);
   const model = compiled ?? compileRateModel(scene);
   const { run } = scene;
   const samples = run.time !== undefined ? run.samples : Math.min(run.samples, run.events!);

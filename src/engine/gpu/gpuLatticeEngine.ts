@@ -12,12 +12,17 @@ import { EngineUnsupportedError } from '../engine';
 import type { LatticeConfig, LatticeDispatch, LatticeExecutor, LatticeStateArrays } from '../../gpu/backends';
 import { acquireGpu } from '../../gpu/device';
 import { geometryTable, geometryTablePairs, kernelGeometry, type KernelGeometry } from '../../gpu/geometry';
-import { ION_MASK, packIonWord, speciesOfWord } from '../../gpu/layouts';
+import { ION_MASK, packIonWord, readCounter, reservoirCounterIndex, speciesOfWord, UNTRACKED_ION } from '../../gpu/layouts';
+import { enteringSpecies, maxReservoirRate, reservoirFaceCount, reservoirFaceList, reservoirTablePairs, reservoirThresholds } from '../../gpu/lattice/reservoir';
+import { adjacentRegions, maxDirectionalRate } from '../../gpu/geometry';
+import { CHANNEL_KINDS } from '../../model/channels';
+import type { ReservoirCounts } from '../engine';
 import { hashSeedString, kernelSeed, pcg4d, STREAM } from '../../gpu/rng';
 import { hopTablePairs, hopThresholds } from '../../gpu/tables';
 import { LatticeTwin } from '../../gpu/lattice/twin';
 import { BatchedGpuEngine } from './batchedEngine';
 import { checkKernelLimits, checkKernelModel, ionsOf } from './ionList';
+import { totalEvents } from './counters';
 import { colouringProblem } from '../../model/lattice';
 
 export interface GpuLatticeOptions {
@@ -58,15 +63,32 @@ export function checkLatticeScene(model: RateModel): void {
   if (problem) throw new EngineUnsupportedError('gpu-lattice', `${problem}; change lattice.size or make that axis reflecting`);
 }
 
-/** Sub-steps per bond and step: each bond is updated in 2 of the Z·C (direction, colour) pairs, so thresholds are k·(Z·C/2)·τ. */
-export function attemptScale(model: RateModel): number {
-  return (model.directions * model.lattice.colours) / 2;
+/**
+ * Moves a sub-step is drawn from: the Z·C (direction, colour) pairs, plus one
+ * reservoir move (every face site paired with the electrolyte) when the scene has faces.
+ */
+export function scheduleMoves(model: RateModel): number {
+  return model.directions * model.lattice.colours + (model.channels.reservoir ? 1 : 0);
 }
 
-/** (direction slot, colour class) of sub-step n, uniform over the Z·C pairs: a pure function of the kernel seed (shared by GPU and twin). */
-export function scheduledMove(seed: number, substep: number, directions: number, colours: number): { direction: number; colour: number } {
+/** Sub-steps per bond and step: each bond is updated in 2 of the M moves, so hop thresholds are k·(M/2)·τ. */
+export function attemptScale(model: RateModel): number {
+  return scheduleMoves(model) / 2;
+}
+
+/** A face site is updated in 1 of the M moves, so its ghost-pair thresholds are k·M·τ. */
+export function reservoirAttemptScale(model: RateModel): number {
+  return scheduleMoves(model);
+}
+
+/**
+ * (direction slot, colour class) of sub-step n, uniform over the M moves: a pure
+ * function of the kernel seed (shared by GPU and twin). Move Z·C, the reservoir
+ * move, comes back as direction = Z (colour 0). Without faces M = Z·C, as before.
+ */
+export function scheduledMove(seed: number, substep: number, directions: number, colours: number, reservoirMove = false): { direction: number; colour: number } {
   const w = pcg4d(seed, substep >>> 0, STREAM.schedule, 0)[0];
-  const pick = Math.floor((w / 4294967296) * colours * directions);
+  const pick = Math.floor((w / 4294967296) * (colours * directions + (reservoirMove ? 1 : 0)));
   const direction = Math.floor(pick / colours);
   return { direction, colour: pick - colours * direction };
 }
@@ -79,6 +101,11 @@ export class GpuLatticeEngine extends BatchedGpuEngine<LatticeDispatch, LatticeS
   private substep = 0;
   /** Duration of a full sub-step τ (s); Infinity when nothing can move. */
   private tau = Infinity;
+  /** Species placed at the start (with those able to enter through a face, they set τ). */
+  private readonly placedSpecies: boolean[];
+  private readonly adjacentPairs: Uint8Array;
+  /** The face-site list the kernel holds (a model swap must keep it). */
+  private readonly faceList: Uint32Array | null;
 
   private constructor(
     model: RateModel,
@@ -89,6 +116,9 @@ export class GpuLatticeEngine extends BatchedGpuEngine<LatticeDispatch, LatticeS
     private readonly stepFraction: number,
   ) {
     super(model, geometry, executor, species, { maxBatch: MAX_BATCH, frozenAfter: MAX_BATCH, stateSize: geometry.nSites });
+    this.placedSpecies = Array.from({ length: model.nSpecies }, (_, s) => species.includes(s));
+    this.adjacentPairs = adjacentRegions(geometry);
+    this.faceList = reservoirFaceList(model);
   }
 
   static async create(model: RateModel, occupancy: Uint8Array, options: GpuLatticeOptions): Promise<GpuLatticeEngine> {
@@ -101,11 +131,19 @@ export class GpuLatticeEngine extends BatchedGpuEngine<LatticeDispatch, LatticeS
     const words = new Uint32Array(model.nSites);
     for (let k = 0; k < ions.site.length; k++) words[ions.site[k]] = packIonWord(k + 1, ions.species[k]);
     const seed = kernelSeed(options.seedNumber ?? hashSeedString(options.seed), options.replica ?? 0, STREAM.lattice);
-    // Full and partial sub-step thresholds, then the geometry (direction words and colour site lists).
-    const directionOffset = 2 * hopTablePairs(model);
-    const config: LatticeConfig = { geometry, seed, tablePairs: directionOffset + geometryTablePairs(geometry), directionOffset, occupancy: words, nIons: ions.site.length };
+    // Tables: full and partial hop thresholds, full and partial reservoir thresholds, the geometry
+    // (direction words and colour site lists), then the face-site list (tableLayout).
+    const layout = tableLayout(model);
+    const directionOffset = layout.directionOffset;
+    const faceList = reservoirFaceList(model);
+    const faceListOffset = directionOffset + geometryTablePairs(geometry);
+    const config: LatticeConfig = {
+      geometry, seed, tablePairs: faceListOffset + (faceList ? faceList.length / 2 : 0), directionOffset, occupancy: words, nIons: ions.site.length,
+      ...(faceList ? { reservoir: { faces: reservoirFaceCount(model), faceListOffset, faceSites: faceList.length / 2 } } : {}),
+    };
     const executor = options.executor === 'twin' ? new LatticeTwin(config) : await (await import('../../gpu/lattice/pipeline')).LatticeGpu.create(await acquireGpu(), config);
     executor.writeTables(directionOffset, geometryTable(geometry));
+    if (faceList) executor.writeTables(faceListOffset, faceList);
     const engine = new GpuLatticeEngine(model, geometry, executor, seed, ions.species, stepFraction);
     engine.uploadTables();
     return engine;
@@ -119,52 +157,131 @@ export class GpuLatticeEngine extends BatchedGpuEngine<LatticeDispatch, LatticeS
     return this.substep;
   }
 
+  /** Largest single-direction hop rate over the species present or able to enter, and the region pairs that touch (Hz). */
+  protected override maxRate(): number {
+    const entering = enteringSpecies(this._model);
+    return maxDirectionalRate(this._model, this.adjacentPairs, this.placedSpecies.map((placed, s) => placed || entering[s]));
+  }
+
+  /**
+   * τ keeps every acceptance probability ≤ α: hops k·(M/2)·τ and the face
+   * ghost pairs (total insertion or removal rate)·M·τ.
+   */
   protected uploadTables(): void {
-    const kMax = this.maxRate();
-    const attempts = attemptScale(this._model);
-    this.tau = kMax > 0 ? this.stepFraction / (attempts * kMax) : Infinity;
-    this.executor.writeTables(0, kMax > 0 ? hopThresholds(this._model, attempts * this.tau) : new Uint32Array(2 * hopTablePairs(this._model)));
+    const model = this._model;
+    const layout = tableLayout(model);
+    const limit = Math.max(attemptScale(model) * this.maxRate(), reservoirAttemptScale(model) * maxReservoirRate(model));
+    this.tau = limit > 0 ? this.stepFraction / limit : Infinity;
+    const tau = limit > 0 ? this.tau : 0;
+    this.executor.writeTables(0, hopThresholds(model, attemptScale(model) * tau));
+    if (layout.reservoirPairs > 0) this.executor.writeTables(layout.reservoirFull, reservoirThresholds(model, reservoirAttemptScale(model) * tau));
   }
 
   protected checkModel(model: RateModel): void {
     checkLatticeScene(model);
+    const faces = reservoirFaceList(model);
+    const same = faces === null ? this.faceList === null : this.faceList !== null && faces.length === this.faceList.length && faces.every((v, k) => v === this.faceList![k]);
+    if (!same) throw new EngineUnsupportedError('gpu-lattice', 'the new model opens different reservoir faces (sites or faces); the kernel holds the face-site list of the start — start a new run, or use --engine cpu');
   }
 
   protected dispatchTime(): number {
     return this.tau;
   }
 
-  private next(thresholdOffset: number): LatticeDispatch {
-    const { direction, colour } = scheduledMove(this.seed, this.substep, this._model.directions, this._model.lattice.colours);
+  private next(partial: boolean): LatticeDispatch {
+    const model = this._model;
+    const { direction, colour } = scheduledMove(this.seed, this.substep, model.directions, model.lattice.colours, !!model.channels.reservoir);
+    const layout = tableLayout(model);
+    const reservoirMove = direction === model.directions;
+    const thresholdOffset = reservoirMove ? (partial ? layout.reservoirPartial : layout.reservoirFull) : partial ? layout.hopPartial : 0;
     return { substep: this.substep++, direction, colour, thresholdOffset };
   }
 
   protected fullDispatch(): LatticeDispatch {
-    return this.next(0);
+    return this.next(false);
   }
 
-  /** A shorter last sub-step τ' with its own thresholds k·(Z·C/2)·τ', after the full ones in the tables. */
+  /** A shorter last sub-step τ' with its own thresholds (k·(M/2)·τ' for hops, k·M·τ' at the faces), after the full ones. */
   protected partialDispatch(rest: number): LatticeDispatch {
-    const partialOffset = hopTablePairs(this._model);
-    this.executor.writeTables(partialOffset, hopThresholds(this._model, attemptScale(this._model) * rest));
-    return this.next(partialOffset);
+    const model = this._model;
+    const layout = tableLayout(model);
+    this.executor.writeTables(layout.hopPartial, hopThresholds(model, attemptScale(model) * rest));
+    if (layout.reservoirPairs > 0) this.executor.writeTables(layout.reservoirPartial, reservoirThresholds(model, reservoirAttemptScale(model) * rest));
+    return this.next(true);
   }
 
+  protected override countEvents(words: Uint32Array): number {
+    return totalEvents(words) + this.reservoirEventTotal(words);
+  }
+
+  private reservoirEventTotal(words: Uint32Array): number {
+    let n = 0;
+    const F = reservoirFaceCount(this._model);
+    for (let f = 0; f < F; f++)
+      for (let s = 0; s < this._model.nSpecies; s++) {
+        n += readCounter(words, reservoirCounterIndex(this.geometry.nRegions, f, s, false)) + readCounter(words, reservoirCounterIndex(this.geometry.nRegions, f, s, true));
+      }
+    return n;
+  }
+
+  override async eventCountsByKind(): Promise<Float64Array> {
+    const words = await this.counterWords();
+    const out = new Float64Array(CHANNEL_KINDS.length);
+    out[CHANNEL_KINDS.indexOf('hop')] = totalEvents(words);
+    out[CHANNEL_KINDS.indexOf('reservoir')] = this.reservoirEventTotal(words);
+    return out;
+  }
+
+  /** Insertions and removals per face and species (counted by the kernel); null in a closed scene. */
+  async reservoirCounts(): Promise<ReservoirCounts | null> {
+    const res = this._model.channels.reservoir;
+    if (!res) return null;
+    const words = await this.counterWords();
+    const S = this._model.nSpecies;
+    const F = res.faceNames.length;
+    const insertions = new Float64Array(F * S);
+    const removals = new Float64Array(F * S);
+    for (let f = 0; f < F; f++)
+      for (let s = 0; s < S; s++) {
+        insertions[f * S + s] = readCounter(words, reservoirCounterIndex(this.geometry.nRegions, f, s, false));
+        removals[f * S + s] = readCounter(words, reservoirCounterIndex(this.geometry.nRegions, f, s, true));
+      }
+    return { faceNames: res.faceNames, insertions, removals };
+  }
+
+  /**
+   * The ions placed at the start keep their slots (tracer identity); with open
+   * faces a removed one is no longer alive, and ions the kernel inserted come
+   * back as `untracked` (site and species, no displacement).
+   */
   async ions(): Promise<IonState> {
     const st = await this.readState();
     const n = this.species.length;
     const site = new Int32Array(n);
     const displacement = new Int32Array(3 * n);
+    const open = !!this._model.channels.reservoir;
+    const alive = open ? new Uint8Array(n) : null;
+    const untrackedSites: number[] = [];
+    const untrackedSpecies: number[] = [];
     for (let i = 0; i < st.occupancy.length; i++) {
       const w = st.occupancy[i];
-      if (w !== 0) site[(w & ION_MASK) - 1] = i;
+      if (w === 0) continue;
+      const ion = w & ION_MASK;
+      if (ion === UNTRACKED_ION) {
+        untrackedSites.push(i);
+        untrackedSpecies.push(speciesOfWord(w));
+        continue;
+      }
+      site[ion - 1] = i;
+      if (alive) alive[ion - 1] = 1;
     }
     for (let k = 0; k < n; k++) {
       displacement[3 * k] = st.dx[k];
       displacement[3 * k + 1] = st.dy[k];
       displacement[3 * k + 2] = st.dz[k];
     }
-    return { species: this.species.slice(), site, displacement };
+    if (!alive) return { species: this.species.slice(), site, displacement };
+    return { species: this.species.slice(), site, displacement, alive, untracked: { site: Int32Array.from(untrackedSites), species: Uint8Array.from(untrackedSpecies) } };
   }
 
   async occupancy(): Promise<Uint8Array> {
@@ -174,4 +291,16 @@ export class GpuLatticeEngine extends BatchedGpuEngine<LatticeDispatch, LatticeS
     for (let i = 0; i < words.length; i++) if (words[i] !== 0) occ[i] = speciesOfWord(words[i]) + 1;
     return occ;
   }
+}
+
+/**
+ * Where each part of the lattice tables buffer starts, in pairs: full hop
+ * thresholds at 0, partial ones at hopPartial, then the full and partial
+ * reservoir thresholds, then the geometry at directionOffset (closed scenes:
+ * no reservoir part, the layout of before).
+ */
+export function tableLayout(model: RateModel) {
+  const hops = hopTablePairs(model);
+  const reservoirPairs = reservoirTablePairs(model);
+  return { hopPartial: hops, reservoirPairs, reservoirFull: 2 * hops, reservoirPartial: 2 * hops + reservoirPairs, directionOffset: 2 * hops + 2 * reservoirPairs };
 }

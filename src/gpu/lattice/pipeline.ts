@@ -19,13 +19,15 @@ export class LatticeGpu extends IonKernelGpu<LatticeDispatch, LatticeStateArrays
   }
 
   protected paramsOf(d: LatticeDispatch): LatticeParams {
-    const { geometry: g, seed } = this.config;
+    const { geometry: g, seed, reservoir } = this.config;
+    // A reservoir sub-step (direction = Z) runs over the face-site list instead of a colour class.
+    const faces = d.direction === g.coordination && reservoir ? reservoir : null;
     return {
       nx: g.nx, ny: g.ny, nz: g.nz, n_regions: g.nRegions,
       coordination: g.coordination, seed, substep: d.substep, direction: d.direction,
-      colour: d.colour, threshold_offset: d.thresholdOffset, periodic_mask: g.periodicMask, half_count: g.colourCount[d.colour],
+      colour: d.colour, threshold_offset: d.thresholdOffset, periodic_mask: g.periodicMask, half_count: faces ? faces.faceSites : g.colourCount[d.colour],
       row_threads: this.rowThreads, direction_offset: this.config.directionOffset, basis: g.basis,
-      colour_base: g.parityColours ? PARITY_COLOURS : this.config.directionOffset + g.coordination + g.colourStart[d.colour],
+      colour_base: faces ? faces.faceListOffset : g.parityColours ? PARITY_COLOURS : this.config.directionOffset + g.coordination + g.colourStart[d.colour],
     };
   }
 
@@ -38,15 +40,15 @@ export class LatticeGpu extends IonKernelGpu<LatticeDispatch, LatticeStateArrays
   }
 }
 
-/** One invocation per pair: enough for the largest colour class. */
-function pairCount({ geometry: g }: LatticeConfig): number {
-  return Math.max(...g.colourCount);
+/** One invocation per pair: enough for the largest colour class and the face-site list. */
+function pairCount({ geometry: g, reservoir }: LatticeConfig): number {
+  return Math.max(...g.colourCount, reservoir?.faceSites ?? 0);
 }
 
 function latticeSpec(config: LatticeConfig): IonKernelSpec {
   const { geometry, tablePairs, occupancy, nIons } = config;
   return {
     label: 'ionhop lattice', code: LATTICE_WGSL, entryPoint: 'substep', geometry, tablePairs,
-    stateName: 'occupancy', stateWords: occupancy, ions: nIons, threads: pairCount(config),
+    stateName: 'occupancy', stateWords: occupancy, ions: nIons, threads: pairCount(config), faces: config.reservoir?.faces ?? 0,
   };
 }

@@ -1,8 +1,10 @@
 // TypeScript twin of shaders/lattice.wgsl: one checkerboard pair sub-step at
 // a time, pairs in index order (the kernel's result does not depend on order,
-// because the pairs of a sub-step are disjoint).
+// because the pairs of a sub-step are disjoint), and the reservoir sub-steps
+// (each face site paired with the electrolyte, src/gpu/lattice/reservoir.ts).
 import type { LatticeConfig, LatticeDispatch, LatticeExecutor, LatticeStateArrays } from '../backends';
-import { counterWords, crossingCounterIndex, eventCounterIndex, hopThresholdIndex, ION_MASK, speciesOfWord } from '../layouts';
+import { counterWords, crossingCounterIndex, eventCounterIndex, hopThresholdIndex, ION_MASK, packIonWord, reservoirCounterIndex, SPECIES_SLOTS, speciesOfWord, UNTRACKED_ION } from '../layouts';
+import { reservoirThresholdIndex } from './reservoir';
 import { below64, pcg4d, STREAM } from '../rng';
 import { directionUnit, stepFrom } from '../geometry';
 
@@ -20,7 +22,7 @@ export class LatticeTwin implements LatticeExecutor {
     this.dx = new Int32Array(config.nIons);
     this.dy = new Int32Array(config.nIons);
     this.dz = new Int32Array(config.nIons);
-    this.counterWords = new Uint32Array(counterWords(config.geometry.nRegions));
+    this.counterWords = new Uint32Array(counterWords(config.geometry.nRegions, config.reservoir?.faces ?? 0));
   }
 
   writeTables(offsetPairs: number, pairs: Uint32Array): void {
@@ -38,7 +40,41 @@ export class LatticeTwin implements LatticeExecutor {
     if (sum < old) this.counterWords[index + 1] = (this.counterWords[index + 1] + 1) >>> 0;
   }
 
+  /** The kernel's reservoir_update for every face site, in list order. */
+  private reservoirSubstep(p: LatticeDispatch): void {
+    const { geometry: g, seed, reservoir } = this.config;
+    if (!reservoir) throw new Error(`sub-step ${p.substep} is a reservoir sub-step, but the lattice has no reservoir faces`);
+    const R = g.nRegions;
+    const t = this.tables;
+    const occ = this.occ;
+    for (let idx = 0; idx < reservoir.faceSites; idx++) {
+      const site = t[2 * (reservoir.faceListOffset + idx)];
+      const face = t[2 * (reservoir.faceListOffset + idx) + 1];
+      const region = (g.regionWords[site >>> 2] >>> ((site & 3) * 8)) & 0xff;
+      const h = pcg4d(site, seed, p.substep, STREAM.lattice);
+      const word = occ[site];
+      if (word === 0) {
+        for (let s = 0; s < SPECIES_SLOTS; s++) {
+          const at = 2 * reservoirThresholdIndex(p.thresholdOffset, R, face, region, s);
+          if (below64(h[0], h[1], t[at], t[at + 1])) {
+            occ[site] = packIonWord(UNTRACKED_ION, s);
+            this.add64(reservoirCounterIndex(R, face, s, false), 1);
+            break;
+          }
+        }
+      } else {
+        const s = speciesOfWord(word);
+        const at = 2 * (reservoirThresholdIndex(p.thresholdOffset, R, face, region, s) + 1);
+        if (below64(h[0], h[1], t[at], t[at + 1])) {
+          occ[site] = 0;
+          this.add64(reservoirCounterIndex(R, face, s, true), 1);
+        }
+      }
+    }
+  }
+
   private substep(p: LatticeDispatch): void {
+    if (p.direction === this.config.geometry.coordination) return this.reservoirSubstep(p);
     const { geometry: g, seed, directionOffset } = this.config;
     const { nx, ny, nRegions: R, coordination: Z, regionWords, basis } = g;
     const occ = this.occ;
@@ -85,10 +121,14 @@ export class LatticeTwin implements LatticeExecutor {
       occ[from] = 0;
       // Backwards the ion moves by minus slot d's displacement (the opposite slot's).
       const sign = forward ? 1 : -1;
-      const ion = (word & ION_MASK) - 1;
-      this.dx[ion] += sign * unit[0];
-      this.dy[ion] += sign * unit[1];
-      this.dz[ion] += sign * unit[2];
+      const ionField = word & ION_MASK;
+      // Ions inserted at a reservoir face have no tracer slot and no displacement.
+      if (ionField !== UNTRACKED_ION) {
+        const ion = ionField - 1;
+        this.dx[ion] += sign * unit[0];
+        this.dy[ion] += sign * unit[1];
+        this.dz[ion] += sign * unit[2];
+      }
       if (regionNew !== region) this.add64(crossingCounterIndex(R, region, regionNew), 1);
       hopsPerSpecies[species]++;
     }
