@@ -11,6 +11,7 @@ import { createEngine } from '../src/engine/factory';
 import { acquireGpu } from '../src/gpu/device';
 import { GpuWalkersEngine } from '../src/engine/gpu/gpuWalkersEngine';
 import { GpuLatticeEngine } from '../src/engine/gpu/gpuLatticeEngine';
+import { MOVE_RESERVOIR } from '../src/gpu/layouts';
 
 export interface WalkerCase { side: number; walkers: number; ticksPerDispatch: number; dispatches: number }
 export interface LatticeCase { side: number; substeps: number }
@@ -154,12 +155,11 @@ async function latticeUpdatesPerS(model: RateModel, substeps: number): Promise<{
   const t0 = performance.now();
   await engine.advance({ time: engine.time + substeps * tau });
   const seconds = (performance.now() - t0) / 1000;
-  const Z = model.directions;
   const faceSites = model.channels.reservoir ? model.channels.reservoir.faceSites.reduce((a, b) => a + b, 0) : 0;
   let updates = 0;
   let reservoirSteps = 0;
   for (const d of engine.dispatchLog) {
-    if (d.direction === Z) {
+    if (d.move === MOVE_RESERVOIR) {
       updates += faceSites;
       reservoirSteps++;
     } else updates += model.nSites / 2;

@@ -77,6 +77,8 @@ export interface LatticeConfig {
   readonly nIons: number;
   /** Reservoir faces (src/gpu/lattice/reservoir.ts); absent in a closed scene. */
   readonly reservoir?: LatticeReservoirConfig;
+  /** Water dissociation: the counters hold dissociations and recombinations after the reservoir counters. */
+  readonly reaction?: boolean;
 }
 
 export interface LatticeReservoirConfig {
@@ -89,10 +91,29 @@ export interface LatticeReservoirConfig {
 
 export interface LatticeDispatch {
   readonly substep: number;
-  /** Direction slot of a hop sub-step; the coordination Z for a reservoir sub-step. */
+  /** Direction slot of a hop or reaction sub-step (unused by a reservoir sub-step). */
   readonly direction: number;
   readonly colour: number;
   readonly thresholdOffset: number;
+  /** MOVE_HOP, MOVE_REACTION or MOVE_RESERVOIR (src/gpu/layouts.ts). */
+  readonly move: number;
+  /** MOVE_HOP: bit s set when species s may hop in this sub-step. */
+  readonly speciesMask: number;
+  readonly chemistry: LatticeChemistryParams;
+}
+
+/** Lubrication and reaction fields of the params struct (src/gpu/lattice/chemistry.ts); one object per model. */
+export interface LatticeChemistryParams {
+  /** Pairs between the hop tables of successive lubrication levels. */
+  readonly levelStride: number;
+  /** Per species (8 bits each) the lubricating species + 1, 0 for none. */
+  readonly lubBy: number;
+  /** Bit s when species s's rule sums over its neighbours. */
+  readonly lubSum: number;
+  /** Catalyst species + 1, 0 for none. */
+  readonly catalyst: number;
+  /** hydroxide | proton << 8. */
+  readonly reactionSpecies: number;
 }
 
 export interface LatticeStateArrays {

@@ -28,6 +28,8 @@ export interface IonKernelSpec {
   readonly counterBlocks?: number;
   /** Reservoir faces, each with insertion and removal counters per species (lattice kernel; default 0). */
   readonly faces?: number;
+  /** Dissociation and recombination counters (lattice kernel with water dissociation). */
+  readonly reaction?: boolean;
 }
 
 export abstract class IonKernelGpu<D, S, K extends string> implements KernelExecutor<D, S> {
@@ -53,7 +55,7 @@ export abstract class IonKernelGpu<D, S, K extends string> implements KernelExec
       { name: 'dx', bytes: dispBytes },
       { name: 'dy', bytes: dispBytes },
       { name: 'dz', bytes: dispBytes },
-      { name: 'counters', bytes: 4 * counterWords(geometry.nRegions, spec.faces) * (spec.counterBlocks ?? 1) },
+      { name: 'counters', bytes: 4 * counterWords(geometry.nRegions, spec.faces, spec.reaction) * (spec.counterBlocks ?? 1) },
     ]);
   }
 
@@ -94,7 +96,7 @@ export abstract class IonKernelGpu<D, S, K extends string> implements KernelExec
   }
 
   private countersOf(buffer: ArrayBuffer): Uint32Array {
-    return new Uint32Array(buffer, 0, counterWords(this.spec.geometry.nRegions, this.spec.faces) * (this.spec.counterBlocks ?? 1));
+    return new Uint32Array(buffer, 0, counterWords(this.spec.geometry.nRegions, this.spec.faces, this.spec.reaction) * (this.spec.counterBlocks ?? 1));
   }
 
   private wrapState(w: ArrayBuffer, x: ArrayBuffer, y: ArrayBuffer, z: ArrayBuffer): S {

@@ -37,10 +37,19 @@ export function crossingCounterIndex(nRegions: number, a: number, b: number): nu
 export function reservoirCounterIndex(nRegions: number, face: number, species: number, removal: boolean): number {
   return 2 * (SPECIES_SLOTS + nRegions * nRegions + 2 * (face * SPECIES_SLOTS + species) + (removal ? 1 : 0));
 }
-/** Counter words of one kernel run with R regions and F reservoir faces (lattice kernel; 0 elsewhere). */
-export function counterWords(nRegions: number, nFaces = 0): number {
-  return 2 * (SPECIES_SLOTS + nRegions * nRegions + 2 * nFaces * SPECIES_SLOTS);
+/** Lattice kernel with water dissociation: dissociations, then recombinations, after the reservoir counters of F faces. */
+export function reactionCounterIndex(nRegions: number, nFaces: number, recombination: boolean): number {
+  return 2 * (SPECIES_SLOTS + nRegions * nRegions + 2 * nFaces * SPECIES_SLOTS + (recombination ? 1 : 0));
 }
+/** Counter words of one kernel run with R regions, F reservoir faces and the reaction counters (lattice kernel; none elsewhere). */
+export function counterWords(nRegions: number, nFaces = 0, reaction = false): number {
+  return 2 * (SPECIES_SLOTS + nRegions * nRegions + 2 * nFaces * SPECIES_SLOTS + (reaction ? 2 : 0));
+}
+
+/** What a lattice sub-step updates (params field move_kind): hop pairs, reaction pairs, or the face sites' ghost pairs. */
+export const MOVE_HOP = 0;
+export const MOVE_REACTION = 1;
+export const MOVE_RESERVOIR = 2;
 /** Where group g's counters start in a grouped walkers run (shaders/walkers.wgsl): groups lie back to back. */
 export function groupCounterBase(nRegions: number, group: number): number {
   return group * counterWords(nRegions);
@@ -76,6 +85,9 @@ export function wgslLayoutConstants(): string {
     `const NO_SITE = 0xffffffffu;`,
     `const PARITY_COLOURS = ${PARITY_COLOURS >>> 0}u;`,
     `const UNTRACKED_ION = ${UNTRACKED_ION >>> 0}u;`,
+    `const MOVE_HOP = ${MOVE_HOP}u;`,
+    `const MOVE_REACTION = ${MOVE_REACTION}u;`,
+    `const MOVE_RESERVOIR = ${MOVE_RESERVOIR}u;`,
   ].join('\n');
 }
 /** Lattice occupancy word: 0 empty, else (ion + 1) in bits 0–27 and species in bits 28–29. */

@@ -83,15 +83,15 @@ export function checkEstimators(model: RateModel, o: RunObservables): CheckedObs
 }
 
 /**
- * Engines that insert ions without a tracer slot (gpu-lattice with open faces,
- * IonState.untracked) keep displacements only for the ions placed at the start:
+ * Engines that create ions without a tracer slot (gpu-lattice with open faces
+ * or water dissociation, IonState.untracked) keep displacements only for the ions placed at the start:
  * an MSD or a centre of mass over those is not the tracer or collective
  * diffusivity of the ions present, nor their drift. Those estimators become
  * "not defined" with the reason; occupancies, profiles, crossings and the
  * exchange observables (counted per ion present) stand.
  */
 export function omitTracerEstimators(o: CheckedObservables, engine: string): CheckedObservables {
-  const reason = `${engine} inserts ions at the reservoir faces without a tracer identity (no displacement is kept for them), so MSD-based D*, D_σ, the Haven ratio and the drift cover only the ions placed at the start; use --engine cpu for them`;
+  const reason = `${engine} creates ions (at reservoir faces, by water dissociation) without a tracer identity (no displacement is kept for them), so MSD-based D*, D_σ, the Haven ratio and the drift would cover only the ions placed at the start; use --engine cpu for them`;
   const species = o.species.map((sp): CheckedSpecies => {
     const perAxis = Object.fromEntries(Object.keys(sp.tracer.perAxisA2PerS).map((ax) => [ax, UNDEFINED]));
     const notDefined: CheckedSpecies['notDefined'] = { ...sp.notDefined, tracer: reason, collective: reason, havenRatio: reason };

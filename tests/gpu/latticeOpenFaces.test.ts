@@ -46,7 +46,7 @@ describe('gpu-lattice with reservoir faces (runScene)', () => {
     const zn = result.observables.species[0];
     expect(Number.isNaN(zn.tracer.a2PerS.value)).toBe(true);
     expect(Number.isNaN(zn.collective.a2PerS.value)).toBe(true);
-    expect(zn.notDefined.tracer).toMatch(/gpu-lattice inserts ions at the reservoir faces without a tracer identity.*--engine cpu/);
+    expect(zn.notDefined.tracer).toMatch(/gpu-lattice creates ions \(at reservoir faces, by water dissociation\) without a tracer identity.*--engine cpu/);
     expect(result.observables.drift.notes.drift).toMatch(/not defined/);
     expect(result.observables.drift.species.every((sp) => Object.values(sp.velocityAPerS).every((v) => Number.isNaN(v!.value)))).toBe(true);
     const face = result.observables.exchange!.perFaceSpecies[0];

@@ -1,7 +1,7 @@
 // LatticeExecutor on WebGPU: shaders/lattice.wgsl through KernelRunner.
 import type { LatticeConfig, LatticeDispatch, LatticeExecutor, LatticeStateArrays } from '../backends';
 import type { GpuContext } from '../device';
-import { PARITY_COLOURS } from '../layouts';
+import { MOVE_RESERVOIR, PARITY_COLOURS } from '../layouts';
 import { LATTICE_PARAMS, type LatticeParams } from './layout';
 import { LATTICE_WGSL } from '../shaders';
 import { IonKernelGpu, type IonKernelSpec } from '../ionKernelGpu';
@@ -20,9 +20,12 @@ export class LatticeGpu extends IonKernelGpu<LatticeDispatch, LatticeStateArrays
 
   protected paramsOf(d: LatticeDispatch): LatticeParams {
     const { geometry: g, seed, reservoir } = this.config;
-    // A reservoir sub-step (direction = Z) runs over the face-site list instead of a colour class.
-    const faces = d.direction === g.coordination && reservoir ? reservoir : null;
+    // A reservoir sub-step runs over the face-site list instead of a colour class.
+    const faces = d.move === MOVE_RESERVOIR && reservoir ? reservoir : null;
+    const c = d.chemistry;
     return {
+      move_kind: d.move, species_mask: d.speciesMask, level_stride: c.levelStride, lub_by: c.lubBy,
+      lub_sum: c.lubSum, n_faces: reservoir?.faces ?? 0, catalyst: c.catalyst, reaction_species: c.reactionSpecies,
       nx: g.nx, ny: g.ny, nz: g.nz, n_regions: g.nRegions,
       coordination: g.coordination, seed, substep: d.substep, direction: d.direction,
       colour: d.colour, threshold_offset: d.thresholdOffset, periodic_mask: g.periodicMask, half_count: faces ? faces.faceSites : g.colourCount[d.colour],
@@ -49,6 +52,6 @@ function latticeSpec(config: LatticeConfig): IonKernelSpec {
   const { geometry, tablePairs, occupancy, nIons } = config;
   return {
     label: 'ionhop lattice', code: LATTICE_WGSL, entryPoint: 'substep', geometry, tablePairs,
-    stateName: 'occupancy', stateWords: occupancy, ions: nIons, threads: pairCount(config), faces: config.reservoir?.faces ?? 0,
+    stateName: 'occupancy', stateWords: occupancy, ions: nIons, threads: pairCount(config), faces: config.reservoir?.faces ?? 0, reaction: config.reaction ?? false,
   };
 }
