@@ -141,3 +141,53 @@ describe('gpu-lattice water dissociation: kernel vs twin (bit for bit)', () => {
     });
   }
 });
+
+describe('gpu-lattice lubrication leaves equilibrium exact', () => {
+  // 16 Zn2+ and 16 H+ on two 4×8 stripes, Zn2+ 0.04 eV higher in B, no interactions: the H+ fill
+  // the sites the Zn2+ leave in C(48, 16) ways whatever the Zn2+ do, so exactly
+  // P(n_A) ∝ C(32, n_A)·C(32, 16 − n_A)·e^{−0.04·(16 − n_A)/kT}. Lubrication (λ = −0.02 eV, "any") is a symmetric
+  // saddle shift, so the Zn2+ occupancy of each stripe must equal it at any step (here α = 1, where a wrong,
+  // asymmetric shift would show most; λ = −0.02 eV keeps the lubricated hops within e^{0.06/kT} of the slowest, so
+  // the run stays short on the software driver). SE over 16 replicas; systematic 0.
+  it('stripe occupancies of Zn2+ and H+ equal the exact canonical values at α = 1', async () => {
+    const { runScene } = await import('../../src/run/runScene');
+    const { KB_EV_PER_K } = await import('../../src/model/rateModel');
+    const kT = KB_EV_PER_K * 300;
+    const binom = (n: number, k: number) => { let c = 1; for (let i = 0; i < k; i++) c = (c * (n - i)) / (i + 1); return c; };
+    let norm = 0;
+    let meanA = 0;
+    for (let n = 0; n <= 16; n++) {
+      const w = binom(32, n) * binom(32, 16 - n) * Math.exp((-0.04 * (16 - n)) / kT);
+      norm += w;
+      meanA += w * n;
+    }
+    meanA /= norm;
+    const theory = { znA: meanA / 32, znB: (16 - meanA) / 32, hA: (16 * (32 - meanA)) / 48 / 32 };
+    const hopRate = (barrier: number) => 1e13 * Math.exp(-barrier / kT);
+    const result = await runScene(validateScene({
+      ionhop: 1,
+      name: 'lubricated stripes',
+      lattice: { type: 'square', size: [8, 8], spacing: 3, boundary: ['periodic', 'periodic'] },
+      temperature: 300,
+      attemptFrequency: 1e13,
+      seed: 77,
+      // ~30 Zn2+ hops per ion at the slow (unlubricated, uphill) rate.
+      run: { time: 30 / (4 * hopRate(0.34)), samples: 50, replicas: 16 },
+      regions: [
+        { name: 'A', slab: { axis: 'x', from: 0, to: 4 }, species: { 'Zn2+': { barrier: 0.3 }, 'H+': { barrier: 0.3 } } },
+        { name: 'B', species: { 'Zn2+': { siteEnergy: 0.04, barrier: 0.3 }, 'H+': { barrier: 0.3 } } },
+      ],
+      lubrication: [{ species: 'Zn2+', by: 'H+', saddleShift: -0.02, mode: 'any' }],
+      // Placed near the exact split (n_A ≈ 12.3 Zn2+, 6.6 H+ in A), so the short run has no transient to wash out.
+      populations: [{ species: 'Zn2+', region: 'A', count: 12 }, { species: 'Zn2+', region: 'B', count: 4 }, { species: 'H+', region: 'A', count: 7 }, { species: 'H+', region: 'B', count: 9 }],
+      observe: { fitFrom: 0.2 },
+    }), { engine: 'gpu-lattice', tuning: { stepFraction: 1 } });
+    const occ = (name: string, r: number) => result.observables.species.find((s) => s.species === name)!.regionOccupancy[r].occupancy;
+    for (const [label, measured, exact] of [['Zn2+ A', occ('Zn2+', 0), theory.znA], ['Zn2+ B', occ('Zn2+', 1), theory.znB], ['H+ A', occ('H+', 0), theory.hA]] as const) {
+      const detail = `${label}: exact ${exact}, measured ${measured.value} ± ${measured.se}`;
+      if (process.env.IONHOP_TEST_VERBOSE) console.log(detail);
+      expect(measured.se / exact, detail).toBeLessThan(0.08);
+      expect(Math.abs(measured.value - exact), detail).toBeLessThan(4 * measured.se);
+    }
+  });
+});
