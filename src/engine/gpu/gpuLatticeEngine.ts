@@ -191,7 +191,9 @@ export class GpuLatticeEngine extends BatchedGpuEngine<LatticeDispatch, LatticeS
   protected uploadTables(): void {
     const model = this._model;
     const layout = tableLayout(model);
-    const limit = Math.max(attemptScale(model) * Math.max(this.maxRate(), maxReactionRate(model)), reservoirAttemptScale(model) * maxReservoirRate(model));
+    const rx = model.waterDissociation;
+    const catalystPossible = rx !== null && rx.catalyst >= 0 && (this.placedSpecies[rx.catalyst] || enteringSpecies(model)[rx.catalyst]);
+    const limit = Math.max(attemptScale(model) * Math.max(this.maxRate(), maxReactionRate(model, catalystPossible)), reservoirAttemptScale(model) * maxReservoirRate(model));
     this.tau = limit > 0 ? this.stepFraction / limit : Infinity;
     const tau = limit > 0 ? this.tau : 0;
     this.chemistry = chemistryParams(model);

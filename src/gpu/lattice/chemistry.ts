@@ -151,14 +151,17 @@ export function reactionThresholds(model: RateModel, scale: number): Uint32Array
   return out;
 }
 
-/** Largest reaction probability rate on one bond (Hz): both dissociations together, or a recombination. */
-export function maxReactionRate(model: RateModel): number {
+/**
+ * Largest reaction probability rate on one bond (Hz): both dissociations together, or a recombination;
+ * the catalysed rates count only when a catalyst ion can be there.
+ */
+export function maxReactionRate(model: RateModel, catalystPossible: boolean): number {
   if (!model.waterDissociation) return 0;
   const R = model.nRegions;
   let max = 0;
   for (let x = 0; x < R; x++)
     for (let y = 0; y < R; y++)
-      for (const cat of [false, true]) {
+      for (const cat of catalystPossible ? [false, true] : [false]) {
         max = Math.max(max, reactionRateBetween(model, x, y, cat, true) + reactionRateBetween(model, y, x, cat, true), reactionRateBetween(model, x, y, cat, false));
       }
   return max;
