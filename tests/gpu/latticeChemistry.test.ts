@@ -117,6 +117,15 @@ describe('gpu-lattice lubrication: kernel vs twin (bit for bit)', () => {
 });
 
 describe('gpu-lattice water dissociation: kernel vs twin (bit for bit)', () => {
+  it('an empty lattice dissociates water (no ion placed at the start)', async () => {
+    const m = model({ ...reactionScene(false), populations: [{ species: 'Zn2+', count: 0 }] });
+    const { gpu, twin } = await pair(m, 3, 1);
+    for (const e of [gpu, twin]) await e.advance({ time: 200 * e.substepTime });
+    await expectSameState(gpu, twin);
+    expect((await gpu.reactionCounts()).dissociations).toBeGreaterThan(0);
+    gpu.dispose();
+  });
+
   for (const catalyst of [false, true]) {
     it(`pairs form and recombine${catalyst ? ' next to a Zn2+ catalyst' : ''}; OH- and H+ counts follow the reaction counters`, async () => {
       const m = model(reactionScene(catalyst));

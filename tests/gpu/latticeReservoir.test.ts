@@ -148,6 +148,16 @@ describe('gpu-lattice reservoir faces: kernel vs twin (bit for bit)', () => {
     gpu.dispose();
   });
 
+  it('an empty lattice fills through its faces (no ion placed at the start)', async () => {
+    const m = model(slabScene((s) => (s.populations = [{ species: 'Zn2+', count: 0 }])));
+    const { gpu, twin } = await pair(m, 2);
+    for (const e of [gpu, twin]) await e.advance({ time: 500 * e.substepTime });
+    await expectSameState(gpu, twin);
+    await expectConservation(gpu, [0, 0, 0]);
+    expect((await gpu.ions()).untracked!.site.length).toBeGreaterThan(0);
+    gpu.dispose();
+  });
+
   it('refuses a model swap that moves the faces, naming the engine to use', async () => {
     const m = model(slabScene());
     const twin = await GpuLatticeEngine.create(m, initialOccupancy(m, 1), { seed: 'x', seedNumber: 1, executor: 'twin' });

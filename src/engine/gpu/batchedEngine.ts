@@ -100,7 +100,7 @@ export abstract class BatchedGpuEngine<D, S, E extends KernelExecutor<D, S> = Ke
     const step = this.dispatchTime();
     // A NaN or zero dispatch time would leave the clock where it is and loop for ever.
     if (!(step > 0)) throw new NonFiniteRateError(this.kind, `the dispatch interval is ${step} s (the fastest hop rate is ${this.maxRate()} Hz)`);
-    if (step === Infinity || this.species.length === 0) {
+    if (step === Infinity || !this.canChange()) {
       if (timeTarget === Infinity) return { events: 0, time: this._time, stoppedBy: 'frozen' };
       this._time = timeTarget;
       return { events: 0, time: this._time, stoppedBy: 'time' };
@@ -144,6 +144,11 @@ export abstract class BatchedGpuEngine<D, S, E extends KernelExecutor<D, S> = Ke
         return { events: 0, time: this._time, stoppedBy: 'frozen' };
       }
     }
+  }
+
+  /** False when no dispatch can change the state: no ions (the lattice engine adds faces and reactions that create them). */
+  protected canChange(): boolean {
+    return this.species.length > 0;
   }
 
   /** Events so far from the counter words (hops; the lattice engine adds its reservoir events). */

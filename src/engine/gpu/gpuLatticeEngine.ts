@@ -246,6 +246,11 @@ export class GpuLatticeEngine extends BatchedGpuEngine<LatticeDispatch, LatticeS
     return this.next(true);
   }
 
+  /** Open faces insert ions and the reaction makes them: an empty lattice can still change. */
+  protected override canChange(): boolean {
+    return this.species.length > 0 || !!this._model.channels.reservoir || !!this._model.waterDissociation;
+  }
+
   protected override countEvents(words: Uint32Array): number {
     return totalEvents(words) + this.reservoirEventTotal(words) + this.reactionEventTotal(words);
   }
