@@ -36,6 +36,13 @@ struct LatticeParams {
 // 0 empty, else (ion + 1) | species << SPECIES_SHIFT
 @group(0) @binding(3) var<storage, read_write> occupancy: array<u32>;
 
+// Pipeline-overridable constants (src/gpu/lattice/pipeline.ts): the paths a scene
+// without faces, reaction or lubrication never takes are compiled out, so the
+// closed kernel stays as lean as before these features.
+override HAS_RESERVOIR: bool = true;
+override HAS_REACTION: bool = true;
+override HAS_LUBRICATION: bool = true;
+
 // Stream word of the lattice kernel's random keys (src/gpu/rng.ts STREAM.lattice).
 const LATTICE_STREAM = 0x6c617474u;
 // Most direction slots of any lattice (cubic 6, layered 6, triangular 6, square 4, honeycomb 3), twice: both ends of a bond.
@@ -161,7 +168,7 @@ fn hop_pair(idx: u32) {
   let forward = word_here != 0u;
   let word = select(word_there, word_here, forward);
   let species = word >> SPECIES_SHIFT;
-  if (((P.species_mask >> species) & 1u) == 0u) {
+  if (HAS_LUBRICATION && ((P.species_mask >> species) & 1u) == 0u) {
     return;
   }
   let source = select(dest, site, forward);
@@ -173,7 +180,7 @@ fn hop_pair(idx: u32) {
   // Lubrication level Λ: "any" min(1, count), "sum" the count of `by` ions around the bond.
   var level = 0u;
   let by = (P.lub_by >> (8u * species)) & 0xffu;
-  if (by != 0u) {
+  if (HAS_LUBRICATION && by != 0u) {
     let around = count_around(p, by - 1u);
     level = select(min(around, 1u), around, ((P.lub_sum >> species) & 1u) == 1u);
   }
@@ -279,9 +286,9 @@ fn substep(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocat
   begin_workgroup_hops(lid);
   let idx = gid.y * P.row_threads + gid.x;
   if (idx < P.half_count) {
-    if (P.move_kind == MOVE_RESERVOIR) {
+    if (HAS_RESERVOIR && P.move_kind == MOVE_RESERVOIR) {
       reservoir_update(idx);
-    } else if (P.move_kind == MOVE_REACTION) {
+    } else if (HAS_REACTION && P.move_kind == MOVE_REACTION) {
       reaction_pair(idx);
     } else {
       hop_pair(idx);

@@ -79,6 +79,8 @@ export interface LatticeConfig {
   readonly reservoir?: LatticeReservoirConfig;
   /** Water dissociation: the counters hold dissociations and recombinations after the reservoir counters. */
   readonly reaction?: boolean;
+  /** Lubrication: hop sub-steps read the lubrication fields (species groups and levels). */
+  readonly lubrication?: boolean;
 }
 
 export interface LatticeReservoirConfig {

@@ -30,6 +30,8 @@ export interface IonKernelSpec {
   readonly faces?: number;
   /** Dissociation and recombination counters (lattice kernel with water dissociation). */
   readonly reaction?: boolean;
+  /** Pipeline-overridable constants of the kernel (WGSL `override`), fixed for the executor's life. */
+  readonly constants?: Record<string, number>;
 }
 
 export abstract class IonKernelGpu<D, S, K extends string> implements KernelExecutor<D, S> {
@@ -56,7 +58,7 @@ export abstract class IonKernelGpu<D, S, K extends string> implements KernelExec
       { name: 'dy', bytes: dispBytes },
       { name: 'dz', bytes: dispBytes },
       { name: 'counters', bytes: 4 * counterWords(geometry.nRegions, spec.faces, spec.reaction) * (spec.counterBlocks ?? 1) },
-    ]);
+    ], spec.constants);
   }
 
   /** The params struct of one dispatch. */

@@ -116,6 +116,8 @@ export class GpuLatticeEngine extends BatchedGpuEngine<LatticeDispatch, LatticeS
   private readonly faceList: Uint32Array | null;
   /** The kernel counts dissociations and recombinations (fixed at the start). */
   private readonly hasReaction: boolean;
+  /** The kernel was compiled with the lubrication path (fixed at the start). */
+  private readonly hasLubrication: boolean;
   /** Lubrication and reaction params of the current model. */
   private chemistry: LatticeChemistryParams = { levelStride: 0, lubBy: 0, lubSum: 0, catalyst: 0, reactionSpecies: 0 };
 
@@ -132,6 +134,7 @@ export class GpuLatticeEngine extends BatchedGpuEngine<LatticeDispatch, LatticeS
     this.adjacentPairs = adjacentRegions(geometry);
     this.faceList = reservoirFaceList(model);
     this.hasReaction = !!model.waterDissociation;
+    this.hasLubrication = model.lubrication.length > 0;
   }
 
   static async create(model: RateModel, occupancy: Uint8Array, options: GpuLatticeOptions): Promise<GpuLatticeEngine> {
@@ -154,6 +157,7 @@ export class GpuLatticeEngine extends BatchedGpuEngine<LatticeDispatch, LatticeS
       geometry, seed, tablePairs: faceListOffset + (faceList ? faceList.length / 2 : 0), directionOffset, occupancy: words, nIons: ions.site.length,
       ...(faceList ? { reservoir: { faces: reservoirFaceCount(model), faceListOffset, faceSites: faceList.length / 2 } } : {}),
       ...(model.waterDissociation ? { reaction: true } : {}),
+      ...(model.lubrication.length > 0 ? { lubrication: true } : {}),
     };
     const executor = options.executor === 'twin' ? new LatticeTwin(config) : await (await import('../../gpu/lattice/pipeline')).LatticeGpu.create(await acquireGpu(), config);
     executor.writeTables(directionOffset, geometryTable(geometry));
@@ -207,6 +211,9 @@ export class GpuLatticeEngine extends BatchedGpuEngine<LatticeDispatch, LatticeS
     const faces = reservoirFaceList(model);
     const same = faces === null ? this.faceList === null : this.faceList !== null && faces.length === this.faceList.length && faces.every((v, k) => v === this.faceList![k]);
     if (!same) throw new EngineUnsupportedError('gpu-lattice', 'the new model opens different reservoir faces (sites or faces); the kernel holds the face-site list of the start — start a new run, or use --engine cpu');
+    if (model.lubrication.length > 0 && !this.hasLubrication) {
+      throw new EngineUnsupportedError('gpu-lattice', 'the new model adds lubrication; the kernel was compiled without it at the start — start a new run, or use --engine cpu');
+    }
     if (!!model.waterDissociation !== this.hasReaction) {
       throw new EngineUnsupportedError('gpu-lattice', 'the new model adds or drops the water-dissociation reaction; the kernel sized its counters at the start — start a new run, or use --engine cpu');
     }

@@ -53,5 +53,7 @@ function latticeSpec(config: LatticeConfig): IonKernelSpec {
   return {
     label: 'ionhop lattice', code: LATTICE_WGSL, entryPoint: 'substep', geometry, tablePairs,
     stateName: 'occupancy', stateWords: occupancy, ions: nIons, threads: pairCount(config), faces: config.reservoir?.faces ?? 0, reaction: config.reaction ?? false,
+    // The paths a closed scene without chemistry never takes are compiled out (shaders/lattice.wgsl).
+    constants: { HAS_RESERVOIR: config.reservoir ? 1 : 0, HAS_REACTION: config.reaction ? 1 : 0, HAS_LUBRICATION: config.lubrication ? 1 : 0 },
   };
 }
