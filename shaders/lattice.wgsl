@@ -248,13 +248,22 @@ fn reaction_pair(idx: u32) {
   if (state == 0u) {
     return;
   }
+  let R = P.n_regions;
+  let ra = region_of(a);
+  let rb = region_of(b);
+  // A bond on which this state cannot react, catalysed or not (e.g. two surface sites), needs no catalyst count:
+  // the entry (x, y) holds the cumulative dissociation at +1 and the recombination at +2, uncatalysed then catalysed.
+  let plain = select(P.threshold_offset + 3u * ((rb * R + ra) * 2u), P.threshold_offset + 3u * ((ra * R + rb) * 2u), state != 3u);
+  let k = select(2u, 1u, state == 1u);
+  let t0 = tables[plain + k];
+  let t1 = tables[plain + 3u + k];
+  if (t0.x == 0u && t0.y == 0u && t1.x == 0u && t1.y == 0u) {
+    return;
+  }
   var catalysed = 0u;
   if (P.catalyst != 0u && count_around(p, P.catalyst - 1u) > 0u) {
     catalysed = 1u;
   }
-  let R = P.n_regions;
-  let ra = region_of(a);
-  let rb = region_of(b);
   let h = pcg4d(vec4<u32>(a, P.seed, P.substep, LATTICE_STREAM));
   let counter_base = 2u * (SPECIES_SLOTS + R * R + 2u * P.n_faces * SPECIES_SLOTS);
   if (state == 1u) {

@@ -66,10 +66,16 @@ export abstract class IonKernelGpu<D, S, K extends string> implements KernelExec
   /** The executor's state from its state words and displacements. */
   protected abstract stateOf(words: Uint32Array, dx: Int32Array, dy: Int32Array, dz: Int32Array): S;
 
+  /** Invocations of one dispatch (default: spec.threads for every dispatch); the params' row_threads must follow dispatchGrid of it. */
+  protected threadsOf(_dispatch: D): number {
+    return this.spec.threads;
+  }
+
   async run(dispatches: readonly D[]): Promise<void> {
     const params = new Uint32Array((dispatches.length * PARAM_STRIDE_BYTES) / 4);
     dispatches.forEach((d, k) => writeParams(this.paramFields, params, k, this.paramsOf(d)));
-    this.runner.run(params, dispatches.length, this.spec.threads);
+    const threads = dispatches.map((d) => this.threadsOf(d));
+    this.runner.run(params, dispatches.length, threads.every((t) => t === this.spec.threads) ? this.spec.threads : threads);
   }
 
   writeTables(offsetPairs: number, pairs: Uint32Array): void {

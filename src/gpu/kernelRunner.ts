@@ -61,12 +61,12 @@ export class KernelRunner {
 
   /**
    * Runs one dispatch per params entry (each PARAM_STRIDE_BYTES long in
-   * `params`), `threads` invocations each, in order.
+   * `params`), `threads` invocations each (or threads[k] for dispatch k), in order.
    */
-  run(params: Uint32Array, count: number, threads: number): void {
+  run(params: Uint32Array, count: number, threads: number | readonly number[]): void {
     assertAlive(this.ctx);
     const device = this.ctx.device;
-    const { groupsX, groupsY } = dispatchGrid(threads);
+    const grid = typeof threads === 'number' ? dispatchGrid(threads) : null;
     for (let first = 0; first < count; first += PARAM_CAPACITY) {
       const n = Math.min(PARAM_CAPACITY, count - first);
       device.queue.writeBuffer(this.params, 0, params.buffer, params.byteOffset + first * PARAM_STRIDE_BYTES, n * PARAM_STRIDE_BYTES);
@@ -75,6 +75,7 @@ export class KernelRunner {
       pass.setPipeline(this.pipeline);
       for (let k = 0; k < n; k++) {
         pass.setBindGroup(0, this.bindGroup, [k * PARAM_STRIDE_BYTES]);
+        const { groupsX, groupsY } = grid ?? dispatchGrid((threads as readonly number[])[first + k]);
         pass.dispatchWorkgroups(groupsX, groupsY);
       }
       pass.end();

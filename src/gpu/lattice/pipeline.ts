@@ -1,7 +1,7 @@
 // LatticeExecutor on WebGPU: shaders/lattice.wgsl through KernelRunner.
 import type { LatticeConfig, LatticeDispatch, LatticeExecutor, LatticeStateArrays } from '../backends';
 import type { GpuContext } from '../device';
-import { MOVE_RESERVOIR, PARITY_COLOURS } from '../layouts';
+import { dispatchGrid, MOVE_RESERVOIR, PARITY_COLOURS } from '../layouts';
 import { LATTICE_PARAMS, type LatticeParams } from './layout';
 import { LATTICE_WGSL } from '../shaders';
 import { IonKernelGpu, type IonKernelSpec } from '../ionKernelGpu';
@@ -29,9 +29,15 @@ export class LatticeGpu extends IonKernelGpu<LatticeDispatch, LatticeStateArrays
       nx: g.nx, ny: g.ny, nz: g.nz, n_regions: g.nRegions,
       coordination: g.coordination, seed, substep: d.substep, direction: d.direction,
       colour: d.colour, threshold_offset: d.thresholdOffset, periodic_mask: g.periodicMask, half_count: faces ? faces.faceSites : g.colourCount[d.colour],
-      row_threads: this.rowThreads, direction_offset: this.config.directionOffset, basis: g.basis,
+      row_threads: faces ? dispatchGrid(faces.faceSites).rowThreads : this.rowThreads, direction_offset: this.config.directionOffset, basis: g.basis,
       colour_base: faces ? faces.faceListOffset : g.parityColours ? PARITY_COLOURS : this.config.directionOffset + g.coordination + g.colourStart[d.colour],
     };
+  }
+
+  /** A reservoir sub-step runs one invocation per face site only (a 1000² lattice: 2000, not 500 000). */
+  protected override threadsOf(d: LatticeDispatch): number {
+    const faces = this.config.reservoir;
+    return d.move === MOVE_RESERVOIR && faces ? Math.max(1, faces.faceSites) : super.threadsOf(d);
   }
 
   occupancy(): Promise<Uint32Array> {
