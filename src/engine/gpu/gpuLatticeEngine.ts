@@ -1,9 +1,10 @@
 // Engine 'gpu-lattice': many ions with site exclusion on one lattice, advanced
 // by the checkerboard pair kernel (shaders/lattice.wgsl, docs/gpu.md). Each
-// sub-step lasts τ; the orchestrator draws its (direction, colour) uniformly
-// from a counter-based stream. A bond is then in play with probability
-// 2/(2Z) = 1/Z per sub-step (as the pair of either end's colour), and an ion
-// crosses it with probability k·Z·τ: rate k per direction. Equilibrium is
+// sub-step lasts τ; the orchestrator draws its move uniformly from M moves
+// (scheduleMoves: (direction, colour) per hop group, per reaction, and one
+// reservoir move) from a counter-based stream. A bond is then in play with
+// probability 2/M per sub-step (as the pair of either end's colour), and an ion
+// crosses it with probability k·(M/2)·τ: rate k per direction. Equilibrium is
 // exact (each pair update obeys detailed balance); the dynamics carry an
 // O(k·τ) splitting error, measured in docs/gpu.md.
 import type { RateModel } from '../../model/rateModel';
@@ -32,8 +33,9 @@ export interface GpuLatticeOptions {
   replica?: number;
   executor?: 'gpu' | 'twin';
   /**
-   * Largest hop probability per attempt, α = k_max·Z·τ (default
-   * LATTICE_DEFAULT_STEP_FRACTION); the splitting error grows with α (docs/gpu.md).
+   * Largest acceptance probability per pair update, α (hops k·(M/2)·τ, reactions
+   * likewise, face ghost pairs k·M·τ; default LATTICE_DEFAULT_STEP_FRACTION);
+   * the splitting error grows with α (docs/gpu.md).
    */
   stepFraction?: number;
 }
