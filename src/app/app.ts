@@ -3,7 +3,7 @@
 // user actions into engine requests. It computes no physics itself.
 import type { Scene } from '../model/scene/schema';
 import { parseSceneText, validateScene, SceneError } from '../model/scene/validate';
-import { compileRateModel, type RateModel } from '../model/rateModel';
+import { compileRateModel, hopIndex, type RateModel } from '../model/rateModel';
 import { initialOccupancy } from '../model/initialState';
 import { LatticeView, LIGHT_THEME, PROJECTOR_THEME, MAX_DRAWN_IONS, type MotionOverlay, type SliceChoice } from '../view/latticeView';
 import { regionColor, speciesStyle } from '../view/palette';
@@ -79,6 +79,8 @@ export class App {
     sliceIndexField: $('slice-index-field'),
     sliceIndexOut: $<HTMLOutputElement>('slice-index-out'),
     drawCapNote: $('draw-cap-note'),
+    exchange: $('exchange'),
+    chemistry: $('chemistry'),
     followHint: $('follow-hint'),
     followStop: $<HTMLButtonElement>('follow-stop'),
     canvas: $<HTMLCanvasElement>('view'),
@@ -118,6 +120,8 @@ export class App {
   private readonly crossings: CrossingCounter;
   private readonly sweep: SweepPanel;
   private lastOccupancy: Uint8Array | null = null;
+  /** Ions per species now, as the legend shows them. */
+  private population: number[] = [];
   /** The change that ended the run now drawn faded. */
   private previousChange: { key: string; label: string; from: string } | null = null;
 
@@ -214,6 +218,11 @@ export class App {
       this.edits = edits;
       this.seed = seed;
       this.setBadge(opened.note);
+      // An engine the user picked by name that refused the scene (the GPU engines refuse open faces and chemistry):
+      // say so on the page, not only in the badge's tooltip, and say what runs instead.
+      if (this.engineChoice !== 'auto' && opened.host.engine !== this.engineChoice && opened.note) {
+        this.showMessage(`The ${this.engineChoice} engine was not used: ${opened.note}. Pick "CPU exact" or "automatic" in Engine to hide this note.`);
+      }
       this.renderSceneText();
       this.params = editableParams(base, compileRateModel(base));
       this.renderParams();
@@ -262,7 +271,8 @@ export class App {
     this.generation++;
     this.info = info;
     this.frozen = false;
-    this.history.reset(info.ionCounts, info.profileAxis, { names: this.model.speciesNames, labels: this.model.speciesLabels });
+    this.population = [...info.ionCounts];
+    this.history.reset(info.possibleSpecies.map((p) => (p ? 1 : 0)), info.profileAxis, { names: this.model.speciesNames, labels: this.model.speciesLabels });
     this.ui.previousNote.hidden = true;
     this.totalRate = frame.totalRate;
     this.hopMeter.clear();
@@ -295,6 +305,9 @@ export class App {
     if (frame.sample) this.history.add(frame.sample);
     this.history.setProfile(frame.profile);
     this.crossings.update(frame.crossings);
+    this.renderExchange(frame.exchange);
+    this.renderChemistry(frame.chemistry);
+    this.updateLegendCounts(frame.population);
     this.frozen = frame.frozen;
     this.ui.time.textContent = `${formatNumber(frame.time)} s`;
     this.ui.events.textContent = frame.events.toLocaleString('en');
@@ -542,6 +555,9 @@ export class App {
   /** Each ion hops a few times per real second at the scene's own rates. */
   private defaultSpeed(): number {
     const ions = this.info ? this.info.ionCounts.reduce((a, b) => a + b, 0) : 1;
+    // A scene that starts empty (ions come in through open faces): a lone ion in the largest region hops about
+    // three times per real second, so the filling is slow enough to follow.
+    if (ions === 0 && this.info) return defaultTimeSpeed(loneIonRate(this.model, this.info.possibleSpecies), 1);
     return defaultTimeSpeed(this.totalRate, ions);
   }
 
@@ -637,7 +653,6 @@ export class App {
   }
 
   private renderDStar(): void {
-    const dim = this.model.dim;
     const rows = this.history.latest().map((d) => {
       const label = escapeHtml(this.model.speciesLabels[d.s]);
       const swatch = `<span class="swatch" style="background:${speciesStyle(d.s, this.model.speciesColors[d.s]).color}"></span>`;
@@ -649,20 +664,64 @@ export class App {
       } else {
         text = `D* = ${formatNumber(d.dStar)} ± ${formatNumber(d.error)} cm²/s`;
       }
-      // Along each axis from the displacements since the last change: D_axis = MSD_axis / (2 t).
-      const axes = d.time > 0 && d.convergence !== 'no-hops'
-        ? ` <span class="axes">(along ${['x', 'y', 'z'].slice(0, dim).map((ax, k) => `${ax}: ${formatNumber((d.msdAxes[k] * 1e-16) / (2 * d.time))}`).join(' · ')})</span>`
+      // Along each axis and by the region each ion started in, from the same block pairs as D*, with the same rule.
+      const axes = d.convergence !== 'no-hops' && d.dAxes.length > 0
+        ? ` <span class="axes">(along ${d.dAxes.map((e, k) => componentText('xyz'[k], e)).join(' · ')})</span>`
         : '';
-      // By the region each ion started in (interface ions against bulk ions): D = MSD / (2·d·t).
-      const byRegion = d.time > 0 && d.convergence !== 'no-hops' && this.model.nRegions > 1
-        ? ` <span class="axes">(started in ${d.msdByStartRegion
-          .map((msd, r) => (Number.isFinite(msd) ? `${escapeHtml(this.model.regionNames[r])}: ${formatNumber((msd * 1e-16) / (2 * dim * d.time))}` : ''))
+      const byRegion = d.convergence !== 'no-hops' && this.model.nRegions > 1
+        ? ` <span class="axes">(started in ${d.dByStartRegion
+          .map((e, r) => (Number.isFinite(e.value) ? componentText(escapeHtml(this.model.regionNames[r]), e) : ''))
           .filter(Boolean)
           .join(' · ')})</span>`
         : '';
       return `<span class="dstar" data-species="${escapeHtml(d.name)}" data-dstar="${d.dStar}" data-error="${d.error}" data-convergence="${d.convergence}">${swatch}${label}: ${text}${axes}${byRegion}</span>`;
     });
     this.ui.dStar.innerHTML = rows.join('');
+  }
+
+  /** The open faces' counters, net flux ± SE and the stored charge; hidden in a closed scene. */
+  private renderExchange(ex: Frame['exchange']): void {
+    const host = this.ui.exchange;
+    host.hidden = !ex;
+    if (!ex) return;
+    const S = this.model.nSpecies;
+    const label = (s: number) => escapeHtml(this.model.speciesLabels[s]);
+    const faces = ex.faceNames.map((face, f) => {
+      const rows = [];
+      for (let s = 0; s < S; s++) {
+        const k = f * S + s;
+        if (ex.insertions[k] === 0 && ex.removals[k] === 0 && !this.info?.possibleSpecies[s]) continue;
+        const flux = ex.netFlux[k];
+        const fluxText = Number.isFinite(flux.value) ? `${formatNumber(flux.value)}${Number.isFinite(flux.se) ? ` ± ${formatNumber(flux.se)}` : ''} /s` : '–';
+        rows.push(`<span class="face-species" data-face="${f}" data-species="${escapeHtml(this.model.speciesNames[s])}" data-in="${ex.insertions[k]}" data-out="${ex.removals[k]}" data-flux="${flux.value}" data-flux-se="${flux.se}">${label(s)} in ${ex.insertions[k].toLocaleString('en')} · out ${ex.removals[k].toLocaleString('en')} · net ${fluxText}</span>`);
+      }
+      return `<span class="face"><span class="face-mark" aria-hidden="true"></span><strong>${escapeHtml(face)}</strong> ${rows.join(' ')}</span>`;
+    });
+    const stored = ex.storedIons
+      .map((dn, s) => (dn !== 0 || ex.insertions.some((v, k) => k % S === s && v > 0) ? `${label(s)} ${dn > 0 ? '+' : ''}${dn}${Number.isFinite(ex.chargeFraction[s]) ? ` (charge fraction ${formatNumber(ex.chargeFraction[s])})` : ''}` : ''))
+      .filter(Boolean);
+    host.innerHTML = `<span class="label">open faces</span> ${faces.join(' ')} <span id="stored-charge" class="stored" data-charge="${ex.storedChargeE}" title="Ions gained since the run started and the share of the stored charge each species carries">stored: ${stored.length > 0 ? stored.join(', ') : 'nothing yet'}; Q = ${ex.storedChargeE > 0 ? '+' : ''}${ex.storedChargeE} e</span>`;
+  }
+
+  /** Water dissociation and H+ by origin; hidden without proton chemistry. */
+  private renderChemistry(c: Frame['chemistry']): void {
+    const host = this.ui.chemistry;
+    host.hidden = !c;
+    if (!c) return;
+    const rx = this.model.waterDissociation;
+    const parts: string[] = [];
+    if (rx) {
+      parts.push(`<span id="surface-oh" data-count="${c.surfaceHydroxide}">${escapeHtml(this.model.speciesLabels[rx.hydroxide])} on the surface: <strong>${c.surfaceHydroxide}</strong> of ${c.surfaceSites} sites</span>`);
+      parts.push(`<span id="dissociations" data-count="${c.dissociations}" data-recombinations="${c.recombinations}">water split ${c.dissociations.toLocaleString('en')} · re-formed ${c.recombinations.toLocaleString('en')}</span>`);
+    }
+    // Ions by where they came from: placed at the start, made from water, or inserted at an open face.
+    const origins = ['at start', 'from water', 'inserted'];
+    c.storedByOrigin.forEach((row, s) => {
+      const shown = row.map((n, k) => (n > 0 ? `${n} ${origins[k]}` : '')).filter(Boolean);
+      if (row[1] > 0 || row[2] > 0) parts.push(`<span class="origin" data-species="${escapeHtml(this.model.speciesNames[s])}">${escapeHtml(this.model.speciesLabels[s])}: ${shown.join(', ')}</span>`);
+    });
+    host.hidden = parts.length === 0;
+    host.innerHTML = `<span class="label">chemistry</span> ${parts.join(' ')}`;
   }
 
   private updateRunState(): void {
@@ -752,14 +811,27 @@ export class App {
   private drawLattice(): void {
     if (!this.info || !this.lastOccupancy) return;
     const tints = this.regionTints();
-    this.view.setLattice({ dim: this.model.dim, size: this.viewGrid(), siteRegion: this.model.siteRegion, regionColors: tints, speciesColors: this.model.speciesColors }, this.lastOccupancy);
+    this.view.setLattice({ dim: this.model.dim, size: this.viewGrid(), siteRegion: this.model.siteRegion, regionColors: tints, speciesColors: this.model.speciesColors, siteFace: this.model.channels.reservoir?.siteFace }, this.lastOccupancy);
+    this.drawLegend();
+  }
+
+  private drawLegend(): void {
+    if (!this.info) return;
+    const tints = this.regionTints();
     renderLegend(this.ui.legend, {
       speciesLabels: this.model.speciesLabels,
       speciesColors: this.model.speciesColors,
-      ionCounts: this.info.ionCounts,
+      ionCounts: this.population.map((n, s) => (n === 0 && this.info!.possibleSpecies[s] ? -1 : n)),
       regions: this.scene.regions.map((r, i) => ({ name: r.name, color: tints[i] })),
       outline: this.projector ? PROJECTOR_THEME.outline : LIGHT_THEME.outline,
     });
+  }
+
+  /** Redraws the legend when the number of ions changed (open faces, water dissociation). */
+  private updateLegendCounts(population: number[]): void {
+    if (population.length === this.population.length && population.every((n, s) => n === this.population[s])) return;
+    this.population = [...population];
+    this.drawLegend();
   }
 
   private layerColors(axis: 0 | 1 | 2, regionColors: string[]): string[] {
@@ -807,4 +879,29 @@ export class App {
   private hideMessage(): void {
     this.ui.message.hidden = true;
   }
+}
+
+/** Total hop rate (Hz) of one ion alone in the region with the most sites: the fastest of the species that can appear. */
+function loneIonRate(model: RateModel, possible: readonly boolean[]): number {
+  const sites = new Array<number>(model.nRegions).fill(0);
+  for (const r of model.siteRegion) sites[r]++;
+  const r = sites.indexOf(Math.max(...sites));
+  let best = 0;
+  for (let s = 0; s < model.nSpecies; s++) {
+    if (!possible[s]) continue;
+    let total = 0;
+    for (let d = 0; d < model.directions; d++) total += model.hopRate[hopIndex(model, s, r, r, d)];
+    best = Math.max(best, total);
+  }
+  return best;
+}
+
+/** One component of D (an axis, or the ions of one region) with its error bar once converged, as D* is shown. */
+function componentText(name: string, e: { value: number; se: number; convergence: string }): string {
+  const attrs = `class="component" data-name="${name}" data-d="${e.value}" data-se="${e.se}" data-convergence="${e.convergence}"`;
+  if (e.convergence === 'no-hops') return `<span ${attrs}>${name}: no hops</span>`;
+  if (e.convergence !== 'converged' || !Number.isFinite(e.value)) {
+    return `<span ${attrs}>${name}: ${Number.isFinite(e.value) ? `≈ ${formatNumber(e.value)}, ` : ''}<span class="not-converged">not converged</span></span>`;
+  }
+  return `<span ${attrs}>${name}: ${formatNumber(e.value)} ± ${formatNumber(e.se)}</span>`;
 }

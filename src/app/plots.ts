@@ -229,7 +229,7 @@ export class LivePlots {
     const pOpts = this.options(this.hosts.profile, `layer along ${h.profileAxisName}`, 'fraction of sites', h.species.map((sp) => line(sp.s)), true);
     pOpts.scales = {
       x: { time: false },
-      y: this.profileFullRange ? { range: [0, 1] } : { range: (_u, _min, max) => [0, niceCeiling(Math.max(max, 1e-3) * 1.1)] },
+      y: this.profileFullRange ? { range: [0, 1] } : { range: (_u, _min, max) => [0, Math.min(1, niceCeiling(Math.max(max, 1e-3) * 1.1))] },
     };
     pOpts.hooks = { drawClear: [(u) => this.shadeRegions(u)] };
     this.profile = new uPlot(pOpts, [[], ...h.species.map(() => [])], this.hosts.profile);

@@ -26,6 +26,8 @@ export interface LatticePicture {
   regionColors: readonly string[];
   /** CSS colour per species where the scene chose one (else the palette's). */
   speciesColors?: readonly (string | undefined)[];
+  /** Open-face index + 1 of every site, 0 inside (RateModel.channels.reservoir.siteFace); drawn hatched in 2D. */
+  siteFace?: Uint8Array;
 }
 
 export interface ViewTheme {
@@ -96,7 +98,7 @@ export class LatticeView {
     this.clearContent();
     this.picture = picture;
     if (this.slice && (picture.dim === 2 || this.slice.index >= picture.size[this.slice.axis])) this.slice = null;
-    if (picture.dim === 2) this.buildPlane(picture.size[0], picture.size[1], picture.siteRegion, picture.regionColors, picture.speciesColors);
+    if (picture.dim === 2) this.buildPlane(picture.size[0], picture.size[1], picture.siteRegion, picture.regionColors, picture.speciesColors, picture.siteFace);
     else if (this.slice) this.buildSlice(picture, this.slice);
     else this.buildCloud(picture, occupancy);
     // Keep the camera where the user put it when only colours changed (theme switch).
@@ -405,12 +407,13 @@ export class LatticeView {
     this.buildPlane(w, h, this.sliceRegion, p.regionColors, p.speciesColors);
   }
 
-  private buildPlane(nx: number, ny: number, siteRegion: Uint8Array, regionColors: readonly string[], speciesColors?: readonly (string | undefined)[]): void {
+  private buildPlane(nx: number, ny: number, siteRegion: Uint8Array, regionColors: readonly string[], speciesColors?: readonly (string | undefined)[], siteFace?: Uint8Array): void {
     const regionBytes = new Uint8Array(nx * ny * 4);
     const rgb = regionColors.map(cssToRgb);
     for (let i = 0; i < nx * ny; i++) {
       const c = rgb[siteRegion[i]] ?? [128, 128, 128];
-      regionBytes.set([c[0], c[1], c[2], 255], 4 * i);
+      // Alpha carries the open-face flag (the shader hatches those sites); colours stay in rgb.
+      regionBytes.set([c[0], c[1], c[2], siteFace && siteFace[i] > 0 ? 128 : 255], 4 * i);
     }
     const regionTexture = dataTexture(regionBytes, nx, ny, THREE.RGBAFormat);
     this.occupancyTexture = dataTexture(new Uint8Array(nx * ny), nx, ny, THREE.RedFormat);

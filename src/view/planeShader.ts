@@ -61,6 +61,12 @@ void main() {
     float edge = 0.5 - max(abs(f.x), abs(f.y));
     col = mix(col * 0.8, col, smoothstep(0.0, 1.2 * px, edge));
   }
+  // Open faces (sites that touch the electrolyte, flagged in the region texture's alpha): diagonal hatching in the
+  // boundary colour, so the faces where ions enter and leave stand out on any tint; a plain shade when cells are tiny.
+  if (texture2D(uRegion, uvc).a < 0.75) {
+    float stripe = fract((vCell.x + vCell.y) * 2.0);
+    col = px < 0.25 ? mix(col, uBoundary, stripe < 0.3 ? 0.6 : 0.0) : mix(col, uBoundary, 0.35);
+  }
   // Trails or hop density: the site's share of recent motion, blended over its region tint.
   float heat = texture2D(uHeat, uvc).r;
   col = mix(col, uHeatColor, 0.65 * heat);
