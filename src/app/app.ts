@@ -8,6 +8,7 @@ import { initialOccupancy } from '../model/initialState';
 import { LatticeView, LIGHT_THEME, PROJECTOR_THEME, MAX_DRAWN_IONS, type MotionOverlay, type SliceChoice } from '../view/latticeView';
 import { regionColor, speciesStyle } from '../view/palette';
 import { mutedTint } from '../view/contrast';
+import type { PlaneKind } from '../view/planeGeometry';
 import type { Frame, SessionInfo } from '../worker/protocol';
 import { PRESETS, findPreset, DEFAULT_PRESET_ID } from './presets';
 import { applyEdits, editableParams, placementChanged, type EditableParam } from './sceneEdits';
@@ -795,7 +796,7 @@ export class App {
     this.ui.drawCapNote.dataset.total = String(total);
   }
 
-  /** The view draws sites on a grid: a honeycomb cell's two sites side by side (a brick wall, same neighbours). */
+  /** The view's textures index sites on a grid (a honeycomb cell's two sites side by side); planeGeometry.ts places them. */
   private viewGrid(): [number, number, number] {
     const [nx, ny, nz] = this.model.size;
     return [nx * this.model.lattice.basis, ny, nz];
@@ -811,7 +812,7 @@ export class App {
   private drawLattice(): void {
     if (!this.info || !this.lastOccupancy) return;
     const tints = this.regionTints();
-    this.view.setLattice({ dim: this.model.dim, size: this.viewGrid(), siteRegion: this.model.siteRegion, regionColors: tints, speciesColors: this.model.speciesColors, siteFace: this.model.channels.reservoir?.siteFace }, this.lastOccupancy);
+    this.view.setLattice({ dim: this.model.dim, size: this.viewGrid(), siteRegion: this.model.siteRegion, regionColors: tints, speciesColors: this.model.speciesColors, siteFace: this.model.channels.reservoir?.siteFace, kind: planeKind(this.model.lattice.type) }, this.lastOccupancy);
     this.drawLegend();
   }
 
@@ -879,6 +880,11 @@ export class App {
   private hideMessage(): void {
     this.ui.message.hidden = true;
   }
+}
+
+/** How the 2D view places sites: triangular and honeycomb lattices at their true positions, the rest on a grid. */
+function planeKind(type: string): PlaneKind {
+  return type === 'triangular' || type === 'honeycomb' ? type : 'grid';
 }
 
 /** Total hop rate (Hz) of one ion alone in the region with the most sites: the fastest of the species that can appear. */

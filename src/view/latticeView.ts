@@ -5,6 +5,7 @@
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { PLANE_VERTEX, PLANE_FRAGMENT } from './planeShader';
+import { PLANE_KIND_CODE, centred, nearestCell, planeGeometry, planeSize, sitePosition, type PlaneGeometry, type PlaneKind } from './planeGeometry';
 import { SPECIES_STYLES, speciesStyle, cssToRgb } from './palette';
 import { extractSlice, sliceAxes, sliceSize, siteIndex, type Axis } from './slice';
 
@@ -26,6 +27,8 @@ export interface LatticePicture {
   regionColors: readonly string[];
   /** CSS colour per species where the scene chose one (else the palette's). */
   speciesColors?: readonly (string | undefined)[];
+  /** 2D only: how sites are placed (planeGeometry.ts); default a square grid. */
+  kind?: PlaneKind;
   /** Open-face index + 1 of every site, 0 inside (RateModel.channels.reservoir.siteFace); drawn hatched in 2D. */
   siteFace?: Uint8Array;
 }
@@ -82,6 +85,8 @@ export class LatticeView {
   /** Rings where an ion just crossed into another region (2D), with the time they appeared. */
   private flashes: { mesh: THREE.Mesh; born: number }[] = [];
   private crossingReference: Uint8Array | null = null;
+  /** Where the flat view (2D or a slice) draws each grid cell. */
+  private plane: PlaneGeometry = planeGeometry('grid', 1, 1);
 
   constructor(private readonly canvas: HTMLCanvasElement) {
     this.renderer = new THREE.WebGLRenderer({ canvas, antialias: false, alpha: false });
@@ -98,6 +103,7 @@ export class LatticeView {
     this.clearContent();
     this.picture = picture;
     if (this.slice && (picture.dim === 2 || this.slice.index >= picture.size[this.slice.axis])) this.slice = null;
+    this.plane = planeGeometry(picture.dim === 2 ? picture.kind ?? 'grid' : 'grid', picture.size[0], picture.size[1]);
     if (picture.dim === 2) this.buildPlane(picture.size[0], picture.size[1], picture.siteRegion, picture.regionColors, picture.speciesColors, picture.siteFace);
     else if (this.slice) this.buildSlice(picture, this.slice);
     else this.buildCloud(picture, occupancy);
@@ -122,10 +128,9 @@ export class LatticeView {
     const rect = this.canvas.getBoundingClientRect();
     const ndc = new THREE.Vector3(((clientX - rect.left) / rect.width) * 2 - 1, -((clientY - rect.top) / rect.height) * 2 + 1, 0);
     const world = ndc.unproject(this.camera);
-    const [w, h] = this.planeExtent();
-    const a = Math.floor(world.x + w / 2);
-    const b = Math.floor(world.y + h / 2);
-    if (a < 0 || b < 0 || a >= w || b >= h) return null;
+    const cell = nearestCell(this.plane, world.x, world.y);
+    if (!cell) return null;
+    const [a, b] = cell;
     if (p.dim === 2) return a + p.size[0] * b;
     const [u, v] = sliceAxes(this.slice!.axis);
     const c = [0, 0, 0];
@@ -151,10 +156,9 @@ export class LatticeView {
     const flat = p.dim === 2 || this.slice !== null;
     // Flat views show the in-plane coordinates of the path; the whole 3D view shows it as it is.
     const [u, v] = p.dim === 2 ? [0, 1] : this.slice ? sliceAxes(this.slice.axis) : [0, 1];
-    const [w, h] = flat ? this.planeExtent() : [0, 0];
     const points: THREE.Vector3[] = [];
     for (let k = 0; k < path.length; k += 3) {
-      if (flat) points.push(new THREE.Vector3(path[k + u] - (w - 1) / 2, path[k + v] - (h - 1) / 2, 0.02));
+      if (flat) points.push(new THREE.Vector3(...centred(this.plane, sitePosition(this.plane, path[k + u], path[k + v])), 0.02));
       else points.push(new THREE.Vector3(path[k] - (p.size[0] - 1) / 2, path[k + 1] - (p.size[1] - 1) / 2, path[k + 2] - (p.size[2] - 1) / 2));
     }
     const color = new THREE.Color(this.theme.heat);
@@ -210,6 +214,7 @@ export class LatticeView {
       this.planeMaterial.uniforms.uOutline.value = srgbVector(theme.outline);
       this.planeMaterial.uniforms.uBoundary.value = srgbVector(theme.boundary);
       this.planeMaterial.uniforms.uHeatColor.value = srgbVector(theme.heat);
+      this.planeMaterial.uniforms.uBackground.value = srgbVector(theme.background);
     }
     this.dirty = true;
   }
@@ -276,7 +281,7 @@ export class LatticeView {
       for (const j of neighbours) {
         if (p.siteRegion[j] === p.siteRegion[i] || prev[j] !== occupancy[i] || occupancy[j] !== 0) continue;
         const ring = new THREE.Mesh(new THREE.RingGeometry(0.55, 0.85, 24), new THREE.MeshBasicMaterial({ color: new THREE.Color(this.theme.heat), transparent: true, depthTest: false }));
-        ring.position.set(x - (nx - 1) / 2, y - (ny - 1) / 2, 0.03);
+        ring.position.set(...centred(this.plane, sitePosition(this.plane, x, y)), 0.03);
         ring.renderOrder = 4;
         this.scene.add(ring);
         this.flashes.push({ mesh: ring, born: now });
@@ -349,8 +354,7 @@ export class LatticeView {
 
   /** Width and height of what the flat (orthographic) view shows. */
   private planeExtent(): [number, number] {
-    const p = this.picture!;
-    return p.dim === 3 && this.slice ? sliceSize(p.size, this.slice.axis) : [p.size[0], p.size[1]];
+    return planeSize(this.plane);
   }
 
   private updateProjection(): void {
@@ -404,6 +408,7 @@ export class LatticeView {
     const [w, h] = sliceSize(p.size, slice.axis);
     this.sliceRegion = extractSlice(p.size, p.siteRegion, slice.axis, slice.index, new Uint8Array(w * h));
     this.sliceOccupancy = new Uint8Array(w * h);
+    this.plane = planeGeometry('grid', w, h);
     this.buildPlane(w, h, this.sliceRegion, p.regionColors, p.speciesColors);
   }
 
@@ -419,8 +424,10 @@ export class LatticeView {
     this.occupancyTexture = dataTexture(new Uint8Array(nx * ny), nx, ny, THREE.RedFormat);
     this.heatTexture = dataTexture(new Uint8Array(nx * ny), nx, ny, THREE.RedFormat);
     const styles = SPECIES_STYLES.map((_, k) => speciesStyle(k, speciesColors?.[k]));
+    const g = this.plane;
+    const [centreX, centreY] = [(g.min[0] + g.max[0]) / 2, (g.min[1] + g.max[1]) / 2];
     this.planeMaterial = new THREE.ShaderMaterial({
-      defines: { SPECIES_STYLE_COUNT: styles.length },
+      defines: { SPECIES_STYLE_COUNT: styles.length, LATTICE_KIND: PLANE_KIND_CODE[g.kind] },
       vertexShader: PLANE_VERTEX,
       fragmentShader: PLANE_FRAGMENT,
       uniforms: {
@@ -434,9 +441,12 @@ export class LatticeView {
         uBoundary: { value: srgbVector(this.theme.boundary) },
         uHeat: { value: this.heatTexture },
         uHeatColor: { value: srgbVector(this.theme.heat) },
+        uBackground: { value: srgbVector(this.theme.background) },
+        uCentre: { value: new THREE.Vector2(centreX, centreY) },
       },
     });
-    const plane = new THREE.Mesh(new THREE.PlaneGeometry(nx, ny), this.planeMaterial);
+    const [width, height] = planeSize(g);
+    const plane = new THREE.Mesh(new THREE.PlaneGeometry(width, height), this.planeMaterial);
     this.content.add(plane);
   }
 

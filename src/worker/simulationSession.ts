@@ -11,6 +11,7 @@ import { RunningDiffusivity } from '../observe/runningDiffusivity';
 import { profileAxisOf } from '../observe/profileAxis';
 import { convergenceOf, type ConvergenceState } from '../observe/convergence';
 import { LiveFlux } from '../observe/liveFlux';
+import { honeycombGridStep } from '../view/planeGeometry';
 import type { Estimate } from '../observe/stats';
 import type { AdvanceRequest, DEstimate, Frame, LiveChemistry, LiveExchange, LiveSample, SessionInfo, StepUnit } from './protocol';
 
@@ -206,7 +207,10 @@ export class SimulationSession {
     const f = this.followed;
     if (!f) return;
     const ions = await this.ionState();
-    const p = [0, 1, 2].map((k) => f.origin[k] + ions.displacement[3 * f.ion + k] - f.d0[k]);
+    const step = [0, 1, 2].map((k) => ions.displacement[3 * f.ion + k] - f.d0[k]);
+    // The path is drawn in grid cells; a honeycomb counts hops along its three bonds, which map to grid steps.
+    const grid = this.model.lattice.type === 'honeycomb' ? [...honeycombGridStep(step[0], step[1], step[2]), 0] : step;
+    const p = [0, 1, 2].map((k) => f.origin[k] + grid[k]);
     const n = f.path.length;
     if (p[0] !== f.path[n - 3] || p[1] !== f.path[n - 2] || p[2] !== f.path[n - 1]) f.path.push(...p);
     if (f.path.length > 3 * MAX_FOLLOW_POINTS) f.path.splice(0, f.path.length - 3 * MAX_FOLLOW_POINTS);
