@@ -769,6 +769,7 @@ export class App {
     if (axisValue === '') {
       this.ui.sliceIndexField.hidden = true;
       this.view.setSlice(null, this.lastOccupancy);
+      this.fitCanvasToDrawing();
       return;
     }
     const axis = Number(axisValue) as 0 | 1 | 2;
@@ -782,6 +783,7 @@ export class App {
     this.ui.sliceIndexOut.textContent = `${'xyz'[axis]} = ${index}`;
     const slice: SliceChoice = { axis, index };
     this.view.setSlice(slice, this.lastOccupancy);
+    this.fitCanvasToDrawing();
   }
 
   /** Says so when the 3D view draws a sample of the ions rather than all of them. */
@@ -814,6 +816,16 @@ export class App {
     const tints = this.regionTints();
     this.view.setLattice({ dim: this.model.dim, size: this.viewGrid(), siteRegion: this.model.siteRegion, regionColors: tints, speciesColors: this.model.speciesColors, siteFace: this.model.channels.reservoir?.siteFace, kind: planeKind(this.model.lattice.type) }, this.lastOccupancy);
     this.drawLegend();
+    this.fitCanvasToDrawing();
+  }
+
+  /**
+   * Tells the layout the drawing's shape (--lattice-aspect): in projector mode the canvas takes the height the
+   * lattice needs to span the stage's width (up to 58 % of the window), so the drawing itself, not only the
+   * canvas, covers more than half the width; the plots follow below.
+   */
+  private fitCanvasToDrawing(): void {
+    this.ui.canvas.parentElement?.style.setProperty('--lattice-aspect', this.view.drawingAspect.toFixed(4));
   }
 
   private drawLegend(): void {

@@ -171,6 +171,14 @@ export class LatticeView {
     this.scene.add(this.followLine, this.followMarker);
   }
 
+  /** Width over height of the flat drawing (2D or a slice) including its margin; 4/3 for the whole 3D view. */
+  get drawingAspect(): number {
+    const p = this.picture;
+    if (!p || (p.dim === 3 && !this.slice)) return 4 / 3;
+    const [w, h] = this.planeExtent();
+    return w / h;
+  }
+
   /** Trails, hop density or neither (2D and slice views). */
   setOverlay(overlay: MotionOverlay): void {
     this.overlay = overlay;

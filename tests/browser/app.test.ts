@@ -390,6 +390,26 @@ describe('ionhop browser app', () => {
     await playUntil(page, `Number(document.getElementById('plot-msd')?.dataset.points) > 3`);
     const canvas = await page.locator('#view').boundingBox();
     expect(canvas!.width).toBeGreaterThanOrEqual(640);
+    // The drawing itself, not only its canvas: the columns that show a region tint span at least half the window.
+    const tints = [mutedTint('#e69f00', '#000000'), mutedTint('#56b4e9', '#000000')];
+    const span = await page.evaluate(async ([b64, colours]) => {
+      const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob());
+      const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+      ctx.drawImage(bitmap, 0, 0);
+      const { data, width, height } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+      const wanted = new Set(colours as string[]);
+      let lo = width;
+      let hi = -1;
+      for (let y = 0; y < height; y += 4) {
+        for (let x = 0; x < width; x++) {
+          const k = 4 * (y * width + x);
+          const hex = `#${[data[k], data[k + 1], data[k + 2]].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+          if (wanted.has(hex)) [lo, hi] = [Math.min(lo, x), Math.max(hi, x)];
+        }
+      }
+      return hi - lo + 1;
+    }, [(await page.locator('#view').screenshot()).toString('base64'), tints] as const);
+    expect(span).toBeGreaterThanOrEqual(640);
     const notes = await page.locator('#classroom').boundingBox();
     expect(notes!.y + notes!.height).toBeLessThanOrEqual(800);
     const font = await page.evaluate(() => {
