@@ -814,7 +814,7 @@ export class App {
   private drawLattice(): void {
     if (!this.info || !this.lastOccupancy) return;
     const tints = this.regionTints();
-    this.view.setLattice({ dim: this.model.dim, size: this.viewGrid(), siteRegion: this.model.siteRegion, regionColors: tints, speciesColors: this.model.speciesColors, siteFace: this.model.channels.reservoir?.siteFace, kind: planeKind(this.model.lattice.type) }, this.lastOccupancy);
+    this.view.setLattice({ dim: this.model.dim, size: this.viewGrid(), siteRegion: this.model.siteRegion, regionColors: tints, speciesColors: this.model.speciesColors, siteFace: this.model.channels.reservoir?.siteFace, kind: planeKind(this.model.lattice.type), axisScale: axisScale(this.model) }, this.lastOccupancy);
     this.drawLegend();
     this.fitCanvasToDrawing();
   }
@@ -897,6 +897,12 @@ export class App {
 /** How the 2D view places sites: triangular and honeycomb lattices at their true positions, the rest on a grid. */
 function planeKind(type: string): PlaneKind {
   return type === 'triangular' || type === 'honeycomb' ? type : 'grid';
+}
+
+/** Site step along x, y, z relative to x (a layered lattice's interlayer axis is c/a long). */
+function axisScale(model: RateModel): [number, number, number] {
+  const [lx, ly, lz] = model.lattice.layerSpacing;
+  return [1, ly / lx, model.dim === 3 ? lz / lx : 1];
 }
 
 /** Total hop rate (Hz) of one ion alone in the region with the most sites: the fastest of the species that can appear. */

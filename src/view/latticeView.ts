@@ -27,6 +27,8 @@ export interface LatticePicture {
   regionColors: readonly string[];
   /** CSS colour per species where the scene chose one (else the palette's). */
   speciesColors?: readonly (string | undefined)[];
+  /** Length of one site step along x, y, z relative to x (a layered lattice: c/a along z); default 1, 1, 1. */
+  axisScale?: readonly [number, number, number];
   /** 2D only: how sites are placed (planeGeometry.ts); default a square grid. */
   kind?: PlaneKind;
   /** Open-face index + 1 of every site, 0 inside (RateModel.channels.reservoir.siteFace); drawn hatched in 2D. */
@@ -416,7 +418,10 @@ export class LatticeView {
     const [w, h] = sliceSize(p.size, slice.axis);
     this.sliceRegion = extractSlice(p.size, p.siteRegion, slice.axis, slice.index, new Uint8Array(w * h));
     this.sliceOccupancy = new Uint8Array(w * h);
-    this.plane = planeGeometry('grid', w, h);
+    // A slice of a layered lattice keeps its true proportions: the interlayer axis is drawn c/a times as long.
+    const [u, v] = sliceAxes(slice.axis);
+    const scale = p.axisScale ?? [1, 1, 1];
+    this.plane = planeGeometry('grid', w, h, [1, scale[v] / scale[u]]);
     this.buildPlane(w, h, this.sliceRegion, p.regionColors, p.speciesColors);
   }
 

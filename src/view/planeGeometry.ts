@@ -12,6 +12,8 @@ const SQRT3 = Math.sqrt(3);
 
 export interface PlaneGeometry {
   kind: PlaneKind;
+  /** 'grid' only: world length of one cell step along u and v (a slice of a layered lattice: c/a along z). */
+  scale: [number, number];
   /** Grid cells per axis (gx, gy). */
   grid: [number, number];
   /** Bounding box of the site centres, world units. */
@@ -19,8 +21,8 @@ export interface PlaneGeometry {
   max: [number, number];
 }
 
-export function planeGeometry(kind: PlaneKind, gridX: number, gridY: number): PlaneGeometry {
-  const g: PlaneGeometry = { kind, grid: [gridX, gridY], min: [Infinity, Infinity], max: [-Infinity, -Infinity] };
+export function planeGeometry(kind: PlaneKind, gridX: number, gridY: number, scale: [number, number] = [1, 1]): PlaneGeometry {
+  const g: PlaneGeometry = { kind, scale, grid: [gridX, gridY], min: [Infinity, Infinity], max: [-Infinity, -Infinity] };
   // The extreme sites lie on the grid's corners and edges; scanning the border rows and columns is enough.
   const visit = (gx: number, gy: number) => {
     const [x, y] = sitePosition(g, gx, gy);
@@ -41,12 +43,13 @@ export function sitePosition(g: PlaneGeometry, gx: number, gy: number): [number,
     const x = (gx - b) / 2;
     return [SQRT3 * x + (SQRT3 / 2) * gy + (b * SQRT3) / 2, 1.5 * gy + b / 2];
   }
-  return [gx, gy];
+  return [gx * g.scale[0], gy * g.scale[1]];
 }
 
 /** Extent of the drawing: the site box plus half a cell on every side. */
 export function planeSize(g: PlaneGeometry): [number, number] {
-  return [g.max[0] - g.min[0] + 1, g.max[1] - g.min[1] + 1];
+  const [sx, sy] = g.kind === 'grid' ? g.scale : [1, 1];
+  return [g.max[0] - g.min[0] + sx, g.max[1] - g.min[1] + sy];
 }
 
 /** World position relative to the drawing's centre. */
@@ -54,12 +57,13 @@ export function centred(g: PlaneGeometry, p: readonly [number, number]): [number
   return [p[0] - (g.min[0] + g.max[0]) / 2, p[1] - (g.min[1] + g.max[1]) / 2];
 }
 
-/** The grid cell nearest to a world point (relative to the centre), or null when no site lies within 0.6. */
+/** The grid cell under a world point (relative to the centre): its rectangle, or its nearest site's Voronoi cell; null off the lattice. */
 export function nearestCell(g: PlaneGeometry, cx: number, cy: number): [number, number] | null {
   const x = cx + (g.min[0] + g.max[0]) / 2;
   const y = cy + (g.min[1] + g.max[1]) / 2;
   let best: [number, number] | null = null;
-  let bestD = 0.6 * 0.6;
+  // A Voronoi cell reaches 1/√3 from its site on the triangular lattice and 1 on the honeycomb.
+  let bestD = g.kind === 'triangular' ? 0.6 * 0.6 : 1.01 * 1.01;
   const consider = (gx: number, gy: number) => {
     if (gx < 0 || gy < 0 || gx >= g.grid[0] || gy >= g.grid[1]) return;
     const [sx, sy] = sitePosition(g, gx, gy);
@@ -67,7 +71,9 @@ export function nearestCell(g: PlaneGeometry, cx: number, cy: number): [number, 
     if (d < bestD) [best, bestD] = [[gx, gy], d];
   };
   if (g.kind === 'grid') {
-    consider(Math.round(x) + 0, Math.round(y) + 0); // + 0 turns −0 into 0
+    // Every point of a rectangle belongs to its cell (+ 0 turns −0 into 0).
+    const [gx, gy] = [Math.round(x / g.scale[0]) + 0, Math.round(y / g.scale[1]) + 0];
+    return gx >= 0 && gy >= 0 && gx < g.grid[0] && gy < g.grid[1] ? [gx, gy] : null;
   } else if (g.kind === 'triangular') {
     const v = Math.floor((2 * y) / SQRT3);
     const u = Math.floor(x - v / 2);

@@ -45,3 +45,13 @@ describe('plane geometry of the 2D view', () => {
     });
   }
 });
+
+describe('plane geometry of a slice', () => {
+  it('a slice of a layered lattice draws the interlayer axis c/a times as long, and picks cells over their whole rectangle', () => {
+    const g = planeGeometry('grid', 4, 3, [1, 2.5]);
+    expect(planeSize(g)).toEqual([4, 7.5]);
+    const [x, y] = centred(g, sitePosition(g, 2, 1));
+    expect(nearestCell(g, x + 0.49, y - 1.2)).toEqual([2, 1]);
+    expect(nearestCell(g, x, y + 5)).toBeNull();
+  });
+});
