@@ -54,7 +54,7 @@ export class LiveFlux {
   /** Counters at time t, linear between samples. */
   private at(t: number): Float64Array {
     const times = this.times;
-    let hi = times.findIndex((x) => x >= t);
+    const hi = times.findIndex((x) => x >= t);
     if (hi <= 0) return this.values[hi < 0 ? times.length - 1 : 0];
     const lo = hi - 1;
     const w = (t - times[lo]) / (times[hi] - times[lo]);
