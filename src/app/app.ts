@@ -715,6 +715,11 @@ export class App {
       parts.push(`<span id="surface-oh" data-count="${c.surfaceHydroxide}">${escapeHtml(this.model.speciesLabels[rx.hydroxide])} on the surface: <strong>${c.surfaceHydroxide}</strong> of ${c.surfaceSites} sites</span>`);
       parts.push(`<span id="dissociations" data-count="${c.dissociations}" data-recombinations="${c.recombinations}">water split ${c.dissociations.toLocaleString('en')} · re-formed ${c.recombinations.toLocaleString('en')}</span>`);
     }
+    // Lubrication: the share of each lubricated species' hops whose saddle a neighbouring ion lowered.
+    for (const s of new Set(this.model.lubrication.map((r) => r.species))) {
+      const share = c.hops[s] > 0 ? c.lubricatedHops[s] / c.hops[s] : NaN;
+      parts.push(`<span class="lubricated" data-species="${escapeHtml(this.model.speciesNames[s])}" data-share="${share}">${escapeHtml(this.model.speciesLabels[s])} hops lubricated: ${Number.isFinite(share) ? `${(100 * share).toFixed(share > 0.999 && share < 1 ? 2 : 1)} %` : 'no hops yet'} (${c.lubricatedHops[s].toLocaleString('en')} of ${c.hops[s].toLocaleString('en')})</span>`);
+    }
     // Ions by where they came from: placed at the start, made from water, or inserted at an open face.
     const origins = ['at start', 'from water', 'inserted'];
     c.storedByOrigin.forEach((row, s) => {

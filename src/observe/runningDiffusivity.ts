@@ -17,7 +17,9 @@
 // pair (b, b+2) only when its slot existed and was alive at both ends, which
 // (slots are never reused) means it stayed the whole time; an ion removed
 // mid-pair drops out of that pair instead of freezing its displacement into it.
-// The MSD curve follows the ions present at the first sample and still present.
+// The MSD curve follows the ions present at its origin and still present, the
+// origin being the first sample that holds any ion (a scene that starts empty
+// and fills through a face gets a curve from the first arrivals on).
 // The same pairs give D per axis, D_axis = ΔMSD_axis-pair/τ, and D per group of
 // ions (the app's groups: the region each ion started in).
 import { A2_PER_S_TO_CM2_PER_S } from '../model/rateModel';
@@ -85,6 +87,9 @@ export class RunningDiffusivity {
   private snapshots: Int32Array[] = [];
   /** Alive flags of every slot at each snapshot (null: every slot was alive). */
   private snapshotAlive: (Uint8Array | null)[] = [];
+  /** Displacements and alive flags at the MSD curve's origin: the first sample that held an ion. */
+  private msdOrigin: Int32Array | null = null;
+  private msdOriginAlive: Uint8Array | null = null;
   /** Group of every slot (options.nGroups > 0), from the latest sample. */
   private groups: Uint8Array | null = null;
   /** pairD[k]: D from blocks 2k and 2k+1, Å²/s, per species then per (species, axis) then per (species, group); see pairDiffusivity. */
@@ -118,6 +123,8 @@ export class RunningDiffusivity {
     this.snapshotTimes = [];
     this.snapshots = [];
     this.snapshotAlive = [];
+    this.msdOrigin = null;
+    this.msdOriginAlive = null;
     this.groups = null;
     this.pairD = [];
     this.blockS = 0;
@@ -146,6 +153,10 @@ export class RunningDiffusivity {
     }
     this.lastTime = time;
     const alive = ions.alive && !ions.alive.every((v) => v === 1) ? ions.alive : null;
+    if (this.msdOrigin === null && ions.species.length > 0 && (!alive || alive.some((v) => v === 1))) {
+      this.msdOrigin = Int32Array.from(ions.displacement);
+      this.msdOriginAlive = alive ? Uint8Array.from(alive) : null;
+    }
     this.updateMsd(ions.displacement, alive);
     this.pushHistory(time);
     const n = this.snapshotTimes.length;
@@ -193,24 +204,23 @@ export class RunningDiffusivity {
     return { tS: this.historyT, msdA2: this.historyMsd };
   }
 
-  /** MSD per species and axis over the ions present at the first sample and now (count: how many). */
+  /** MSD per species and axis since the curve's origin over the ions present then and now (count: how many). */
   private updateMsd(displacement: Int32Array, alive: Uint8Array | null): void {
     const species = this.species!;
     const sums = this.currentMsd;
     sums.fill(0);
     this.count.fill(0);
-    const first = this.snapshots[0];
-    const firstAlive = this.snapshotAlive[0] ?? null;
-    // Before the first snapshot, the ions present now are the tracers.
-    const n = first ? first.length / 3 : species.length;
+    const origin = this.msdOrigin;
+    const originAlive = this.msdOriginAlive;
+    const n = origin ? origin.length / 3 : 0;
     const m = this.options.metric;
     for (let i = 0; i < n; i++) {
-      if ((alive && !alive[i]) || (firstAlive && !firstAlive[i])) continue;
+      if ((alive && !alive[i]) || (originAlive && !originAlive[i])) continue;
       const b = 3 * species[i];
       this.count[species[i]]++;
-      let dx = displacement[3 * i];
-      let dy = displacement[3 * i + 1];
-      let dz = displacement[3 * i + 2];
+      let dx = displacement[3 * i] - origin![3 * i];
+      let dy = displacement[3 * i + 1] - origin![3 * i + 1];
+      let dz = displacement[3 * i + 2] - origin![3 * i + 2];
       if (!this.diagonal) [dx, dy, dz] = toAngstrom(m, dx, dy, dz) as [number, number, number];
       sums[b] += dx * dx;
       sums[b + 1] += dy * dy;

@@ -59,6 +59,9 @@ export interface LiveChemistry {
   surfaceSites: number;
   /** Ions present now per species and origin: [s][initial, water, inserted]. */
   storedByOrigin: number[][];
+  /** Per species: hops since the run started, and those whose saddle lubrication shifted. */
+  hops: number[];
+  lubricatedHops: number[];
 }
 
 /** How far the app asks the engine to go in one frame. */

@@ -352,7 +352,17 @@ export class SimulationSession {
     const rx = this.model.waterDissociation;
     let surfaceSites = 0;
     if (rx) for (let i = 0; i < this.model.nSites; i++) surfaceSites += rx.surfaceRegion[this.model.siteRegion[i]];
-    return { dissociations: c.dissociations, recombinations: c.recombinations, surfaceHydroxide: c.surfaceHydroxide, surfaceSites, storedByOrigin: c.storedByOrigin.map((r) => [...r]) };
+    const Z = this.model.directions;
+    const hops = Array.from({ length: this.model.nSpecies }, (_, sp) => c.hopsByDirection.subarray(sp * Z, sp * Z + Z).reduce((a, b) => a + b, 0));
+    return {
+      dissociations: c.dissociations,
+      recombinations: c.recombinations,
+      surfaceHydroxide: c.surfaceHydroxide,
+      surfaceSites,
+      storedByOrigin: c.storedByOrigin.map((r) => [...r]),
+      hops,
+      lubricatedHops: Array.from(c.lubricatedHops),
+    };
   }
 
   /**

@@ -459,7 +459,7 @@ describe('ionhop browser app', () => {
     }
   }, 60_000);
 
-  it('water dissociation: OH- appears on the surface within seconds, with the split/re-formed counter', async () => {
+  it('proton chemistry: OH- appears on the surface within seconds with the split/re-formed counter; MoS2 shows its lubricated hops', async () => {
     const { page, errors } = await open(`?sceneData=${waterScene()}&engine=cpu`);
     expect(Number(await page.getAttribute('#surface-oh', 'data-count'))).toBe(0);
     await playUntil(page, `Number(document.getElementById('surface-oh')?.dataset.count) > 0`, 8_000);
@@ -469,6 +469,12 @@ describe('ionhop browser app', () => {
     expect(await page.textContent('#chemistry')).toMatch(/H⁺: \d+ from water/);
     expect(errors).toEqual([]);
     await page.close();
+    // Lubrication in MoS2: the chemistry row says which share of the Zn2+ hops H+ sped up (nearly all of them).
+    const mos2 = await open('?scene=mos2-h-lubrication&engine=cpu');
+    await playUntil(mos2.page, `Number(document.querySelector('.lubricated')?.dataset.share) > 0`, 8_000);
+    expect(Number(await mos2.page.locator('.lubricated').getAttribute('data-share'))).toBeGreaterThan(0.9);
+    expect(mos2.errors).toEqual([]);
+    await mos2.page.close();
   }, 30_000);
 
   it.each(['cpu', 'gpu-lattice'])('a 64³ scene with 48,000 ions keeps the page responsive on %s: the view draws a stated sample and Pause takes effect within 1 s', async (engine) => {
