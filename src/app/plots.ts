@@ -257,7 +257,8 @@ export class LivePlots {
       // Vertical: a label's height plus a quarter, so a 100 px tall plot still gets three or more ticks.
       space: vertical
         ? Math.round(this.theme.fontPx * 1.25)
-        : (_u, _axis, min, max) => Math.round(this.theme.fontPx * (1 + 0.62 * Math.max(2, ...formatTicks(tickLikeValues(min, max)).map((l) => l.length)))),
+        : (_u, _axis, min, max, plotDim) => horizontalSpace(this.theme.fontPx, min, max, plotDim),
+      incrs: vertical ? undefined : NICE_INCREMENTS,
       gap: 3,
       labelSize: Math.round(this.theme.fontPx * 1.4),
       font,
@@ -304,10 +305,28 @@ export class LivePlots {
   }
 }
 
-/** Values like the ticks uPlot will pick between min and max (two significant digits): their labels' width sets the spacing. */
-function tickLikeValues(min: number, max: number): number[] {
-  const mid = (min + max) / 2;
-  return [min, mid === 0 ? 0 : Number(mid.toPrecision(2)), max].map((v) => (v === 0 ? 0 : Number(v.toPrecision(2))));
+/** Tick steps of the horizontal axes: 1, 2 and 5 times a power of ten (short labels; uPlot picks from these). */
+const NICE_INCREMENTS: number[] = [];
+for (let e = -18; e <= 18; e++) for (const m of [1, 2, 5]) NICE_INCREMENTS.push(Number((m * 10 ** e).toPrecision(1)));
+
+/**
+ * Pixel spacing that makes uPlot choose the smallest tick step whose labels (as formatTicks writes them, about
+ * 0.62 em per character plus 1 em of gap) fit between neighbouring ticks: measured on the labels that step would
+ * draw, so a narrow plot gets as many ticks as fit and never labels that run into each other.
+ */
+function horizontalSpace(fontPx: number, min: number, max: number, plotDim: number): number {
+  const range = max - min;
+  if (!(range > 0) || !(plotDim > 0)) return fontPx * 4;
+  for (const incr of NICE_INCREMENTS) {
+    const px = (plotDim * incr) / range;
+    if (px < fontPx * 1.6) continue; // not even a one-character label fits
+    const ticks: number[] = [];
+    for (let v = Math.ceil(min / incr) * incr; v <= max + incr * 1e-9 && ticks.length < 64; v += incr) ticks.push(Number(v.toPrecision(12)));
+    const longest = Math.max(1, ...formatTicks(ticks).map((l) => l.length));
+    // Slightly under px, so uPlot takes exactly this step (a smaller one has proportionally less room).
+    if (px >= fontPx * (1 + 0.62 * longest)) return px * 0.999;
+  }
+  return plotDim;
 }
 
 function lastTime(h: ObservableHistory): number {
