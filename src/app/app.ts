@@ -736,7 +736,9 @@ export class App {
 
   private setBadge(note: string): void {
     const host = this.host!;
-    this.ui.badge.textContent = `engine: ${host.label}`;
+    // A fallback says so on the badge itself (the reason is in its tooltip): e.g. the GPU engines refuse open faces.
+    this.ui.badge.textContent = `engine: ${host.label}${note ? ' (fallback)' : ''}`;
+    this.ui.badge.dataset.fallback = note ? 'true' : 'false';
     this.ui.badge.className = `badge ${host.engine === 'cpu' ? 'cpu' : 'gpu'}`;
     this.ui.badge.dataset.engine = host.engine;
     this.ui.badge.title = note || `The simulation runs on: ${host.label}`;
