@@ -14,7 +14,7 @@ import { checkEstimators, type CheckedObservables } from '../observe/estimatorCh
 import { profileAxisOf } from '../observe/profileAxis';
 import { chemistryObservables, stiffnessWarning, type ChemistryObservables } from '../observe/chemistry';
 import { IONHOP_VERSION } from './version';
-import { checkRunFits, estimateRun } from './resourceLimits';
+import { checkRunFits, estimateRun, recordedSamples } from './resourceLimits';
 import { reachable, restoreState, snapshotState, type Snapshot } from './stateSnapshot';
 
 export interface RunProgress {
@@ -112,7 +112,7 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
   const replicas = run.replicas;
   const sampling = run.time !== undefined ? 'time' : 'events';
   // With only an event budget there cannot be more samples than events.
-  const samples = sampling === 'time' ? run.samples : Math.min(run.samples, run.events!);
+  const samples = recordedSamples(scene);
   const profileAxis = profileAxisOf(scene);
   const fitFrom = scene.observe.fitFrom;
   checkRunFits(scene, estimateRun(scene, model, samples), samples);
@@ -252,8 +252,7 @@ export async function runReplicas(
 ): Promise<ReplicaObservables[]> {
   checkEngineHonoursRun(kind, scene);
   const model = compiled ?? compileRateModel(scene);
-  const { run } = scene;
-  const samples = run.time !== undefined ? run.samples : Math.min(run.samples, run.events!);
+  const samples = recordedSamples(scene);
   const profileAxis = profileAxisOf(scene);
   const stepModels = protocolStepModels(scene);
   const results: ReplicaObservables[] = [];
