@@ -14,7 +14,7 @@ import { checkEstimators, omitTracerEstimators, type CheckedObservables } from '
 import { profileAxisOf } from '../observe/profileAxis';
 import { chemistryObservables, stiffnessWarning, type ChemistryObservables } from '../observe/chemistry';
 import { IONHOP_VERSION } from './version';
-import { checkRunFits, estimateRun } from './resourceLimits';
+import { checkRunFits, estimateRun, recordedSamples } from './resourceLimits';
 import { reachable, restoreState, snapshotState, type Snapshot } from './stateSnapshot';
 
 export interface RunProgress {
@@ -113,7 +113,7 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
   const replicas = run.replicas;
   const sampling = run.time !== undefined ? 'time' : 'events';
   // With only an event budget there cannot be more samples than events.
-  const samples = sampling === 'time' ? run.samples : Math.min(run.samples, run.events!);
+  const samples = recordedSamples(scene);
   const profileAxis = profileAxisOf(scene);
   const fitFrom = scene.observe.fitFrom;
   checkRunFits(scene, estimateRun(scene, model, samples), samples);
@@ -265,8 +265,7 @@ export async function runReplicas(
   checkEngineHonoursRun(kind, scene);
   checkEngineRunsProtocol(kind, scene);
   const model = compiled ?? compileRateModel(scene);
-  const { run } = scene;
-  const samples = run.time !== undefined ? run.samples : Math.min(run.samples, run.events!);
+  const samples = recordedSamples(scene);
   const profileAxis = profileAxisOf(scene);
   const stepModels = protocolStepModels(scene);
   const results: ReplicaObservables[] = [];
