@@ -8,7 +8,7 @@
 //   are averaged, and the slope is fitted over the lag window; error and Haven
 //   ratio error by jackknife over replicas (leave one replica out, refit).
 import { A2_PER_S_TO_CM2_PER_S, type RateModel } from '../model/rateModel';
-import { AXES, type AxisName, type SpeciesName } from '../model/scene/schema';
+import { AXES, type AxisName, type Scene, type SpeciesName } from '../model/scene/schema';
 import type { ReplicaObservables } from './replicaRecorder';
 import { fitWindow, jackknife, MAX_COM_LAGS, meanWithError, slopeOver, type Estimate } from './stats';
 import { driftObservables, type DriftObservables } from './drift';
@@ -79,7 +79,8 @@ export interface RunObservables {
   errorMethod: { tracer: string; collective: string; havenRatio: string; series: string };
 }
 
-export function aggregateReplicas(model: RateModel, replicas: ReplicaObservables[], fitFrom: number, profileAxis: 0 | 1 | 2, protocolPotentials: readonly number[] | null = null): RunObservables {
+/** `scene` (optional) adds the protocol and the apparent diffusivities to the exchange observables. */
+export function aggregateReplicas(model: RateModel, replicas: ReplicaObservables[], fitFrom: number, profileAxis: 0 | 1 | 2, scene: Scene | null = null): RunObservables {
   const R = replicas.length;
   if (R === 0) throw new Error('aggregateReplicas needs at least one replica');
   const dim = model.dim;
@@ -193,7 +194,7 @@ export function aggregateReplicas(model: RateModel, replicas: ReplicaObservables
     },
     crossings,
     drift: driftObservables(model, replicas, fitFrom),
-    exchange: model.channels.reservoir && replicas.every((r) => r.exchange) ? exchangeObservables(model, replicas.map((r) => r.exchange!), fitFrom, protocolPotentials) : null,
+    exchange: model.channels.reservoir && replicas.every((r) => r.exchange) ? exchangeObservables(model, replicas.map((r) => r.exchange!), fitFrom, scene) : null,
     errorMethod: {
       tracer: `standard error of the mean over ${R} independent replicas (one least-squares MSD slope per replica)`,
       collective: `jackknife over ${R} independent replicas (slope of the replica-averaged multiple-time-origin centre-of-mass MSD, lags up to half the run, refitted leaving one replica out)`,
