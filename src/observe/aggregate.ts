@@ -44,6 +44,8 @@ export interface SpeciesObservables {
   havenRatio: Estimate;
   /** Hops of this species per replica. */
   eventsPerReplica: Estimate;
+  /** Ions followed by the MSD at the last sample, per replica (ions present throughout the fit window; fewer than count in an open scene). */
+  tracerIons: Estimate;
   /** Fraction of the sites of each layer held by this species, time-averaged over the window. */
   profile: Series;
   /** Fraction of the sites of each region held by this species, averaged like the profile. */
@@ -124,7 +126,10 @@ export function aggregateReplicas(model: RateModel, replicas: ReplicaObservables
     const tracerA2 = meanWithError(dPerReplica);
 
     // Collective: multiple-time-origin COM MSD per replica, averaged over replicas, then the slope; jackknife for errors.
+    // The displacement summed over every ion the replica held (current), divided by the mean number present:
+    // in a closed scene that is the initial count, in an open one the population averaged over the run.
     const lags = comLagCurves(replicas, s, K, dim);
+    const meanPresent = meanPopulation(replicas, s, K);
     const sumCom = new Float64Array(lags.maxLag + 1);
     const sumT = new Float64Array(lags.maxLag + 1);
     for (let r = 0; r < R; r++)
@@ -138,7 +143,7 @@ export function aggregateReplicas(model: RateModel, replicas: ReplicaObservables
       const y = new Float64Array(lags.maxLag + 1);
       for (let l = 0; l <= lags.maxLag; l++) {
         t[l] = (sumT[l] - (skip < 0 ? 0 : lags.tau[skip][l])) / n;
-        y[l] = (sumCom[l] - (skip < 0 ? 0 : lags.msd[skip][l])) / n / count;
+        y[l] = (sumCom[l] - (skip < 0 ? 0 : lags.msd[skip][l])) / n / meanPresent;
       }
       return slopeOver(t, y, fitWindow(t, fitFrom)) / (2 * dim);
     };
@@ -162,6 +167,7 @@ export function aggregateReplicas(model: RateModel, replicas: ReplicaObservables
       collective: { a2PerS: collectiveA2, cm2PerS: toCm2(collectiveA2) },
       havenRatio: haven,
       eventsPerReplica: meanWithError(replicas.map((r) => r.events[s])),
+      tracerIons: meanWithError(replicas.map((r) => (r.tracers ? r.tracers[s][K - 1] : r.count[s]))),
       profile: seriesOfArrays(replicas.map((r) => r.profile[s]), model.size[profileAxis]),
       regionOccupancy: model.regionNames.map((region, g) => ({ region, occupancy: meanWithError(replicas.map((r) => r.regionOccupancy[s][g])) })),
     });
@@ -230,6 +236,22 @@ function toCm2(e: Estimate): Estimate {
  * are thinned to MAX_COM_LAGS evenly spaced ones, so the cost is O(K·MAX_COM_LAGS)
  * rather than O(K²) (1e5 samples once took a minute for two replicas).
  */
+/** Ions of species s present, averaged over the replicas and the first K samples; the initial count in a closed scene (or a record without populations). */
+function meanPopulation(replicas: ReplicaObservables[], s: number, K: number): number {
+  if (!replicas.every((r) => r.present)) return replicas[0].count[s];
+  const first = replicas[0].present![s][0];
+  let sum = 0;
+  let constant = true;
+  for (const r of replicas)
+    for (let k = 0; k < K; k++) {
+      const v = r.present![s][k];
+      sum += v;
+      if (v !== first) constant = false;
+    }
+  // A constant population gives exactly that count (no rounding from the sum), so closed scenes keep their numbers bit for bit.
+  return constant ? first : sum / (replicas.length * K);
+}
+
 function comLagCurves(replicas: ReplicaObservables[], s: number, K: number, dim: number) {
   const longestLag = Math.max(1, Math.floor((K - 1) / 2));
   const stride = Math.ceil(longestLag / MAX_COM_LAGS);
@@ -237,6 +259,7 @@ function comLagCurves(replicas: ReplicaObservables[], s: number, K: number, dim:
   const msd: Float64Array[] = [];
   const tau: Float64Array[] = [];
   for (const r of replicas) {
+    const current = (r.current ?? r.com)[s];
     const m = new Float64Array(maxLag + 1);
     const t = new Float64Array(maxLag + 1);
     for (let j = 1; j <= maxLag && j * stride < K; j++) {
@@ -246,7 +269,7 @@ function comLagCurves(replicas: ReplicaObservables[], s: number, K: number, dim:
       const origins = K - l;
       for (let k = 0; k < origins; k++) {
         for (let ax = 0; ax < dim; ax++) {
-          const d = r.com[s][ax][k + l] - r.com[s][ax][k];
+          const d = current[ax][k + l] - current[ax][k];
           sum += d * d;
         }
         dt += r.times[k + l] - r.times[k];

@@ -95,3 +95,43 @@ describe('GITT pulse protocol', () => {
     expect(occupancyChemicalPotential(m, 0, n, 8)).toBeNaN();
   });
 });
+
+describe('diffusivities of a species whose population varies (open region)', () => {
+  const kT = 8.617333262e-5 * 300;
+  const w = 1e13 * Math.exp(-0.3 / kT);
+  /** Zn2+ absent at the start, the whole periodic region open to a unit-activity electrolyte (θ → a/(1 + a) = 0.5). */
+  const openGas = (desolvationBarrier: number, replicas: number, runHops: number) =>
+    runScene(validateScene({
+      ionhop: 1,
+      name: 'open lattice gas',
+      lattice: { type: 'square', size: [16, 16], spacing: 3, boundary: ['periodic', 'periodic'] },
+      temperature: 300,
+      attemptFrequency: 1e13,
+      seed: 12,
+      run: { time: runHops / w, samples: 60, replicas },
+      species: [{ name: 'Zn2+', charge: 2 }],
+      regions: [{ name: 'host', species: { 'Zn2+': { barrier: 0.3 } } }],
+      populations: [{ species: 'Zn2+', count: 0 }],
+      electrolyte: { potential: 0, activity: { 'Zn2+': 1 } },
+      reservoirs: [{ name: 'all', region: 'host', desolvationBarrier: { 'Zn2+': desolvationBarrier } }],
+    }));
+  it('D_σ from the hop current over the mean population equals D0·(1 − θ); D* says why it is not defined when no ion stays through the window', async () => {
+    // Exchange as fast as hops: θ = 0.5 within a few 1/w, and every ion is replaced long before the window ends.
+    const sp = (await openGas(0.3, 8, 300)).observables.species[0];
+    expect(sp.count).toBe(0);
+    // Non-interacting lattice gas: the jump (collective) diffusivity is D0·(1 − θ) at θ = 0.5; jackknife SE over 8 replicas.
+    const dSigma = sp.collective.a2PerS;
+    expect(sp.notDefined.collective).toBeUndefined();
+    expect(Math.abs(dSigma.value - w * 9 * 0.5)).toBeLessThan(PASS_SIGMAS * dSigma.se);
+    expect(dSigma.se / dSigma.value).toBeLessThan(0.15);
+    expect(sp.tracerIons.value).toBe(0);
+    expect(sp.notDefined.tracer).toMatch(/no ion of this species stayed through the whole fit window/);
+  });
+  it('a species absent at the start that enters before the fit window gets a D* from the ions that stay', async () => {
+    // Residence ~1/k_out ≈ 300/w: about half of the ions inserted before the window stay through it.
+    const sp = (await openGas(0.45, 2, 300)).observables.species[0];
+    expect(sp.tracerIons.value).toBeGreaterThan(5);
+    expect(sp.notDefined.tracer).toBeUndefined();
+    expect(sp.tracer.a2PerS.value).toBeGreaterThan(0);
+  });
+});
