@@ -11,7 +11,7 @@ import { A2_PER_S_TO_CM2_PER_S, type RateModel } from '../model/rateModel';
 import { AXES, type AxisName, type Scene, type SpeciesName } from '../model/scene/schema';
 import type { ReplicaObservables } from './replicaRecorder';
 import { fitWindow, jackknife, MAX_COM_LAGS, meanWithError, slopeOver, type Estimate } from './stats';
-import { driftObservables, type DriftObservables } from './drift';
+import { driftObservables, meanPopulation, type DriftObservables } from './drift';
 import { exchangeObservables, type ExchangeObservables } from './exchange';
 
 export interface Series {
@@ -236,22 +236,6 @@ function toCm2(e: Estimate): Estimate {
  * are thinned to MAX_COM_LAGS evenly spaced ones, so the cost is O(K·MAX_COM_LAGS)
  * rather than O(K²) (1e5 samples once took a minute for two replicas).
  */
-/** Ions of species s present, averaged over the replicas and the first K samples; the initial count in a closed scene (or a record without populations). */
-function meanPopulation(replicas: ReplicaObservables[], s: number, K: number): number {
-  if (!replicas.every((r) => r.present)) return replicas[0].count[s];
-  const first = replicas[0].present![s][0];
-  let sum = 0;
-  let constant = true;
-  for (const r of replicas)
-    for (let k = 0; k < K; k++) {
-      const v = r.present![s][k];
-      sum += v;
-      if (v !== first) constant = false;
-    }
-  // A constant population gives exactly that count (no rounding from the sum), so closed scenes keep their numbers bit for bit.
-  return constant ? first : sum / (replicas.length * K);
-}
-
 function comLagCurves(replicas: ReplicaObservables[], s: number, K: number, dim: number) {
   const longestLag = Math.max(1, Math.floor((K - 1) / 2));
   const stride = Math.ceil(longestLag / MAX_COM_LAGS);
