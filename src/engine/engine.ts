@@ -97,6 +97,12 @@ export interface Engine {
   eventCountsByKind(): Promise<Float64Array>;
   /** Insertions/removals per reservoir face and species; null (or absent: engines that refuse open faces) in a closed scene. */
   reservoirCounts?(): Promise<ReservoirCounts | null>;
+  /**
+   * A current source puts an ion of species s on the empty reservoir-face site i
+   * (a galvanostatic pulse, src/run/protocolPlan.ts), counted as an insertion at
+   * that face; absent on engines that cannot (only cpu has it).
+   */
+  injectIon?(site: number, species: number): Promise<void>;
   /** Counters of the proton chemistry (engines that run it: cpu). */
   chemistryCounts?(): Promise<ChemistryCounts>;
   /** Ion slots: the length of every IonState array (alive ions ≤ capacity). */

@@ -64,6 +64,11 @@ export function checkEstimators(model: RateModel, o: RunObservables): CheckedObs
         confined.push(reason);
       }
     }
+    if (confined.length === 0 && sp.tracerIons.value === 0) {
+      // An open scene: every ion of the species arrived after the fit window began (or left before its end).
+      notDefined.tracer = 'no ion of this species stayed through the whole fit window (ions that arrive after it begins are not followed, ions that leave drop out); lower observe.fitFrom or run longer';
+      out.tracer = { ...out.tracer, a2PerS: UNDEFINED, cm2PerS: UNDEFINED };
+    }
     if (confined.length > 0) {
       notDefined.tracer = confined[0];
       notDefined.collective = confined[0];

@@ -270,7 +270,7 @@ async function runPoint(
       replicas.push(...t.replicas);
       wallTimeS += t.wallTimeS;
     }
-    observables = checkEstimators(model, aggregateReplicas(model, replicas, fitFrom, profileAxis, scene.protocol?.potentials ?? null));
+    observables = checkEstimators(model, aggregateReplicas(model, replicas, fitFrom, profileAxis, scene));
     const verdict = judgePoint(observables, want, targetSe, maxReplicas, speciesName);
     reachedTarget = verdict.reachedTarget;
     if (verdict.next === null) break;

@@ -14,6 +14,7 @@ import { nernstEinsteinCase } from './cases/nernstEinstein';
 import { grandCanonicalIsothermCase, slabFluxCase, speciesCompetitionCase } from './cases/openFaces';
 import { lubricatedChainCase, lubricationEquilibriumCase } from './cases/lubrication';
 import { waterPairsCase } from './cases/waterPairs';
+import { gittCase } from './cases/gitt';
 import type { ValidationCase, ValidationCheck } from './types';
 
 export const VALIDATION_CASES: readonly ValidationCase[] = [
@@ -31,6 +32,7 @@ export const VALIDATION_CASES: readonly ValidationCase[] = [
   grandCanonicalIsothermCase,
   speciesCompetitionCase,
   slabFluxCase,
+  gittCase,
   lubricatedChainCase,
   lubricationEquilibriumCase,
   waterPairsCase,

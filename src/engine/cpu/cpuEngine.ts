@@ -967,6 +967,14 @@ export class CpuEngine implements Engine {
     this.kindEvents[RESERVOIR_KIND]++;
   }
 
+  /** A current source's ion on the empty face site i (Engine.injectIon): inserted and counted at the site's face. */
+  async injectIon(i: number, s: number): Promise<void> {
+    const res = this.reservoir;
+    if (!res || res.siteFace[i] === 0) throw new Error(`injectIon: site ${i} touches no reservoir face`);
+    this.insertIon(i, s);
+    res.countInsertion(i, s);
+  }
+
   /** Insertions and removals per reservoir and species so far; null in a closed scene. */
   reservoirCountsSync(): ReservoirCounts | null {
     return this.reservoir?.counts() ?? null;
