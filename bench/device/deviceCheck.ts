@@ -10,7 +10,7 @@ import { GpuWalkersEngine } from '../../src/engine/gpu/gpuWalkersEngine';
 import { GpuLatticeEngine } from '../../src/engine/gpu/gpuLatticeEngine';
 import { acquireGpu } from '../../src/gpu/device';
 import { runValidation } from '../../src/validate/suite';
-import { benchModel, formatTable, QUICK_PLAN, runGpuBench, type GpuBenchPlan } from '../gpuBench';
+import { benchModel, chemistryModel, formatChemistryTable, formatOpenFaceTable, formatTable, openFaceModel, QUICK_PLAN, runChemistryBench, runGpuBench, runOpenFaceBench, type GpuBenchPlan } from '../gpuBench';
 import h2v3o8Scene from '../../scenes/h2v3o8-mxene.json';
 
 const DEVICE_PLAN: GpuBenchPlan = {
@@ -24,6 +24,8 @@ const DEVICE_PLAN: GpuBenchPlan = {
     { side: 4096, substeps: 4000 },
   ],
   cpuEvents: 2_000_000,
+  openFaces: [{ side: 1000, substeps: 4000, rounds: 2 }],
+  chemistry: [{ side: 512, substeps: 4000, rounds: 2 }],
 };
 
 async function same(label: string, a: Engine, b: Engine): Promise<boolean> {
@@ -35,6 +37,7 @@ async function same(label: string, a: Engine, b: Engine): Promise<boolean> {
     occupancy: eq(await a.occupancy(), await b.occupancy()),
     events: eq(await a.eventCounts(), await b.eventCounts()),
     crossings: eq(await a.crossings(), await b.crossings()),
+    kinds: eq(await a.eventCountsByKind(), await b.eventCountsByKind()),
   };
   const ok = Object.values(checks).every(Boolean);
   console.log(`${ok ? 'PASS' : 'FAIL'} ${label}: ${a.events} hops${ok ? '' : ` (${Object.entries(checks).filter(([, v]) => !v).map(([k]) => k).join(', ')} differ)`}`);
@@ -52,6 +55,14 @@ async function twinChecks(quick: boolean): Promise<boolean> {
     const [g, t] = await Promise.all(['gpu', 'twin'].map((x) => GpuLatticeEngine.create(model, occ, { seed: 'dc', seedNumber: 3, executor: x as 'gpu' | 'twin' })));
     for (const e of [g, t]) await e.advance({ time: 256.5 * e.substepTime });
     ok = (await same(`lattice ${side}x${side} half filling, 257 sub-steps`, g, t)) && ok;
+    g.dispose();
+  }
+  // Open faces on both x ends, and the proton chemistry scene (lubrication, water dissociation).
+  for (const [label, model] of [['open faces', openFaceModel(quick ? 128 : 1000, true)], ['proton chemistry', chemistryModel(quick ? 128 : 512)]] as const) {
+    const occ = initialOccupancy(model, 5);
+    const [g, t] = await Promise.all(['gpu', 'twin'].map((x) => GpuLatticeEngine.create(model, occ, { seed: 'dc', seedNumber: 5, executor: x as 'gpu' | 'twin' })));
+    for (const e of [g, t]) await e.advance({ time: 64.5 * e.substepTime });
+    ok = (await same(`lattice ${model.lattice.cells[0]}x${model.lattice.cells[1]} ${label}, 65 sub-steps`, g, t)) && ok;
     g.dispose();
   }
   // Independent walkers (sharing sites allowed: throughput configuration).
@@ -105,9 +116,12 @@ export async function main(argv: string[]): Promise<number> {
   console.log(`ionhop device check; adapter: ${ctx.adapterName}`);
   const ok = await twinChecks(quick);
   console.log(`twin checks done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  const { rows, adapter } = await runGpuBench(quick ? QUICK_PLAN : DEVICE_PLAN);
-  console.log(`\n${formatTable(rows, adapter)}\n`);
-  console.log(JSON.stringify({ adapter, twinChecksPassed: ok, rows }));
+  const plan = quick ? QUICK_PLAN : DEVICE_PLAN;
+  const { rows, adapter } = await runGpuBench(plan);
+  const openFaces = await runOpenFaceBench(plan);
+  const chemistry = await runChemistryBench(plan);
+  console.log(`\n${formatTable(rows, adapter)}\n\n${formatOpenFaceTable(openFaces)}\n\n${formatChemistryTable(chemistry)}\n`);
+  console.log(JSON.stringify({ adapter, twinChecksPassed: ok, rows, openFaces, chemistry }));
   console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return ok ? 0 : 1;
 }

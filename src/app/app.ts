@@ -3,11 +3,12 @@
 // user actions into engine requests. It computes no physics itself.
 import type { Scene } from '../model/scene/schema';
 import { parseSceneText, validateScene, SceneError } from '../model/scene/validate';
-import { compileRateModel, type RateModel } from '../model/rateModel';
+import { compileRateModel, hopIndex, type RateModel } from '../model/rateModel';
 import { initialOccupancy } from '../model/initialState';
 import { LatticeView, LIGHT_THEME, PROJECTOR_THEME, MAX_DRAWN_IONS, type MotionOverlay, type SliceChoice } from '../view/latticeView';
 import { regionColor, speciesStyle } from '../view/palette';
 import { mutedTint } from '../view/contrast';
+import type { PlaneKind } from '../view/planeGeometry';
 import type { Frame, SessionInfo } from '../worker/protocol';
 import { PRESETS, findPreset, DEFAULT_PRESET_ID } from './presets';
 import { applyEdits, editableParams, placementChanged, type EditableParam } from './sceneEdits';
@@ -79,6 +80,8 @@ export class App {
     sliceIndexField: $('slice-index-field'),
     sliceIndexOut: $<HTMLOutputElement>('slice-index-out'),
     drawCapNote: $('draw-cap-note'),
+    exchange: $('exchange'),
+    chemistry: $('chemistry'),
     followHint: $('follow-hint'),
     followStop: $<HTMLButtonElement>('follow-stop'),
     canvas: $<HTMLCanvasElement>('view'),
@@ -118,6 +121,8 @@ export class App {
   private readonly crossings: CrossingCounter;
   private readonly sweep: SweepPanel;
   private lastOccupancy: Uint8Array | null = null;
+  /** Ions per species now, as the legend shows them. */
+  private population: number[] = [];
   /** The change that ended the run now drawn faded. */
   private previousChange: { key: string; label: string; from: string } | null = null;
 
@@ -214,6 +219,11 @@ export class App {
       this.edits = edits;
       this.seed = seed;
       this.setBadge(opened.note);
+      // An engine the user picked by name that refused the scene (the GPU engines refuse open faces and chemistry):
+      // say so on the page, not only in the badge's tooltip, and say what runs instead.
+      if (this.engineChoice !== 'auto' && opened.host.engine !== this.engineChoice && opened.note) {
+        this.showMessage(`The ${this.engineChoice} engine was not used: ${opened.note}. Pick "CPU exact" or "automatic" in Engine to hide this note.`);
+      }
       this.renderSceneText();
       this.params = editableParams(base, compileRateModel(base));
       this.renderParams();
@@ -262,7 +272,8 @@ export class App {
     this.generation++;
     this.info = info;
     this.frozen = false;
-    this.history.reset(info.ionCounts, info.profileAxis, { names: this.model.speciesNames, labels: this.model.speciesLabels });
+    this.population = [...info.ionCounts];
+    this.history.reset(info.possibleSpecies.map((p) => (p ? 1 : 0)), info.profileAxis, { names: this.model.speciesNames, labels: this.model.speciesLabels });
     this.ui.previousNote.hidden = true;
     this.totalRate = frame.totalRate;
     this.hopMeter.clear();
@@ -295,6 +306,9 @@ export class App {
     if (frame.sample) this.history.add(frame.sample);
     this.history.setProfile(frame.profile);
     this.crossings.update(frame.crossings);
+    this.renderExchange(frame.exchange);
+    this.renderChemistry(frame.chemistry);
+    this.updateLegendCounts(frame.population);
     this.frozen = frame.frozen;
     this.ui.time.textContent = `${formatNumber(frame.time)} s`;
     this.ui.events.textContent = frame.events.toLocaleString('en');
@@ -542,6 +556,9 @@ export class App {
   /** Each ion hops a few times per real second at the scene's own rates. */
   private defaultSpeed(): number {
     const ions = this.info ? this.info.ionCounts.reduce((a, b) => a + b, 0) : 1;
+    // A scene that starts empty (ions come in through open faces): a lone ion in the largest region hops about
+    // three times per real second, so the filling is slow enough to follow.
+    if (ions === 0 && this.info) return defaultTimeSpeed(loneIonRate(this.model, this.info.possibleSpecies), 1);
     return defaultTimeSpeed(this.totalRate, ions);
   }
 
@@ -637,7 +654,6 @@ export class App {
   }
 
   private renderDStar(): void {
-    const dim = this.model.dim;
     const rows = this.history.latest().map((d) => {
       const label = escapeHtml(this.model.speciesLabels[d.s]);
       const swatch = `<span class="swatch" style="background:${speciesStyle(d.s, this.model.speciesColors[d.s]).color}"></span>`;
@@ -649,14 +665,13 @@ export class App {
       } else {
         text = `D* = ${formatNumber(d.dStar)} ± ${formatNumber(d.error)} cm²/s`;
       }
-      // Along each axis from the displacements since the last change: D_axis = MSD_axis / (2 t).
-      const axes = d.time > 0 && d.convergence !== 'no-hops'
-        ? ` <span class="axes">(along ${['x', 'y', 'z'].slice(0, dim).map((ax, k) => `${ax}: ${formatNumber((d.msdAxes[k] * 1e-16) / (2 * d.time))}`).join(' · ')})</span>`
+      // Along each axis and by the region each ion started in, from the same block pairs as D*, with the same rule.
+      const axes = d.convergence !== 'no-hops' && d.dAxes.length > 0
+        ? ` <span class="axes">(along ${d.dAxes.map((e, k) => componentText('xyz'[k], e)).join(' · ')})</span>`
         : '';
-      // By the region each ion started in (interface ions against bulk ions): D = MSD / (2·d·t).
-      const byRegion = d.time > 0 && d.convergence !== 'no-hops' && this.model.nRegions > 1
-        ? ` <span class="axes">(started in ${d.msdByStartRegion
-          .map((msd, r) => (Number.isFinite(msd) ? `${escapeHtml(this.model.regionNames[r])}: ${formatNumber((msd * 1e-16) / (2 * dim * d.time))}` : ''))
+      const byRegion = d.convergence !== 'no-hops' && this.model.nRegions > 1
+        ? ` <span class="axes">(started in ${d.dByStartRegion
+          .map((e, r) => (Number.isFinite(e.value) ? componentText(escapeHtml(this.model.regionNames[r]), e) : ''))
           .filter(Boolean)
           .join(' · ')})</span>`
         : '';
@@ -665,13 +680,65 @@ export class App {
     this.ui.dStar.innerHTML = rows.join('');
   }
 
+  /** The open faces' counters, net flux ± SE and the stored charge; hidden in a closed scene. */
+  private renderExchange(ex: Frame['exchange']): void {
+    const host = this.ui.exchange;
+    host.hidden = !ex;
+    if (!ex) return;
+    const S = this.model.nSpecies;
+    const label = (s: number) => escapeHtml(this.model.speciesLabels[s]);
+    const faces = ex.faceNames.map((face, f) => {
+      const rows = [];
+      for (let s = 0; s < S; s++) {
+        const k = f * S + s;
+        if (ex.insertions[k] === 0 && ex.removals[k] === 0 && !this.info?.possibleSpecies[s]) continue;
+        const flux = ex.netFlux[k];
+        const fluxText = Number.isFinite(flux.value) ? `${formatNumber(flux.value)}${Number.isFinite(flux.se) ? ` ± ${formatNumber(flux.se)}` : ''} /s` : '–';
+        rows.push(`<span class="face-species" data-face="${f}" data-species="${escapeHtml(this.model.speciesNames[s])}" data-in="${ex.insertions[k]}" data-out="${ex.removals[k]}" data-flux="${flux.value}" data-flux-se="${flux.se}">${label(s)} in ${ex.insertions[k].toLocaleString('en')} · out ${ex.removals[k].toLocaleString('en')} · net ${fluxText}</span>`);
+      }
+      return `<span class="face"><span class="face-mark" aria-hidden="true"></span><strong>${escapeHtml(face)}</strong> ${rows.join(' ')}</span>`;
+    });
+    const stored = ex.storedIons
+      .map((dn, s) => (dn !== 0 || ex.insertions.some((v, k) => k % S === s && v > 0) ? `${label(s)} ${dn > 0 ? '+' : ''}${dn}${Number.isFinite(ex.chargeFraction[s]) ? ` (charge fraction ${formatNumber(ex.chargeFraction[s])})` : ''}` : ''))
+      .filter(Boolean);
+    host.innerHTML = `<span class="label">open faces</span> ${faces.join(' ')} <span id="stored-charge" class="stored" data-charge="${ex.storedChargeE}" title="Ions gained since the run started and the share of the stored charge each species carries">stored: ${stored.length > 0 ? stored.join(', ') : 'nothing yet'}; Q = ${ex.storedChargeE > 0 ? '+' : ''}${ex.storedChargeE} e</span>`;
+  }
+
+  /** Water dissociation and H+ by origin; hidden without proton chemistry. */
+  private renderChemistry(c: Frame['chemistry']): void {
+    const host = this.ui.chemistry;
+    host.hidden = !c;
+    if (!c) return;
+    const rx = this.model.waterDissociation;
+    const parts: string[] = [];
+    if (rx) {
+      parts.push(`<span id="surface-oh" data-count="${c.surfaceHydroxide}">${escapeHtml(this.model.speciesLabels[rx.hydroxide])} on the surface: <strong>${c.surfaceHydroxide}</strong> of ${c.surfaceSites} sites</span>`);
+      parts.push(`<span id="dissociations" data-count="${c.dissociations}" data-recombinations="${c.recombinations}">water split ${c.dissociations.toLocaleString('en')} · re-formed ${c.recombinations.toLocaleString('en')}</span>`);
+    }
+    // Lubrication: the share of each lubricated species' hops whose saddle a neighbouring ion lowered.
+    for (const s of new Set(this.model.lubrication.map((r) => r.species))) {
+      const share = c.hops[s] > 0 ? c.lubricatedHops[s] / c.hops[s] : NaN;
+      parts.push(`<span class="lubricated" data-species="${escapeHtml(this.model.speciesNames[s])}" data-share="${share}">${escapeHtml(this.model.speciesLabels[s])} hops lubricated: ${Number.isFinite(share) ? `${(100 * share).toFixed(share > 0.999 && share < 1 ? 2 : 1)} %` : 'no hops yet'} (${c.lubricatedHops[s].toLocaleString('en')} of ${c.hops[s].toLocaleString('en')})</span>`);
+    }
+    // Ions by where they came from: placed at the start, made from water, or inserted at an open face.
+    const origins = ['at start', 'from water', 'inserted'];
+    c.storedByOrigin.forEach((row, s) => {
+      const shown = row.map((n, k) => (n > 0 ? `${n} ${origins[k]}` : '')).filter(Boolean);
+      if (row[1] > 0 || row[2] > 0) parts.push(`<span class="origin" data-species="${escapeHtml(this.model.speciesNames[s])}">${escapeHtml(this.model.speciesLabels[s])}: ${shown.join(', ')}</span>`);
+    });
+    host.hidden = parts.length === 0;
+    host.innerHTML = `<span class="label">chemistry</span> ${parts.join(' ')}`;
+  }
+
   private updateRunState(): void {
     this.ui.runState.textContent = this.frozen ? 'frozen: no hop is possible' : this.playing ? 'running' : 'paused';
   }
 
   private setBadge(note: string): void {
     const host = this.host!;
-    this.ui.badge.textContent = `engine: ${host.label}`;
+    // A fallback says so on the badge itself (the reason is in its tooltip): e.g. the GPU engines refuse open faces.
+    this.ui.badge.textContent = `engine: ${host.label}${note ? ' (fallback)' : ''}`;
+    this.ui.badge.dataset.fallback = note ? 'true' : 'false';
     this.ui.badge.className = `badge ${host.engine === 'cpu' ? 'cpu' : 'gpu'}`;
     this.ui.badge.dataset.engine = host.engine;
     this.ui.badge.title = note || `The simulation runs on: ${host.label}`;
@@ -709,6 +776,7 @@ export class App {
     if (axisValue === '') {
       this.ui.sliceIndexField.hidden = true;
       this.view.setSlice(null, this.lastOccupancy);
+      this.fitCanvasToDrawing();
       return;
     }
     const axis = Number(axisValue) as 0 | 1 | 2;
@@ -722,6 +790,7 @@ export class App {
     this.ui.sliceIndexOut.textContent = `${'xyz'[axis]} = ${index}`;
     const slice: SliceChoice = { axis, index };
     this.view.setSlice(slice, this.lastOccupancy);
+    this.fitCanvasToDrawing();
   }
 
   /** Says so when the 3D view draws a sample of the ions rather than all of them. */
@@ -736,7 +805,7 @@ export class App {
     this.ui.drawCapNote.dataset.total = String(total);
   }
 
-  /** The view draws sites on a grid: a honeycomb cell's two sites side by side (a brick wall, same neighbours). */
+  /** The view's textures index sites on a grid (a honeycomb cell's two sites side by side); planeGeometry.ts places them. */
   private viewGrid(): [number, number, number] {
     const [nx, ny, nz] = this.model.size;
     return [nx * this.model.lattice.basis, ny, nz];
@@ -752,14 +821,37 @@ export class App {
   private drawLattice(): void {
     if (!this.info || !this.lastOccupancy) return;
     const tints = this.regionTints();
-    this.view.setLattice({ dim: this.model.dim, size: this.viewGrid(), siteRegion: this.model.siteRegion, regionColors: tints, speciesColors: this.model.speciesColors }, this.lastOccupancy);
+    this.view.setLattice({ dim: this.model.dim, size: this.viewGrid(), siteRegion: this.model.siteRegion, regionColors: tints, speciesColors: this.model.speciesColors, siteFace: this.model.channels.reservoir?.siteFace, kind: planeKind(this.model.lattice.type), axisScale: axisScale(this.model) }, this.lastOccupancy);
+    this.drawLegend();
+    this.fitCanvasToDrawing();
+  }
+
+  /**
+   * Tells the layout the drawing's shape (--lattice-aspect): in projector mode the canvas takes the height the
+   * lattice needs to span the stage's width (up to 58 % of the window), so the drawing itself, not only the
+   * canvas, covers more than half the width; the plots follow below.
+   */
+  private fitCanvasToDrawing(): void {
+    this.ui.canvas.parentElement?.style.setProperty('--lattice-aspect', this.view.drawingAspect.toFixed(4));
+  }
+
+  private drawLegend(): void {
+    if (!this.info) return;
+    const tints = this.regionTints();
     renderLegend(this.ui.legend, {
       speciesLabels: this.model.speciesLabels,
       speciesColors: this.model.speciesColors,
-      ionCounts: this.info.ionCounts,
+      ionCounts: this.population.map((n, s) => (n === 0 && this.info!.possibleSpecies[s] ? -1 : n)),
       regions: this.scene.regions.map((r, i) => ({ name: r.name, color: tints[i] })),
       outline: this.projector ? PROJECTOR_THEME.outline : LIGHT_THEME.outline,
     });
+  }
+
+  /** Redraws the legend when the number of ions changed (open faces, water dissociation). */
+  private updateLegendCounts(population: number[]): void {
+    if (population.length === this.population.length && population.every((n, s) => n === this.population[s])) return;
+    this.population = [...population];
+    this.drawLegend();
   }
 
   private layerColors(axis: 0 | 1 | 2, regionColors: string[]): string[] {
@@ -807,4 +899,40 @@ export class App {
   private hideMessage(): void {
     this.ui.message.hidden = true;
   }
+}
+
+/** How the 2D view places sites: triangular and honeycomb lattices at their true positions, the rest on a grid. */
+function planeKind(type: string): PlaneKind {
+  return type === 'triangular' || type === 'honeycomb' ? type : 'grid';
+}
+
+/** Site step along x, y, z relative to x (a layered lattice's interlayer axis is c/a long). */
+function axisScale(model: RateModel): [number, number, number] {
+  const [lx, ly, lz] = model.lattice.layerSpacing;
+  return [1, ly / lx, model.dim === 3 ? lz / lx : 1];
+}
+
+/** Total hop rate (Hz) of one ion alone in the region with the most sites: the fastest of the species that can appear. */
+function loneIonRate(model: RateModel, possible: readonly boolean[]): number {
+  const sites = new Array<number>(model.nRegions).fill(0);
+  for (const r of model.siteRegion) sites[r]++;
+  const r = sites.indexOf(Math.max(...sites));
+  let best = 0;
+  for (let s = 0; s < model.nSpecies; s++) {
+    if (!possible[s]) continue;
+    let total = 0;
+    for (let d = 0; d < model.directions; d++) total += model.hopRate[hopIndex(model, s, r, r, d)];
+    best = Math.max(best, total);
+  }
+  return best;
+}
+
+/** One component of D (an axis, or the ions of one region) with its error bar once converged, as D* is shown. */
+function componentText(name: string, e: { value: number; se: number; convergence: string }): string {
+  const attrs = `class="component" data-name="${name}" data-d="${e.value}" data-se="${e.se}" data-convergence="${e.convergence}"`;
+  if (e.convergence === 'no-hops') return `<span ${attrs}>${name}: no hops</span>`;
+  if (e.convergence !== 'converged' || !Number.isFinite(e.value)) {
+    return `<span ${attrs}>${name}: ${Number.isFinite(e.value) ? `≈ ${formatNumber(e.value)}, ` : ''}<span class="not-converged">not converged</span></span>`;
+  }
+  return `<span ${attrs}>${name}: ${formatNumber(e.value)} ± ${formatNumber(e.se)}</span>`;
 }

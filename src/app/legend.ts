@@ -19,6 +19,7 @@ export function shapeIcon(style: SpeciesStyle, sizePx = 16, outline = '#1a1a1a')
 export interface LegendContent {
   speciesLabels: readonly string[];
   speciesColors: readonly (string | undefined)[];
+  /** Ions per species now; −1 for a species with none yet that an open face or a reaction can bring in. */
   ionCounts: readonly number[];
   regions: readonly { name: string; color: string }[];
   outline: string;
@@ -27,8 +28,8 @@ export interface LegendContent {
 export function renderLegend(host: HTMLElement, content: LegendContent): void {
   const ions = content.speciesLabels
     .map((label, s) => ({ label, s, n: content.ionCounts[s] ?? 0 }))
-    .filter((x) => x.n > 0)
-    .map((x) => `<li>${shapeIcon(speciesStyle(x.s, content.speciesColors[x.s]), 16, content.outline)}<span>${escapeHtml(x.label)} · ${x.n}</span></li>`)
+    .filter((x) => x.n !== 0)
+    .map((x) => `<li data-species-count="${Math.max(0, x.n)}">${shapeIcon(speciesStyle(x.s, content.speciesColors[x.s]), 16, content.outline)}<span>${escapeHtml(x.label)} · ${Math.max(0, x.n)}</span></li>`)
     .join('');
   const regions = content.regions
     .map((r) => `<li><span class="swatch" style="background:${escapeHtml(r.color)}"></span><span>${escapeHtml(r.name)}</span></li>`)

@@ -4,7 +4,7 @@
 // become the previous run, drawn faded on the same axes for a before/after view.
 import { AXES } from '../model/scene/schema';
 import type { ConvergenceState } from '../observe/convergence';
-import type { LiveSample } from '../worker/protocol';
+import type { DEstimate, LiveSample } from '../worker/protocol';
 
 export interface SpeciesSeries {
   /** Species index (RateModel.speciesNames). */
@@ -38,6 +38,9 @@ export interface LatestEstimate {
   msdAxes: number[];
   /** MSD (Å²) of the ions that started in each region. */
   msdByStartRegion: number[];
+  /** D along each axis and of the ions by starting region, ± SE, each with its convergence state. */
+  dAxes: DEstimate[];
+  dByStartRegion: DEstimate[];
   time: number;
 }
 
@@ -119,6 +122,8 @@ export class ObservableHistory {
       hopsPerIon: last?.hopsPerIon?.[sp.s] ?? 0,
       msdAxes: last?.msdAxes?.[sp.s] ?? [NaN, NaN, NaN],
       msdByStartRegion: last?.msdByStartRegion?.[sp.s] ?? [],
+      dAxes: last?.dAxes?.[sp.s] ?? [],
+      dByStartRegion: last?.dByStartRegion?.[sp.s] ?? [],
       time: k >= 0 ? this.times[k] : 0,
     }));
   }

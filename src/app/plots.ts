@@ -53,6 +53,21 @@ export function formatNumber(v: number): string {
   return v.toExponential(1).replace('e+', 'e');
 }
 
+/** SI prefixes of a time axis: seconds scaled by 10^exponent. */
+const TIME_PREFIXES: Record<number, string> = { 0: 's', [-3]: 'ms', [-6]: 'µs', [-9]: 'ns', [-12]: 'ps', [-15]: 'fs', [-18]: 'as' };
+
+/**
+ * The unit a time axis is drawn in: the largest time falls in [1, 1000) of it,
+ * so tick labels read "0.5 1 1.5" (the unit goes in the axis title) instead of
+ * "5.0e-7 1.0e-6", and a narrow plot on a projector fits three or more of them.
+ * Times of 1 s and more stay in seconds (labels like 1e3 are short anyway).
+ */
+export function timeAxisUnit(maxSeconds: number): { exponent: number; symbol: string } {
+  if (!(maxSeconds > 0) || !Number.isFinite(maxSeconds) || maxSeconds >= 1) return { exponent: 0, symbol: 's' };
+  const exponent = Math.max(-18, 3 * Math.floor(Math.log10(maxSeconds) / 3));
+  return { exponent, symbol: TIME_PREFIXES[exponent] };
+}
+
 export interface ProfileRegions {
   /** Region colour of each layer along the profile axis. */
   layerColors: string[];
@@ -69,6 +84,8 @@ export class LivePlots {
   private layerColors: string[] = [];
   /** D* is plotted in units of 10^dExponent cm²/s: uPlot's ticks cannot resolve 1e-25 directly. */
   private dExponent = 0;
+  /** Times are plotted in units of 10^timeExponent s (timeAxisUnit). */
+  private timeExponent = 0;
   /** Profile axis fixed at 0–1 (true) or fitted to the data (false). */
   private profileFullRange = false;
   private speciesColors: readonly (string | undefined)[] = [];
@@ -113,14 +130,18 @@ export class LivePlots {
   update(): void {
     const h = this.history;
     const exponent = dStarExponent(h);
-    if (this.builtFor !== h.generation || exponent !== this.dExponent) {
+    const timeExponent = timeAxisUnit(lastTime(h)).exponent;
+    if (this.builtFor !== h.generation || exponent !== this.dExponent || timeExponent !== this.timeExponent) {
       this.dExponent = exponent;
+      this.timeExponent = timeExponent;
       this.build();
     }
     const unit = 10 ** this.dExponent;
+    const tUnit = 10 ** -this.timeExponent;
     const prev = h.previous;
-    const current: (number | null)[][] = [h.times];
-    const dCurrent: (number | null)[][] = [h.times];
+    const times = h.times.map((t) => t * tUnit);
+    const current: (number | null)[][] = [times];
+    const dCurrent: (number | null)[][] = [times];
     for (const sp of h.species) {
       current.push(sp.msd);
       dCurrent.push(sp.dStar.map((d) => finiteOrNull(d / unit)));
@@ -129,8 +150,9 @@ export class LivePlots {
       dCurrent.push(sp.dStar.map((d, k) => (sp.converged[k] ? finiteOrNull((d - (sp.dStarError[k] || 0)) / unit) : null)));
     }
     if (prev) {
-      const before: (number | null)[][] = [prev.times, ...prev.species.map((sp) => sp.msd)];
-      const dBefore: (number | null)[][] = [prev.times, ...prev.species.map((sp) => sp.dStar.map((d) => finiteOrNull(d / unit)))];
+      const prevTimes = prev.times.map((t) => t * tUnit);
+      const before: (number | null)[][] = [prevTimes, ...prev.species.map((sp) => sp.msd)];
+      const dBefore: (number | null)[][] = [prevTimes, ...prev.species.map((sp) => sp.dStar.map((d) => finiteOrNull(d / unit)))];
       this.msd?.setData(uPlot.join([current as uPlot.AlignedData, before as uPlot.AlignedData]));
       this.dStar?.setData(uPlot.join([dCurrent as uPlot.AlignedData, dBefore as uPlot.AlignedData]));
     } else {
@@ -188,8 +210,9 @@ export class LivePlots {
     });
     const prev = h.previous;
     const msdSeries = h.species.map((sp) => line(sp.s));
+    const timeLabel = `simulated time (${timeAxisUnit(10 ** this.timeExponent).symbol})`;
     if (prev) msdSeries.push(...prev.species.map((sp) => before(sp.s)));
-    this.msd = new uPlot(this.options(this.hosts.msd, 'simulated time (s)', 'MSD (Å²)', msdSeries, true), [[], ...msdSeries.map(() => [])], this.hosts.msd);
+    this.msd = new uPlot(this.options(this.hosts.msd, timeLabel, 'MSD (Å²)', msdSeries, true), [[], ...msdSeries.map(() => [])], this.hosts.msd);
     const dSeries: uPlot.Series[] = [];
     const bands: uPlot.Band[] = [];
     h.species.forEach((sp, k) => {
@@ -200,13 +223,13 @@ export class LivePlots {
     });
     if (prev) dSeries.push(...prev.species.map((sp) => before(sp.s)));
     const dUnit = this.dExponent === 0 ? 'cm²/s' : `10${superscript(this.dExponent)} cm²/s`;
-    const dOpts = this.options(this.hosts.dStar, 'simulated time (s)', `D* (${dUnit})`, dSeries, false);
+    const dOpts = this.options(this.hosts.dStar, timeLabel, `D* (${dUnit})`, dSeries, false);
     dOpts.bands = bands;
     this.dStar = new uPlot(dOpts, [[], ...dSeries.map(() => [])], this.hosts.dStar);
     const pOpts = this.options(this.hosts.profile, `layer along ${h.profileAxisName}`, 'fraction of sites', h.species.map((sp) => line(sp.s)), true);
     pOpts.scales = {
       x: { time: false },
-      y: this.profileFullRange ? { range: [0, 1] } : { range: (_u, _min, max) => [0, niceCeiling(Math.max(max, 1e-3) * 1.1)] },
+      y: this.profileFullRange ? { range: [0, 1] } : { range: (_u, _min, max) => [0, Math.min(1, niceCeiling(Math.max(max, 1e-3) * 1.1))] },
     };
     pOpts.hooks = { drawClear: [(u) => this.shadeRegions(u)] };
     this.profile = new uPlot(pOpts, [[], ...h.species.map(() => [])], this.hosts.profile);
@@ -219,16 +242,23 @@ export class LivePlots {
       stroke: this.theme.text,
       grid: { stroke: this.theme.grid, width: 1 },
       ticks: { stroke: this.theme.grid, width: 1 },
-      values: (_u, vals) => formatTicks(vals),
+      values: (_u, vals) => {
+        const labels = formatTicks(vals);
+        // How many labelled ticks each axis drew, for tests and assistive tools (data-x-ticks, data-y-ticks).
+        host.dataset[vertical ? 'yTicks' : 'xTicks'] = String(labels.filter((l) => l !== '').length);
+        return labels;
+      },
       // The y axis is as wide as its longest label needs; tight tick spacing so even a small plot gets ≥ 3 ticks.
       size: vertical
         ? (_u, vals) => Math.round(this.theme.fontPx * (1.6 + 0.62 * Math.max(2, ...(vals ?? []).map((v) => String(v).length))))
         : Math.round(this.theme.fontPx * 2.6),
       // Horizontal ticks are at least as far apart as their labels are wide ("1.2e-6" is ~6 characters), so a wide plot
       // does not crowd its labels into one another.
+      // Vertical: a label's height plus a quarter, so a 100 px tall plot still gets three or more ticks.
       space: vertical
-        ? Math.round(this.theme.fontPx * 1.6)
-        : (_u, _axis, min, max) => Math.round(this.theme.fontPx * (1 + 0.62 * Math.max(3, ...formatTicks([min, (min + max) / 3, max]).map((l) => l.length)))),
+        ? Math.round(this.theme.fontPx * 1.25)
+        : (_u, _axis, min, max, plotDim) => horizontalSpace(this.theme.fontPx, min, max, plotDim),
+      incrs: vertical ? undefined : NICE_INCREMENTS,
       gap: 3,
       labelSize: Math.round(this.theme.fontPx * 1.4),
       font,
@@ -273,6 +303,34 @@ export class LivePlots {
       if (plot) plot.setSize(this.sizeFor(host, legend));
     }
   }
+}
+
+/** Tick steps of the horizontal axes: 1, 2 and 5 times a power of ten (short labels; uPlot picks from these). */
+const NICE_INCREMENTS: number[] = [];
+for (let e = -18; e <= 18; e++) for (const m of [1, 2, 5]) NICE_INCREMENTS.push(Number((m * 10 ** e).toPrecision(1)));
+
+/**
+ * Pixel spacing that makes uPlot choose the smallest tick step whose labels (as formatTicks writes them, about
+ * 0.62 em per character plus 1 em of gap) fit between neighbouring ticks: measured on the labels that step would
+ * draw, so a narrow plot gets as many ticks as fit and never labels that run into each other.
+ */
+function horizontalSpace(fontPx: number, min: number, max: number, plotDim: number): number {
+  const range = max - min;
+  if (!(range > 0) || !(plotDim > 0)) return fontPx * 4;
+  for (const incr of NICE_INCREMENTS) {
+    const px = (plotDim * incr) / range;
+    if (px < fontPx * 1.6) continue; // not even a one-character label fits
+    const ticks: number[] = [];
+    for (let v = Math.ceil(min / incr) * incr; v <= max + incr * 1e-9 && ticks.length < 64; v += incr) ticks.push(Number(v.toPrecision(12)));
+    const longest = Math.max(1, ...formatTicks(ticks).map((l) => l.length));
+    // Slightly under px, so uPlot takes exactly this step (a smaller one has proportionally less room).
+    if (px >= fontPx * (1 + 0.62 * longest)) return px * 0.999;
+  }
+  return plotDim;
+}
+
+function lastTime(h: ObservableHistory): number {
+  return Math.max(h.times[h.times.length - 1] ?? 0, h.previous?.times[h.previous.times.length - 1] ?? 0);
 }
 
 function finiteOrNull(v: number): number | null {

@@ -34,7 +34,47 @@ export function formatExchange(result: RunResult): string[] {
       lines.push(`    U = ${u} V until ${num(p.stepEndS[j])} s: Q ${pm(p.chargeE[j], 'e')}, ${theta}${slope}`);
     });
   }
+  lines.push(...formatApparentDiffusivities(result));
   lines.push(`  error bars: ${x.method}`);
+  return lines;
+}
+
+/**
+ * The apparent diffusivities an experiment would report, each next to the true
+ * ones of the same run, with a word on which D is which.
+ */
+function formatApparentDiffusivities(result: RunResult): string[] {
+  const x = result.observables.exchange!;
+  if (x.steadyFluxD.length === 0 && !x.gitt) return [];
+  const lines = ['  diffusion coefficients, apparent (what an experiment would extract) and true (this run), cm²/s:'];
+  const species = new Set([...x.steadyFluxD.map((d) => d.species), ...(x.gitt ? [x.gitt.species] : [])]);
+  for (const name of species) {
+    const sp = result.observables.species.find((s) => s.species === name);
+    lines.push(`    ${name}:`);
+    if (sp) {
+      lines.push(`      D* (tracer, from the MSD of the ions present)        ${sp.notDefined.tracer ? `not defined (${sp.notDefined.tracer})` : pm(sp.tracer.cm2PerS)}`);
+      lines.push(`      D_σ (collective, centre-of-mass MSD)                  ${sp.notDefined.collective ? `not defined (${sp.notDefined.collective})` : pm(sp.collective.cm2PerS)}`);
+    }
+    const chem = x.chemicalD.find((c) => c.species === name);
+    if (chem) lines.push(`      D_chem (chemical, Fick's law for a gradient)          ${chem.value ? pm(chem.value.cm2PerS) : 'n/a'}: ${chem.statement}`);
+    for (const d of x.steadyFluxD.filter((d) => d.species === name)) {
+      lines.push(`      D_app steady flux "${d.faces[0]}" → "${d.faces[1]}" along ${d.axis} (J = ${pm(d.fluxPerSitePerS, '/s per face site')}):`);
+      lines.push(`        from the face layers' θ ${pm(d.faceOccupancy[0])} → ${pm(d.faceOccupancy[1])}: ${pm(d.fromFaceLayers.cm2PerS)} (the bulk alone)`);
+      lines.push(`        from the electrolytes' θ_eq ${num(d.equilibriumOccupancy[0])} → ${num(d.equilibriumOccupancy[1])}: ${pm(d.fromElectrolytes.cm2PerS)} (desolvation at both faces included)`);
+    }
+    const g = x.gitt;
+    if (g && g.species === name) {
+      const drive = g.mode === 'current' ? 'galvanostatic' : 'potentiostatic';
+      lines.push(`      GITT (${drive} pulse ${num(g.pulseS)} s, relaxation ${num(g.relaxationS)} s at "${g.reservoir}"${g.thicknessA !== null ? `, ℓ = V/S = ${num(g.thicknessA)} Å` : ''}):`);
+      for (const c of g.cycles) {
+        const wh = c.weppnerHuggins ? `D_WH ${pm(c.weppnerHuggins.cm2PerS)} (τ·D/ℓ² = ${num(c.pulseOverDiffusionTime)}${c.pulseOverDiffusionTime > 0.1 ? ': NOT short, the formula underestimates the transient' : ''})` : `D_WH n/a`;
+        lines.push(`        cycle ${c.cycle}: inserted ${pm(c.inserted)}, OCV ${pm(c.ocvBeforeV, 'V')} → ${pm(c.ocvAfterV, 'V')} (face after relaxing ${pm(c.ocvFaceRelaxedV, 'V')}), dE/d√t ${pm(c.slopeVPerSqrtS, 'V/s^½')}; ${wh}`);
+      }
+      if (g.notDefined) lines.push(`        D_WH not defined: ${g.notDefined}`);
+      if (g.blockedArrivals && g.blockedArrivals.value > 0) lines.push(`        the face was full for ${pm(g.blockedArrivals)} current-source arrivals per replica (dropped: the cell would have hit its cut-off)`);
+      lines.push(`        ${g.assumption}`);
+    }
+  }
   return lines;
 }
 
@@ -69,5 +109,21 @@ export function exchangeCsv(result: RunResult): string | null {
     if (j > 0) add('dQ_dU', `U=${u}`, 'all', p.dQdU[j - 1], 'e/V', String(j), cell(p.stepEndS[j]));
   });
   if (x.massPerChargeGPerMolE !== null) add('mass_per_charge', 'all', 'all', { value: x.massPerChargeGPerMolE, se: NaN }, 'g/mol/e');
+  for (const c of x.chemicalD) add('D_chemical_exact', 'all', c.species, c.value?.cm2PerS ?? null, 'cm2/s');
+  for (const d of x.steadyFluxD) {
+    const faces = `${d.faces[0]}->${d.faces[1]}`;
+    add('D_app_steady_face_layers', faces, d.species, d.fromFaceLayers.cm2PerS, 'cm2/s');
+    add('D_app_steady_electrolytes', faces, d.species, d.fromElectrolytes.cm2PerS, 'cm2/s');
+  }
+  const g = x.gitt;
+  if (g) {
+    g.ocvV.mean.forEach((u, k) => add('gitt_ocv', g.reservoir, g.species, { value: u, se: g.ocvV.se[k] }, 'V', String(k), cell(result.observables.samples.tS[k])));
+    for (const c of g.cycles) {
+      add('gitt_inserted', g.reservoir, g.species, c.inserted, 'ions', String(c.cycle));
+      add('gitt_ocv_after', g.reservoir, g.species, c.ocvAfterV, 'V', String(c.cycle));
+      add('gitt_dE_dsqrt_t', g.reservoir, g.species, c.slopeVPerSqrtS, 'V/s^0.5', String(c.cycle));
+      add('D_weppner_huggins', g.reservoir, g.species, c.weppnerHuggins?.cm2PerS ?? null, 'cm2/s', String(c.cycle));
+    }
+  }
   return `${rows.join('\n')}\n`;
 }

@@ -46,7 +46,7 @@ export function formatSummary(result: RunResult): string {
   for (const sp of o.species) {
     const nd = sp.notDefined;
     lines.push('');
-    lines.push(`${sp.species}: ${sp.count} ions per replica${sp.frozen ? ' · frozen (no hop in any replica)' : ''}`);
+    lines.push(`${sp.species}: ${sp.count} ions per replica${o.exchange ? ` at the start, ${pm(sp.tracerIons)} followed by the MSD (present through the fit window)` : ''}${sp.frozen ? ' · frozen (no hop in any replica)' : ''}`);
     lines.push(`  tracer D*        ${nd.tracer ? 'not defined' : `${pm(sp.tracer.cm2PerS, 'cm²/s')}   (${pm(sp.tracer.a2PerS, 'Å²/s')})`}`);
     const axes = Object.entries(sp.tracer.perAxisA2PerS)
       .map(([ax, e]) => `${ax}: ${nd[ax as 'x'] ? 'not defined' : pm(e!)}`)

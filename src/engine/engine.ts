@@ -51,6 +51,12 @@ export interface IonState {
   displacement: Int32Array;
   /** 1 where the slot holds an ion now; absent: every slot does. */
   alive?: Uint8Array;
+  /**
+   * Ions present without a tracer slot (gpu-lattice: inserted at a reservoir
+   * face by the kernel, which keeps no displacement for them): they count for
+   * populations, profiles and region occupancies, never for an MSD.
+   */
+  untracked?: { site: Int32Array; species: Uint8Array };
 }
 
 /**
@@ -96,6 +102,12 @@ export interface Engine {
   eventCountsByKind(): Promise<Float64Array>;
   /** Insertions/removals per reservoir face and species; null (or absent: engines that refuse open faces) in a closed scene. */
   reservoirCounts?(): Promise<ReservoirCounts | null>;
+  /**
+   * A current source puts an ion of species s on the empty reservoir-face site i
+   * (a galvanostatic pulse, src/run/protocolPlan.ts), counted as an insertion at
+   * that face; absent on engines that cannot (only cpu has it).
+   */
+  injectIon?(site: number, species: number): Promise<void>;
   /** Counters of the proton chemistry (engines that run it: cpu). */
   chemistryCounts?(): Promise<ChemistryCounts>;
   /** Ion slots: the length of every IonState array (alive ions ≤ capacity). */

@@ -26,6 +26,10 @@ export async function createEngine(kind: EngineKind, model: RateModel, occupancy
   if (kind !== 'cpu' && model.channels.reservoir?.inventory.some((n) => n >= 0)) {
     throw new EngineUnsupportedError(kind, 'a finite reservoir inventory (reservoirs[].inventory) runs on the cpu engine only; use --engine cpu or drop the inventory');
   }
+  // Reservoirs and water dissociation in one scene: the CPU engine's slot layout (cpuEngine.ts) holds both; the GPU kernels do not.
+  if (kind !== 'cpu' && model.channels.reservoir && model.waterDissociation) {
+    throw new EngineUnsupportedError(kind, 'reservoirs together with water dissociation (reservoirs and reactions in one scene) run on the cpu engine only; use --engine cpu');
+  }
   switch (kind) {
     case 'cpu': {
       const { CpuEngine } = await import('./cpu/cpuEngine');

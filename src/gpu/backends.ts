@@ -72,16 +72,50 @@ export interface LatticeConfig {
   readonly tablePairs: number;
   /** Where the geometry table (direction words, then the colour site lists) starts in the tables, pairs. */
   readonly directionOffset: number;
-  /** 0 empty, else (ion + 1) | species << 28 per site. */
+  /** 0 empty, else (ion + 1) | species << 28 per site (ion field UNTRACKED_ION: inserted, no tracer slot). */
   readonly occupancy: Uint32Array;
   readonly nIons: number;
+  /** Reservoir faces (src/gpu/lattice/reservoir.ts); absent in a closed scene. */
+  readonly reservoir?: LatticeReservoirConfig;
+  /** Water dissociation: the counters hold dissociations and recombinations after the reservoir counters. */
+  readonly reaction?: boolean;
+  /** Lubrication: hop sub-steps read the lubrication fields (species groups and levels). */
+  readonly lubrication?: boolean;
+}
+
+export interface LatticeReservoirConfig {
+  /** Faces (counter blocks after the crossings). */
+  readonly faces: number;
+  /** Where the (site, face) list of the face sites starts in the tables, pairs, and its length. */
+  readonly faceListOffset: number;
+  readonly faceSites: number;
 }
 
 export interface LatticeDispatch {
   readonly substep: number;
+  /** Direction slot of a hop or reaction sub-step (unused by a reservoir sub-step). */
   readonly direction: number;
   readonly colour: number;
   readonly thresholdOffset: number;
+  /** MOVE_HOP, MOVE_REACTION or MOVE_RESERVOIR (src/gpu/layouts.ts). */
+  readonly move: number;
+  /** MOVE_HOP: bit s set when species s may hop in this sub-step. */
+  readonly speciesMask: number;
+  readonly chemistry: LatticeChemistryParams;
+}
+
+/** Lubrication and reaction fields of the params struct (src/gpu/lattice/chemistry.ts); one object per model. */
+export interface LatticeChemistryParams {
+  /** Pairs between the hop tables of successive lubrication levels. */
+  readonly levelStride: number;
+  /** Per species (8 bits each) the lubricating species + 1, 0 for none. */
+  readonly lubBy: number;
+  /** Bit s when species s's rule sums over its neighbours. */
+  readonly lubSum: number;
+  /** Catalyst species + 1, 0 for none. */
+  readonly catalyst: number;
+  /** hydroxide | proton << 8. */
+  readonly reactionSpecies: number;
 }
 
 export interface LatticeStateArrays {

@@ -26,6 +26,12 @@ export interface IonKernelSpec {
   readonly threads: number;
   /** Blocks of counterWords(R) in the counters buffer (grouped walkers: one per group; default 1). */
   readonly counterBlocks?: number;
+  /** Reservoir faces, each with insertion and removal counters per species (lattice kernel; default 0). */
+  readonly faces?: number;
+  /** Dissociation and recombination counters (lattice kernel with water dissociation). */
+  readonly reaction?: boolean;
+  /** Pipeline-overridable constants of the kernel (WGSL `override`), fixed for the executor's life. */
+  readonly constants?: Record<string, number>;
 }
 
 export abstract class IonKernelGpu<D, S, K extends string> implements KernelExecutor<D, S> {
@@ -51,8 +57,8 @@ export abstract class IonKernelGpu<D, S, K extends string> implements KernelExec
       { name: 'dx', bytes: dispBytes },
       { name: 'dy', bytes: dispBytes },
       { name: 'dz', bytes: dispBytes },
-      { name: 'counters', bytes: 4 * counterWords(geometry.nRegions) * (spec.counterBlocks ?? 1) },
-    ]);
+      { name: 'counters', bytes: 4 * counterWords(geometry.nRegions, spec.faces, spec.reaction) * (spec.counterBlocks ?? 1) },
+    ], spec.constants);
   }
 
   /** The params struct of one dispatch. */
@@ -60,10 +66,16 @@ export abstract class IonKernelGpu<D, S, K extends string> implements KernelExec
   /** The executor's state from its state words and displacements. */
   protected abstract stateOf(words: Uint32Array, dx: Int32Array, dy: Int32Array, dz: Int32Array): S;
 
+  /** Invocations of one dispatch (default: spec.threads for every dispatch); the params' row_threads must follow dispatchGrid of it. */
+  protected threadsOf(_dispatch: D): number {
+    return this.spec.threads;
+  }
+
   async run(dispatches: readonly D[]): Promise<void> {
     const params = new Uint32Array((dispatches.length * PARAM_STRIDE_BYTES) / 4);
     dispatches.forEach((d, k) => writeParams(this.paramFields, params, k, this.paramsOf(d)));
-    this.runner.run(params, dispatches.length, this.spec.threads);
+    const threads = dispatches.map((d) => this.threadsOf(d));
+    this.runner.run(params, dispatches.length, threads.every((t) => t === this.spec.threads) ? this.spec.threads : threads);
   }
 
   writeTables(offsetPairs: number, pairs: Uint32Array): void {
@@ -92,7 +104,7 @@ export abstract class IonKernelGpu<D, S, K extends string> implements KernelExec
   }
 
   private countersOf(buffer: ArrayBuffer): Uint32Array {
-    return new Uint32Array(buffer, 0, counterWords(this.spec.geometry.nRegions) * (this.spec.counterBlocks ?? 1));
+    return new Uint32Array(buffer, 0, counterWords(this.spec.geometry.nRegions, this.spec.faces, this.spec.reaction) * (this.spec.counterBlocks ?? 1));
   }
 
   private wrapState(w: ArrayBuffer, x: ArrayBuffer, y: ArrayBuffer, z: ArrayBuffer): S {

@@ -41,11 +41,12 @@ export class KernelRunner {
 
   /**
    * Builds the kernel's buffers; the pipeline is compiled once per device and
-   * kernel (replicas create many engines). WGSL errors are thrown with their line numbers.
+   * kernel and set of pipeline-overridable constants (replicas create many
+   * engines). WGSL errors are thrown with their line numbers.
    */
-  static async create(ctx: GpuContext, label: string, code: string, entryPoint: string, storages: readonly StorageSpec[]): Promise<KernelRunner> {
+  static async create(ctx: GpuContext, label: string, code: string, entryPoint: string, storages: readonly StorageSpec[], constants: Record<string, number> = {}): Promise<KernelRunner> {
     assertAlive(ctx);
-    const pipeline = await cachedPipeline(ctx.device, label, code, entryPoint, storages);
+    const pipeline = await cachedPipeline(ctx.device, label, code, entryPoint, storages, constants);
     ctx.device.pushErrorScope('validation');
     const runner = new KernelRunner(ctx, pipeline, storages);
     const error = await ctx.device.popErrorScope();
@@ -60,12 +61,12 @@ export class KernelRunner {
 
   /**
    * Runs one dispatch per params entry (each PARAM_STRIDE_BYTES long in
-   * `params`), `threads` invocations each, in order.
+   * `params`), `threads` invocations each (or threads[k] for dispatch k), in order.
    */
-  run(params: Uint32Array, count: number, threads: number): void {
+  run(params: Uint32Array, count: number, threads: number | readonly number[]): void {
     assertAlive(this.ctx);
     const device = this.ctx.device;
-    const { groupsX, groupsY } = dispatchGrid(threads);
+    const grid = typeof threads === 'number' ? dispatchGrid(threads) : null;
     for (let first = 0; first < count; first += PARAM_CAPACITY) {
       const n = Math.min(PARAM_CAPACITY, count - first);
       device.queue.writeBuffer(this.params, 0, params.buffer, params.byteOffset + first * PARAM_STRIDE_BYTES, n * PARAM_STRIDE_BYTES);
@@ -74,6 +75,7 @@ export class KernelRunner {
       pass.setPipeline(this.pipeline);
       for (let k = 0; k < n; k++) {
         pass.setBindGroup(0, this.bindGroup, [k * PARAM_STRIDE_BYTES]);
+        const { groupsX, groupsY } = grid ?? dispatchGrid((threads as readonly number[])[first + k]);
         pass.dispatchWorkgroups(groupsX, groupsY);
       }
       pass.end();
@@ -123,20 +125,21 @@ export class KernelRunner {
 
 const pipelines = new WeakMap<GPUDevice, Map<string, Promise<GPUComputePipeline>>>();
 
-function cachedPipeline(device: GPUDevice, label: string, code: string, entryPoint: string, storages: readonly StorageSpec[]): Promise<GPUComputePipeline> {
+function cachedPipeline(device: GPUDevice, label: string, code: string, entryPoint: string, storages: readonly StorageSpec[], constants: Record<string, number>): Promise<GPUComputePipeline> {
   let perDevice = pipelines.get(device);
   if (!perDevice) pipelines.set(device, (perDevice = new Map()));
-  const key = `${label}\n${entryPoint}\n${storages.map((s) => (s.readOnly ? 'r' : 'w')).join('')}\n${code}`;
+  const constantKey = Object.entries(constants).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join(',');
+  const key = `${label}\n${entryPoint}\n${storages.map((s) => (s.readOnly ? 'r' : 'w')).join('')}\n${constantKey}\n${code}`;
   let pipeline = perDevice.get(key);
   if (!pipeline) {
-    pipeline = compilePipeline(device, label, code, entryPoint, storages);
+    pipeline = compilePipeline(device, label, code, entryPoint, storages, constants);
     perDevice.set(key, pipeline);
     pipeline.catch(() => perDevice.delete(key));
   }
   return pipeline;
 }
 
-async function compilePipeline(device: GPUDevice, label: string, code: string, entryPoint: string, storages: readonly StorageSpec[]): Promise<GPUComputePipeline> {
+async function compilePipeline(device: GPUDevice, label: string, code: string, entryPoint: string, storages: readonly StorageSpec[], constants: Record<string, number>): Promise<GPUComputePipeline> {
   const module = device.createShaderModule({ code, label });
   const info = await module.getCompilationInfo();
   const errors = info.messages.filter((m) => m.type === 'error');
@@ -149,7 +152,7 @@ async function compilePipeline(device: GPUDevice, label: string, code: string, e
   ];
   device.pushErrorScope('validation');
   const layout = device.createPipelineLayout({ bindGroupLayouts: [device.createBindGroupLayout({ entries })] });
-  const pipeline = await device.createComputePipelineAsync({ layout, compute: { module, entryPoint }, label });
+  const pipeline = await device.createComputePipelineAsync({ layout, compute: { module, entryPoint, ...(Object.keys(constants).length > 0 ? { constants } : {}) }, label });
   const error = await device.popErrorScope();
   if (error) throw new Error(`${label}: pipeline setup failed: ${error.message}`);
   return pipeline;

@@ -30,9 +30,26 @@ export function eventCounterIndex(species: number): number {
 export function crossingCounterIndex(nRegions: number, a: number, b: number): number {
   return 2 * (SPECIES_SLOTS + a * nRegions + b);
 }
-export function counterWords(nRegions: number): number {
-  return 2 * (SPECIES_SLOTS + nRegions * nRegions);
+/**
+ * Lattice kernel with reservoir faces: after the crossings, insertions of species s
+ * at face f at 2·(SPECIES_SLOTS + R² + 2·(f·SPECIES_SLOTS + s)), the removals one pair later.
+ */
+export function reservoirCounterIndex(nRegions: number, face: number, species: number, removal: boolean): number {
+  return 2 * (SPECIES_SLOTS + nRegions * nRegions + 2 * (face * SPECIES_SLOTS + species) + (removal ? 1 : 0));
 }
+/** Lattice kernel with water dissociation: dissociations, then recombinations, after the reservoir counters of F faces. */
+export function reactionCounterIndex(nRegions: number, nFaces: number, recombination: boolean): number {
+  return 2 * (SPECIES_SLOTS + nRegions * nRegions + 2 * nFaces * SPECIES_SLOTS + (recombination ? 1 : 0));
+}
+/** Counter words of one kernel run with R regions, F reservoir faces and the reaction counters (lattice kernel; none elsewhere). */
+export function counterWords(nRegions: number, nFaces = 0, reaction = false): number {
+  return 2 * (SPECIES_SLOTS + nRegions * nRegions + 2 * nFaces * SPECIES_SLOTS + (reaction ? 2 : 0));
+}
+
+/** What a lattice sub-step updates (params field move_kind): hop pairs, reaction pairs, or the face sites' ghost pairs. */
+export const MOVE_HOP = 0;
+export const MOVE_REACTION = 1;
+export const MOVE_RESERVOIR = 2;
 /** Where group g's counters start in a grouped walkers run (shaders/walkers.wgsl): groups lie back to back. */
 export function groupCounterBase(nRegions: number, group: number): number {
   return group * counterWords(nRegions);
@@ -67,10 +84,20 @@ export function wgslLayoutConstants(): string {
     `const SPECIES_SLOTS = ${SPECIES_SLOTS}u;`,
     `const NO_SITE = 0xffffffffu;`,
     `const PARITY_COLOURS = ${PARITY_COLOURS >>> 0}u;`,
+    `const UNTRACKED_ION = ${UNTRACKED_ION >>> 0}u;`,
+    `const MOVE_HOP = ${MOVE_HOP}u;`,
+    `const MOVE_REACTION = ${MOVE_REACTION}u;`,
+    `const MOVE_RESERVOIR = ${MOVE_RESERVOIR}u;`,
   ].join('\n');
 }
 /** Lattice occupancy word: 0 empty, else (ion + 1) in bits 0–27 and species in bits 28–29. */
 export const ION_MASK = SITE_MASK;
+/**
+ * The ion field of a lattice word for an ion the kernel inserted at a reservoir
+ * face: it has no tracer slot (no displacement is kept). Ion numbers stay below
+ * it (checkKernelLimits).
+ */
+export const UNTRACKED_ION = SITE_MASK;
 
 /** Site regions packed four u8 per u32 (little end first), as region_of() reads them. */
 export function packRegions(siteRegion: Uint8Array): Uint32Array {

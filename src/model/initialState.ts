@@ -5,7 +5,7 @@ import type { RateModel } from './rateModel';
 import { SceneError } from './scene/validate';
 
 /** Seed string of one replica's stream; `purpose` separates placement from dynamics. */
-export function replicaSeed(seed: number, replica: number, purpose: 'init' | 'dynamics'): string {
+export function replicaSeed(seed: number, replica: number, purpose: 'init' | 'dynamics' | 'source'): string {
   return `ionhop:${seed}:${replica}:${purpose}`;
 }
 

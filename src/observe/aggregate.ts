@@ -8,10 +8,10 @@
 //   are averaged, and the slope is fitted over the lag window; error and Haven
 //   ratio error by jackknife over replicas (leave one replica out, refit).
 import { A2_PER_S_TO_CM2_PER_S, type RateModel } from '../model/rateModel';
-import { AXES, type AxisName, type SpeciesName } from '../model/scene/schema';
+import { AXES, type AxisName, type Scene, type SpeciesName } from '../model/scene/schema';
 import type { ReplicaObservables } from './replicaRecorder';
 import { fitWindow, jackknife, MAX_COM_LAGS, meanWithError, slopeOver, type Estimate } from './stats';
-import { driftObservables, type DriftObservables } from './drift';
+import { driftObservables, meanPopulation, type DriftObservables } from './drift';
 import { exchangeObservables, type ExchangeObservables } from './exchange';
 
 export interface Series {
@@ -44,6 +44,8 @@ export interface SpeciesObservables {
   havenRatio: Estimate;
   /** Hops of this species per replica. */
   eventsPerReplica: Estimate;
+  /** Ions followed by the MSD at the last sample, per replica (ions present throughout the fit window; fewer than count in an open scene). */
+  tracerIons: Estimate;
   /** Fraction of the sites of each layer held by this species, time-averaged over the window. */
   profile: Series;
   /** Fraction of the sites of each region held by this species, averaged like the profile. */
@@ -79,7 +81,8 @@ export interface RunObservables {
   errorMethod: { tracer: string; collective: string; havenRatio: string; series: string };
 }
 
-export function aggregateReplicas(model: RateModel, replicas: ReplicaObservables[], fitFrom: number, profileAxis: 0 | 1 | 2, protocolPotentials: readonly number[] | null = null): RunObservables {
+/** `scene` (optional) adds the protocol and the apparent diffusivities to the exchange observables. */
+export function aggregateReplicas(model: RateModel, replicas: ReplicaObservables[], fitFrom: number, profileAxis: 0 | 1 | 2, scene: Scene | null = null): RunObservables {
   const R = replicas.length;
   if (R === 0) throw new Error('aggregateReplicas needs at least one replica');
   const dim = model.dim;
@@ -123,7 +126,10 @@ export function aggregateReplicas(model: RateModel, replicas: ReplicaObservables
     const tracerA2 = meanWithError(dPerReplica);
 
     // Collective: multiple-time-origin COM MSD per replica, averaged over replicas, then the slope; jackknife for errors.
+    // The displacement summed over every ion the replica held (current), divided by the mean number present:
+    // in a closed scene that is the initial count, in an open one the population averaged over the run.
     const lags = comLagCurves(replicas, s, K, dim);
+    const meanPresent = meanPopulation(replicas, s, K);
     const sumCom = new Float64Array(lags.maxLag + 1);
     const sumT = new Float64Array(lags.maxLag + 1);
     for (let r = 0; r < R; r++)
@@ -137,7 +143,7 @@ export function aggregateReplicas(model: RateModel, replicas: ReplicaObservables
       const y = new Float64Array(lags.maxLag + 1);
       for (let l = 0; l <= lags.maxLag; l++) {
         t[l] = (sumT[l] - (skip < 0 ? 0 : lags.tau[skip][l])) / n;
-        y[l] = (sumCom[l] - (skip < 0 ? 0 : lags.msd[skip][l])) / n / count;
+        y[l] = (sumCom[l] - (skip < 0 ? 0 : lags.msd[skip][l])) / n / meanPresent;
       }
       return slopeOver(t, y, fitWindow(t, fitFrom)) / (2 * dim);
     };
@@ -161,6 +167,7 @@ export function aggregateReplicas(model: RateModel, replicas: ReplicaObservables
       collective: { a2PerS: collectiveA2, cm2PerS: toCm2(collectiveA2) },
       havenRatio: haven,
       eventsPerReplica: meanWithError(replicas.map((r) => r.events[s])),
+      tracerIons: meanWithError(replicas.map((r) => (r.tracers ? r.tracers[s][K - 1] : r.count[s]))),
       profile: seriesOfArrays(replicas.map((r) => r.profile[s]), model.size[profileAxis]),
       regionOccupancy: model.regionNames.map((region, g) => ({ region, occupancy: meanWithError(replicas.map((r) => r.regionOccupancy[s][g])) })),
     });
@@ -193,7 +200,7 @@ export function aggregateReplicas(model: RateModel, replicas: ReplicaObservables
     },
     crossings,
     drift: driftObservables(model, replicas, fitFrom),
-    exchange: model.channels.reservoir && replicas.every((r) => r.exchange) ? exchangeObservables(model, replicas.map((r) => r.exchange!), fitFrom, protocolPotentials) : null,
+    exchange: model.channels.reservoir && replicas.every((r) => r.exchange) ? exchangeObservables(model, replicas.map((r) => r.exchange!), fitFrom, scene) : null,
     errorMethod: {
       tracer: `standard error of the mean over ${R} independent replicas (one least-squares MSD slope per replica)`,
       collective: `jackknife over ${R} independent replicas (slope of the replica-averaged multiple-time-origin centre-of-mass MSD, lags up to half the run, refitted leaving one replica out)`,
@@ -236,6 +243,7 @@ function comLagCurves(replicas: ReplicaObservables[], s: number, K: number, dim:
   const msd: Float64Array[] = [];
   const tau: Float64Array[] = [];
   for (const r of replicas) {
+    const current = (r.current ?? r.com)[s];
     const m = new Float64Array(maxLag + 1);
     const t = new Float64Array(maxLag + 1);
     for (let j = 1; j <= maxLag && j * stride < K; j++) {
@@ -245,7 +253,7 @@ function comLagCurves(replicas: ReplicaObservables[], s: number, K: number, dim:
       const origins = K - l;
       for (let k = 0; k < origins; k++) {
         for (let ax = 0; ax < dim; ax++) {
-          const d = r.com[s][ax][k + l] - r.com[s][ax][k];
+          const d = current[ax][k + l] - current[ax][k];
           sum += d * d;
         }
         dt += r.times[k + l] - r.times[k];

@@ -103,6 +103,17 @@ export class ChemistryRecorder {
         if (rx.surfaceRegion[m.siteRegion[ions.site[i]]]) oh++;
       } else if (s === rx.proton) nH++;
     }
+    // Ions without a tracer slot (engines that insert untracked ions) count too.
+    const untracked = ions.untracked;
+    if (untracked) {
+      for (let u = 0; u < untracked.species.length; u++) {
+        const s = untracked.species[u];
+        if (s === rx.hydroxide) {
+          nOH++;
+          if (rx.surfaceRegion[m.siteRegion[untracked.site[u]]]) oh++;
+        } else if (s === rx.proton) nH++;
+      }
+    }
     const net = dissociations - recombinations;
     if (this.times.length === 0) this.start.push(nOH, nH, net);
     else if (!m.channels.reservoir) {

@@ -165,6 +165,22 @@ function jackknifeOverReplicas(R: number, statistic: (skip: number) => number): 
 
 const scaled = (e: Estimate, f: number): Estimate => ({ value: e.value * f, se: e.se * Math.abs(f) });
 
+/** Ions of species s present, averaged over the replicas and the first K samples; the initial count in a closed scene (or a record without populations). */
+export function meanPopulation(replicas: ReplicaObservables[], s: number, K: number): number {
+  if (!replicas.every((r) => r.present)) return replicas[0].count[s];
+  const first = replicas[0].present![s][0];
+  let sum = 0;
+  let constant = true;
+  for (const r of replicas)
+    for (let k = 0; k < K; k++) {
+      const v = r.present![s][k];
+      sum += v;
+      if (v !== first) constant = false;
+    }
+  // A constant population gives exactly that count (no rounding from the sum), so closed scenes keep their numbers bit for bit.
+  return constant ? first : sum / (replicas.length * K);
+}
+
 export function driftObservables(model: RateModel, replicas: ReplicaObservables[], fitFrom: number): DriftObservables {
   const R = replicas.length;
   const dim = model.dim;
@@ -183,10 +199,15 @@ export function driftObservables(model: RateModel, replicas: ReplicaObservables[
   const chargeSeries: Float64Array[] = replicas.map(() => new Float64Array(K));
   // Species slots as the recorder counted them (the model's species, in order).
   for (let s = 0; s < replicas[0].count.length; s++) {
-    const N = replicas[0].count[s];
+    // In an open scene: the population averaged over the run, and the displacement of every ion the
+    // replica held (aggregate.ts, meanPopulation); in a closed one the initial count and the tracer sums, unchanged.
+    const N = meanPopulation(replicas, s, K);
     if (N === 0) continue;
+    const current = replicas.map((r) => (r.current ?? r.com)[s]);
+    /** Ions in the MSD average of replica r at sample k (the tracer sums msd and com). */
+    const tracersAt = (r: number, k: number) => (replicas[r].tracers ? replicas[r].tracers![s][k] : N);
     const z = model.charge[s];
-    for (let r = 0; r < R; r++) if (fieldAxis >= 0) for (let k = 0; k < K; k++) chargeSeries[r][k] += z * replicas[r].com[s][fieldAxis][k];
+    for (let r = 0; r < R; r++) if (fieldAxis >= 0) for (let k = 0; k < K; k++) chargeSeries[r][k] += z * current[r][fieldAxis][k];
 
     const velocityAPerS: Partial<Record<AxisName, Estimate>> = {};
     const tracerPerAxis: Partial<Record<AxisName, Estimate>> = {};
@@ -199,25 +220,25 @@ export function driftObservables(model: RateModel, replicas: ReplicaObservables[
       for (let r = 0; r < R; r++) {
         const w = windows[r];
         const t = replicas[r].times;
-        const c = replicas[r].com[s][ax];
+        const c = current[r][ax];
         v[r] = (c[w[w.length - 1]] - c[w[0]]) / N / (t[w[w.length - 1]] - t[w[0]]);
       }
       velocityAPerS[name] = meanWithError(v);
       // Centred MSD: about the mean displacement of all ions of all replicas at each sample.
       const m = new Float64Array(K);
-      for (let r = 0; r < R; r++) for (let k = 0; k < K; k++) m[k] += replicas[r].com[s][ax][k] / N / R;
+      for (let r = 0; r < R; r++) for (let k = 0; k < K; k++) m[k] += tracersAt(r, k) > 0 ? replicas[r].com[s][ax][k] / tracersAt(r, k) / R : 0;
       const d = new Float64Array(R);
       for (let r = 0; r < R; r++) {
         const centred = new Float64Array(K);
         for (let k = 0; k < K; k++) {
-          const c = replicas[r].com[s][ax][k] / N;
+          const c = tracersAt(r, k) > 0 ? replicas[r].com[s][ax][k] / tracersAt(r, k) : 0;
           centred[k] = replicas[r].msd[s][ax][k] - 2 * m[k] * c + m[k] * m[k];
         }
         d[r] = (slopeOver(replicas[r].times.subarray(0, K), centred, windows[r]) / 2) * biasCorrection;
         tracerTotal[r] += d[r] / dim;
       }
       tracerPerAxis[name] = meanWithError(d);
-      const stats = poolLagStats(replicas.map((r) => lagStats(r.com[s][ax], r.times, K, maxLag)));
+      const stats = poolLagStats(replicas.map((r, i) => lagStats(current[i][ax], r.times, K, maxLag)));
       collectiveStats.push(stats);
       collectivePerAxis[name] = scaled(jackknifeOverReplicas(R, (skip) => centredLagDiffusivity(stats, skip, fitFrom)), 1 / N);
     });

@@ -64,6 +64,11 @@ export function checkEstimators(model: RateModel, o: RunObservables): CheckedObs
         confined.push(reason);
       }
     }
+    if (confined.length === 0 && sp.tracerIons.value === 0) {
+      // An open scene: every ion of the species arrived after the fit window began (or left before its end).
+      notDefined.tracer = 'no ion of this species stayed through the whole fit window (ions that arrive after it begins are not followed, ions that leave drop out); lower observe.fitFrom or run longer';
+      out.tracer = { ...out.tracer, a2PerS: UNDEFINED, cm2PerS: UNDEFINED };
+    }
     if (confined.length > 0) {
       notDefined.tracer = confined[0];
       notDefined.collective = confined[0];
@@ -80,4 +85,38 @@ export function checkEstimators(model: RateModel, o: RunObservables): CheckedObs
     return out;
   });
   return { ...o, frozen: species.every((sp) => sp.frozen), species };
+}
+
+/**
+ * Engines that create ions without a tracer slot (gpu-lattice with open faces
+ * or water dissociation, IonState.untracked) keep displacements only for the ions placed at the start:
+ * an MSD or a centre of mass over those is not the tracer or collective
+ * diffusivity of the ions present, nor their drift. Those estimators become
+ * "not defined" with the reason; occupancies, profiles, crossings and the
+ * exchange observables (counted per ion present) stand.
+ */
+export function omitTracerEstimators(o: CheckedObservables, engine: string): CheckedObservables {
+  const reason = `${engine} creates ions (at reservoir faces, by water dissociation) without a tracer identity (no displacement is kept for them), so MSD-based D*, D_σ, the Haven ratio and the drift would cover only the ions placed at the start; use --engine cpu for them`;
+  const species = o.species.map((sp): CheckedSpecies => {
+    const perAxis = Object.fromEntries(Object.keys(sp.tracer.perAxisA2PerS).map((ax) => [ax, UNDEFINED]));
+    const notDefined: CheckedSpecies['notDefined'] = { ...sp.notDefined, tracer: reason, collective: reason, havenRatio: reason };
+    for (const ax of Object.keys(perAxis)) notDefined[ax as EstimatorName] = reason;
+    return { ...sp, tracer: { a2PerS: UNDEFINED, cm2PerS: UNDEFINED, perAxisA2PerS: perAxis }, collective: { a2PerS: UNDEFINED, cm2PerS: UNDEFINED }, havenRatio: UNDEFINED, notDefined };
+  });
+  const drift = {
+    ...o.drift,
+    species: blankEstimates(o.drift.species),
+    conductivity: blankEstimates(o.drift.conductivity),
+    notes: { ...o.drift.notes, drift: `not defined: ${reason}` },
+  };
+  return { ...o, species, drift };
+}
+
+/** A copy with every { value, se } estimate inside replaced by NaN ± NaN. */
+function blankEstimates<T>(x: T): T {
+  if (x === null || typeof x !== 'object') return x;
+  if (Array.isArray(x)) return x.map(blankEstimates) as T;
+  const keys = Object.keys(x);
+  if (keys.includes('value') && keys.includes('se')) return { ...x, ...UNDEFINED };
+  return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, blankEstimates(v)])) as T;
 }

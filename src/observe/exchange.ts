@@ -8,6 +8,8 @@
 import type { RateModel } from '../model/rateModel';
 import type { IonState, ReservoirCounts } from '../engine/engine';
 import { fitWindow, meanWithError, type Estimate } from './stats';
+import type { Scene } from '../model/scene/schema';
+import { chemicalDiffusivity, gittAnalysis, steadyFluxDiffusivities, type ChemicalDiffusivity, type GittAnalysis, type SteadyFluxDiffusivity } from './apparentDiffusivity';
 
 /** One replica's exchange record, per sample k (index 0 = start). */
 export interface ReplicaExchange {
@@ -22,6 +24,10 @@ export interface ReplicaExchange {
   waterNet: Float64Array;
   /** Ions left in reservoir f's electrolyte of species s at [f·S + s][k] (−1: unlimited); absent from engines that do not report it. */
   inventoryLeft?: Float64Array[];
+  /** Ions of species s on the sites of face f, at [f·S + s][k] (the open-circuit potential and the face concentrations). */
+  faceOccupancy: Float64Array[];
+  /** Current-source arrivals that found the face full (galvanostatic pulse), per replica; absent without a source. */
+  sourceBlocked?: number;
 }
 
 export class ConservationError extends Error {
@@ -39,6 +45,7 @@ export class ExchangeRecorder {
   private readonly waterNet: number[] = [];
   private readonly inventoryLeft: number[][];
   private inventoryReported = true;
+  private readonly faceOccupancy: number[][];
   private readonly S: number;
   private readonly F: number;
 
@@ -51,6 +58,7 @@ export class ExchangeRecorder {
     this.removals = Array.from({ length: this.F * this.S }, () => []);
     this.population = Array.from({ length: this.S }, () => []);
     this.inventoryLeft = Array.from({ length: this.F * this.S }, () => []);
+    this.faceOccupancy = Array.from({ length: this.F * this.S }, () => []);
   }
 
   /**
@@ -61,7 +69,23 @@ export class ExchangeRecorder {
     if (k !== this.times.length) throw new Error(`exchange samples must be recorded in order (expected ${this.times.length}, got ${k})`);
     const { S, F } = this;
     const present = new Array<number>(S).fill(0);
-    for (let i = 0; i < ions.species.length; i++) if (!ions.alive || ions.alive[i]) present[ions.species[i]]++;
+    const onFace = new Array<number>(F * S).fill(0);
+    const siteFace = this.model.channels.reservoir!.siteFace;
+    for (let i = 0; i < ions.species.length; i++) {
+      if (ions.alive && !ions.alive[i]) continue;
+      present[ions.species[i]]++;
+      const f = siteFace[ions.site[i]];
+      if (f !== 0) onFace[(f - 1) * S + ions.species[i]]++;
+    }
+    if (ions.untracked) {
+      for (let u = 0; u < ions.untracked.species.length; u++) {
+        const s = ions.untracked.species[u];
+        present[s]++;
+        const f = siteFace[ions.untracked.site[u]];
+        if (f !== 0) onFace[(f - 1) * S + s]++;
+      }
+    }
+    for (let j = 0; j < F * S; j++) this.faceOccupancy[j].push(onFace[j]);
     const rx = this.model.waterDissociation;
     if (rx && (counts.dissociations === undefined || counts.recombinations === undefined)) throw new Error('a scene with water dissociation needs the reaction counts with the exchange counts');
     const water = rx ? counts.dissociations! - counts.recombinations! : 0;
@@ -105,6 +129,7 @@ export class ExchangeRecorder {
       population: this.population.map((v) => Float64Array.from(v)),
       waterNet: Float64Array.from(this.waterNet),
       ...(this.inventoryReported ? { inventoryLeft: this.inventoryLeft.map((v) => Float64Array.from(v)) } : {}),
+      faceOccupancy: this.faceOccupancy.map((v) => Float64Array.from(v)),
     };
   }
 }
@@ -153,6 +178,12 @@ export interface ExchangeObservables {
   massPerChargeGPerMolE: number | null;
   /** Per step of a potential protocol (scene.protocol), else null. */
   protocol: ProtocolSteps | null;
+  /** Apparent D from the steady flux between two opposite faces (apparentDiffusivity.ts); empty without such a pair. */
+  steadyFluxD: SteadyFluxDiffusivity[];
+  /** The GITT-like pulse: open-circuit potential, per-cycle Weppner–Huggins D; null without protocol.pulse. */
+  gitt: GittAnalysis | null;
+  /** The exact chemical D of each species that crosses a face, where known (apparentDiffusivity.ts). */
+  chemicalD: ChemicalDiffusivity[];
   /** How the error bars and the steady-state verdict were obtained. */
   method: string;
 }
@@ -175,7 +206,8 @@ const STEADY_BATCHES = 8;
 /** |first half − second half| within this many SE counts as steady (≈ 95 % two-sided for a normal difference). */
 const STEADY_Z = 2;
 
-export function exchangeObservables(model: RateModel, replicas: readonly ReplicaExchange[], fitFrom: number, protocolPotentials: readonly number[] | null = null): ExchangeObservables {
+export function exchangeObservables(model: RateModel, replicas: readonly ReplicaExchange[], fitFrom: number, scene: Scene | null = null): ExchangeObservables {
+  const protocolPotentials = scene?.protocol?.potentials ?? null;
   const res = model.channels.reservoir!;
   const S = model.nSpecies;
   const F = res.faceNames.length;
@@ -241,6 +273,9 @@ export function exchangeObservables(model: RateModel, replicas: readonly Replica
     stored,
     massPerChargeGPerMolE: massKnown && totalCharge !== 0 ? mass / totalCharge : null,
     protocol: protocolPotentials ? protocolSteps(model, replicas, protocolPotentials, chargeAt, meanTimes) : null,
+    steadyFluxD: scene && !scene.protocol ? steadyFluxDiffusivities(model, scene, replicas, window) : [],
+    gitt: scene ? gittAnalysis(model, scene, replicas, meanTimes) : null,
+    chemicalD: scene ? crossingSpecies(model).map((s) => chemicalDiffusivity(model, scene, s)) : [],
     method:
       `counts, ΔN and fluxes: mean ± standard error over ${replicas.length} independent replicas; fluxes over the window ${meanTimes[k0]} to ${meanTimes[k1]} s (observe.fitFrom); ` +
       `steady state: the window cut into ${STEADY_BATCHES} batches, replicas pooled, steady when the net flux of the first and second half differ by at most ${STEADY_Z} standard errors of the batch means (about 95 % confidence)`,
@@ -299,4 +334,11 @@ function protocolSteps(
     theta: model.speciesNames.map((species, s) => ({ species, values: ends.map((k) => meanWithError(replicas.map((r) => r.population[s][k] / model.nSites))) })),
     dQdU,
   };
+}
+
+/** Species that cross at least one face. */
+function crossingSpecies(model: RateModel): number[] {
+  const res = model.channels.reservoir!;
+  const S = model.nSpecies;
+  return Array.from({ length: S }, (_, s) => s).filter((s) => res.faceNames.some((_, f) => !Number.isNaN(res.barrier[f * S + s])));
 }

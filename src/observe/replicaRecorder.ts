@@ -30,8 +30,18 @@ export interface ReplicaObservables {
   msd: Float64Array[][];
   /** com2[s][axis][k]: (Σ_i Δr_axis,i)² over ions of species s, Å². */
   com2: Float64Array[][];
-  /** com[s][axis][k]: Σ_i Δr_axis,i over ions of species s, Å (for multiple-time-origin averages). */
+  /** com[s][axis][k]: Σ_i Δr_axis,i over the tracer ions of species s (as msd), Å (drift and centred estimators). */
   com: Float64Array[][];
+  /**
+   * current[s][axis][k]: Σ_i Δr_axis,i over every ion of species s the replica ever held, Å: an ion
+   * that left keeps its last displacement, one that arrived adds 0, so a difference of two samples is the
+   * displacement the hops between them made (the collective D_σ). Absent in records from before it existed: com is used.
+   */
+  current?: Float64Array[][];
+  /** present[s][k]: ions of species s present at sample k (the population of an open scene varies). */
+  present?: Float64Array[];
+  /** tracers[s][k]: ions of species s in the MSD average at sample k (see msd). */
+  tracers?: Float64Array[];
   /** profile[s][layer]: fraction of the layer's sites held by species s, averaged over the samples in the window. */
   profile: Float64Array[];
   /** Proton-chemistry counters at the end of the replica (engines that keep them, scenes with lubrication or a reaction). */
@@ -50,6 +60,8 @@ export interface ReplicaObservables {
   exchange?: ReplicaExchange;
   /** With a water-dissociation reaction: OH* coverage and the reaction counts per sample (observe/chemistry.ts). */
   chemistrySeries?: ReplicaChemistrySeries;
+  /** Most ions without a tracer slot present at one sample (IonState.untracked); absent when there were none. */
+  untrackedIons?: number;
 }
 
 export class ReplicaRecorder {
@@ -57,6 +69,9 @@ export class ReplicaRecorder {
   private readonly msd: Float64Array[][];
   private readonly com2: Float64Array[][];
   private readonly com: Float64Array[][];
+  private readonly current: Float64Array[][];
+  private readonly present: Float64Array[];
+  private readonly tracers: Float64Array[];
   private readonly profileCounts: Float64Array[];
   private readonly regionCounts: Float64Array[];
   private readonly regionSites: Float64Array;
@@ -73,6 +88,8 @@ export class ReplicaRecorder {
   private stayedAll = true;
   /** Slot count that tracerCount was tallied over when it covers every slot, else −1. */
   private countsCoverAllSlots = -1;
+  /** Most untracked ions seen at one sample. */
+  private untrackedIons = 0;
 
   constructor(private readonly model: RateModel, private readonly options: ReplicaRecorderOptions) {
     const n = options.samples + 1;
@@ -82,6 +99,9 @@ export class ReplicaRecorder {
     this.msd = Array.from({ length: S }, () => [0, 1, 2].map(() => new Float64Array(n)));
     this.com2 = Array.from({ length: S }, () => [0, 1, 2].map(() => new Float64Array(n)));
     this.com = Array.from({ length: S }, () => [0, 1, 2].map(() => new Float64Array(n)));
+    this.current = Array.from({ length: S }, () => [0, 1, 2].map(() => new Float64Array(n)));
+    this.present = Array.from({ length: S }, () => new Float64Array(n));
+    this.tracers = Array.from({ length: S }, () => new Float64Array(n));
     const layers = layerCount(model.lattice, options.profileAxis);
     this.layerSites = model.nSites / layers;
     this.profileCounts = Array.from({ length: S }, () => new Float64Array(layers));
@@ -100,7 +120,9 @@ export class ReplicaRecorder {
     if (this.count === null) {
       this.count = new Int32Array(this.nSpecies);
       for (let i = 0; i < nIons; i++) if (!alive || alive[i]) this.count[ions.species[i]]++;
+      if (ions.untracked) for (const s of ions.untracked.species) this.count[s]++;
     }
+    this.untrackedIons = Math.max(this.untrackedIons, ions.untracked?.species.length ?? 0);
     const tracer = this.tracerSet(k, ions);
     this.recordDisplacements(k, ions, tracer);
     if (k >= this.firstProfileSample) this.recordOccupancy(ions);
@@ -161,14 +183,24 @@ export class ReplicaRecorder {
     sq.fill(0);
     const msdSum = new Float64Array(3 * S);
     const diagonal = this.model.lattice.diagonalMetric;
+    // Every slot ever used (ions that left included) for the collective current; the tracer sums skip the rest.
+    const all = tracer === null ? null : new Float64Array(3 * S);
+    const alive = ions.alive;
+    const present = new Float64Array(S);
     for (let i = 0; i < nIons; i++) {
-      if (tracer && !tracer[i]) continue; // also slots past the tracer set: they arrived later
       const s = species[i];
+      if (!alive || alive[i]) present[s]++;
       let dx = displacement[3 * i];
       let dy = displacement[3 * i + 1];
       let dz = displacement[3 * i + 2];
       // Lattice units → Å unless each axis has its own unit (then the spacing multiplies the sums below, as before).
       if (!diagonal) [dx, dy, dz] = toAngstrom(metric, dx, dy, dz) as [number, number, number];
+      if (all !== null) {
+        all[3 * s] += dx;
+        all[3 * s + 1] += dy;
+        all[3 * s + 2] += dz;
+        if (!tracer![i]) continue; // also slots past the tracer set: they arrived later
+      }
       msdSum[3 * s] += dx * dx;
       msdSum[3 * s + 1] += dy * dy;
       msdSum[3 * s + 2] += dz * dz;
@@ -184,7 +216,10 @@ export class ReplicaRecorder {
         this.msd[s][ax][k] = n > 0 ? (msdSum[3 * s + ax] * a2) / n : 0;
         this.com2[s][ax][k] = sq[3 * s + ax] * sq[3 * s + ax] * a2;
         this.com[s][ax][k] = sq[3 * s + ax] * a;
+        this.current[s][ax][k] = (all === null ? sq[3 * s + ax] : all[3 * s + ax]) * a;
       }
+      this.present[s][k] = present[s];
+      this.tracers[s][k] = n;
     }
   }
 
@@ -198,6 +233,14 @@ export class ReplicaRecorder {
       const p = site[i];
       this.profileCounts[species[i]][layerIndex(lattice, p, axis)]++;
       this.regionCounts[species[i]][this.model.siteRegion[p]]++;
+    }
+    // Ions without a tracer slot count here like any other.
+    const extra = ions.untracked;
+    if (extra) {
+      for (let k = 0; k < extra.site.length; k++) {
+        this.profileCounts[extra.species[k]][layerIndex(lattice, extra.site[k], axis)]++;
+        this.regionCounts[extra.species[k]][this.model.siteRegion[extra.site[k]]]++;
+      }
     }
     this.profileSamples++;
   }
@@ -221,12 +264,16 @@ export class ReplicaRecorder {
       msd: this.msd.map((axes) => axes.map((v) => v.slice(0, n))),
       com2: this.com2.map((axes) => axes.map((v) => v.slice(0, n))),
       com: this.com.map((axes) => axes.map((v) => v.slice(0, n))),
+      current: this.current.map((axes) => axes.map((v) => v.slice(0, n))),
+      present: this.present.map((v) => v.slice(0, n)),
+      tracers: this.tracers.map((v) => v.slice(0, n)),
       profile: this.profileCounts.map((c) => c.map((v) => v * norm)),
       regionOccupancy: this.regionCounts.map((c) => c.map((v, r) => v / (this.profileSamples * this.regionSites[r]))),
       profileSamples: this.profileSamples,
       crossings: Float64Array.from(crossings),
       events: Float64Array.from(events),
       totalEvents,
+      ...(this.untrackedIons > 0 ? { untrackedIons: this.untrackedIons } : {}),
     };
   }
 }

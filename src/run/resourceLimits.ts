@@ -23,6 +23,12 @@ export interface RunEstimate {
   expectedEventsPerReplica: number;
 }
 
+/** Samples a replica records: run.samples, and with only an event budget no more than run.events. */
+export function recordedSamples(scene: Scene): number {
+  const { run } = scene;
+  return run.time !== undefined ? run.samples : Math.min(run.samples, run.events!);
+}
+
 /** Float64 series the recorder keeps per sample: msd, com² and com per species and axis, plus the time. */
 const seriesPerSample = (model: RateModel) => 3 * 3 * model.nSpecies + 1;
 

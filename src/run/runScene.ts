@@ -10,12 +10,14 @@ import { createEngine, type EngineTuning } from '../engine/factory';
 import { ReplicaRecorder, type ReplicaObservables } from '../observe/replicaRecorder';
 import { ExchangeRecorder } from '../observe/exchange';
 import { aggregateReplicas } from '../observe/aggregate';
-import { checkEstimators, type CheckedObservables } from '../observe/estimatorChecks';
+import { checkEstimators, omitTracerEstimators, type CheckedObservables } from '../observe/estimatorChecks';
 import { profileAxisOf } from '../observe/profileAxis';
 import { ChemistryRecorder, chemistryObservables, hasChemistry, stiffnessWarning, type ChemistryObservables } from '../observe/chemistry';
 import { IONHOP_VERSION } from './version';
-import { checkRunFits, estimateRun } from './resourceLimits';
+import { checkRunFits, estimateRun, recordedSamples } from './resourceLimits';
 import { reachable, restoreState, snapshotState, type Snapshot } from './stateSnapshot';
+import { protocolPlan, type CurrentSource, type ProtocolPlan } from './protocolPlan';
+import seedrandom from 'seedrandom';
 
 export interface RunProgress {
   /** Fraction of the whole run done, 0..1. */
@@ -107,20 +109,21 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
   };
   const kind = options.engine ?? 'cpu';
   checkEngineHonoursRun(kind, scene);
+  checkEngineRunsProtocol(kind, scene);
   const model = compileRateModel(scene);
   const { run } = scene;
   const replicas = run.replicas;
   const sampling = run.time !== undefined ? 'time' : 'events';
   // With only an event budget there cannot be more samples than events.
-  const samples = sampling === 'time' ? run.samples : Math.min(run.samples, run.events!);
+  const samples = recordedSamples(scene);
   const profileAxis = profileAxisOf(scene);
   const fitFrom = scene.observe.fitFrom;
   checkRunFits(scene, estimateRun(scene, model, samples), samples);
 
-  const stepModels = protocolStepModels(scene);
+  const plan = protocolPlan(scene, model, samples);
   // The exchange counters of open faces and the chemistry counters (lubrication, reactions) are not part of a
   // mid-replica snapshot: such runs checkpoint whole replicas.
-  const midReplica = snapshotsMidReplica(kind) && !model.channels.reservoir && stepModels === null && model.lubrication.length === 0 && !model.waterDissociation;
+  const midReplica = snapshotsMidReplica(kind) && !model.channels.reservoir && plan === null && model.lubrication.length === 0 && !model.waterDissociation;
   const results: ReplicaObservables[] = [...(options.resume?.completed ?? [])];
   if (results.length > replicas) throw new RangeError(`${results.length} completed replicas given for a run of ${replicas}`);
   let partial = options.resume?.partial;
@@ -152,12 +155,14 @@ export async function runScene(sceneIn: Scene, options: RunOptions = {}): Promis
         pause: (capture) => pausePoint(midReplica ? capture : undefined),
         resumeAt,
         tuning: options.tuning,
-        stepModels,
+        plan,
       }),
     );
     if (r === replicas - 1) await options.onCheckpoint?.({ completed: [...results] });
   }
-  const observables = checkEstimators(model, aggregateReplicas(model, results, fitFrom, profileAxis, scene.protocol?.potentials ?? null));
+  const checked = checkEstimators(model, aggregateReplicas(model, results, fitFrom, profileAxis, scene));
+  // Ions inserted without a tracer identity (gpu-lattice, open faces): the MSD-based estimators say so instead of a number.
+  const observables = results.some((r) => (r.untrackedIons ?? 0) > 0) ? omitTracerEstimators(checked, kind) : checked;
   const chemistry = chemistryObservables(model, results.flatMap((r) => (r.chemistry ? [r.chemistry] : [])), {
     series: results.flatMap((r) => (r.chemistrySeries ? [r.chemistrySeries] : [])),
     exchange: results.flatMap((r) => (r.exchange ? [r.exchange] : [])),
@@ -190,6 +195,16 @@ export function checkEngineHonoursRun(kind: EngineKind, scene: Scene): void {
     kind,
     `run.events = ${scene.run.events} ${how}, but ${kind} advances whole dispatches of many hops and cannot stop after an exact number of events; remove run.events and give run.time (s), or use --engine cpu`,
   );
+}
+
+/**
+ * A protocol (potential staircase or pulse) swaps the model at every step; only the exact
+ * engine is checked against its isotherm, so the GPU engines refuse it.
+ */
+export function checkEngineRunsProtocol(kind: EngineKind, scene: Scene): void {
+  if (!scene.protocol || kind === 'cpu') return;
+  const what = scene.protocol.pulse ? 'protocol.pulse, a GITT-like pulse' : 'protocol.potentials, a potential staircase';
+  throw new EngineUnsupportedError(kind, `the scene has a protocol (${what}); protocols run on the exact engine only — use --engine cpu`);
 }
 
 /** An engine that went past the events it was asked for would give a wrong sample grid: stop loudly. */
@@ -255,20 +270,14 @@ export async function runReplicas(
   tuning?: EngineTuning,
 ): Promise<ReplicaObservables[]> {
   checkEngineHonoursRun(kind, scene);
+  checkEngineRunsProtocol(kind, scene);
   const model = compiled ?? compileRateModel(scene);
-  const { run } = scene;
-  const samples = run.time !== undefined ? run.samples : Math.min(run.samples, run.events!);
+  const samples = recordedSamples(scene);
   const profileAxis = profileAxisOf(scene);
-  const stepModels = protocolStepModels(scene);
+  const plan = protocolPlan(scene, model, samples);
   const results: ReplicaObservables[] = [];
-  for (let r = from; r < to; r++) results.push(await runOneReplica(scene, kind, model, r, samples, profileAxis, { progress: (k) => progress?.(r, k), tuning, stepModels }));
+  for (let r = from; r < to; r++) results.push(await runOneReplica(scene, kind, model, r, samples, profileAxis, { progress: (k) => progress?.(r, k), tuning, plan }));
   return results;
-}
-
-/** A protocol: one model per step, the electrolyte at that step's potential (every other table the same); null without one. */
-function protocolStepModels(scene: Scene): RateModel[] | null {
-  if (!scene.protocol) return null;
-  return scene.protocol.potentials.map((potential) => compileRateModel({ ...scene, electrolyte: { activity: {}, ...scene.electrolyte, potential } }));
 }
 
 interface ReplicaHooks {
@@ -278,15 +287,15 @@ interface ReplicaHooks {
   /** The replica's saved state to continue from, when resuming. */
   resumeAt?: PartialReplica;
   tuning?: EngineTuning;
-  /** Protocol step models (the first one starts the replica), or null. */
-  stepModels?: RateModel[] | null;
+  /** The protocol's segments and their models (the first one starts the replica), or null. */
+  plan?: ProtocolPlan | null;
 }
 
 /** Replica r from its initial placement (or from `hooks.resumeAt`) to its last sample. */
 async function runOneReplica(scene: Scene, kind: EngineKind, model: RateModel, r: number, samples: number, profileAxis: 0 | 1 | 2, hooks: ReplicaHooks): Promise<ReplicaObservables> {
   const occupancy = initialOccupancy(model, scene.seed, r);
-  const stepModels = hooks.stepModels ?? null;
-  const engine = await createEngine(kind, stepModels?.[0] ?? model, occupancy, { seed: replicaSeed(scene.seed, r, 'dynamics'), seedNumber: scene.seed, replica: r, tuning: hooks.tuning });
+  const plan = hooks.plan ?? null;
+  const engine = await createEngine(kind, plan?.segments[0].model ?? model, occupancy, { seed: replicaSeed(scene.seed, r, 'dynamics'), seedNumber: scene.seed, replica: r, tuning: hooks.tuning });
   try {
     const recorder = new ReplicaRecorder(engine.model, { samples, fitFrom: scene.observe.fitFrom, profileAxis });
     let firstSample = 0;
@@ -300,7 +309,7 @@ async function runOneReplica(scene: Scene, kind: EngineKind, model: RateModel, r
     const pause = hooks.pause
       ? (nextSample: number) => hooks.pause!(() => ({ replica: r, nextSample, engine: snapshotState(engine, modelParts!), recorder: snapshotState(recorder, modelParts!) }))
       : async () => {};
-    return await runReplicaFrom(engine, recorder, scene, samples, firstSample, hooks.progress, pause, stepModels);
+    return await runReplicaFrom(engine, recorder, scene, samples, firstSample, hooks.progress, pause, plan, replicaSeed(scene.seed, r, 'source'));
   } finally {
     engine.dispose();
   }
@@ -314,10 +323,9 @@ export async function runReplica(
   profileAxis: 0 | 1 | 2,
   fitFrom: number,
   progress: (k: number) => void,
-  stepModels: RateModel[] | null = null,
 ): Promise<ReplicaObservables> {
   const recorder = new ReplicaRecorder(engine.model, { samples, fitFrom, profileAxis });
-  return runReplicaFrom(engine, recorder, scene, samples, 0, progress, async () => {}, stepModels);
+  return runReplicaFrom(engine, recorder, scene, samples, 0, progress, async () => {});
 }
 
 /**
@@ -333,9 +341,11 @@ async function runReplicaFrom(
   firstSample: number,
   progress: (k: number) => void,
   pause: (nextSample: number) => Promise<void>,
-  stepModels: RateModel[] | null = null,
+  plan: ProtocolPlan | null = null,
+  sourceSeed = '',
 ): Promise<ReplicaObservables> {
-  const perStep = stepModels ? samples / stepModels.length : 0;
+  // A current source (galvanostatic pulse): its own random stream, per replica.
+  const source = plan?.segments.some((g) => g.source) ? new SourceDriver(engine, seedrandom.alea(sourceSeed)) : null;
   // Open faces: counters per sample and the conservation check at every sample (observe/exchange.ts).
   const exchange = engine.model.channels.reservoir ? new ExchangeRecorder(engine.model) : null;
   // Water dissociation: OH* coverage and the reaction counts per sample, and the ledger check (observe/chemistry.ts).
@@ -356,10 +366,12 @@ async function runReplicaFrom(
   if (firstSample === 0) await record(0, engine.time);
   for (let k = Math.max(1, firstSample); k <= samples; k++) {
     await pause(k);
-    // Protocol step j starts at sample j·perStep (validation makes samples a multiple of the steps).
-    if (stepModels && k > 1 && (k - 1) % perStep === 0) await engine.setModel(stepModels[(k - 1) / perStep]);
+    // A protocol segment starts on a sample (validation makes samples a multiple of the segments); the first one built the engine.
+    const segment = plan ? plan.segmentOf(k) : null;
+    if (segment && k > 1 && segment.fromSample === k - 1) await engine.setModel(segment.model);
     if (runTime !== undefined) {
-      const target = (k / samples) * runTime;
+      const target = plan ? plan.sampleTime(k) : (k / samples) * runTime;
+      if (segment?.source) await source!.driveUntil(segment.source, target);
       const limit = maxEvents !== undefined ? { time: target, events: maxEvents - engine.events } : { time: target };
       if (limit.events === 0) break;
       const from = engine.time;
@@ -385,7 +397,35 @@ async function runReplicaFrom(
   const observed = recorder.finish(await engine.crossings(), await engine.eventCounts(), engine.events);
   if (exchange) observed.exchange = exchange.finish();
   if (chemistry) observed.chemistrySeries = chemistry.finish();
+  if (observed.exchange && source) observed.exchange.sourceBlocked = source.blocked;
   const model = engine.model;
   if (engine.chemistryCounts && hasChemistry(model)) observed.chemistry = await engine.chemistryCounts();
   return observed;
+}
+
+/**
+ * The current source of a galvanostatic pulse (protocolPlan.ts): Poisson
+ * arrivals at rate I; at each, the engine is advanced exactly to the arrival
+ * time and one ion is put on an empty source site chosen uniformly.
+ */
+class SourceDriver {
+  /** Arrivals that found every source site occupied. */
+  blocked = 0;
+  constructor(private readonly engine: Engine, private readonly random: () => number) {}
+
+  /** Runs the arrivals before `target` (s); the caller then advances the engine to target. Memoryless, so restarting at every sample is exact. */
+  async driveUntil(source: CurrentSource, target: number): Promise<void> {
+    const engine = this.engine;
+    if (!engine.injectIon) throw new EngineUnsupportedError(engine.kind, 'a galvanostatic pulse (protocol.pulse.current) needs an engine that takes ions from a current source; use --engine cpu, or a potentiostatic pulse (protocol.pulse.potential)');
+    for (;;) {
+      const arrival = engine.time - Math.log(1 - this.random()) / source.ratePerS;
+      if (!(arrival < target)) return;
+      await engine.advance({ time: arrival });
+      const occupancy = await engine.occupancy();
+      const free: number[] = [];
+      for (const i of source.sites) if (occupancy[i] === 0) free.push(i);
+      if (free.length === 0) this.blocked++;
+      else await engine.injectIon(free[Math.floor(this.random() * free.length)], source.species);
+    }
+  }
 }

@@ -12,7 +12,9 @@ import type { EngineKind } from '../engine/engine';
 import { compileRateModel, type RateModel } from '../model/rateModel';
 import type { Scene } from '../model/scene/schema';
 import { SceneError, validateScene } from '../model/scene/validate';
-import { aggregateReplicas, type RunObservables } from '../observe/aggregate';
+import { aggregateReplicas } from '../observe/aggregate';
+import { checkEstimators, type CheckedObservables } from '../observe/estimatorChecks';
+import { checkRunFits, estimateRun, recordedSamples } from '../run/resourceLimits';
 import type { ReplicaObservables } from '../observe/replicaRecorder';
 import { profileAxisOf } from '../observe/profileAxis';
 import { IONHOP_VERSION } from '../run/version';
@@ -72,7 +74,8 @@ export interface SweepPointResult {
   reachedTarget: boolean | null;
   /** Wall time spent on this point's replicas (summed over threads), s. */
   wallTimeS: number;
-  observables: RunObservables;
+  /** As `ionhop run` reports them: estimators whose assumptions fail are "not defined" with the reason (estimatorChecks.ts). */
+  observables: CheckedObservables;
   /** Analytic layered-medium D* per species, or why it does not apply. */
   layered: ({ species: string } & LayeredOutcome)[];
 }
@@ -114,8 +117,20 @@ export interface PreparedPoint {
   model: RateModel;
 }
 
-/** Builds and validates every point's scene before anything runs, so a bad value fails at once. */
-function preparePoints(sceneJson: unknown, axes: readonly SweepAxis[], points: readonly SweepPoint[], baseSeed: number, replicas: number | undefined): PreparedPoint[] {
+/**
+ * Builds and validates every point's scene before anything runs, so a bad
+ * value fails at once, and refuses a point that `ionhop run` would refuse for
+ * its memory or expected events (resourceLimits.ts). With --target-se a point
+ * may grow to maxReplicas replicas, so the memory check counts those.
+ */
+function preparePoints(
+  sceneJson: unknown,
+  axes: readonly SweepAxis[],
+  points: readonly SweepPoint[],
+  baseSeed: number,
+  replicas: number | undefined,
+  growTo: number | null,
+): PreparedPoint[] {
   return points.map((point) => {
     let json = sceneJson;
     axes.forEach((axis, k) => (json = withValue(json, axis, point.values[k])));
@@ -136,6 +151,15 @@ function preparePoints(sceneJson: unknown, axes: readonly SweepAxis[], points: r
       if (e instanceof SceneError) throw new CliError(`sweep point ${point.index} (${setting}): ${e.message}`);
       throw e;
     }
+    const samples = recordedSamples(scene);
+    const checked = growTo !== null && growTo > scene.run.replicas ? { ...scene, run: { ...scene.run, replicas: growTo } } : scene;
+    try {
+      checkRunFits(checked, estimateRun(checked, model, samples), samples);
+    } catch (e) {
+      if (!(e instanceof SceneError)) throw e;
+      const grown = checked === scene ? '' : `\n  (with --target-se a point may grow to --max-replicas ${growTo} replicas, and the memory check counts them: lower --max-replicas to fit)`;
+      throw new CliError(`sweep point ${point.index} (${setting}) would be refused by ionhop run: ${e.message}${grown}`);
+    }
     return { point, scene, model };
   });
 }
@@ -148,8 +172,8 @@ export async function runSweep(sceneJson: unknown, axes: readonly SweepAxis[], o
   const grid = sweepGrid(axes, options.zip ?? false);
   const shard = options.shard ?? null;
   const mine = shard ? grid.filter((p) => p.index % shard.n === shard.k - 1) : grid;
-  const prepared = preparePoints(sceneJson, axes, mine, base.seed, options.replicas);
   const maxReplicas = options.maxReplicas ?? DEFAULT_MAX_REPLICAS;
+  const prepared = preparePoints(sceneJson, axes, mine, base.seed, options.replicas, options.targetSe !== undefined ? maxReplicas : null);
   const startReplicas = options.replicas ?? base.run.replicas;
   if (options.targetSe !== undefined && startReplicas > maxReplicas)
     throw new CliError(`--replicas ${startReplicas} exceeds --max-replicas ${maxReplicas}`);
@@ -234,7 +258,7 @@ async function runPoint(
   const replicas: ReplicaObservables[] = [];
   let wallTimeS = 0;
   let want = scene.run.replicas;
-  let observables: RunObservables;
+  let observables: CheckedObservables;
   let reachedTarget: boolean | null = null;
   for (;;) {
     // Split the new replicas into one chunk per worker; the split does not change the numbers.
@@ -246,7 +270,7 @@ async function runPoint(
       replicas.push(...t.replicas);
       wallTimeS += t.wallTimeS;
     }
-    observables = aggregateReplicas(model, replicas, fitFrom, profileAxis, scene.protocol?.potentials ?? null);
+    observables = checkEstimators(model, aggregateReplicas(model, replicas, fitFrom, profileAxis, scene));
     const verdict = judgePoint(observables, want, targetSe, maxReplicas, speciesName);
     reachedTarget = verdict.reachedTarget;
     if (verdict.next === null) break;
@@ -255,7 +279,7 @@ async function runPoint(
   return pointResult(p, replicas.length, reachedTarget, wallTimeS, observables);
 }
 
-export function pointResult(p: PreparedPoint, replicas: number, reachedTarget: boolean | null, wallTimeS: number, observables: RunObservables): SweepPointResult {
+export function pointResult(p: PreparedPoint, replicas: number, reachedTarget: boolean | null, wallTimeS: number, observables: CheckedObservables): SweepPointResult {
   const { scene, model, point } = p;
   const layered = observables.species.map((sp) => ({ species: sp.species as string, ...layeredPrediction(model, sp.index, sp.count) }));
   return { index: point.index, values: point.values, seed: scene.seed, replicas, reachedTarget, wallTimeS, observables, layered };
@@ -267,7 +291,7 @@ export function pointResult(p: PreparedPoint, replicas: number, reachedTarget: b
  * or `next` says how many replicas to have after the next round.
  */
 export function judgePoint(
-  observables: RunObservables,
+  observables: CheckedObservables,
   want: number,
   targetSe: number | undefined,
   maxReplicas: number,
@@ -277,7 +301,7 @@ export function judgePoint(
   const d = observables.species.find((s) => s.species === speciesName)?.tracer.cm2PerS;
   const relative = d && d.value > 0 ? d.se / d.value : NaN;
   if (relative <= targetSe) return { reachedTarget: true, next: null };
-  // D* = 0 (a frozen point) has no relative error to reach; the cap bounds the rest.
+  // D* = 0 (a frozen point) or not defined (NaN: confined) has no relative error to reach; the cap bounds the rest.
   if (!(d && d.value > 0) || want >= maxReplicas) return { reachedTarget: false, next: null };
   // SE ∝ 1/√R: ask for the replicas the current estimate says are needed, 10 % more, at least one more;
   // at most 4× per step, because an SE from a handful of replicas can be far too large.

@@ -39,7 +39,10 @@ export function formatSweepTable(result: SweepResult): string {
     const row = [String(p.index), ...p.values.map((v) => num(v, 4)), `${p.replicas}${p.reachedTarget === false ? '!' : ''}`];
     for (const sp of species) {
       const o = p.observables.species.find((s) => s.species === sp);
-      row.push(o ? pm(o.tracer.cm2PerS) : '-', o ? pm(o.collective.cm2PerS) : '-', o ? pm(o.havenRatio) : '-');
+      // "not defined" where `ionhop run` would say so (estimatorChecks.ts); the reasons follow the table.
+      const nd = o?.notDefined ?? {};
+      const shown = (e: { value: number; se: number }, reason: string | undefined) => (reason ? 'not defined' : pm(e));
+      row.push(o ? shown(o.tracer.cm2PerS, nd.tracer) : '-', o ? shown(o.collective.cm2PerS, nd.collective) : '-', o ? shown(o.havenRatio, nd.havenRatio) : '-');
     }
     row.push(num(crossingsPerReplica(p)));
     if (hasField) {
@@ -58,10 +61,26 @@ export function formatSweepTable(result: SweepResult): string {
   }
   const widths = header.map((_, k) => Math.max(...rows.map((r) => r[k].length)));
   for (const r of rows) lines.push(r.map((c, k) => c.padEnd(widths[k])).join('  ').trimEnd());
-  if (result.points.some((p) => p.reachedTarget === false)) lines.push(`(! the target SE was not reached within ${result.maxReplicas} replicas, or D* is 0)`);
+  if (result.points.some((p) => p.reachedTarget === false)) lines.push(`(! the target SE was not reached within ${result.maxReplicas} replicas, or D* is 0 or not defined)`);
+  lines.push(...notDefinedLines(result));
   lines.push('');
   lines.push(...formatFits(result));
   return lines.join('\n');
+}
+
+/** One line per species and distinct reason an estimator is not defined (or the species frozen), with its points. */
+function notDefinedLines(result: SweepResult): string[] {
+  const byReason = new Map<string, number[]>();
+  for (const p of result.points) {
+    for (const sp of p.observables.species) {
+      const reasons = new Set(Object.values(sp.notDefined ?? {}));
+      for (const reason of reasons) {
+        const key = `${sp.species}: ${reason}`;
+        byReason.set(key, [...(byReason.get(key) ?? []), p.index]);
+      }
+    }
+  }
+  return [...byReason].map(([reason, points]) => `not defined at point${points.length > 1 ? 's' : ''} ${points.join(', ')}: ${reason}`);
 }
 
 export function formatFits(result: SweepResult): string[] {
@@ -99,7 +118,7 @@ export function sweepCsv(result: SweepResult): string {
   const species = result.points[0]?.observables.species.map((s) => s.species) ?? [];
   const header = ['index', ...result.axes.map((a) => a.path), 'ionhop_version', 'scene_sha256', 'engine', 'seed', 'replicas', 'reached_target', 'wall_time_s'];
   for (const sp of species)
-    header.push(`${sp}_dstar_cm2_s`, `${sp}_dstar_se_cm2_s`, `${sp}_dsigma_cm2_s`, `${sp}_dsigma_se_cm2_s`, `${sp}_haven`, `${sp}_haven_se`, `${sp}_layered_dstar_cm2_s`);
+    header.push(`${sp}_dstar_cm2_s`, `${sp}_dstar_se_cm2_s`, `${sp}_dsigma_cm2_s`, `${sp}_dsigma_se_cm2_s`, `${sp}_haven`, `${sp}_haven_se`, `${sp}_layered_dstar_cm2_s`, `${sp}_not_defined`);
   header.push('crossings_per_replica', 'events_per_replica', 'simulated_time_s');
   for (const sp of species) header.push(`${sp}_drift_velocity_cm_s`, `${sp}_drift_velocity_se_cm_s`);
   header.push('conductivity_s_cm', 'conductivity_se_s_cm');
@@ -112,6 +131,8 @@ export function sweepCsv(result: SweepResult): string {
       row.push(
         cell(o?.tracer.cm2PerS.value), cell(o?.tracer.cm2PerS.se), cell(o?.collective.cm2PerS.value), cell(o?.collective.cm2PerS.se),
         cell(o?.havenRatio.value), cell(o?.havenRatio.se), cell(pred?.applies ? pred.prediction.tracerCm2PerS : null),
+        // Why the empty estimator cells are empty (the first reason; the JSON keeps all of them).
+        quote(Object.values(o?.notDefined ?? {})[0] ?? ''),
       );
     }
     row.push(cell(crossingsPerReplica(p)), cell(p.observables.eventsPerReplica.value), cell(p.observables.simulatedTimeS.value));

@@ -8,7 +8,8 @@
 import type { Engine } from '../engine/engine';
 import { groupTablePairs, groupTicksPerDispatch, MAX_GROUP_TABLE_PAIRS, WalkerGroupRun, sameGeometry, type WalkerGroupSpec } from '../engine/gpu/walkerGroups';
 import { initialOccupancy } from '../model/initialState';
-import { aggregateReplicas, type RunObservables } from '../observe/aggregate';
+import { aggregateReplicas } from '../observe/aggregate';
+import { checkEstimators, type CheckedObservables } from '../observe/estimatorChecks';
 import { profileAxisOf } from '../observe/profileAxis';
 import type { ReplicaObservables } from '../observe/replicaRecorder';
 import { runReplica } from '../run/runScene';
@@ -55,7 +56,7 @@ export async function runWalkerBatches(
     done: false,
     reachedTarget: null as boolean | null,
     wallTimeS: 0,
-    observables: null as RunObservables | null,
+    observables: null as CheckedObservables | null,
   }));
   const report: WalkerBatchReport = { runs: 0, dispatches: 0 };
   while (state.some((s) => !s.done)) {
@@ -84,7 +85,7 @@ export async function runWalkerBatches(
       if (s.done) return;
       const p = points[i];
       for (let r = s.replicas.length; r < s.want; r++) s.replicas.push(results.get(`${i}:${r}`)!);
-      s.observables = aggregateReplicas(p.model, s.replicas, p.scene.observe.fitFrom, profileAxisOf(p.scene));
+      s.observables = checkEstimators(p.model, aggregateReplicas(p.model, s.replicas, p.scene.observe.fitFrom, profileAxisOf(p.scene)));
       const verdict = judgePoint(s.observables, s.want, targetSe, maxReplicas, speciesName);
       s.reachedTarget = verdict.reachedTarget;
       if (verdict.next === null) {

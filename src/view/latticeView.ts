@@ -5,6 +5,7 @@
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { PLANE_VERTEX, PLANE_FRAGMENT } from './planeShader';
+import { PLANE_KIND_CODE, centred, nearestCell, planeGeometry, planeSize, sitePosition, type PlaneGeometry, type PlaneKind } from './planeGeometry';
 import { SPECIES_STYLES, speciesStyle, cssToRgb } from './palette';
 import { extractSlice, sliceAxes, sliceSize, siteIndex, type Axis } from './slice';
 
@@ -26,6 +27,12 @@ export interface LatticePicture {
   regionColors: readonly string[];
   /** CSS colour per species where the scene chose one (else the palette's). */
   speciesColors?: readonly (string | undefined)[];
+  /** Length of one site step along x, y, z relative to x (a layered lattice: c/a along z); default 1, 1, 1. */
+  axisScale?: readonly [number, number, number];
+  /** 2D only: how sites are placed (planeGeometry.ts); default a square grid. */
+  kind?: PlaneKind;
+  /** Open-face index + 1 of every site, 0 inside (RateModel.channels.reservoir.siteFace); drawn hatched in 2D. */
+  siteFace?: Uint8Array;
 }
 
 export interface ViewTheme {
@@ -80,6 +87,8 @@ export class LatticeView {
   /** Rings where an ion just crossed into another region (2D), with the time they appeared. */
   private flashes: { mesh: THREE.Mesh; born: number }[] = [];
   private crossingReference: Uint8Array | null = null;
+  /** Where the flat view (2D or a slice) draws each grid cell. */
+  private plane: PlaneGeometry = planeGeometry('grid', 1, 1);
 
   constructor(private readonly canvas: HTMLCanvasElement) {
     this.renderer = new THREE.WebGLRenderer({ canvas, antialias: false, alpha: false });
@@ -96,7 +105,8 @@ export class LatticeView {
     this.clearContent();
     this.picture = picture;
     if (this.slice && (picture.dim === 2 || this.slice.index >= picture.size[this.slice.axis])) this.slice = null;
-    if (picture.dim === 2) this.buildPlane(picture.size[0], picture.size[1], picture.siteRegion, picture.regionColors, picture.speciesColors);
+    this.plane = planeGeometry(picture.dim === 2 ? picture.kind ?? 'grid' : 'grid', picture.size[0], picture.size[1]);
+    if (picture.dim === 2) this.buildPlane(picture.size[0], picture.size[1], picture.siteRegion, picture.regionColors, picture.speciesColors, picture.siteFace);
     else if (this.slice) this.buildSlice(picture, this.slice);
     else this.buildCloud(picture, occupancy);
     // Keep the camera where the user put it when only colours changed (theme switch).
@@ -120,10 +130,9 @@ export class LatticeView {
     const rect = this.canvas.getBoundingClientRect();
     const ndc = new THREE.Vector3(((clientX - rect.left) / rect.width) * 2 - 1, -((clientY - rect.top) / rect.height) * 2 + 1, 0);
     const world = ndc.unproject(this.camera);
-    const [w, h] = this.planeExtent();
-    const a = Math.floor(world.x + w / 2);
-    const b = Math.floor(world.y + h / 2);
-    if (a < 0 || b < 0 || a >= w || b >= h) return null;
+    const cell = nearestCell(this.plane, world.x, world.y);
+    if (!cell) return null;
+    const [a, b] = cell;
     if (p.dim === 2) return a + p.size[0] * b;
     const [u, v] = sliceAxes(this.slice!.axis);
     const c = [0, 0, 0];
@@ -149,10 +158,9 @@ export class LatticeView {
     const flat = p.dim === 2 || this.slice !== null;
     // Flat views show the in-plane coordinates of the path; the whole 3D view shows it as it is.
     const [u, v] = p.dim === 2 ? [0, 1] : this.slice ? sliceAxes(this.slice.axis) : [0, 1];
-    const [w, h] = flat ? this.planeExtent() : [0, 0];
     const points: THREE.Vector3[] = [];
     for (let k = 0; k < path.length; k += 3) {
-      if (flat) points.push(new THREE.Vector3(path[k + u] - (w - 1) / 2, path[k + v] - (h - 1) / 2, 0.02));
+      if (flat) points.push(new THREE.Vector3(...centred(this.plane, sitePosition(this.plane, path[k + u], path[k + v])), 0.02));
       else points.push(new THREE.Vector3(path[k] - (p.size[0] - 1) / 2, path[k + 1] - (p.size[1] - 1) / 2, path[k + 2] - (p.size[2] - 1) / 2));
     }
     const color = new THREE.Color(this.theme.heat);
@@ -163,6 +171,14 @@ export class LatticeView {
     this.followLine.renderOrder = 2;
     this.followMarker.renderOrder = 3;
     this.scene.add(this.followLine, this.followMarker);
+  }
+
+  /** Width over height of the flat drawing (2D or a slice) including its margin; 4/3 for the whole 3D view. */
+  get drawingAspect(): number {
+    const p = this.picture;
+    if (!p || (p.dim === 3 && !this.slice)) return 4 / 3;
+    const [w, h] = this.planeExtent();
+    return w / h;
   }
 
   /** Trails, hop density or neither (2D and slice views). */
@@ -208,6 +224,7 @@ export class LatticeView {
       this.planeMaterial.uniforms.uOutline.value = srgbVector(theme.outline);
       this.planeMaterial.uniforms.uBoundary.value = srgbVector(theme.boundary);
       this.planeMaterial.uniforms.uHeatColor.value = srgbVector(theme.heat);
+      this.planeMaterial.uniforms.uBackground.value = srgbVector(theme.background);
     }
     this.dirty = true;
   }
@@ -274,7 +291,7 @@ export class LatticeView {
       for (const j of neighbours) {
         if (p.siteRegion[j] === p.siteRegion[i] || prev[j] !== occupancy[i] || occupancy[j] !== 0) continue;
         const ring = new THREE.Mesh(new THREE.RingGeometry(0.55, 0.85, 24), new THREE.MeshBasicMaterial({ color: new THREE.Color(this.theme.heat), transparent: true, depthTest: false }));
-        ring.position.set(x - (nx - 1) / 2, y - (ny - 1) / 2, 0.03);
+        ring.position.set(...centred(this.plane, sitePosition(this.plane, x, y)), 0.03);
         ring.renderOrder = 4;
         this.scene.add(ring);
         this.flashes.push({ mesh: ring, born: now });
@@ -347,8 +364,7 @@ export class LatticeView {
 
   /** Width and height of what the flat (orthographic) view shows. */
   private planeExtent(): [number, number] {
-    const p = this.picture!;
-    return p.dim === 3 && this.slice ? sliceSize(p.size, this.slice.axis) : [p.size[0], p.size[1]];
+    return planeSize(this.plane);
   }
 
   private updateProjection(): void {
@@ -402,22 +418,29 @@ export class LatticeView {
     const [w, h] = sliceSize(p.size, slice.axis);
     this.sliceRegion = extractSlice(p.size, p.siteRegion, slice.axis, slice.index, new Uint8Array(w * h));
     this.sliceOccupancy = new Uint8Array(w * h);
+    // A slice of a layered lattice keeps its true proportions: the interlayer axis is drawn c/a times as long.
+    const [u, v] = sliceAxes(slice.axis);
+    const scale = p.axisScale ?? [1, 1, 1];
+    this.plane = planeGeometry('grid', w, h, [1, scale[v] / scale[u]]);
     this.buildPlane(w, h, this.sliceRegion, p.regionColors, p.speciesColors);
   }
 
-  private buildPlane(nx: number, ny: number, siteRegion: Uint8Array, regionColors: readonly string[], speciesColors?: readonly (string | undefined)[]): void {
+  private buildPlane(nx: number, ny: number, siteRegion: Uint8Array, regionColors: readonly string[], speciesColors?: readonly (string | undefined)[], siteFace?: Uint8Array): void {
     const regionBytes = new Uint8Array(nx * ny * 4);
     const rgb = regionColors.map(cssToRgb);
     for (let i = 0; i < nx * ny; i++) {
       const c = rgb[siteRegion[i]] ?? [128, 128, 128];
-      regionBytes.set([c[0], c[1], c[2], 255], 4 * i);
+      // Alpha carries the open-face flag (the shader hatches those sites); colours stay in rgb.
+      regionBytes.set([c[0], c[1], c[2], siteFace && siteFace[i] > 0 ? 128 : 255], 4 * i);
     }
     const regionTexture = dataTexture(regionBytes, nx, ny, THREE.RGBAFormat);
     this.occupancyTexture = dataTexture(new Uint8Array(nx * ny), nx, ny, THREE.RedFormat);
     this.heatTexture = dataTexture(new Uint8Array(nx * ny), nx, ny, THREE.RedFormat);
     const styles = SPECIES_STYLES.map((_, k) => speciesStyle(k, speciesColors?.[k]));
+    const g = this.plane;
+    const [centreX, centreY] = [(g.min[0] + g.max[0]) / 2, (g.min[1] + g.max[1]) / 2];
     this.planeMaterial = new THREE.ShaderMaterial({
-      defines: { SPECIES_STYLE_COUNT: styles.length },
+      defines: { SPECIES_STYLE_COUNT: styles.length, LATTICE_KIND: PLANE_KIND_CODE[g.kind] },
       vertexShader: PLANE_VERTEX,
       fragmentShader: PLANE_FRAGMENT,
       uniforms: {
@@ -431,9 +454,12 @@ export class LatticeView {
         uBoundary: { value: srgbVector(this.theme.boundary) },
         uHeat: { value: this.heatTexture },
         uHeatColor: { value: srgbVector(this.theme.heat) },
+        uBackground: { value: srgbVector(this.theme.background) },
+        uCentre: { value: new THREE.Vector2(centreX, centreY) },
       },
     });
-    const plane = new THREE.Mesh(new THREE.PlaneGeometry(nx, ny), this.planeMaterial);
+    const [width, height] = planeSize(g);
+    const plane = new THREE.Mesh(new THREE.PlaneGeometry(width, height), this.planeMaterial);
     this.content.add(plane);
   }
 

@@ -4,6 +4,12 @@
 import type { Scene } from '../model/scene/schema';
 import type { EngineKind } from '../engine/engine';
 import type { ConvergenceState } from '../observe/convergence';
+import type { Estimate } from '../observe/stats';
+
+/** A D estimate with its standard error (cm²/s) and whether it may be shown with its error bar. */
+export interface DEstimate extends Estimate {
+  convergence: ConvergenceState;
+}
 
 /** One point of the live observables, taken after an advance. */
 export interface LiveSample {
@@ -23,6 +29,39 @@ export interface LiveSample {
   msdByStartRegion: number[][];
   /** Whether D* may be shown with its error bar (src/observe/convergence.ts). */
   convergence: ConvergenceState[];
+  /** D along x, y, z per species from the same block pairs as D* (cm²/s); z NaN in 2D. */
+  dAxes: DEstimate[][];
+  /** D per species of the ions by the region they started in (at the last restart, or where they were inserted), [species][region]. */
+  dByStartRegion: DEstimate[][];
+}
+
+/** The open faces (scene.reservoirs) as the page shows them. */
+export interface LiveExchange {
+  faceNames: string[];
+  /** Cumulative insertions and removals of species s at face f since the run started, at [f·S + s]. */
+  insertions: number[];
+  removals: number[];
+  /** Net insertion flux (ions/s) at [f·S + s] since the observables last restarted: mean ± SE over time batches (src/observe/liveFlux.ts). */
+  netFlux: Estimate[];
+  /** Ions gained per species since the run started, and the share of the stored charge each carries (NaN when none is stored). */
+  storedIons: number[];
+  chargeFraction: number[];
+  /** Σ z·ΔN, elementary charges. */
+  storedChargeE: number;
+}
+
+/** The proton chemistry counters (engines that run it: the CPU engine). */
+export interface LiveChemistry {
+  dissociations: number;
+  recombinations: number;
+  /** OH- on surface sites now (0 without a water-dissociation reaction). */
+  surfaceHydroxide: number;
+  surfaceSites: number;
+  /** Ions present now per species and origin: [s][initial, water, inserted]. */
+  storedByOrigin: number[][];
+  /** Per species: hops since the run started, and those whose saddle lubrication shifted. */
+  hops: number[];
+  lubricatedHops: number[];
 }
 
 /** How far the app asks the engine to go in one frame. */
@@ -62,12 +101,20 @@ export interface Frame {
   totalRate: number;
   /** The followed ion's unwrapped path in lattice coordinates (x, y, z per point, oldest first), or null. */
   follow: { ion: number; path: number[] } | null;
+  /** Ions present now per species (open faces and reactions change it). */
+  population: number[];
+  /** Open faces: counters, flux and stored charge; null in a closed scene. */
+  exchange: LiveExchange | null;
+  /** Proton chemistry counters; null without lubrication or a reaction, or on an engine that does not count them. */
+  chemistry: LiveChemistry | null;
 }
 
 export interface SessionInfo {
   engine: EngineKind;
-  /** Ions per species. */
+  /** Ions per species at the start. */
   ionCounts: number[];
+  /** Species present at the start or able to appear (open faces, water dissociation). */
+  possibleSpecies: boolean[];
   /** Axis of the occupancy profile (0 x, 1 y, 2 z). */
   profileAxis: 0 | 1 | 2;
   /** What Step does on this engine. */

@@ -9,8 +9,11 @@ import type { Engine, EngineKind, IonState } from '../engine/engine';
 import { createEngine } from '../engine/factory';
 import { RunningDiffusivity } from '../observe/runningDiffusivity';
 import { profileAxisOf } from '../observe/profileAxis';
-import { convergenceOf } from '../observe/convergence';
-import type { AdvanceRequest, Frame, LiveSample, SessionInfo, StepUnit } from './protocol';
+import { convergenceOf, type ConvergenceState } from '../observe/convergence';
+import { LiveFlux } from '../observe/liveFlux';
+import { honeycombGridStep } from '../view/planeGeometry';
+import type { Estimate } from '../observe/stats';
+import type { AdvanceRequest, DEstimate, Frame, LiveChemistry, LiveExchange, LiveSample, SessionInfo, StepUnit } from './protocol';
 
 /** Engines that hand out their live ion arrays without a copy (the CPU engine does). */
 interface IonStateViewer {
@@ -52,6 +55,16 @@ export function totalHopRate(model: RateModel, occupancy: Uint8Array): number {
   return total;
 }
 
+/** Species that are present, or may appear through an open face or a reaction (the page keeps series for these). */
+export function possibleSpecies(model: RateModel, ionCounts: readonly number[]): boolean[] {
+  const out = ionCounts.map((n) => n > 0);
+  const res = model.channels.reservoir;
+  if (res) for (let f = 0; f < res.faceNames.length; f++) for (let s = 0; s < model.nSpecies; s++) if (res.activity[f * model.nSpecies + s] > 0) out[s] = true;
+  const rx = model.waterDissociation;
+  if (rx) out[rx.hydroxide] = out[rx.proton] = true;
+  return out;
+}
+
 export class SimulationSession {
   private readonly estimator: RunningDiffusivity;
   /** Displacements when the observables last restarted: MSD counts from there. */
@@ -74,15 +87,22 @@ export class SimulationSession {
   private advancedSeconds = 0;
   /** Hops per species when the observables last restarted. */
   private eventsAtRestart = new Float64Array(0);
-  private ionCounts: number[] = [];
   private hopsPerIon: number[] = [];
   /** Total hop rate of the latest model on the state it was set on (Hz). */
   private totalRate = 0;
   /** The followed ion: its index, where it started (lattice coordinates), its displacement then, and its path. */
   private followed: { ion: number; origin: number[]; d0: number[]; path: number[] } | null = null;
+  /** Ions per species when the run started (stored charge counts from there). */
+  private startPopulation: number[] = [];
+  /** Ions per species now. */
+  private population: number[] = [];
+  /** Net insertions (insertions − removals) per face and species since the observables restarted. */
+  private readonly flux: LiveFlux | null;
 
   private constructor(private readonly engine: Engine, private model: RateModel, readonly info: SessionInfo) {
-    this.estimator = new RunningDiffusivity({ dim: model.dim, metric: model.lattice.metric, nSpecies: model.nSpecies });
+    this.estimator = new RunningDiffusivity({ dim: model.dim, metric: model.lattice.metric, nSpecies: model.nSpecies, nGroups: model.nRegions });
+    const faces = model.channels.reservoir?.faceNames.length ?? 0;
+    this.flux = faces > 0 ? new LiveFlux(faces * model.nSpecies) : null;
   }
 
   static async create(kind: EngineKind, scene: Scene, seed: number): Promise<SimulationSession> {
@@ -91,8 +111,9 @@ export class SimulationSession {
     const engine = await createEngine(kind, model, occupancy, { seed: replicaSeed(seed, 0, 'dynamics'), seedNumber: seed, replica: 0 });
     const ionCounts = new Array<number>(model.nSpecies).fill(0);
     for (const o of occupancy) if (o > 0) ionCounts[o - 1]++;
-    const session = new SimulationSession(engine, model, { engine: kind, ionCounts, profileAxis: profileAxisOf(scene), step: STEP_UNITS[kind] });
-    session.ionCounts = ionCounts;
+    const session = new SimulationSession(engine, model, { engine: kind, ionCounts, possibleSpecies: possibleSpecies(model, ionCounts), profileAxis: profileAxisOf(scene), step: STEP_UNITS[kind] });
+    session.startPopulation = [...ionCounts];
+    session.population = [...ionCounts];
     session.totalRate = totalHopRate(model, occupancy);
     await session.restartObservables();
     return session;
@@ -186,7 +207,10 @@ export class SimulationSession {
     const f = this.followed;
     if (!f) return;
     const ions = await this.ionState();
-    const p = [0, 1, 2].map((k) => f.origin[k] + ions.displacement[3 * f.ion + k] - f.d0[k]);
+    const step = [0, 1, 2].map((k) => ions.displacement[3 * f.ion + k] - f.d0[k]);
+    // The path is drawn in grid cells; a honeycomb counts hops along its three bonds, which map to grid steps.
+    const grid = this.model.lattice.type === 'honeycomb' ? [...honeycombGridStep(step[0], step[1], step[2]), 0] : step;
+    const p = [0, 1, 2].map((k) => f.origin[k] + grid[k]);
     const n = f.path.length;
     if (p[0] !== f.path[n - 3] || p[1] !== f.path[n - 2] || p[2] !== f.path[n - 1]) f.path.push(...p);
     if (f.path.length > 3 * MAX_FOLLOW_POINTS) f.path.splice(0, f.path.length - 3 * MAX_FOLLOW_POINTS);
@@ -215,6 +239,9 @@ export class SimulationSession {
       crossings,
       totalRate: this.totalRate,
       follow: this.followed ? { ion: this.followed.ion, path: [...this.followed.path] } : null,
+      population: [...this.population],
+      exchange: await this.exchange(),
+      chemistry: await this.chemistry(),
     };
     this.overheadMs += performance.now() - t;
     return frame;
@@ -236,28 +263,46 @@ export class SimulationSession {
     this.t0 = this.engine.time;
     this.eventsAtRestart = Float64Array.from(await this.engine.eventCounts());
     this.estimator.reset();
+    this.flux?.reset();
     await this.sample();
   }
 
   private async sample(): Promise<void> {
     const ions = await this.ionState();
     if (ions.displacement.length !== this.relative!.length) {
-      // Open faces inserted ions (new slots start at zero displacement): widen the baseline so every slot is covered.
+      // Open faces or a reaction inserted ions (new slots start at zero displacement): widen the baseline so every
+      // slot is covered, and give each new ion the region it arrived in as its starting region.
       const wider = new Int32Array(ions.displacement.length);
       wider.set(this.baseline!.subarray(0, Math.min(wider.length, this.baseline!.length)));
       this.baseline = wider;
       this.relative = new Int32Array(ions.displacement.length);
+      const regions = new Uint8Array(ions.species.length);
+      regions.set(this.startRegion!.subarray(0, Math.min(regions.length, this.startRegion!.length)));
+      for (let k = this.startRegion!.length; k < regions.length; k++) regions[k] = this.model.siteRegion[ions.site[k]] ?? 0;
+      this.startRegion = regions;
     }
     const base = this.baseline!;
     const rel = this.relative!;
     for (let k = 0; k < rel.length; k++) rel[k] = ions.displacement[k] - base[k];
     const time = this.engine.time - this.t0;
-    this.estimator.add(time, { species: ions.species, site: ions.site, displacement: rel });
+    this.estimator.add(time, { species: ions.species, site: ions.site, displacement: rel, alive: ions.alive }, this.startRegion!);
     const est = this.estimator.estimate();
+    const population = new Array<number>(this.model.nSpecies).fill(0);
+    for (let k = 0; k < ions.species.length; k++) if (!ions.alive || ions.alive[k]) population[ions.species[k]]++;
+    this.population = population;
     const hops = await this.engine.eventCounts();
-    this.hopsPerIon = this.ionCounts.map((n, s) => (n > 0 ? (hops[s] - this.eventsAtRestart[s]) / n : 0));
+    // Per ion present now: with open faces the population changes, and hops per ion present is what the convergence rule needs.
+    this.hopsPerIon = population.map((n, s) => (n > 0 ? (hops[s] - this.eventsAtRestart[s]) / n : 0));
+    await this.sampleFlux(time);
     const blockPairs = Math.floor(est.blocks / 2);
     const a2 = this.model.spacing * this.model.spacing;
+    const cm2 = (e: Estimate) => ({ value: e.value * 1e-16, se: e.se * 1e-16 });
+    const judged = (k: number, msdPerHop: number, e: Estimate): DEstimate => {
+      const state: ConvergenceState =
+        e.value === 0 && !(e.se > 0) ? 'no-hops' : convergenceOf({ hopsPerIon: this.hopsPerIon[k] ?? 0, blockPairs, value: e.value, se: e.se, msdPerHop });
+      return { ...cm2(e), convergence: state };
+    };
+    const msdPerHop = est.species.map((s, k) => (s.count > 0 && (this.hopsPerIon[k] ?? 0) > 0 ? s.msdA2 / (this.hopsPerIon[k] * a2) : 1));
     this.lastSample = {
       time,
       msd: est.species.map((s) => (s.count > 0 ? s.msdA2 : NaN)),
@@ -265,24 +310,66 @@ export class SimulationSession {
       dStar: est.species.map((s) => s.tracerCm2PerS.value),
       dStarError: est.species.map((s) => s.tracerCm2PerS.se),
       hopsPerIon: [...this.hopsPerIon],
-      msdByStartRegion: this.msdByStartRegion(ions.species, rel),
+      msdByStartRegion: this.msdByStartRegion(ions.species, rel, ions.alive),
       convergence: est.species.map((s, k) =>
-        convergenceOf({
-          hopsPerIon: this.hopsPerIon[k] ?? 0,
-          blockPairs,
-          value: s.tracerA2PerS.value,
-          se: s.tracerA2PerS.se,
-          msdPerHop: s.count > 0 && (this.hopsPerIon[k] ?? 0) > 0 ? s.msdA2 / (this.hopsPerIon[k] * a2) : 1,
-        }),
+        convergenceOf({ hopsPerIon: this.hopsPerIon[k] ?? 0, blockPairs, value: s.tracerA2PerS.value, se: s.tracerA2PerS.se, msdPerHop: msdPerHop[k] }),
       ),
+      // A component (one axis, or the ions of one region) is judged by the same rule with the species' hops per ion.
+      dAxes: est.species.map((s, k) => s.axesA2PerS.slice(0, this.model.dim).map((e) => judged(k, msdPerHop[k], e))),
+      dByStartRegion: est.species.map((s, k) => s.groupsA2PerS.map((e) => judged(k, msdPerHop[k], e))),
+    };
+  }
+
+  /** Records the faces' net insertions for the flux estimate. */
+  private async sampleFlux(time: number): Promise<void> {
+    if (!this.flux || !this.engine.reservoirCounts) return;
+    const counts = await this.engine.reservoirCounts();
+    if (!counts) return;
+    this.flux.add(time, counts.insertions.map((v, k) => v - counts.removals[k]));
+  }
+
+  private async exchange(): Promise<LiveExchange | null> {
+    if (!this.flux || !this.engine.reservoirCounts) return null;
+    const counts = await this.engine.reservoirCounts();
+    if (!counts) return null;
+    const storedIons = this.population.map((n, s) => n - (this.startPopulation[s] ?? 0));
+    const charges = storedIons.map((dn, s) => this.model.charge[s] * dn);
+    const storedChargeE = charges.reduce((a, b) => a + b, 0);
+    return {
+      faceNames: [...counts.faceNames],
+      insertions: Array.from(counts.insertions),
+      removals: Array.from(counts.removals),
+      netFlux: this.flux.estimate(),
+      storedIons,
+      chargeFraction: charges.map((q) => (storedChargeE !== 0 ? q / storedChargeE : NaN)),
+      storedChargeE,
+    };
+  }
+
+  private async chemistry(): Promise<LiveChemistry | null> {
+    if ((!this.model.waterDissociation && this.model.lubrication.length === 0) || !this.engine.chemistryCounts) return null;
+    const c = await this.engine.chemistryCounts();
+    const rx = this.model.waterDissociation;
+    let surfaceSites = 0;
+    if (rx) for (let i = 0; i < this.model.nSites; i++) surfaceSites += rx.surfaceRegion[this.model.siteRegion[i]];
+    const Z = this.model.directions;
+    const hops = Array.from({ length: this.model.nSpecies }, (_, sp) => c.hopsByDirection.subarray(sp * Z, sp * Z + Z).reduce((a, b) => a + b, 0));
+    return {
+      dissociations: c.dissociations,
+      recombinations: c.recombinations,
+      surfaceHydroxide: c.surfaceHydroxide,
+      surfaceSites,
+      storedByOrigin: c.storedByOrigin.map((r) => [...r]),
+      hops,
+      lubricatedHops: Array.from(c.lubricatedHops),
     };
   }
 
   /**
    * MSD (Å², through the lattice metric) per species of the ions that started in each region, [species][region]
-   * (NaN where none did): the interface's ions against the bulk's.
+   * (NaN where none did): the interface's ions against the bulk's. Ions present now only.
    */
-  private msdByStartRegion(species: Uint8Array, rel: Int32Array): number[][] {
+  private msdByStartRegion(species: Uint8Array, rel: Int32Array, alive: Uint8Array | undefined): number[][] {
     const R = this.model.nRegions;
     const S = this.model.nSpecies;
     const metric = this.model.lattice.metric;
@@ -290,6 +377,7 @@ export class SimulationSession {
     const counts = new Float64Array(S * R);
     const start = this.startRegion!;
     for (let i = 0; i < species.length; i++) {
+      if (alive && !alive[i]) continue;
       const k = species[i] * R + start[i];
       const [x, y, z] = toAngstrom(metric, rel[3 * i], rel[3 * i + 1], rel[3 * i + 2]);
       sums[k] += x * x + y * y + z * z;

@@ -22,6 +22,22 @@ function bigCubicScene(): string {
   return deflateRawSync(Buffer.from(JSON.stringify(scene))).toString('base64url');
 }
 
+/** A small water-dissociation scene (OH- on a surface slab, H+ into the host), packed for the sceneData URL parameter. */
+function waterScene(): string {
+  const scene = {
+    ionhop: 1, name: 'Water splits on a surface', description: 'OH- binds to the surface rows, H+ enters the host (browser test scene)',
+    lattice: { type: 'square', size: [16, 12], spacing: 3, boundary: ['periodic', 'reflecting'] },
+    temperature: 300, attemptFrequency: 1e13, seed: 9, run: { events: 1000 },
+    regions: [
+      { name: 'surface', color: '#56b4e9', slab: { axis: 'y', from: 0, to: 2 }, species: { 'OH-': { siteEnergy: -0.8, barrier: 0.3 }, 'Zn2+': { barrier: 0.3 } } },
+      { name: 'host', color: '#999999', species: { 'H+': { siteEnergy: -0.05, barrier: 0.3 }, 'Zn2+': { barrier: 0.32 } } },
+    ],
+    reactions: [{ kind: 'water-dissociation', surface: ['surface'], host: ['host'], barrier: 0.3, bepSlope: 0.6 }],
+    populations: [{ species: 'Zn2+', count: 12 }],
+  };
+  return deflateRawSync(Buffer.from(JSON.stringify(scene))).toString('base64url');
+}
+
 let app: ServedApp;
 let browser: Browser;
 
@@ -374,6 +390,26 @@ describe('ionhop browser app', () => {
     await playUntil(page, `Number(document.getElementById('plot-msd')?.dataset.points) > 3`);
     const canvas = await page.locator('#view').boundingBox();
     expect(canvas!.width).toBeGreaterThanOrEqual(640);
+    // The drawing itself, not only its canvas: the columns that show a region tint span at least half the window.
+    const tints = [mutedTint('#e69f00', '#000000'), mutedTint('#56b4e9', '#000000')];
+    const span = await page.evaluate(async ([b64, colours]) => {
+      const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob());
+      const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+      ctx.drawImage(bitmap, 0, 0);
+      const { data, width, height } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+      const wanted = new Set(colours as string[]);
+      let lo = width;
+      let hi = -1;
+      for (let y = 0; y < height; y += 4) {
+        for (let x = 0; x < width; x++) {
+          const k = 4 * (y * width + x);
+          const hex = `#${[data[k], data[k + 1], data[k + 2]].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+          if (wanted.has(hex)) [lo, hi] = [Math.min(lo, x), Math.max(hi, x)];
+        }
+      }
+      return hi - lo + 1;
+    }, [(await page.locator('#view').screenshot()).toString('base64'), tints] as const);
+    expect(span).toBeGreaterThanOrEqual(640);
     const notes = await page.locator('#classroom').boundingBox();
     expect(notes!.y + notes!.height).toBeLessThanOrEqual(800);
     const font = await page.evaluate(() => {
@@ -381,6 +417,10 @@ describe('ionhop browser app', () => {
       return ctx.font;
     });
     expect(Number(/(\d+(?:\.\d+)?)px/.exec(font)?.[1])).toBeGreaterThanOrEqual(16);
+    // At least three labelled ticks on every axis of every plot (time axes in µs, so the labels stay short).
+    for (const plot of ['plot-msd', 'plot-dstar', 'plot-profile']) {
+      for (const axis of ['x-ticks', 'y-ticks']) expect(Number(await page.getAttribute(`#${plot}`, `data-${axis}`)), `${plot} ${axis}`).toBeGreaterThanOrEqual(3);
+    }
     // The view: black background, region tints and the white ion outlines of projector mode.
     const counts = await pixelCounts(page, await page.locator('#view').screenshot());
     const total = [...counts.values()].reduce((a, b) => a + b, 0);
@@ -390,6 +430,52 @@ describe('ionhop browser app', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 40_000);
+
+  it('projector mode at 800 px: every plot axis has at least 3 ticks', async () => {
+    const { page, errors } = await open('?scene=heterointerface-crossing&engine=cpu&projector=1', { width: 800, height: 800 });
+    await playUntil(page, `Number(document.getElementById('plot-msd')?.dataset.points) > 3`);
+    for (const plot of ['plot-msd', 'plot-dstar', 'plot-profile']) {
+      for (const axis of ['x-ticks', 'y-ticks']) expect(Number(await page.getAttribute(`#${plot}`, `data-${axis}`)), `${plot} ${axis}`).toBeGreaterThanOrEqual(3);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 40_000);
+
+  it('the four open-face presets run on the CPU worker: faces, flux ± SE and the stored charge are live', async () => {
+    for (const id of ['tis2-desolvation-gate', 'vox-rgo-interfacial-storage', 'v2o5-zn-h-costorage', 'h2v3o8-mxene-built-in-field']) {
+      const { page, errors } = await open(`?scene=${id}`);
+      // Automatic engine choice: the GPU engines refuse open faces, so the CPU worker runs them.
+      expect(await page.getAttribute('#engine-badge', 'data-engine'), id).toBe('cpu');
+      expect(await page.isVisible('#exchange')).toBe(true);
+      const start = Number(await page.getAttribute('#stored-charge', 'data-charge'));
+      await playUntil(page, `Number(document.getElementById('stored-charge')?.dataset.charge) !== ${start}`, 8_000);
+      const faces = page.locator('.face-species');
+      expect(await faces.count(), id).toBeGreaterThan(0);
+      const inserted = await faces.evaluateAll((els) => els.reduce((n, el) => n + Number((el as HTMLElement).dataset.in), 0));
+      expect(inserted, id).toBeGreaterThan(0);
+      expect(Number.isFinite(Number(await faces.first().getAttribute('data-flux'))), id).toBe(true);
+      expect(errors, id).toEqual([]);
+      await page.close();
+    }
+  }, 60_000);
+
+  it('proton chemistry: OH- appears on the surface within seconds with the split/re-formed counter; MoS2 shows its lubricated hops', async () => {
+    const { page, errors } = await open(`?sceneData=${waterScene()}&engine=cpu`);
+    expect(Number(await page.getAttribute('#surface-oh', 'data-count'))).toBe(0);
+    await playUntil(page, `Number(document.getElementById('surface-oh')?.dataset.count) > 0`, 8_000);
+    expect(Number(await page.getAttribute('#dissociations', 'data-count'))).toBeGreaterThan(0);
+    // The legend counts the new species, and H+ by origin says where it came from.
+    expect(await page.textContent('#legend')).toMatch(/OH⁻[^·]*· [1-9]/);
+    expect(await page.textContent('#chemistry')).toMatch(/H⁺: \d+ from water/);
+    expect(errors).toEqual([]);
+    await page.close();
+    // Lubrication in MoS2: the chemistry row says which share of the Zn2+ hops H+ sped up (nearly all of them).
+    const mos2 = await open('?scene=mos2-h-lubrication&engine=cpu');
+    await playUntil(mos2.page, `Number(document.querySelector('.lubricated')?.dataset.share) > 0`, 8_000);
+    expect(Number(await mos2.page.locator('.lubricated').getAttribute('data-share'))).toBeGreaterThan(0.9);
+    expect(mos2.errors).toEqual([]);
+    await mos2.page.close();
+  }, 30_000);
 
   it.each(['cpu', 'gpu-lattice'])('a 64³ scene with 48,000 ions keeps the page responsive on %s: the view draws a stated sample and Pause takes effect within 1 s', async (engine) => {
     const { page, errors } = await open(`?sceneData=${bigCubicScene()}&engine=${engine}`);

@@ -76,8 +76,10 @@ describe('fuzz: mutated presets are refused cleanly or run to a finite result', 
         refused++;
         continue;
       }
-      // A few events, one replica, whatever budget the mutation left in run.
-      const parsed = validateScene({ ...JSON.parse(text), run: { events: 20, samples: 4, replicas: 1 } });
+      // A few events, one replica, whatever budget the mutation left in run. A protocol (validated above)
+      // needs run.time alone, so the short event-capped run goes without it.
+      const { protocol: _protocol, ...withoutProtocol } = JSON.parse(text) as Record<string, Json>;
+      const parsed = validateScene({ ...withoutProtocol, run: { events: 20, samples: 4, replicas: 1 } });
       const result = await runScene(parsed);
       expect(Number.isFinite(result.observables.simulatedTimeS.value), `scene ${n}: ${text.slice(0, 300)}`).toBe(true);
       expect(result.observables.eventsPerReplica.value).toBeLessThanOrEqual(20);

@@ -125,12 +125,12 @@ describe('lubrication scene checks', () => {
   });
 });
 
-describe('GPU engines refuse lubrication and water dissociation, naming the feature and cpu', () => {
-  it('gpu-lattice and gpu-walkers', async () => {
+describe('gpu-walkers refuses lubrication and water dissociation, naming the feature and cpu; gpu-lattice runs them', () => {
+  it('gpu-walkers refuses, gpu-lattice accepts (species-group and reaction sub-steps, tests/gpu/latticeChemistry.test.ts)', async () => {
     const { checkLatticeScene } = await import('../../src/engine/gpu/gpuLatticeEngine');
     const { checkWalkersScene } = await import('../../src/engine/gpu/gpuWalkersEngine');
     const lubricated = model(scene());
-    expect(() => checkLatticeScene(lubricated)).toThrow(/gpu-lattice cannot run this scene: the scene has lubrication.*--engine cpu/);
+    expect(() => checkLatticeScene(lubricated)).not.toThrow();
     expect(() => checkWalkersScene(lubricated, new Uint8Array(lubricated.nSites))).toThrow(/gpu-walkers cannot run this scene: the scene has lubrication.*--engine cpu/);
     const water = model({
       ...scene(),
@@ -142,7 +142,7 @@ describe('GPU engines refuse lubrication and water dissociation, naming the feat
       reactions: [{ kind: 'water-dissociation', surface: ['surface'], host: ['host'], barrier: 0.3 }],
       populations: [{ species: 'Zn2+', count: 1 }],
     });
-    expect(() => checkLatticeScene(water)).toThrow(/gpu-lattice cannot run this scene: the scene has a water-dissociation reaction.*--engine cpu/);
+    expect(() => checkLatticeScene(water)).not.toThrow();
     expect(() => checkWalkersScene(water, new Uint8Array(water.nSites))).toThrow(/gpu-walkers cannot run this scene: the scene has a water-dissociation reaction.*--engine cpu/);
   });
 });

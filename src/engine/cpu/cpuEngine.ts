@@ -18,17 +18,23 @@ import { NonFiniteRateError, type AdvanceLimit, type AdvanceReport, type Chemist
 import * as aleaStream from './aleaStream';
 import { AleaStream, type AleaState } from './aleaStream';
 import { SiteRecords, RateGroups, N_GROUPS } from './rateGroups';
+import * as rateGroups from './rateGroups';
 import { ReservoirSlots } from './reservoirChannels';
 import { bitsetWords, buildBitsets, LatticeSteps } from './siteTable';
+import { buildPlainHopTables, type PlainHopTables } from './plainHopTables';
 
 const TWO_POW_M32 = 2.3283064365386963e-10;
 const TWO_POW_32 = 4294967296;
+const TWO_POW_26 = 67108864;
 // Module-local constants fold into the hot loop; an imported binding may
 // compile to a getter call (tsx emits such getters).
 const FULL_PRECISION_FIRST_WORD = 4194304;
 if (FULL_PRECISION_FIRST_WORD !== aleaStream.FULL_PRECISION_FIRST_WORD) {
   throw new Error('cpuEngine.ts disagrees with aleaStream.ts on FULL_PRECISION_FIRST_WORD');
 }
+/** A rate's group: its high word >>> GROUP_SHIFT (rateGroups.ts). */
+const GROUP_SHIFT = 17;
+if (GROUP_SHIFT !== rateGroups.GROUP_SHIFT) throw new Error('cpuEngine.ts disagrees with rateGroups.ts on GROUP_SHIFT');
 /** Word 3 of an occupied site's record: ion | species << SPECIES_SHIFT. */
 const ION_MASK = 0x0fffffff;
 const SPECIES_SHIFT = 28;
@@ -145,7 +151,35 @@ export class CpuEngine implements Engine {
    */
   private readonly prefetchNeighbours: boolean;
   /** Total hop rate by species and free-neighbour mask, one region only (buildRateSumTable). */
-  private rateSumByFreeMask = new Float64Array(0);
+  private rateSumByFreeMask: Float64Array = new Float64Array(0);
+  /**
+   * Tables of the plain-hop loop (advancePlainHops), or null when the model
+   * needs the general loop: several regions, environment terms, open faces,
+   * reactions, Z > 8 or a non-finite rate sum.
+   */
+  private plainHops: PlainHopTables | null = null;
+  /** The groups hold a slot for every rate of plainHops (so their per-slot arrays stay put during the loop). */
+  private plainSlotsReserved = false;
+  /**
+   * Plain-hop loop only: per site, bit d set when the neighbour along slot d
+   * exists and is free (the entry of the rate tables, without the species).
+   * The loop keeps it up to date with 2·Z bit writes per hop instead of
+   * recomputing Z bits for each of the ions around the hop; anything else that
+   * changes occupancy (insertIon, removeIon, the general loop, setModel)
+   * marks it stale and the next plain advance rebuilds it. 1 byte per site,
+   * allocated on the first plain advance.
+   */
+  private freeMask = new Uint8Array(0);
+  private freeMaskValid = false;
+  /**
+   * Whether the plain-hop loop keeps freeMask (else it reads each mask from the
+   * occupied bitset, Z bits per site). Kept masks save those reads but add a
+   * byte array the loop touches around every hop: a gain while everything
+   * fits in the caches, a loss on large lattices.
+   */
+  private keepFreeMasks: boolean;
+  /** Scratch: the neighbours of the two ends of a hop (plain-hop loop). */
+  private readonly hopNeighbours: Int32Array;
 
   constructor(model: RateModel, occupancy: Uint8Array, seed: string) {
     if (occupancy.length !== model.nSites) {
@@ -194,6 +228,10 @@ export class CpuEngine implements Engine {
     // Hop slots [0, Z), reservoir slots Z + s, reaction slots reactionBase + d.
     this.channelRates = new Float64Array(2 * this.Z + model.nSpecies);
     this.channelOrder = new Int8Array(2 * this.Z + model.nSpecies);
+    this.hopNeighbours = new Int32Array(2 * this.Z);
+    // Measured (interleaved, one process): kept masks ×1.11 at 100², ×0.88 at 1000² (the 1 MB mask array
+    // adds misses there), ×0.99 at 100³. Kept where the records fit in L2, like the early loads' threshold.
+    this.keepFreeMasks = model.nSites <= 65536;
     // A rate depends on occupancy up to two steps away: 1 + Z + Z² sites around each end of a hop.
     const ball = 2 * (1 + this.Z + this.Z * this.Z);
     this.ballSites = new Int32Array(ball);
@@ -239,6 +277,27 @@ export class CpuEngine implements Engine {
   get events(): number {
     return this.eventTotal;
   }
+  /**
+   * For tests and benchmarks: false sends every advance through the general
+   * loop, so the plain-hop loop can be compared with it on the same seed.
+   * Applies until the next setModel.
+   */
+  usePlainHopLoop(use: boolean): void {
+    if (!use) this.plainHops = null;
+    else this.buildRateSumTable();
+  }
+
+  /** For benchmarks: whether the plain-hop loop keeps per-site free masks or reads them from the bitset. */
+  set keepsFreeMasks(keep: boolean) {
+    this.keepFreeMasks = keep;
+    this.freeMaskValid = false;
+  }
+
+  /** Whether advances take the plain-hop loop (advancePlainHops). */
+  get plainHopLoop(): boolean {
+    return this.plainHops !== null;
+  }
+
   /** Ions present now. */
   get ionCount(): number {
     return this.aliveIons;
@@ -260,6 +319,9 @@ export class CpuEngine implements Engine {
     if (!(maxEvents >= 0)) throw new Error(`advance: events must be ≥ 0 (got ${limit.events})`);
     if (Number.isNaN(tEnd)) throw new Error('advance: time must be a number (got NaN)');
     if (tEnd <= this.clock) return { events: 0, time: this.clock, stoppedBy: 'time' };
+    if (this.plainHops !== null) return this.advancePlainHops(maxEvents, tEnd);
+    // The general loop moves ions without keeping the plain loop's free masks.
+    this.freeMaskValid = false;
     const rng = this.rng;
     const groups = this.groups;
     const members = groups.members;
@@ -375,6 +437,375 @@ export class CpuEngine implements Engine {
       this.eventTotal += done;
     }
     return { events: done, time: clock, stoppedBy };
+  }
+
+  /**
+   * advanceSync for models whose rates depend only on species and free
+   * neighbours (plainHops non-null): the same draws, in the same order, with
+   * the same arithmetic, and the same group bookkeeping in the same order as
+   * the general loop (selectChannel → plainRates → pickSlot, hop →
+   * storePlainRate, groups.transfer, refreshPlain, groups.update), written out
+   * in one function: the group arrays, tables and Alea state stay in locals,
+   * a rate and a direction choice are table look-ups by free-neighbour mask,
+   * and no per-event test asks which model features are present. Trajectories
+   * are bit for bit those of the general loop (tests/unit/cpuPlainHops.test.ts
+   * runs both on the same seeds).
+   */
+  private advancePlainHops(maxEvents: number, tEnd: number): AdvanceReport {
+    const tables = this.plainHops!;
+    const groups = this.groups;
+    if (!this.plainSlotsReserved) {
+      // Every rate the loop can store has its group's slot: the per-slot arrays are not replaced below.
+      const words = new Int32Array(tables.rateSum.buffer);
+      for (let e = 0; e < tables.rateSum.length; e++) if (tables.rateSum[e] > 0) groups.reserve(words[2 * e + 1] >>> GROUP_SHIFT);
+      this.plainSlotsReserved = true;
+    }
+    const keepMasks = this.keepFreeMasks;
+    if (keepMasks && !this.freeMaskValid) this.rebuildFreeMask();
+    if (!keepMasks) this.freeMaskValid = false;
+    const freeMask = this.freeMask;
+    const around = this.hopNeighbours;
+    const Z = this.Z;
+    const rateSum = tables.rateSum;
+    const positive = tables.positive;
+    const thresholds = tables.thresholds;
+    const slots = tables.slots;
+    const slotOf = groups.slotOf;
+    const groupOfSlot = groups.groupOfSlot;
+    const sumHi = groups.sumHi;
+    const sumLo = groups.sumLo;
+    const count = groups.count;
+    const unit = groups.unit;
+    const ceiling = groups.ceiling;
+    const active = groups.active;
+    const activeSums = groups.activeSums;
+    const members = groups.members;
+    const recF = this.recF;
+    const recI = this.recI;
+    const occupied = this.occupiedBits;
+    const faces = this.faceBits;
+    const step = this.step;
+    const steps = this.steps;
+    const journal = this.journal;
+    const speciesEvents = this.speciesEvents;
+    const hopsByDirection = this.hopsByDirection;
+    const prefetch = this.prefetchNeighbours;
+    const rng = this.rng;
+    const st = rng.st;
+    let s0 = st[0];
+    let s1 = st[1];
+    let s2 = st[2];
+    let c = st[3];
+    let t = 0;
+    let w = 0;
+    let u = 0;
+    let done = 0;
+    let clock = this.clock;
+    let journalLength = this.journalLength;
+    let touched = 0;
+    let stoppedBy: AdvanceReport['stoppedBy'] = 'events';
+    // No try/finally: the errors this loop raises break out of it and are
+    // thrown after the state is written back below.
+    let failure: Error | null = null;
+    {
+      while (done < maxEvents) {
+        // Total rate: groups.total().
+        const nActive = groups.nActive;
+        let total = 0;
+        for (let k = 0; k < nActive; k++) {
+          const slot = active[k];
+          const sum = (sumHi[slot] * TWO_POW_26 + sumLo[slot]) * unit[slot];
+          activeSums[k] = sum;
+          total += sum;
+        }
+        if (!(total < Infinity)) {
+          failure = new NonFiniteRateError('cpu', `the total hop rate is ${total} Hz at t = ${clock} s after ${this.eventTotal + done} events`);
+          break;
+        }
+        if (total === 0) {
+          if (tEnd !== Infinity) clock = tEnd;
+          stoppedBy = 'frozen';
+          break;
+        }
+        // Clock.
+        t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c; w = s2 * TWO_POW_32;
+        if (w >= FULL_PRECISION_FIRST_WORD) {
+          t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c;
+          u = (w + (s2 * TWO_POW_32 + 0.5) * TWO_POW_M32) * TWO_POW_M32;
+        } else {
+          st[0] = s0; st[1] = s1; st[2] = s2; st[3] = c;
+          u = rng.uniformFrom(w);
+          s0 = st[0]; s1 = st[1]; s2 = st[2]; c = st[3];
+        }
+        const next = clock - Math.log(u) / total;
+        if (next > tEnd) {
+          clock = tEnd;
+          stoppedBy = 'time';
+          break;
+        }
+        if (!(next < Infinity)) {
+          failure = new NonFiniteRateError('cpu', `the clock reached ${next} s after ${this.eventTotal + done} events (total hop rate ${total} Hz)`);
+          break;
+        }
+        // Group: groups.pick(U·R).
+        t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c; w = s2 * TWO_POW_32;
+        if (w >= FULL_PRECISION_FIRST_WORD) {
+          t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c;
+          u = (w + (s2 * TWO_POW_32 + 0.5) * TWO_POW_M32) * TWO_POW_M32;
+        } else {
+          st[0] = s0; st[1] = s1; st[2] = s2; st[3] = c;
+          u = rng.uniformFrom(w);
+          s0 = st[0]; s1 = st[1]; s2 = st[2]; c = st[3];
+        }
+        const x = u * total;
+        let g = active[nActive - 1];
+        let cumulative = 0;
+        for (let k = 0; k < nActive - 1; k++) {
+          cumulative += activeSums[k];
+          if (x < cumulative) {
+            g = active[k];
+            break;
+          }
+        }
+        // Member, accepted with rate/ceiling (the general loop's draws).
+        const n = count[g];
+        const list = members[g];
+        const groupCeiling = ceiling[g];
+        const shift = n > 1 ? Math.clz32(n - 1) : 32;
+        let a = -1;
+        if (groupOfSlot[g] < 8) {
+          st[0] = s0; st[1] = s1; st[2] = s2; st[3] = c;
+          a = this.scanSubnormalGroup(g);
+          s0 = st[0]; s1 = st[1]; s2 = st[2]; c = st[3];
+        }
+        while (a < 0) {
+          let idx = 0;
+          if (shift !== 32) {
+            t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c;
+            idx = (s2 * TWO_POW_32) >>> shift;
+            if (idx >= n) continue;
+          }
+          const candidate = list[idx];
+          const rate = recF[2 * candidate];
+          // rate = ceiling is the common case (acceptance exactly 1) and needs no division.
+          const accept = rate === groupCeiling ? 1 : rate / groupCeiling;
+          if (accept >= 1) {
+            a = candidate;
+            break;
+          }
+          t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c; w = s2 * TWO_POW_32;
+          if ((w + 1) * TWO_POW_M32 <= accept) a = candidate;
+          else if (w * TWO_POW_M32 < accept) {
+            t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c;
+            if ((w + (s2 * TWO_POW_32 + 0.5) * TWO_POW_M32) * TWO_POW_M32 < accept) a = candidate;
+          }
+        }
+        // Direction: pickSlot by table, entry (species, free mask) of the ion on a.
+        t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c; w = s2 * TWO_POW_32;
+        if (w >= FULL_PRECISION_FIRST_WORD) {
+          t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c;
+          u = (w + (s2 * TWO_POW_32 + 0.5) * TWO_POW_M32) * TWO_POW_M32;
+        } else {
+          st[0] = s0; st[1] = s1; st[2] = s2; st[3] = c;
+          u = rng.uniformFrom(w);
+          s0 = st[0]; s1 = st[1]; s2 = st[2]; c = st[3];
+        }
+        const v = recI[4 * a + 3];
+        const species = v >>> SPECIES_SHIFT;
+        const faceA = ((faces[a >> 5] >>> (a & 31)) & 1) !== 0;
+        const entry = (species << Z) | (keepMasks ? freeMask[a] : this.bitsetFreeMask(a));
+        const xd = u * rateSum[entry];
+        const row = entry * Z;
+        const last = positive[entry] - 1;
+        let d = slots[row + last];
+        for (let p = 0; p < last; p++) {
+          if (xd < thresholds[row + p]) {
+            d = slots[row + p];
+            break;
+          }
+        }
+        // Hop a → b (hop()): occupancy, record words, journal, counters.
+        const b = faceA ? steps.faceNeighbour(a, d) : a + step[d];
+        const faceB = ((faces[b >> 5] >>> (b & 31)) & 1) !== 0;
+        occupied[a >> 5] &= ~(1 << (a & 31));
+        occupied[b >> 5] |= 1 << (b & 31);
+        recI[4 * a + 3] = -1;
+        recI[4 * b + 3] = v;
+        const oldLo = recI[4 * a];
+        const oldHi = recI[4 * a + 1];
+        recF[2 * a] = 0;
+        const jk = 3 * journalLength;
+        journal[jk] = v & ION_MASK;
+        journal[jk + 1] = b;
+        journal[jk + 2] = d;
+        if (++journalLength === JOURNAL_LENGTH) {
+          this.journalLength = journalLength;
+          this.applyJournal();
+          journalLength = 0;
+        }
+        speciesEvents[species]++;
+        hopsByDirection[species * Z + d]++;
+        if (prefetch && !faceA && !faceB) {
+          // Touch the neighbours' records first: independent loads overlap their misses on a large lattice.
+          for (let e = 0; e < Z; e++) touched += recI[4 * (a + step[e]) + 3] + recI[4 * (b + step[e]) + 3];
+          touched |= 0;
+        }
+        // Free masks: a's neighbours gained a free neighbour (a), b's lost one (b); the slot
+        // from a neighbour back is the opposite slot d ^ 1 (lattice.ts). All masks are
+        // updated before any rate is read, so the rates see the occupancy after the hop.
+        for (let e = 0; e < Z; e++) {
+          const n = faceA ? steps.faceNeighbour(a, e) : a + step[e];
+          around[e] = n;
+          if (keepMasks && n >= 0) freeMask[n] |= 1 << (e ^ 1);
+        }
+        for (let e = 0; e < Z; e++) {
+          const n = faceB ? steps.faceNeighbour(b, e) : b + step[e];
+          around[Z + e] = n;
+          if (keepMasks && n >= 0) freeMask[n] &= ~(1 << (e ^ 1));
+        }
+        // The ion's rate on b (storePlainRate), then groups.transfer(a, b).
+        recF[2 * b] = rateSum[(species << Z) | (keepMasks ? freeMask[b] : this.bitsetFreeMask(b))];
+        {
+          const hi = recI[4 * b + 1];
+          const lo = recI[4 * b];
+          const ng = hi >>> GROUP_SHIFT;
+          const og = oldHi >>> GROUP_SHIFT;
+          if ((hi | lo) !== 0 && ng === og) {
+            // Same group: b takes over a's member slot.
+            const slot = slotOf[ng];
+            sumHi[slot] += ((hi & 0xfffff) | (ng < 8 ? 0 : 0x100000)) * 64 + (lo >>> 26) - (((oldHi & 0xfffff) | (og < 8 ? 0 : 0x100000)) * 64 + (oldLo >>> 26));
+            sumLo[slot] += (lo & 0x3ffffff) - (oldLo & 0x3ffffff);
+            const rate = recF[2 * b];
+            if (rate > ceiling[slot]) ceiling[slot] = rate;
+            const pos = recI[4 * a + 2];
+            members[slot][pos] = b;
+            recI[4 * b + 2] = pos;
+            recI[4 * a + 2] = -1;
+          } else {
+            // Swap-remove a from its group, insert b into its own (groups.remove, groups.insert).
+            const oslot = slotOf[og];
+            sumHi[oslot] -= ((oldHi & 0xfffff) | (og < 8 ? 0 : 0x100000)) * 64 + (oldLo >>> 26);
+            sumLo[oslot] -= oldLo & 0x3ffffff;
+            const olist = members[oslot];
+            const on = count[oslot] - 1;
+            const pos = recI[4 * a + 2];
+            const moved = olist[on];
+            olist[pos] = moved;
+            recI[4 * moved + 2] = pos;
+            recI[4 * a + 2] = -1;
+            count[oslot] = on;
+            if (on === 0) groups.deactivate(oslot);
+            if ((hi | lo) !== 0) {
+              const slot = slotOf[ng];
+              sumHi[slot] += ((hi & 0xfffff) | (ng < 8 ? 0 : 0x100000)) * 64 + (lo >>> 26);
+              sumLo[slot] += lo & 0x3ffffff;
+              const rate = recF[2 * b];
+              if (rate > ceiling[slot]) ceiling[slot] = rate;
+              const nn = count[slot];
+              let nlist = members[slot];
+              if (nn === nlist.length) nlist = groups.growList(slot);
+              nlist[nn] = b;
+              recI[4 * b + 2] = nn;
+              count[slot] = nn + 1;
+              if (nn === 0) groups.activate(slot, ng);
+            }
+          }
+        }
+        // Neighbours of a gained a free site, neighbours of b lost one (refreshPlain in slot order, a's first).
+        for (let k = 0; k < 2 * Z; k++) {
+          const i = around[k];
+          if (i < 0 || i === (k < Z ? b : a) || ((occupied[i >> 5] >>> (i & 31)) & 1) === 0) continue;
+          const pLo = recI[4 * i];
+          const pHi = recI[4 * i + 1];
+          recF[2 * i] = rateSum[((recI[4 * i + 3] >>> SPECIES_SHIFT) << Z) | (keepMasks ? freeMask[i] : this.bitsetFreeMask(i))];
+          const hi = recI[4 * i + 1];
+          const lo = recI[4 * i];
+          if (lo === pLo && hi === pHi) continue;
+          // groups.update(i, pHi, pLo)
+          const ng = hi >>> GROUP_SHIFT;
+          const og = pHi >>> GROUP_SHIFT;
+          const wasIn = (pHi | pLo) !== 0;
+          const isIn = (hi | lo) !== 0;
+          if (wasIn && isIn && ng === og) {
+            const slot = slotOf[ng];
+            sumHi[slot] += ((hi & 0xfffff) | (ng < 8 ? 0 : 0x100000)) * 64 + (lo >>> 26) - (((pHi & 0xfffff) | (og < 8 ? 0 : 0x100000)) * 64 + (pLo >>> 26));
+            sumLo[slot] += (lo & 0x3ffffff) - (pLo & 0x3ffffff);
+            const rate = recF[2 * i];
+            if (rate > ceiling[slot]) ceiling[slot] = rate;
+            continue;
+          }
+          if (wasIn) {
+            const oslot = slotOf[og];
+            sumHi[oslot] -= ((pHi & 0xfffff) | (og < 8 ? 0 : 0x100000)) * 64 + (pLo >>> 26);
+            sumLo[oslot] -= pLo & 0x3ffffff;
+            const olist = members[oslot];
+            const on = count[oslot] - 1;
+            const pos = recI[4 * i + 2];
+            const moved = olist[on];
+            olist[pos] = moved;
+            recI[4 * moved + 2] = pos;
+            recI[4 * i + 2] = -1;
+            count[oslot] = on;
+            if (on === 0) groups.deactivate(oslot);
+          }
+          if (isIn) {
+            const slot = slotOf[ng];
+            sumHi[slot] += ((hi & 0xfffff) | (ng < 8 ? 0 : 0x100000)) * 64 + (lo >>> 26);
+            sumLo[slot] += lo & 0x3ffffff;
+            const rate = recF[2 * i];
+            if (rate > ceiling[slot]) ceiling[slot] = rate;
+            const nn = count[slot];
+            let nlist = members[slot];
+            if (nn === nlist.length) nlist = groups.growList(slot);
+            nlist[nn] = i;
+            recI[4 * i + 2] = nn;
+            count[slot] = nn + 1;
+            if (nn === 0) groups.activate(slot, ng);
+          }
+        }
+        clock = next;
+        done++;
+      }
+    }
+    this.journalLength = journalLength;
+    this.applyJournal();
+    st[0] = s0; st[1] = s1; st[2] = s2; st[3] = c;
+    this.clock = clock;
+    this.eventTotal += done;
+    this.kindEvents[HOP_KIND] += done;
+    this.touched = (this.touched + touched) | 0;
+    if (failure !== null) throw failure;
+    return { events: done, time: clock, stoppedBy };
+  }
+
+  /** Free-neighbour mask of site i read from the occupied bitset (bit d: the neighbour along slot d exists and is free). */
+  private bitsetFreeMask(i: number): number {
+    const occupied = this.occupiedBits;
+    const face = ((this.faceBits[i >> 5] >>> (i & 31)) & 1) !== 0;
+    let mask = 0;
+    for (let d = 0; d < this.Z; d++) {
+      const j = face ? this.steps.faceNeighbour(i, d) : i + this.step[d];
+      if (j >= 0) mask |= ((~occupied[j >> 5] >>> (j & 31)) & 1) << d;
+    }
+    return mask;
+  }
+
+  /** Recomputes freeMask from the occupancy (bit d of site i: the neighbour along slot d exists and is free). */
+  private rebuildFreeMask(): void {
+    const n = this.currentModel.nSites;
+    if (this.freeMask.length !== n) this.freeMask = new Uint8Array(n);
+    const occupied = this.occupiedBits;
+    const faces = this.faceBits;
+    for (let i = 0; i < n; i++) {
+      const face = ((faces[i >> 5] >>> (i & 31)) & 1) !== 0;
+      let mask = 0;
+      for (let d = 0; d < this.Z; d++) {
+        const j = face ? this.steps.faceNeighbour(i, d) : i + this.step[d];
+        if (j >= 0) mask |= ((~occupied[j >> 5] >>> (j & 31)) & 1) << d;
+      }
+      this.freeMask[i] = mask;
+    }
+    this.freeMaskValid = true;
   }
 
   /** Member of the subnormal group in slot `slot` with probability rate / groupSum, by a cumulative scan. */
@@ -571,6 +1002,15 @@ export class CpuEngine implements Engine {
       for (let k = 0; k < sites.length; k++) this.refresh(sites[k]);
     }
     this.kindEvents[RESERVOIR_KIND]++;
+  }
+
+  /** A current source's ion on the empty face site i (Engine.injectIon): inserted and counted at the site's face. */
+  async injectIon(i: number, s: number): Promise<void> {
+    const res = this.reservoir;
+    if (!res || res.siteFace[i] === 0) throw new Error(`injectIon: site ${i} touches no reservoir face`);
+    if (res.hasInventory(i, s)) throw new Error(`injectIon: the electrolyte at site ${i} holds a finite inventory of species ${s}; a current source cannot add to it (validation refuses this scene)`);
+    this.insertIon(i, s);
+    res.countInsertion(i, s);
   }
 
   /** Insertions and removals per reservoir and species so far; null in a closed scene. */
@@ -819,19 +1259,18 @@ export class CpuEngine implements Engine {
    */
   private buildRateSumTable(): void {
     const Z = this.Z;
+    this.plainHops = null;
+    this.plainSlotsReserved = false;
+    this.freeMaskValid = false;
     if (this.multiRegion || Z > 8 || this.interacting || this.pairs || this.lubrication.length !== 0 || this.reaction) {
       this.rateSumByFreeMask = new Float64Array(0);
       return;
     }
-    const table = new Float64Array(this.nSpecies << Z);
-    for (let s = 0; s < this.nSpecies; s++) {
-      for (let mask = 0; mask < 1 << Z; mask++) {
-        let total = 0;
-        for (let d = 0; d < Z; d++) if ((mask >> d) & 1) total += this.hopRate[s * Z + d];
-        table[(s << Z) | mask] = total;
-      }
-    }
-    this.rateSumByFreeMask = table;
+    const tables = buildPlainHopTables(this.hopRate, this.nSpecies, Z);
+    // A non-finite sum: the loop of storePlainRate forms it and the groups report it.
+    this.rateSumByFreeMask = tables?.rateSum ?? new Float64Array(0);
+    // Open faces give empty sites rates and ions a removal channel: the general loop.
+    if (this.reservoir === null) this.plainHops = tables;
   }
 
   /** Per-direction rates into out (0 where impossible) and their sum in direction order into passDouble[1]; no interactions. */
@@ -1040,6 +1479,7 @@ export class CpuEngine implements Engine {
     }
     if (this.slots >= ION_MASK) throw new Error(`insertIon: the CPU engine numbers at most ${ION_MASK} ions`);
     this.applyJournal();
+    this.freeMaskValid = false;
     if (this.slots === this.species.length) this.growIonSlots();
     const ion = this.slots++;
     this.species[ion] = s;
@@ -1058,6 +1498,7 @@ export class CpuEngine implements Engine {
     if (!(Number.isInteger(i) && i >= 0 && i < model.nSites)) throw new RangeError(`removeIon: site must be a whole number in [0, ${model.nSites - 1}] (got ${i})`);
     if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) === 0) throw new Error(`removeIon: site ${i} is empty`);
     this.applyJournal();
+    this.freeMaskValid = false;
     const ion = this.recI[4 * i + 3] & ION_MASK;
     this.occupiedBits[i >> 5] &= ~(1 << (i & 31));
     this.recI[4 * i + 3] = -1;
@@ -1236,6 +1677,8 @@ export class CpuEngine implements Engine {
     n += this.journal.byteLength + this.channelRates.byteLength + this.channelOrder.byteLength + this.ballSites.byteLength + this.ballSlots.byteLength + this.ballHash.byteLength;
     n += this.alive.byteLength + this.kindEvents.byteLength + (this.reservoir?.bytes() ?? 0);
     n += this.hopsByDirection.byteLength + this.lubricatedHopCounts.byteLength + this.bondSites.byteLength + this.lubricated.byteLength;
+    n += this.freeMask.byteLength + this.hopNeighbours.byteLength;
+    if (this.plainHops !== null) n += this.plainHops.rateSum.byteLength + this.plainHops.positive.byteLength + this.plainHops.thresholds.byteLength + this.plainHops.slots.byteLength;
     return n;
   }
 
@@ -1347,6 +1790,11 @@ export class CpuEngine implements Engine {
       if (groups.slotOf[groups.groupOfSlot[slot]] !== slot) return `slot ${slot} of group ${groups.groupOfSlot[slot]} is not that group's slot`;
     }
     for (let h = 0; h < this.ballHash.length; h++) if (this.ballHash[h] !== -1) return `ball hash slot ${h} not cleared`;
+    if (this.freeMaskValid) {
+      const kept = this.freeMask.slice();
+      this.rebuildFreeMask();
+      for (let i = 0; i < model.nSites; i++) if (kept[i] !== this.freeMask[i]) return `site ${i}: free-neighbour mask ${kept[i]}, recomputed ${this.freeMask[i]}`;
+    }
     return null;
   }
 

@@ -156,6 +156,15 @@ export class RateGroups {
     return out;
   }
 
+  /**
+   * Hands group g its slot now if it has none (unobservable: a slot without
+   * members is in no scan). The plain-hop loop reserves the slots of all its
+   * rates first, so the per-slot arrays are not replaced while it runs.
+   */
+  reserve(g: number): void {
+    this.slotFor(g);
+  }
+
   /** Slot of group g, handed out on first use. */
   private slotFor(g: number): number {
     const slot = this.slotOf[g];
@@ -258,16 +267,21 @@ export class RateGroups {
     if (rate > this.ceiling[slot]) this.ceiling[slot] = rate;
     const n = this.count[slot];
     let list = this.members[slot];
-    if (n === list.length) {
-      // Growth by 1/4 (amortised O(1)) keeps the spare capacity, and so the bytes per site, small.
-      const grown = new Int32Array(Math.max(16, list.length + (list.length >> 2)));
-      grown.set(list);
-      this.members[slot] = list = grown;
-    }
+    if (n === list.length) list = this.growList(slot);
     list[n] = k;
     this.rec[4 * k + 2] = n;
     this.count[slot] = n + 1;
     if (n === 0) this.activate(slot, g);
+  }
+
+  /** A longer member list for a slot whose list is full; returns it. */
+  growList(slot: number): Int32Array {
+    const list = this.members[slot];
+    // Growth by 1/4 (amortised O(1)) keeps the spare capacity, and so the bytes per site, small.
+    const grown = new Int32Array(Math.max(16, list.length + (list.length >> 2)));
+    grown.set(list);
+    this.members[slot] = grown;
+    return grown;
   }
 
   private remove(k: number, g: number, hi: number, lo: number): void {
@@ -360,7 +374,8 @@ export class RateGroups {
     return n;
   }
 
-  private activate(slot: number, g: number): void {
+  /** Puts a slot that just got its first member into the ascending list of non-empty groups. */
+  activate(slot: number, g: number): void {
     const a = this.active;
     const groupOf = this.groupOfSlot;
     let k = this.nActive++;
@@ -371,7 +386,8 @@ export class RateGroups {
     a[k] = slot;
   }
 
-  private deactivate(slot: number): void {
+  /** Takes a slot that just lost its last member out of the list of non-empty groups. */
+  deactivate(slot: number): void {
     this.ceiling[slot] = 0;
     const a = this.active;
     const n = --this.nActive;
@@ -382,6 +398,6 @@ export class RateGroups {
 }
 
 /** m >> 26 of a rate with words hi:lo in group g (27 bits; no implicit bit for subnormals). */
-function mantissaHigh(hi: number, lo: number, g: number): number {
+export function mantissaHigh(hi: number, lo: number, g: number): number {
   return ((hi & 0xfffff) | (g < 8 ? 0 : 0x100000)) * 64 + (lo >>> 26);
 }

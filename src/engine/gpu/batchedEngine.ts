@@ -100,7 +100,7 @@ export abstract class BatchedGpuEngine<D, S, E extends KernelExecutor<D, S> = Ke
     const step = this.dispatchTime();
     // A NaN or zero dispatch time would leave the clock where it is and loop for ever.
     if (!(step > 0)) throw new NonFiniteRateError(this.kind, `the dispatch interval is ${step} s (the fastest hop rate is ${this.maxRate()} Hz)`);
-    if (step === Infinity || this.species.length === 0) {
+    if (step === Infinity || !this.canChange()) {
       if (timeTarget === Infinity) return { events: 0, time: this._time, stoppedBy: 'frozen' };
       this._time = timeTarget;
       return { events: 0, time: this._time, stoppedBy: 'time' };
@@ -127,7 +127,7 @@ export abstract class BatchedGpuEngine<D, S, E extends KernelExecutor<D, S> = Ke
       if (dispatches.length > 0) await this.executor.run(dispatches);
       this.cache = null;
       const before = this._events;
-      this._events = totalEvents(await this.readCounters(true));
+      this._events = this.countEvents(await this.readCounters(true));
       if (endsOnTime) {
         this._time = timeTarget;
         return { events: this._events - startEvents, time: this._time, stoppedBy: 'time' };
@@ -144,6 +144,21 @@ export abstract class BatchedGpuEngine<D, S, E extends KernelExecutor<D, S> = Ke
         return { events: 0, time: this._time, stoppedBy: 'frozen' };
       }
     }
+  }
+
+  /** False when no dispatch can change the state: no ions (the lattice engine adds faces and reactions that create them). */
+  protected canChange(): boolean {
+    return this.species.length > 0;
+  }
+
+  /** Events so far from the counter words (hops; the lattice engine adds its reservoir events). */
+  protected countEvents(words: Uint32Array): number {
+    return totalEvents(words);
+  }
+
+  /** The counter words (cached since the last dispatch). */
+  protected counterWords(): Promise<Uint32Array> {
+    return this.readCounters(false);
   }
 
   /** Counters; on small systems the state comes along in the same round trip and is kept for ions()/occupancy(). */

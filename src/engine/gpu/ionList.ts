@@ -34,8 +34,11 @@ export function checkKernelModel(kind: EngineKind, model: RateModel): void {
   if (model.nSpecies > SPECIES_SLOTS) {
     throw new EngineUnsupportedError(kind, `the scene declares ${model.nSpecies} species; the GPU kernels count at most ${SPECIES_SLOTS} (use --engine cpu, or declare fewer species)`);
   }
-  if (model.channels.reservoir) {
-    throw new EngineUnsupportedError(kind, `the scene opens reservoir faces to an electrolyte (${model.channels.reservoir.faceNames.join(', ')}); the GPU kernels do not insert or remove ions yet, use --engine cpu`);
+  if (model.channels.reservoir && kind !== 'gpu-lattice') {
+    throw new EngineUnsupportedError(
+      kind,
+      `the scene opens reservoir faces to an electrolyte (${model.channels.reservoir.faceNames.join(', ')}); the walkers kernel does not insert or remove ions — use --engine gpu-lattice or --engine cpu`,
+    );
   }
 }
 

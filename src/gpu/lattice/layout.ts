@@ -5,6 +5,8 @@ export const LATTICE_PARAMS = [
   'coordination', 'seed', 'substep', 'direction',
   'colour', 'threshold_offset', 'periodic_mask', 'half_count',
   'row_threads', 'direction_offset', 'basis', 'colour_base',
+  'move_kind', 'species_mask', 'level_stride', 'lub_by',
+  'lub_sum', 'n_faces', 'catalyst', 'reaction_species',
 ] as const;
 
 export type LatticeParams = Record<(typeof LATTICE_PARAMS)[number], number>;

@@ -253,6 +253,31 @@ export const reservoirSchema = z
   })
   .refine((r) => (r.face === undefined) !== (r.region === undefined), { message: 'give exactly one of face or region' });
 
+/**
+ * A GITT-like pulse (src/run/protocolPlan.ts): `cycles` times, drive insertion for
+ * `duration` s, then `relaxation` s with every face closed to the electrolyte.
+ * The drive is either a current (`current`, ions/s of `species` put on the empty
+ * face sites of `reservoir` by a current source, the faces closed otherwise) or a
+ * potential (`potential`, V: the faces open at that U).
+ */
+export const pulseSchema = z
+  .strictObject({
+    /** The species the current carries and whose open-circuit potential is reported. */
+    species: z.string({ error: 'protocol.pulse.species must be a species name' }),
+    /** The reservoir (by name) the current enters through and whose face occupancy gives the open-circuit potential; default the first. */
+    reservoir: z.string({ error: 'protocol.pulse.reservoir must be a reservoir name' }).optional(),
+    /** Galvanostatic: insertions per second (ions/s, the whole face). */
+    current: finite('protocol.pulse.current (ions/s)', '(0, 1e15] ions/s').refine((v) => v > 0 && v <= 1e15, { message: 'protocol.pulse.current must lie in (0, 1e15] ions/s' }).optional(),
+    /** Potentiostatic: the electrode potential held during the pulse, V. */
+    potential: finite('protocol.pulse.potential (V)', '[-10, 10] V').refine((v) => Math.abs(v) <= 10, { message: 'protocol.pulse.potential must lie in [-10, 10] V' }).optional(),
+    /** Pulse length, s. */
+    duration: finite('protocol.pulse.duration (s)', '(0, ∞) s').refine((v) => v > 0, { message: 'protocol.pulse.duration must be > 0 s' }),
+    /** Open-circuit relaxation after each pulse, s. */
+    relaxation: finite('protocol.pulse.relaxation (s)', '(0, ∞) s').refine((v) => v > 0, { message: 'protocol.pulse.relaxation must be > 0 s' }),
+    cycles: positiveInt('protocol.pulse.cycles', 100).default(1),
+  })
+  .refine((p) => (p.current === undefined) !== (p.potential === undefined), { message: 'protocol.pulse: give exactly one of current (ions/s, galvanostatic) or potential (V, potentiostatic)' });
+
 export const runSchema = z
   .strictObject({
     /** Stop after this many events (per replica). */
@@ -308,13 +333,15 @@ export const sceneSchema = z.strictObject({
   /** Lattice sites per formula unit of the host: the stored charge per formula unit is ΔN·sitesPerFormulaUnit/sites. */
   sitesPerFormulaUnit: finite('sitesPerFormulaUnit', '(0, 1000]').refine((v) => v > 0 && v <= 1000, { message: 'sitesPerFormulaUnit must lie in (0, 1000]' }).optional(),
   /**
-   * A potential staircase on the electrolyte (hold U: one value; a potential step, PITT: two;
-   * a staircase voltammogram: many): the run's time is cut into equal steps, step k at potentials[k] V.
+   * What the electrolyte does during the run: a potential staircase (`potentials`: hold U: one
+   * value; a potential step, PITT: two; a staircase voltammogram: many; the run's time is cut
+   * into equal steps, step k at potentials[k] V) or a GITT-like pulse (`pulse`, src/run/protocolPlan.ts).
    */
   protocol: z.strictObject({
     potentials: z.array(finite('protocol.potentials (V)', '[-10, 10] V').refine((v) => Math.abs(v) <= 10, { message: 'protocol potentials must lie in [-10, 10] V' }))
-      .min(1, { message: 'protocol.potentials needs at least one potential' }).max(200, { message: 'protocol.potentials takes at most 200 steps' }),
-  }).optional(),
+      .min(1, { message: 'protocol.potentials needs at least one potential' }).max(200, { message: 'protocol.potentials takes at most 200 steps' }).optional(),
+    pulse: pulseSchema.optional(),
+  }).refine((p) => (p.potentials === undefined) !== (p.pulse === undefined), { message: 'protocol: give exactly one of potentials (a staircase) or pulse (GITT-like)' }).optional(),
   /** Faces or regions open to the electrolyte: ions enter and leave through them. */
   reservoirs: z.array(reservoirSchema).max(16, { message: 'at most 16 reservoirs per scene' }).default([]),
   /** Kinetic saddle shifts by neighbouring ions of another species (purely kinetic: equilibrium unchanged). */

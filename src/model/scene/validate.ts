@@ -334,13 +334,41 @@ function checkRelations(scene: Scene): SceneIssue[] {
     }
     placed.push({ regions: new Set(targets), count: want });
   });
-  if (scene.protocol) {
+  if (scene.protocol?.potentials) {
     const steps = scene.protocol.potentials.length;
     if (scene.reservoirs.length === 0) issues.push({ path: 'protocol', message: 'a potential protocol acts on the electrolyte: open a face or region first (reservoirs)' });
     if (scene.run.time === undefined || scene.run.events !== undefined) {
       issues.push({ path: 'run', message: 'with a protocol give run.time only (its steps share it equally), not run.events' });
     } else if (scene.run.samples % steps !== 0) {
       issues.push({ path: 'run.samples', message: `must be a multiple of the ${steps} protocol steps so that every step starts on a sample`, value: scene.run.samples });
+    }
+  }
+  if (scene.protocol?.pulse) issues.push(...pulseIssues(scene, scene.protocol.pulse));
+  return issues;
+}
+
+/** A GITT-like pulse: a reservoir to drive, a species that crosses it, run.time = cycles·(duration + relaxation), samples on every segment start. */
+function pulseIssues(scene: Scene, pulse: NonNullable<NonNullable<Scene['protocol']>['pulse']>): SceneIssue[] {
+  const issues: SceneIssue[] = [];
+  const at = 'protocol.pulse';
+  if (scene.reservoirs.length === 0) return [{ path: 'protocol', message: 'a pulse acts through the faces open to the electrolyte: open a face or region first (reservoirs)' }];
+  const names = scene.reservoirs.map((r) => r.name);
+  const reservoir = pulse.reservoir === undefined ? scene.reservoirs[0] : scene.reservoirs.find((r) => r.name === pulse.reservoir);
+  if (!reservoir) issues.push({ path: `${at}.reservoir`, message: `unknown reservoir; reservoirs are ${names.join(', ')}`, value: pulse.reservoir });
+  else if (reservoir.desolvationBarrier[pulse.species] === undefined) {
+    issues.push({ path: `${at}.species`, message: `does not cross the reservoir "${reservoir.name}" (it has no desolvationBarrier there); species that do: ${Object.keys(reservoir.desolvationBarrier).join(', ') || 'none'}`, value: pulse.species });
+  } else if (pulse.current !== undefined && reservoir.inventory?.[pulse.species] !== undefined) {
+    // A current source puts ions in from outside the model; a finite inventory counts the electrolyte's own ions.
+    issues.push({ path: `${at}.current`, message: `a current source cannot drive ${pulse.species} through "${reservoir.name}", whose electrolyte holds a finite inventory of it (reservoirs[].inventory); use a potentiostatic pulse (protocol.pulse.potential) or drop the inventory`, value: pulse.current });
+  }
+  const segments = 2 * pulse.cycles;
+  const total = pulse.cycles * (pulse.duration + pulse.relaxation);
+  if (scene.run.time === undefined || scene.run.events !== undefined) {
+    issues.push({ path: 'run', message: `with a pulse protocol give run.time only, equal to cycles·(duration + relaxation) = ${total} s, not run.events` });
+  } else {
+    if (Math.abs(scene.run.time - total) > 1e-9 * total) issues.push({ path: 'run.time', message: `must equal protocol.pulse cycles·(duration + relaxation) = ${total} s`, value: scene.run.time });
+    if (scene.run.samples % segments !== 0) {
+      issues.push({ path: 'run.samples', message: `must be a multiple of ${segments} (a pulse and a relaxation per cycle, ${pulse.cycles} cycles): each segment gets an equal share of the samples`, value: scene.run.samples });
     }
   }
   return issues;

@@ -124,7 +124,10 @@ export function slabFluxTheory(activityIn: number, activityOut: number) {
   const rhoB = activityOut / (activityOut + 1);
   const jPerRow = (rhoA - rhoB) / (1 / sumA + (SLAB_L - 1) / w + 1 / sumB);
   const profile = Array.from({ length: SLAB_L }, (_, x) => rhoA - jPerRow / sumA - (x * jPerRow) / w);
-  return { w, jPerRow, profile };
+  // Apparent D = J·(L − 1)·a²/Δθ: with the face layers' θ it is D0 = w·a² exactly (linear profile, J = w·Δθ per bond);
+  // with the electrolytes' ρ_a − ρ_b the face resistances 1/(k_in + k_out) enter in series.
+  const dFromElectrolytes = (jPerRow * (SLAB_L - 1) * A * A) / (rhoA - rhoB);
+  return { w, jPerRow, profile, d0: w * A * A, dFromElectrolytes };
 }
 
 async function runSlab(engine: EngineKind, seedOffset: number, tuning: EngineTuning | undefined, activityIn: number, activityOut: number) {
@@ -166,6 +169,12 @@ export const slabFluxCase: ValidationCase = {
       check(this.name, 'flux in at the face "in", per row', 'ions/s', theory.jPerRow, jIn.value / SLAB_ROWS, jIn.se / SLAB_ROWS, 0, note),
       check(this.name, 'flux out at the face "out", per row', 'ions/s', theory.jPerRow, -jOut.value / SLAB_ROWS, jOut.se / SLAB_ROWS, 0, note),
     ];
+    const apparent = x.steadyFluxD[0];
+    const jack = `jackknife SE over ${result.replicas} replicas; exact (mean-field equations exact for this case)`;
+    checks.push(
+      check(this.name, 'D_app = J·(L − 1)·a²/(θ_first − θ_last) against D_chem = D0', 'Å²/s', theory.d0, apparent.fromFaceLayers.a2PerS.value, apparent.fromFaceLayers.a2PerS.se, 0, jack),
+      check(this.name, 'D_app from the electrolytes\' concentrations (face resistances in series)', 'Å²/s', theory.dFromElectrolytes, apparent.fromElectrolytes.a2PerS.value, apparent.fromElectrolytes.a2PerS.se, 0, jack),
+    );
     const profile = result.observables.species[0].profile;
     for (const layer of [0, SLAB_L / 2, SLAB_L - 1]) {
       checks.push(check(this.name, `density at layer ${layer}`, '', theory.profile[layer], profile.mean[layer], profile.se[layer], 0, 'time-averaged profile over the last 80 %; SE over replicas; exact linear profile'));
