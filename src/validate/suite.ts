@@ -15,6 +15,7 @@ import { grandCanonicalIsothermCase, slabFluxCase, speciesCompetitionCase } from
 import { lubricatedChainCase, lubricationEquilibriumCase } from './cases/lubrication';
 import { waterPairsCase } from './cases/waterPairs';
 import { gittCase } from './cases/gitt';
+import { timeLagCase } from './cases/timeLag';
 import type { ValidationCase, ValidationCheck } from './types';
 
 export const VALIDATION_CASES: readonly ValidationCase[] = [
@@ -32,6 +33,7 @@ export const VALIDATION_CASES: readonly ValidationCase[] = [
   grandCanonicalIsothermCase,
   speciesCompetitionCase,
   slabFluxCase,
+  timeLagCase,
   gittCase,
   lubricatedChainCase,
   lubricationEquilibriumCase,
