@@ -39,6 +39,48 @@ export function latticeTimeLag(p: { layers: number; hopRatePerS: number; faceRat
   return (total / drho) * sum;
 }
 
+/**
+ * The mean outflow Q_out(t) per row (ions) of the same ladder from an empty start, at
+ * each of `timesS` (ascending), by RK4 on the linear mean equations: what the fit of
+ * the asymptote sees on a finite window, so its bias from the decaying transient can be
+ * computed instead of guessed.
+ */
+export function latticeMeanOutflow(
+  p: { layers: number; hopRatePerS: number; faceRateUpPerS: number; faceRateDownPerS: number; rhoUp: number; rhoDown: number },
+  timesS: readonly number[],
+): number[] {
+  const { layers: L, hopRatePerS: w, faceRateUpPerS: gUp, faceRateDownPerS: gDown, rhoUp, rhoDown } = p;
+  // y[0 … L − 1]: occupancies; y[L]: the outflow. dt well inside RK4's stability (|λ| ≤ 2·(max rate) + 2w).
+  const deriv = (y: Float64Array, d: Float64Array) => {
+    for (let i = 0; i < L; i++) d[i] = (i > 0 ? w * (y[i - 1] - y[i]) : 0) + (i < L - 1 ? w * (y[i + 1] - y[i]) : 0);
+    d[0] += gUp * (rhoUp - y[0]);
+    d[L - 1] += gDown * (rhoDown - y[L - 1]);
+    d[L] = gDown * (y[L - 1] - rhoDown);
+  };
+  const y = new Float64Array(L + 1);
+  const k = Array.from({ length: 4 }, () => new Float64Array(L + 1));
+  const tmp = new Float64Array(L + 1);
+  const out: number[] = [];
+  let t = 0;
+  const maxDt = 0.1 / Math.max(w, gUp, gDown);
+  for (const target of timesS) {
+    while (t < target) {
+      const dt = Math.min(maxDt, target - t);
+      deriv(y, k[0]);
+      for (let i = 0; i <= L; i++) tmp[i] = y[i] + 0.5 * dt * k[0][i];
+      deriv(tmp, k[1]);
+      for (let i = 0; i <= L; i++) tmp[i] = y[i] + 0.5 * dt * k[1][i];
+      deriv(tmp, k[2]);
+      for (let i = 0; i <= L; i++) tmp[i] = y[i] + dt * k[2][i];
+      deriv(tmp, k[3]);
+      for (let i = 0; i <= L; i++) y[i] += (dt / 6) * (k[0][i] + 2 * k[1][i] + 2 * k[2][i] + k[3][i]);
+      t += dt;
+    }
+    out.push(y[L]);
+  }
+  return out;
+}
+
 /** c_up/(2·Δc) − 1/3: the geometric factor of the continuum time lag (1/6 for a pure sink). */
 export function timeLagFactor(rhoUp: number, rhoDown: number): number {
   return rhoUp / (2 * (rhoUp - rhoDown)) - 1 / 3;
