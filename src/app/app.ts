@@ -218,7 +218,7 @@ export class App {
       this.model = model;
       this.edits = edits;
       this.seed = seed;
-      this.setBadge(opened.note);
+      this.setBadge(opened.note, opened.reason);
       // An engine the user picked by name that refused the scene (the GPU engines refuse open faces and chemistry):
       // say so on the page, not only in the badge's tooltip, and say what runs instead.
       if (this.engineChoice !== 'auto' && opened.host.engine !== this.engineChoice && opened.note) {
@@ -669,12 +669,8 @@ export class App {
       const axes = d.convergence !== 'no-hops' && d.dAxes.length > 0
         ? ` <span class="axes">(along ${d.dAxes.map((e, k) => componentText('xyz'[k], e)).join(' · ')})</span>`
         : '';
-      const byRegion = d.convergence !== 'no-hops' && this.model.nRegions > 1
-        ? ` <span class="axes">(started in ${d.dByStartRegion
-          .map((e, r) => (Number.isFinite(e.value) ? componentText(escapeHtml(this.model.regionNames[r]), e) : ''))
-          .filter(Boolean)
-          .join(' · ')})</span>`
-        : '';
+      const regions = d.dByStartRegion.map((e, r) => (Number.isFinite(e.value) ? componentText(escapeHtml(this.model.regionNames[r]), e) : '')).filter(Boolean);
+      const byRegion = d.convergence !== 'no-hops' && this.model.nRegions > 1 && regions.length > 0 ? ` <span class="axes">(started in ${regions.join(' · ')})</span>` : '';
       return `<span class="dstar" data-species="${escapeHtml(d.name)}" data-dstar="${d.dStar}" data-error="${d.error}" data-convergence="${d.convergence}">${swatch}${label}: ${text}${axes}${byRegion}</span>`;
     });
     this.ui.dStar.innerHTML = rows.join('');
@@ -734,14 +730,14 @@ export class App {
     this.ui.runState.textContent = this.frozen ? 'frozen: no hop is possible' : this.playing ? 'running' : 'paused';
   }
 
-  private setBadge(note: string): void {
+  private setBadge(note: string, reason?: string): void {
     const host = this.host!;
     // A fallback says so on the badge itself (the reason is in its tooltip): e.g. the GPU engines refuse open faces.
     this.ui.badge.textContent = `engine: ${host.label}${note ? ' (fallback)' : ''}`;
     this.ui.badge.dataset.fallback = note ? 'true' : 'false';
     this.ui.badge.className = `badge ${host.engine === 'cpu' ? 'cpu' : 'gpu'}`;
     this.ui.badge.dataset.engine = host.engine;
-    this.ui.badge.title = note || `The simulation runs on: ${host.label}`;
+    this.ui.badge.title = note || reason || `The simulation runs on: ${host.label}`;
   }
 
   private async follow(site: number | null): Promise<void> {

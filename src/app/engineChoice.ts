@@ -12,6 +12,8 @@ export interface OpenedHost {
   started: Started;
   /** Why the engine differs from the one asked for, if it does. */
   note: string;
+  /** Why automatic chose this engine, when that was a deliberate choice rather than a fallback. */
+  reason?: string;
 }
 
 const GPU_LABELS: Record<Exclude<EngineKind, 'cpu'>, string> = {
@@ -29,8 +31,30 @@ export async function webgpuAvailable(): Promise<string | null> {
   }
 }
 
+/**
+ * Why automatic picks the CPU engine for this scene, or null. Open faces and proton chemistry go to the exact
+ * engine: it keeps a tracer slot for every ion that enters or forms (gpu-lattice keeps none for inserted ions,
+ * IonState.untracked, so their D* and paths could not be shown) and counts every insertion and reaction.
+ */
+export function autoPrefersCpu(scene: Scene): string | null {
+  const open = scene.reservoirs.length > 0;
+  const chemistry = scene.reactions.length > 0 || scene.lubrication.length > 0;
+  if (!open && !chemistry) return null;
+  return `automatic choice: the exact CPU engine runs scenes with ${open ? 'open faces' : 'proton chemistry'}, so every ion that enters or forms is followed and counted; pick a WebGPU engine in Engine to run it there`;
+}
+
 export async function openHost(choice: EngineChoice, scene: Scene, seed: number): Promise<OpenedHost> {
   const notes: string[] = [];
+  const cpuFirst = choice === 'auto' ? autoPrefersCpu(scene) : null;
+  if (cpuFirst) {
+    const host = new WorkerHost();
+    try {
+      return { host, started: await host.start(scene, seed), note: '', reason: cpuFirst };
+    } catch (e) {
+      host.dispose();
+      throw e;
+    }
+  }
   if (choice !== 'cpu') {
     const missing = await webgpuAvailable();
     if (missing) {

@@ -289,6 +289,8 @@ export class SimulationSession {
     const est = this.estimator.estimate();
     const population = new Array<number>(this.model.nSpecies).fill(0);
     for (let k = 0; k < ions.species.length; k++) if (!ions.alive || ions.alive[k]) population[ions.species[k]]++;
+    // gpu-lattice inserts ions without a tracer slot: they count for the population (stored charge), not for an MSD.
+    if (ions.untracked) for (const sp of ions.untracked.species) population[sp]++;
     this.population = population;
     const hops = await this.engine.eventCounts();
     // Per ion present now: with open faces the population changes, and hops per ion present is what the convergence rule needs.
