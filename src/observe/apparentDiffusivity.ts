@@ -296,18 +296,19 @@ function timeLagOf(
   if (notDefined !== null) return { ...base, tLagS: null, a2PerS: null, cm2PerS: null, notDefined };
   const S = replicas[0].insertions.length / faceNames.length;
   const j = down * S + s;
-  const K = Math.min(...replicas.map((x) => x.times.length));
+  const R = replicas.length;
+  // Only the window's samples enter the fit; each leave-one-out set costs one pass over them.
+  const inWindow = window.map((_, i) => i);
   const lag = (use: (r: number) => boolean) => {
-    const times: number[] = [];
-    const outflow: number[] = [];
-    for (let k = 0; k < K; k++) {
-      times.push(pooled(replicas, use, (x) => x.times[k]));
-      outflow.push(pooled(replicas, use, (x) => (x.removals[j][k] - x.insertions[j][k] - x.removals[j][0] + x.insertions[j][0]) / downSites));
-    }
-    return fitTimeLag(times, outflow, window).tLagS;
+    const times = window.map((k) => pooled(replicas, use, (x) => x.times[k]));
+    const outflow = window.map((k) => pooled(replicas, use, (x) => (x.removals[j][k] - x.insertions[j][k] - x.removals[j][0] + x.insertions[j][0]) / downSites));
+    return fitTimeLag(times, outflow, inWindow).tLagS;
   };
-  const tLag = jackknifed(replicas.length, lag);
-  const d = jackknifed(replicas.length, (use) => (thicknessA * thicknessA * factor) / lag(use));
+  const full = lag(() => true);
+  const leftOut = R < 2 ? [] : Array.from({ length: R }, (_, skip) => lag((r) => r !== skip));
+  const dOf = (t: number) => (thicknessA * thicknessA * factor) / t;
+  const tLag = R < 2 ? { value: full, se: NaN } : jackknife(full, leftOut);
+  const d = R < 2 ? { value: dOf(full), se: NaN } : jackknife(dOf(full), leftOut.map(dOf));
   const cm2 = toCm2(d);
   return { ...base, tLagS: tLag, a2PerS: cm2.a2PerS, cm2PerS: cm2.cm2PerS, notDefined: null };
 }
