@@ -61,6 +61,12 @@ function formatApparentDiffusivities(result: RunResult): string[] {
       lines.push(`      D_app steady flux "${d.faces[0]}" → "${d.faces[1]}" along ${d.axis} (J = ${pm(d.fluxPerSitePerS, '/s per face site')}):`);
       lines.push(`        from the face layers' θ ${pm(d.faceOccupancy[0])} → ${pm(d.faceOccupancy[1])}: ${pm(d.fromFaceLayers.cm2PerS)} (the bulk alone)`);
       lines.push(`        from the electrolytes' θ_eq ${num(d.equilibriumOccupancy[0])} → ${num(d.equilibriumOccupancy[1])}: ${pm(d.fromElectrolytes.cm2PerS)} (desolvation at both faces included)`);
+      const lag = d.timeLag;
+      lines.push(
+        lag.tLagS && lag.cm2PerS
+          ? `      D_lag time lag of the outflow at "${lag.downstream}" from an empty start: t_lag ${pm(lag.tLagS, 's')}, D_lag = ℓ²·${num(lag.factor)}/t_lag ${pm(lag.cm2PerS)} (ℓ = ${num(lag.thicknessA)} Å; faces' desolvation and the lattice lengthen t_lag)`
+          : `      D_lag time lag of the outflow at "${lag.downstream}": not defined (${lag.notDefined})`,
+      );
     }
     const g = x.gitt;
     if (g && g.species === name) {
@@ -114,6 +120,8 @@ export function exchangeCsv(result: RunResult): string | null {
     const faces = `${d.faces[0]}->${d.faces[1]}`;
     add('D_app_steady_face_layers', faces, d.species, d.fromFaceLayers.cm2PerS, 'cm2/s');
     add('D_app_steady_electrolytes', faces, d.species, d.fromElectrolytes.cm2PerS, 'cm2/s');
+    add('time_lag', faces, d.species, d.timeLag.tLagS, 's');
+    add('D_time_lag', faces, d.species, d.timeLag.cm2PerS, 'cm2/s');
   }
   const g = x.gitt;
   if (g) {

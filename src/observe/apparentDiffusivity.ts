@@ -23,6 +23,7 @@ import { AXES, type Scene } from '../model/scene/schema';
 import { layerCount } from '../model/lattice';
 import type { ReplicaExchange } from './exchange';
 import { fitLine, jackknife, mean, type Estimate } from './stats';
+import { fitTimeLag, timeLagFactor, TIME_LAG_ASSUMPTION, type TimeLagDiffusivity } from './timeLag';
 
 export interface DiffusivityEstimate {
   a2PerS: Estimate;
@@ -47,6 +48,8 @@ export interface SteadyFluxDiffusivity {
   fromFaceLayers: DiffusivityEstimate;
   /** D_app = J·(L − 1)·a²/(θ_eq,first − θ_eq,last): from the electrolytes' concentrations, interfaces included. */
   fromElectrolytes: DiffusivityEstimate;
+  /** The time lag of the outflow from an empty start, and D_lag (timeLag.ts). */
+  timeLag: TimeLagDiffusivity;
 }
 
 export interface GittCycle {
@@ -207,8 +210,17 @@ function pooled(replicas: readonly ReplicaExchange[], use: (r: number) => boolea
   return sum / n;
 }
 
-/** D_app from the steady flux between two opposite faces, per species crossing both; empty when the scene has no such pair. */
-export function steadyFluxDiffusivities(model: RateModel, scene: Pick<Scene, 'reservoirs'>, replicas: readonly ReplicaExchange[], window: readonly number[]): SteadyFluxDiffusivity[] {
+/**
+ * D_app from the steady flux between two opposite faces, per species crossing both; empty when the scene has no such pair.
+ * `steadyReached(f, s)`: the batch-means verdict on the net flux of species s at face f (null: not judged).
+ */
+export function steadyFluxDiffusivities(
+  model: RateModel,
+  scene: Pick<Scene, 'reservoirs'>,
+  replicas: readonly ReplicaExchange[],
+  window: readonly number[],
+  steadyReached: (f: number, s: number) => boolean | null = () => null,
+): SteadyFluxDiffusivity[] {
   const res = model.channels.reservoir!;
   const S = model.nSpecies;
   const out: SteadyFluxDiffusivity[] = [];
@@ -247,10 +259,58 @@ export function steadyFluxDiffusivities(model: RateModel, scene: Pick<Scene, 're
         equilibriumOccupancy: [rhoA, rhoB],
         fromFaceLayers: toCm2(fromLayers),
         fromElectrolytes: toCm2(fromElectrolytes),
+        timeLag: timeLagOf(replicas, window, s, rhoA >= rhoB ? [a, b] : [b, a], rhoA >= rhoB ? [rhoA, rhoB] : [rhoB, rhoA], rhoA >= rhoB ? sitesB : sitesA, (layers - 1) * spacing, steadyReached, res.faceNames),
       });
     }
   }
   return out;
+}
+
+/**
+ * t_lag from the outflow at the downstream face (faces [up, down], equilibrium occupancies
+ * [ρ_up, ρ_down], `downSites` face sites), jackknifed over replicas, and D_lag; refused
+ * when the slab did not start empty or the downstream face's flux was not judged steady.
+ */
+function timeLagOf(
+  replicas: readonly ReplicaExchange[],
+  window: readonly number[],
+  s: number,
+  [up, down]: [number, number],
+  [rhoUp, rhoDown]: [number, number],
+  downSites: number,
+  thicknessA: number,
+  steadyReached: (f: number, s: number) => boolean | null,
+  faceNames: readonly string[],
+): TimeLagDiffusivity {
+  const factor = timeLagFactor(rhoUp, rhoDown);
+  const base = { upstream: faceNames[up], downstream: faceNames[down], thicknessA, factor, assumption: TIME_LAG_ASSUMPTION };
+  const held = replicas.map((x) => x.population[s][0]);
+  // The fit uses the downstream outflow only, so its face's verdict decides (asking both faces
+  // would double the false alarms of a 2-SE test, ≈ 5 % each, for no information the fit uses).
+  const steady = steadyReached(down, s);
+  const notDefined =
+    held.some((n) => n !== 0) ? `the slab did not start empty (${Math.max(...held)} ions at t = 0 in some replica): the time lag needs an empty interior at the start (give this species a population of count 0)`
+    : steady === null ? `steady state not judged at "${faceNames[down]}" (too few samples in the window): the asymptote of the outflow cannot be fitted`
+    : !steady ? `the outflow at "${faceNames[down]}" never reached steady state in the window (see that face's verdict): run longer or raise observe.fitFrom`
+    : null;
+  if (notDefined !== null) return { ...base, tLagS: null, a2PerS: null, cm2PerS: null, notDefined };
+  const S = replicas[0].insertions.length / faceNames.length;
+  const j = down * S + s;
+  const R = replicas.length;
+  // Only the window's samples enter the fit; each leave-one-out set costs one pass over them.
+  const inWindow = window.map((_, i) => i);
+  const lag = (use: (r: number) => boolean) => {
+    const times = window.map((k) => pooled(replicas, use, (x) => x.times[k]));
+    const outflow = window.map((k) => pooled(replicas, use, (x) => (x.removals[j][k] - x.insertions[j][k] - x.removals[j][0] + x.insertions[j][0]) / downSites));
+    return fitTimeLag(times, outflow, inWindow).tLagS;
+  };
+  const full = lag(() => true);
+  const leftOut = R < 2 ? [] : Array.from({ length: R }, (_, skip) => lag((r) => r !== skip));
+  const dOf = (t: number) => (thicknessA * thicknessA * factor) / t;
+  const tLag = R < 2 ? { value: full, se: NaN } : jackknife(full, leftOut);
+  const d = R < 2 ? { value: dOf(full), se: NaN } : jackknife(dOf(full), leftOut.map(dOf));
+  const cm2 = toCm2(d);
+  return { ...base, tLagS: tLag, a2PerS: cm2.a2PerS, cm2PerS: cm2.cm2PerS, notDefined: null };
 }
 
 /** The GITT analysis of a pulse protocol. `meanTimes`: the common sample grid, s. */

@@ -273,7 +273,10 @@ export function exchangeObservables(model: RateModel, replicas: readonly Replica
     stored,
     massPerChargeGPerMolE: massKnown && totalCharge !== 0 ? mass / totalCharge : null,
     protocol: protocolPotentials ? protocolSteps(model, replicas, protocolPotentials, chargeAt, meanTimes) : null,
-    steadyFluxD: scene && !scene.protocol ? steadyFluxDiffusivities(model, scene, replicas, window) : [],
+    steadyFluxD:
+      scene && !scene.protocol
+        ? steadyFluxDiffusivities(model, scene, replicas, window, (f, s) => perFaceSpecies.find((p) => p.face === res.faceNames[f] && p.species === model.speciesNames[s])?.steadyState.reached ?? null)
+        : [],
     gitt: scene ? gittAnalysis(model, scene, replicas, meanTimes) : null,
     chemicalD: scene ? crossingSpecies(model).map((s) => chemicalDiffusivity(model, scene, s)) : [],
     method:

@@ -16,6 +16,7 @@ import { lubricatedChainCase, lubricationEquilibriumCase } from './cases/lubrica
 import { waterPairsCase } from './cases/waterPairs';
 import { finiteInventoryCase, openWaterPairCase } from './cases/protonBudget';
 import { gittCase } from './cases/gitt';
+import { timeLagCase } from './cases/timeLag';
 import type { ValidationCase, ValidationCheck } from './types';
 
 export const VALIDATION_CASES: readonly ValidationCase[] = [
@@ -33,6 +34,7 @@ export const VALIDATION_CASES: readonly ValidationCase[] = [
   grandCanonicalIsothermCase,
   speciesCompetitionCase,
   slabFluxCase,
+  timeLagCase,
   gittCase,
   lubricatedChainCase,
   lubricationEquilibriumCase,

@@ -448,7 +448,7 @@ describe('ionhop browser app', () => {
       expect(await page.getAttribute('#engine-badge', 'data-engine'), id).toBe('cpu');
       expect(await page.isVisible('#exchange')).toBe(true);
       const start = Number(await page.getAttribute('#stored-charge', 'data-charge'));
-      await playUntil(page, `Number(document.getElementById('stored-charge')?.dataset.charge) !== ${start}`, 8_000);
+      await playUntil(page, `Number(document.getElementById('stored-charge')?.dataset.charge) !== ${start}`, 15_000);
       const faces = page.locator('.face-species');
       expect(await faces.count(), id).toBeGreaterThan(0);
       const inserted = await faces.evaluateAll((els) => els.reduce((n, el) => n + Number((el as HTMLElement).dataset.in), 0));
@@ -457,12 +457,12 @@ describe('ionhop browser app', () => {
       expect(errors, id).toEqual([]);
       await page.close();
     }
-  }, 60_000);
+  }, 90_000);
 
   it('proton chemistry: OH- appears on the surface within seconds with the split/re-formed counter; MoS2 shows its lubricated hops', async () => {
     const { page, errors } = await open(`?sceneData=${waterScene()}&engine=cpu`);
     expect(Number(await page.getAttribute('#surface-oh', 'data-count'))).toBe(0);
-    await playUntil(page, `Number(document.getElementById('surface-oh')?.dataset.count) > 0`, 8_000);
+    await playUntil(page, `Number(document.getElementById('surface-oh')?.dataset.count) > 0`, 15_000);
     expect(Number(await page.getAttribute('#dissociations', 'data-count'))).toBeGreaterThan(0);
     // The legend counts the new species, and H+ by origin says where it came from.
     expect(await page.textContent('#legend')).toMatch(/OH⁻[^·]*· [1-9]/);
