@@ -13,6 +13,7 @@ export interface ParamControlsOptions {
 export function formatParam(p: EditableParam, v: number): string {
   if (p.kind === 'count') return String(Math.round(v));
   if (p.kind === 'temperature') return `${Math.round(v)} K`;
+  if (p.kind === 'switch') return v !== 0 ? 'on' : 'off';
   return `${v.toFixed(2)} eV`;
 }
 
@@ -27,6 +28,23 @@ export function renderParams(host: HTMLElement, params: readonly EditableParam[]
     const note = p.restartsPlacement ? '<span class="restart-note"> · change places the ions anew</span>' : '';
     wrap.innerHTML = `<label class="param-label" for="${id}"><span>${swatch}${escapeHtml(p.label)}${note}</span><output id="${id}-out" for="${id}"></output></label>`;
     const input = document.createElement('input');
+    if (p.kind === 'switch') {
+      // An on/off parameter is a checkbox: a two-stop slider would hide which end is "on".
+      input.type = 'checkbox';
+      input.id = id;
+      input.dataset.key = p.key;
+      input.checked = value !== 0;
+      const out = wrap.querySelector('output')!;
+      const show = () => { out.textContent = formatParam(p, input.checked ? 1 : 0); };
+      show();
+      input.addEventListener('change', () => {
+        show();
+        options.onCommit(p.key, input.checked ? 1 : 0);
+      });
+      wrap.append(input);
+      host.append(wrap);
+      return;
+    }
     input.type = 'range';
     input.id = id;
     input.dataset.key = p.key;
@@ -49,8 +67,14 @@ export function renderParams(host: HTMLElement, params: readonly EditableParam[]
 
 /** Puts a slider back to a value (after a rejected edit). */
 export function setParamValue(host: HTMLElement, key: string, value: number): void {
-  const input = [...host.querySelectorAll<HTMLInputElement>('input[type=range]')].find((i) => i.dataset.key === key);
+  const input = [...host.querySelectorAll<HTMLInputElement>('input[data-key]')].find((i) => i.dataset.key === key);
   if (!input) return;
+  if (input.type === 'checkbox') {
+    input.checked = value !== 0;
+    const out = host.querySelector<HTMLOutputElement>(`#${input.id}-out`);
+    if (out) out.textContent = value !== 0 ? 'on' : 'off';
+    return;
+  }
   input.value = String(value);
   input.dispatchEvent(new Event('input'));
 }

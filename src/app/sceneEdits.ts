@@ -6,10 +6,14 @@ import { sceneSpecies } from '../model/scene/schema';
 import { validateScene, SceneError } from '../model/scene/validate';
 import type { RateModel } from '../model/rateModel';
 
-export type ParamKind = 'temperature' | 'barrier' | 'interface' | 'count';
+/** `energy`: an eV value that is no barrier (a site energy, a saddle shift); `switch`: 1 on, 0 off. */
+export type ParamKind = 'temperature' | 'barrier' | 'interface' | 'count' | 'energy' | 'switch';
 
 export interface EditableParam {
-  /** Stable name, also the URL parameter: `T`, `barrier.<region>.<species>`, `interface.<k>.<species>`, `count.<k>`. */
+  /**
+   * Stable name, also the URL parameter: `T`, `barrier.<region>.<species>`, `interface.<k>.<species>`, `count.<k>`,
+   * `reaction.<k>.ohBinding`, `reaction.<k>.barrier`, `reaction.<k>.catalyst` (switch), `lubrication.<k>.saddleShift`.
+   */
   key: string;
   kind: ParamKind;
   label: string;
@@ -55,6 +59,7 @@ export function editableParams(scene: Scene, model: RateModel): EditableParam[] 
       });
     }
   });
+  out.push(...chemistryParams(scene));
   scene.populations.forEach((p, k) => {
     const regions = model.populations[k].regions;
     let capacity = 0;
@@ -62,6 +67,44 @@ export function editableParams(scene: Scene, model: RateModel): EditableParam[] 
     out.push({
       key: `count.${k}`, kind: 'count', label: `${p.species} ions${p.region ? ` in ${p.region}` : ''}`, unit: '',
       min: 0, max: capacity, step: 1, base: model.populations[k].count, restartsPlacement: true, region: -1,
+    });
+  });
+  return out;
+}
+
+/**
+ * The proton-chemistry parameters the presets' classroom texts ask a teacher to
+ * change: per water-dissociation reaction the *OH binding energy (the
+ * hydroxide's site energy on the reaction's surface regions), the BEP intercept
+ * barrier and, when it has a catalyst, Zn2+ assistance on/off; per lubrication
+ * rule the saddle shift λ.
+ */
+function chemistryParams(scene: Scene): EditableParam[] {
+  const out: EditableParam[] = [];
+  scene.reactions.forEach((reaction, k) => {
+    const surface = scene.regions.find((r) => r.name === reaction.surface[0]);
+    const oh = surface?.species[reaction.hydroxide];
+    if (oh) {
+      out.push({
+        key: `reaction.${k}.ohBinding`, kind: 'energy', label: `*OH binding energy (${reaction.hydroxide} site energy in ${reaction.surface.join(', ')})`, unit: 'eV',
+        min: Math.min(-1.5, oh.siteEnergy), max: Math.max(0.5, oh.siteEnergy), step: 0.01, base: oh.siteEnergy, restartsPlacement: false, region: -1,
+      });
+    }
+    out.push({
+      key: `reaction.${k}.barrier`, kind: 'barrier', label: 'Water dissociation barrier (BEP intercept)', unit: 'eV',
+      min: 0, max: Math.max(2, barrierMax(reaction.barrier)), step: 0.01, base: reaction.barrier, restartsPlacement: false, region: -1,
+    });
+    if (reaction.catalyst && reaction.catalyst.barrierShift !== 0) {
+      out.push({
+        key: `reaction.${k}.catalyst`, kind: 'switch', label: `${reaction.catalyst.species} assistance (λ = ${reaction.catalyst.barrierShift} eV; off = 0)`, unit: '',
+        min: 0, max: 1, step: 1, base: 1, restartsPlacement: false, region: -1,
+      });
+    }
+  });
+  scene.lubrication.forEach((rule, k) => {
+    out.push({
+      key: `lubrication.${k}.saddleShift`, kind: 'energy', label: `Lubrication shift λ (${rule.species} hops next to ${rule.by})`, unit: 'eV',
+      min: Math.min(-1.5, rule.saddleShift), max: Math.max(0.5, rule.saddleShift), step: 0.01, base: rule.saddleShift, restartsPlacement: false, region: -1,
     });
   });
   return out;
@@ -118,6 +161,7 @@ function setParam(scene: Scene, key: string, value: number): void {
     it.barrier[species] = value;
     return;
   }
+  if (setChemistryParam(scene, key, value, unknown)) return;
   const count = /^count\.(\d+)$/.exec(key);
   if (count) {
     const p = scene.populations[Number(count[1])];
@@ -127,7 +171,41 @@ function setParam(scene: Scene, key: string, value: number): void {
     delete p.fraction;
     return;
   }
-  throw unknown('unknown parameter; expected T, barrier.<region>.<species>, interface.<k>.<species> or count.<k>');
+  throw unknown('unknown parameter; expected T, barrier.<region>.<species>, interface.<k>.<species>, count.<k>, reaction.<k>.ohBinding, reaction.<k>.barrier, reaction.<k>.catalyst or lubrication.<k>.saddleShift');
+}
+
+/**
+ * Sets a reaction or lubrication parameter; false when `key` is none of them.
+ * Range checks are left to validateScene, whose message names the scene field.
+ */
+function setChemistryParam(scene: Scene, key: string, value: number, unknown: (why: string) => SceneError): boolean {
+  const reaction = /^reaction\.(\d+)\.(ohBinding|barrier|catalyst)$/.exec(key);
+  if (reaction) {
+    const r = scene.reactions[Number(reaction[1])];
+    if (!r) throw unknown(`this scene has ${scene.reactions.length} reaction(s)`);
+    if (reaction[2] === 'barrier') r.barrier = value;
+    else if (reaction[2] === 'catalyst') {
+      if (!r.catalyst) throw unknown('this reaction has no catalyst to switch');
+      if (value !== 0 && value !== 1) throw unknown('catalyst assistance is 1 (on) or 0 (off)');
+      // Off sets the shift to 0; on keeps the scene's own shift.
+      if (value === 0) r.catalyst.barrierShift = 0;
+    } else {
+      for (const name of r.surface) {
+        const p = scene.regions.find((g) => g.name === name)?.species[r.hydroxide];
+        if (!p) throw unknown(`${r.hydroxide} may not sit in surface region "${name}"`);
+        p.siteEnergy = value;
+      }
+    }
+    return true;
+  }
+  const lub = /^lubrication\.(\d+)\.saddleShift$/.exec(key);
+  if (lub) {
+    const rule = scene.lubrication[Number(lub[1])];
+    if (!rule) throw unknown(`this scene has ${scene.lubrication.length} lubrication rule(s)`);
+    rule.saddleShift = value;
+    return true;
+  }
+  return false;
 }
 
 /** True when going from edits a to b needs new initial placement (ion counts changed). */

@@ -33,7 +33,7 @@ export class SweepPanel {
     this.params = params;
     this.table.clear();
     this.hosts.axis.innerHTML = params
-      .filter((p) => p.kind !== 'count')
+      .filter((p) => p.kind !== 'count' && p.kind !== 'switch')
       .map((p) => `<option value="${escapeHtml(p.key)}">${escapeHtml(p.kind === 'temperature' ? 'Temperature (Arrhenius: ln D* vs 1000/T)' : p.label)}</option>`)
       .join('');
     this.render();

@@ -64,6 +64,45 @@ describe('scene edits', () => {
     expect(placementChanged(new Map(), new Map([['count.0', 100]]))).toBe(true);
     expect(placementChanged(new Map([['T', 300]]), new Map([['T', 310]]))).toBe(false);
   });
+
+  it('offers the proton-chemistry controls only where the scene has them, and they reach the compiled model', () => {
+    const volcano = preset('vn-oh-volcano');
+    const keys = editableParams(volcano, compileRateModel(volcano)).map((p) => p.key);
+    expect(keys).toEqual(expect.arrayContaining(['reaction.0.ohBinding', 'reaction.0.barrier', 'reaction.0.catalyst']));
+    expect(keys.some((k) => k.startsWith('lubrication.'))).toBe(false);
+    expect(editableParams(scene, model).some((p) => p.key.startsWith('reaction.') || p.key.startsWith('lubrication.'))).toBe(false);
+    const lub = preset('mos2-h-lubrication');
+    const lubParams = editableParams(lub, compileRateModel(lub));
+    expect(lubParams.find((p) => p.key === 'lubrication.0.saddleShift')!.base).toBe(-0.56);
+    // vo2-proton-budget's text asks for the barrier at 1.5 eV: the slider must reach it.
+    const budget = preset('vo2-proton-budget');
+    expect(editableParams(budget, compileRateModel(budget)).find((p) => p.key === 'reaction.0.barrier')!.max).toBeGreaterThanOrEqual(1.5);
+
+    const edited = applyEdits(volcano, new Map([['reaction.0.ohBinding', -0.6], ['reaction.0.catalyst', 0], ['reaction.0.barrier', 0.7]]));
+    expect(edited.regions[0].species['OH-'].siteEnergy).toBe(-0.6);
+    expect(edited.reactions[0].catalyst!.barrierShift).toBe(0);
+    expect(edited.reactions[0].barrier).toBe(0.7);
+    expect(volcano.reactions[0].catalyst!.barrierShift).toBe(-0.15);
+    expect(applyEdits(volcano, new Map([['reaction.0.catalyst', 1]])).reactions[0].catalyst!.barrierShift).toBe(-0.15);
+    const before = compileRateModel(volcano).waterDissociation!;
+    const after = compileRateModel(edited).waterDissociation!;
+    expect(after).not.toEqual(before);
+    expect(applyEdits(lub, new Map([['lubrication.0.saddleShift', 0]])).lubrication[0].saddleShift).toBe(0);
+
+    const message = (s: Scene, key: string, v: number) => {
+      try {
+        applyEdits(s, new Map([[key, v]]));
+      } catch (e) {
+        expect(e).toBeInstanceOf(SceneError);
+        return (e as SceneError).message;
+      }
+      throw new Error(`${key}=${v} was accepted`);
+    };
+    expect(message(volcano, 'reaction.0.barrier', -1)).toMatch(/barrier/);
+    expect(message(volcano, 'reaction.0.catalyst', 0.5)).toMatch(/1 \(on\) or 0 \(off\)/);
+    expect(message(volcano, 'reaction.3.barrier', 1)).toMatch(/reaction\.3\.barrier.*1 reaction/);
+    expect(message(lub, 'lubrication.0.saddleShift', 9)).toMatch(/saddleShift must lie in \[-5, 5\] eV/);
+  });
 });
 
 describe('URL state', () => {
