@@ -16,14 +16,13 @@ import { readUrl, writeUrl, packSceneText, unpackSceneText, ENGINE_CHOICES, type
 import { clampSpeed, defaultTimeSpeed, formatDuration, speedRatioText, RateMeter, MAX_EVENTS_PER_FRAME, MAX_FRAME_SECONDS } from './timeSpeed';
 import { openHost } from './engineChoice';
 import type { SimulationHost } from './simulationHost';
-import { ObservableHistory } from './observableHistory';
+import { ObservableHistory, msdReadout } from './observableHistory';
 import { LivePlots, LIGHT_PLOTS, PROJECTOR_PLOTS, formatNumber } from './plots';
 import { renderLegend, escapeHtml } from './legend';
 import { renderClassroom } from './classroom';
 import { renderParams, setParamValue, formatParam } from './paramControls';
 import { CrossingCounter } from './crossings';
 import { SweepPanel } from './sweepPanel';
-import { MIN_HOPS_PER_ION } from '../observe/convergence';
 import { installShortcuts } from './keyboard';
 import { download, downloadDataUrl, exportStem, observablesCsv, sceneFileText, type RunParameters } from './exports';
 
@@ -661,7 +660,7 @@ export class App {
       if (d.convergence === 'no-hops') text = 'no hops yet';
       else if (d.convergence === 'converging' || !Number.isFinite(d.dStar)) {
         const value = Number.isFinite(d.dStar) ? `≈ ${formatNumber(d.dStar)} cm²/s, ` : '';
-        text = `D* ${value}<span class="not-converged">not converged</span> (${formatNumber(d.hopsPerIon)} hops per ion so far; needs ≥ ${MIN_HOPS_PER_ION}, more when hops are undone)`;
+        text = `D* ${value}<span class="not-converged">not converged</span> (${escapeHtml(d.notConverged || `${formatNumber(d.hopsPerIon)} hops per ion so far`)})`;
       } else {
         text = `D* = ${formatNumber(d.dStar)} ± ${formatNumber(d.error)} cm²/s`;
       }
@@ -671,6 +670,9 @@ export class App {
         : '';
       const regions = d.dByStartRegion.map((e, r) => (Number.isFinite(e.value) ? componentText(escapeHtml(this.model.regionNames[r]), e) : '')).filter(Boolean);
       const byRegion = d.convergence !== 'no-hops' && this.model.nRegions > 1 && regions.length > 0 ? ` <span class="axes">(started in ${regions.join(' · ')})</span>` : '';
+      // H+ made by water and drained at once leaves no ion the MSD curve can follow: say so rather than print NaN.
+      const msd = d.convergence !== 'no-hops' && !Number.isFinite(d.msd) ? ` <span class="msd-none" data-msd="none">(MSD: ${msdReadout(d.msd)}: no ion has stayed since the curve began)</span>` : '';
+      text += msd;
       return `<span class="dstar" data-species="${escapeHtml(d.name)}" data-dstar="${d.dStar}" data-error="${d.error}" data-convergence="${d.convergence}">${swatch}${label}: ${text}${axes}${byRegion}</span>`;
     });
     this.ui.dStar.innerHTML = rows.join('');
@@ -710,6 +712,11 @@ export class App {
     if (rx) {
       parts.push(`<span id="surface-oh" data-count="${c.surfaceHydroxide}">${escapeHtml(this.model.speciesLabels[rx.hydroxide])} on the surface: <strong>${c.surfaceHydroxide}</strong> of ${c.surfaceSites} sites</span>`);
       parts.push(`<span id="dissociations" data-count="${c.dissociations}" data-recombinations="${c.recombinations}">water split ${c.dissociations.toLocaleString('en')} · re-formed ${c.recombinations.toLocaleString('en')}</span>`);
+      const withSe = (e: { value: number; se: number }) => (Number.isFinite(e.value) ? `${formatNumber(e.value)}${Number.isFinite(e.se) ? ` ± ${formatNumber(e.se)}` : ''}` : 'no data yet');
+      const t = c.turnoverPerSiteHz;
+      const cov = c.hydroxideCoverage;
+      parts.push(`<span id="turnover" data-value="${t.value}" data-se="${t.se}" title="Net water split per surface site and second since the last change, ± SE of 8 batch means">turnover ${withSe(t)} /site/s</span>`);
+      parts.push(`<span id="oh-coverage" data-value="${cov.value}" data-se="${cov.se}" title="OH- per surface site, averaged over time since the last change, ± SE of 8 batch means">OH* coverage ${withSe(cov)}</span>`);
     }
     // Lubrication: the share of each lubricated species' hops whose saddle a neighbouring ion lowered.
     for (const s of new Set(this.model.lubrication.map((r) => r.species))) {

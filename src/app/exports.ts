@@ -101,7 +101,7 @@ export function observablesCsv(history: ObservableHistory, run: RunParameters): 
   ];
   const { times, species } = history;
   for (const sp of species) {
-    for (let k = 0; k < times.length; k++) rows.push(`msd,${sp.name},${times[k]},s,${sp.msd[k]},A^2,`);
+    for (let k = 0; k < times.length; k++) rows.push(`msd,${sp.name},${times[k]},s,${Number.isFinite(sp.msd[k]) ? sp.msd[k] : ''},A^2,`); // empty: no ion to follow (never NaN)
   }
   for (const sp of species) {
     for (let k = 0; k < times.length; k++) {

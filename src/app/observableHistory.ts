@@ -34,6 +34,10 @@ export interface LatestEstimate {
   error: number;
   convergence: ConvergenceState;
   hopsPerIon: number;
+  /** MSD (Å²) of the latest sample; NaN when no ion of the species has been present since the curve began. */
+  msd: number;
+  /** Why D* is not converged yet ('' when it is). */
+  notConverged: string;
   /** MSD per axis (Å²) and the elapsed time (s), for D* along each axis. */
   msdAxes: number[];
   /** MSD (Å²) of the ions that started in each region. */
@@ -120,6 +124,8 @@ export class ObservableHistory {
       error: k >= 0 ? sp.dStarError[k] : NaN,
       convergence: last?.convergence?.[sp.s] ?? 'no-hops',
       hopsPerIon: last?.hopsPerIon?.[sp.s] ?? 0,
+      msd: k >= 0 ? sp.msd[k] : NaN,
+      notConverged: last?.notConverged?.[sp.s] ?? '',
       msdAxes: last?.msdAxes?.[sp.s] ?? [NaN, NaN, NaN],
       msdByStartRegion: last?.msdByStartRegion?.[sp.s] ?? [],
       dAxes: last?.dAxes?.[sp.s] ?? [],
@@ -138,4 +144,18 @@ export class ObservableHistory {
       sp.converged = keep(sp.converged);
     }
   }
+}
+
+/**
+ * A point of a live curve for the plot: NaN (no ion of the species has been present since the MSD
+ * curve began, e.g. H+ that water makes and the bulk drains within a frame) becomes null, a gap
+ * the plot skips and its legend shows as no data, instead of a NaN that breaks the axis range.
+ */
+export function plotPoint(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}
+
+/** The MSD readout: "no data" where the curve has no ion to follow. */
+export function msdReadout(msdA2: number): string {
+  return Number.isFinite(msdA2) ? `${Number(msdA2.toPrecision(3))} Å²` : 'no data';
 }

@@ -8,7 +8,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { speciesStyle } from '../view/palette';
 import { withContrast } from '../view/contrast';
-import type { ObservableHistory } from './observableHistory';
+import { plotPoint, type ObservableHistory } from './observableHistory';
 
 const DASHES: number[][] = [[], [7, 4], [2, 3]];
 
@@ -143,7 +143,7 @@ export class LivePlots {
     const current: (number | null)[][] = [times];
     const dCurrent: (number | null)[][] = [times];
     for (const sp of h.species) {
-      current.push(sp.msd);
+      current.push(sp.msd.map(plotPoint));
       dCurrent.push(sp.dStar.map((d) => finiteOrNull(d / unit)));
       // The ±σ band only where the estimate has converged: an early error bar would look precise and is not.
       dCurrent.push(sp.dStar.map((d, k) => (sp.converged[k] ? finiteOrNull((d + (sp.dStarError[k] || 0)) / unit) : null)));
@@ -151,7 +151,7 @@ export class LivePlots {
     }
     if (prev) {
       const prevTimes = prev.times.map((t) => t * tUnit);
-      const before: (number | null)[][] = [prevTimes, ...prev.species.map((sp) => sp.msd)];
+      const before: (number | null)[][] = [prevTimes, ...prev.species.map((sp) => sp.msd.map(plotPoint))];
       const dBefore: (number | null)[][] = [prevTimes, ...prev.species.map((sp) => sp.dStar.map((d) => finiteOrNull(d / unit)))];
       this.msd?.setData(uPlot.join([current as uPlot.AlignedData, before as uPlot.AlignedData]));
       this.dStar?.setData(uPlot.join([dCurrent as uPlot.AlignedData, dBefore as uPlot.AlignedData]));
@@ -198,7 +198,7 @@ export class LivePlots {
       dash: DASHES[s % DASHES.length],
       points: { show: false },
       spanGaps: true,
-      value: (_u, v) => (v == null ? '–' : formatNumber(v)),
+      value: (_u, v) => (v == null ? 'no data' : formatNumber(v)),
     });
     const before = (s: number): uPlot.Series => ({
       label: `${label(s)}, before`,

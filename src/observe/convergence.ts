@@ -39,6 +39,39 @@ export function correlationBias(hopsPerIon: number, msdPerHop: number): number {
   return (BIAS_PER_HOP * Math.max(0, 1 - msdPerHop)) / Math.max(1, hopsPerIon);
 }
 
+/** Which rule of convergenceOf holds a 'converging' estimate back; null when it is not held back. */
+export type NotConvergedReason = 'few-hops' | 'few-pairs' | 'no-estimate' | 'error-bar' | 'back-hop-bias';
+
+export function notConvergedReason(e: ConvergenceInput): NotConvergedReason | null {
+  if (!(e.hopsPerIon > 0)) return null;
+  if (e.hopsPerIon < MIN_HOPS_PER_ION) return 'few-hops';
+  if (e.blockPairs < MIN_BLOCK_PAIRS) return 'few-pairs';
+  if (!Number.isFinite(e.value) || !Number.isFinite(e.se) || e.value <= 0) return 'no-estimate';
+  const relativeSe = e.se / e.value;
+  if (relativeSe > MAX_RELATIVE_SE) return 'error-bar';
+  return correlationBias(e.hopsPerIon, e.msdPerHop) <= 0.5 * relativeSe ? null : 'back-hop-bias';
+}
+
+/** The page's words for why an estimate is not converged yet ('' when it is, or has no hops). */
+export function notConvergedText(e: ConvergenceInput): string {
+  const pct = (v: number) => `${Math.round(100 * v)} %`;
+  switch (notConvergedReason(e)) {
+    case 'few-hops': return `${formatHops(e.hopsPerIon)} hops per ion so far; needs ≥ ${MIN_HOPS_PER_ION}`;
+    case 'few-pairs': return `${e.blockPairs} block pairs so far; needs ≥ ${MIN_BLOCK_PAIRS}`;
+    case 'no-estimate':
+      if (!Number.isFinite(e.value)) return 'no ion stayed through a whole block pair yet';
+      if (!Number.isFinite(e.se)) return 'only one block pair held the same ions throughout';
+      return 'the estimate is not positive yet';
+    case 'error-bar': return `error bar ${pct(e.se / e.value)} of the value; needs ≤ ${pct(MAX_RELATIVE_SE)}`;
+    case 'back-hop-bias': return `back-hop bias ≈ ${pct(correlationBias(e.hopsPerIon, e.msdPerHop))} exceeds half the error bar (${pct(e.se / e.value)}); needs more hops per ion`;
+    default: return '';
+  }
+}
+
+function formatHops(n: number): string {
+  return n >= 10 ? String(Math.round(n)) : String(Number(n.toPrecision(2)));
+}
+
 export function convergenceOf(e: ConvergenceInput): ConvergenceState {
   if (!(e.hopsPerIon > 0)) return 'no-hops';
   if (e.hopsPerIon < MIN_HOPS_PER_ION || e.blockPairs < MIN_BLOCK_PAIRS) return 'converging';

@@ -29,6 +29,8 @@ export interface LiveSample {
   msdByStartRegion: number[][];
   /** Whether D* may be shown with its error bar (src/observe/convergence.ts). */
   convergence: ConvergenceState[];
+  /** Why each species' D* is not converged yet, in the page's words ('' when converged or without hops). */
+  notConverged: string[];
   /** D along x, y, z per species from the same block pairs as D* (cm²/s); z NaN in 2D. */
   dAxes: DEstimate[][];
   /** D per species of the ions by the region they started in (at the last restart, or where they were inserted), [species][region]. */
@@ -52,6 +54,10 @@ export interface LiveExchange {
 
 /** The proton chemistry counters (engines that run it: the CPU engine). */
 export interface LiveChemistry {
+  /** Net water split (dissociations − recombinations) per surface site and second since the observables restarted, ± SE of batch means; NaN without a reaction or before two samples. */
+  turnoverPerSiteHz: { value: number; se: number };
+  /** Time-averaged OH- per surface site since the restart (sampled at each frame), ± SE of batch means. */
+  hydroxideCoverage: { value: number; se: number };
   dissociations: number;
   recombinations: number;
   /** OH- on surface sites now (0 without a water-dissociation reaction). */

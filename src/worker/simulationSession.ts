@@ -9,7 +9,7 @@ import type { Engine, EngineKind, IonState } from '../engine/engine';
 import { createEngine } from '../engine/factory';
 import { RunningDiffusivity } from '../observe/runningDiffusivity';
 import { profileAxisOf } from '../observe/profileAxis';
-import { convergenceOf, type ConvergenceState } from '../observe/convergence';
+import { convergenceOf, notConvergedText, type ConvergenceState } from '../observe/convergence';
 import { LiveFlux } from '../observe/liveFlux';
 import { honeycombGridStep } from '../view/planeGeometry';
 import type { Estimate } from '../observe/stats';
@@ -98,6 +98,14 @@ export class SimulationSession {
   private population: number[] = [];
   /** Net insertions (insertions − removals) per face and species since the observables restarted. */
   private readonly flux: LiveFlux | null;
+  /**
+   * Water dissociation since the observables restarted, as two cumulative counters for batch means:
+   * net water split (dissociations − recombinations) and ∫ surface OH- count dt (left sums over the
+   * samples, so the time average weights each sample by the time it stood).
+   */
+  private readonly reaction = new LiveFlux(2);
+  private hydroxideIntegral = 0;
+  private lastHydroxide = { time: NaN, count: 0 };
 
   private constructor(private readonly engine: Engine, private model: RateModel, readonly info: SessionInfo) {
     this.estimator = new RunningDiffusivity({ dim: model.dim, metric: model.lattice.metric, nSpecies: model.nSpecies, nGroups: model.nRegions });
@@ -264,6 +272,9 @@ export class SimulationSession {
     this.eventsAtRestart = Float64Array.from(await this.engine.eventCounts());
     this.estimator.reset();
     this.flux?.reset();
+    this.reaction.reset();
+    this.hydroxideIntegral = 0;
+    this.lastHydroxide = { time: NaN, count: 0 };
     await this.sample();
   }
 
@@ -296,6 +307,7 @@ export class SimulationSession {
     // Per ion present now: with open faces the population changes, and hops per ion present is what the convergence rule needs.
     this.hopsPerIon = population.map((n, s) => (n > 0 ? (hops[s] - this.eventsAtRestart[s]) / n : 0));
     await this.sampleFlux(time);
+    await this.sampleReaction(time);
     const blockPairs = Math.floor(est.blocks / 2);
     const a2 = this.model.spacing * this.model.spacing;
     const cm2 = (e: Estimate) => ({ value: e.value * 1e-16, se: e.se * 1e-16 });
@@ -316,10 +328,22 @@ export class SimulationSession {
       convergence: est.species.map((s, k) =>
         convergenceOf({ hopsPerIon: this.hopsPerIon[k] ?? 0, blockPairs, value: s.tracerA2PerS.value, se: s.tracerA2PerS.se, msdPerHop: msdPerHop[k] }),
       ),
+      notConverged: est.species.map((s, k) =>
+        notConvergedText({ hopsPerIon: this.hopsPerIon[k] ?? 0, blockPairs, value: s.tracerA2PerS.value, se: s.tracerA2PerS.se, msdPerHop: msdPerHop[k] }),
+      ),
       // A component (one axis, or the ions of one region) is judged by the same rule with the species' hops per ion.
       dAxes: est.species.map((s, k) => s.axesA2PerS.slice(0, this.model.dim).map((e) => judged(k, msdPerHop[k], e))),
       dByStartRegion: est.species.map((s, k) => s.groupsA2PerS.map((e) => judged(k, msdPerHop[k], e))),
     };
+  }
+
+  /** Records net water split and the OH- integral for the live turnover and coverage. */
+  private async sampleReaction(time: number): Promise<void> {
+    if (!this.model.waterDissociation || !this.engine.chemistryCounts) return;
+    const c = await this.engine.chemistryCounts();
+    if (Number.isFinite(this.lastHydroxide.time)) this.hydroxideIntegral += this.lastHydroxide.count * (time - this.lastHydroxide.time);
+    this.lastHydroxide = { time, count: c.surfaceHydroxide };
+    this.reaction.add(time, [c.dissociations - c.recombinations, this.hydroxideIntegral]);
   }
 
   /** Records the faces' net insertions for the flux estimate. */
@@ -356,7 +380,13 @@ export class SimulationSession {
     if (rx) for (let i = 0; i < this.model.nSites; i++) surfaceSites += rx.surfaceRegion[this.model.siteRegion[i]];
     const Z = this.model.directions;
     const hops = Array.from({ length: this.model.nSpecies }, (_, sp) => c.hopsByDirection.subarray(sp * Z, sp * Z + Z).reduce((a, b) => a + b, 0));
+    // The CPU model's definitions (src/observe/chemistry.ts): turnover = net water split per surface site and
+    // second; coverage = time-averaged OH- per surface site. ± SE from batch means over the span since the restart.
+    const [net, integral] = rx && surfaceSites > 0 ? this.reaction.estimate() : [{ value: NaN, se: NaN }, { value: NaN, se: NaN }];
+    const perSite = (e: Estimate) => ({ value: e.value / surfaceSites, se: e.se / surfaceSites });
     return {
+      turnoverPerSiteHz: perSite(net),
+      hydroxideCoverage: perSite(integral),
       dissociations: c.dissociations,
       recombinations: c.recombinations,
       surfaceHydroxide: c.surfaceHydroxide,

@@ -138,7 +138,7 @@ describe('observable history and CSV', () => {
     const h = new ObservableHistory();
     h.reset([8, 0, 2], 1, { names: ['Zn2+', 'H+', 'OH-'], labels: ['Zn²⁺', 'H⁺', 'OH⁻'] });
     expect(h.species.map((s) => s.name)).toEqual(['Zn2+', 'OH-']);
-    for (let k = 1; k <= MAX_POINTS + 10; k++) h.add({ time: k, msd: [k, NaN, 2 * k], dStar: [1e-9, NaN, 2e-9], dStarError: [1e-10, NaN, NaN], msdAxes: [[k, 0, 0], [NaN, NaN, NaN], [2 * k, 0, 0]], hopsPerIon: [k, 0, k], convergence: ['converged', 'no-hops', 'converging'], msdByStartRegion: [[k], [NaN], [2 * k]], dAxes: [], dByStartRegion: [] });
+    for (let k = 1; k <= MAX_POINTS + 10; k++) h.add({ time: k, msd: [k, NaN, 2 * k], dStar: [1e-9, NaN, 2e-9], dStarError: [1e-10, NaN, NaN], msdAxes: [[k, 0, 0], [NaN, NaN, NaN], [2 * k, 0, 0]], hopsPerIon: [k, 0, k], convergence: ['converged', 'no-hops', 'converging'], notConverged: ['', '', 'error bar 50 % of the value; needs ≤ 35 %'], msdByStartRegion: [[k], [NaN], [2 * k]], dAxes: [], dByStartRegion: [] });
     expect(h.times.length).toBeLessThanOrEqual(MAX_POINTS);
     expect(h.times[h.times.length - 1]).toBe(MAX_POINTS + 10);
     h.setProfile([new Float64Array([0.1, 0.2]), new Float64Array(2), new Float64Array([0, 0.5])]);
