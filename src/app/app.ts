@@ -731,6 +731,11 @@ export class App {
     });
     host.hidden = parts.length === 0;
     host.innerHTML = `<span class="label">chemistry</span> ${parts.join(' ')}`;
+    // The parameters the running session got (the same scene object setScene sent), so a test can read them back.
+    const reaction = this.scene.reactions[0];
+    const surface = reaction && this.scene.regions.find((r) => r.name === reaction.surface[0]);
+    host.dataset.ohBinding = String(surface?.species[reaction.hydroxide]?.siteEnergy ?? '');
+    host.dataset.catalystShift = String(reaction?.catalyst?.barrierShift ?? '');
   }
 
   private updateRunState(): void {

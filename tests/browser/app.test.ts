@@ -477,6 +477,26 @@ describe('ionhop browser app', () => {
     await mos2.page.close();
   }, 30_000);
 
+  it('vn-oh-volcano: the *OH binding control changes the running scene, and the turnover shows a value ± SE within seconds', async () => {
+    const { page, errors } = await open('?scene=vn-oh-volcano&engine=cpu');
+    await playUntil(page, `Number.isFinite(Number(document.getElementById('turnover')?.dataset.se))`, 10_000);
+    expect(await page.getAttribute('#chemistry', 'data-oh-binding')).toBe('-0.4');
+    const slider = page.locator('input[data-key="reaction.0.ohBinding"]');
+    await slider.fill('-0.5'); // one committed change (the barrier test above covers the keyboard path)
+    await expect.poll(() => page.url()).toContain('reaction.0.ohBinding=-0.5');
+    await expect.poll(() => page.getAttribute('#chemistry', 'data-oh-binding')).toBe('-0.5');
+    // Zn2+ assistance off: the switch sets the catalyst shift to 0 in the running scene.
+    await page.locator('input[data-key="reaction.0.catalyst"]').click();
+    await expect.poll(() => page.getAttribute('#chemistry', 'data-catalyst-shift')).toBe('0');
+    expect(page.url()).toContain('reaction.0.catalyst=0');
+    // The observables restarted with the change; the turnover comes back as a finite value with its SE.
+    const finite = `(() => { const t = document.getElementById('turnover')?.dataset; return !!t && Number.isFinite(Number(t.value)) && Number.isFinite(Number(t.se)); })()`;
+    await playUntil(page, finite, 10_000);
+    expect(await page.textContent('#turnover')).toMatch(/turnover [\d.e+-]+ ± [\d.e+-]+ \/site\/s/);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 40_000);
+
   it.each(['cpu', 'gpu-lattice'])('a 64³ scene with 48,000 ions keeps the page responsive on %s: the view draws a stated sample and Pause takes effect within 1 s', async (engine) => {
     const { page, errors } = await open(`?sceneData=${bigCubicScene()}&engine=${engine}`);
     const ran = await page.getAttribute('#engine-badge', 'data-engine');
