@@ -103,6 +103,16 @@ describe('scene edits', () => {
     expect(message(volcano, 'reaction.3.barrier', 1)).toMatch(/reaction\.3\.barrier.*1 reaction/);
     expect(message(lub, 'lubrication.0.saddleShift', 9)).toMatch(/saddleShift must lie in \[-5, 5\] eV/);
   });
+
+  it('the chemistry presets\' classroom texts name controls the app shows', () => {
+    for (const id of ['vn-oh-volcano', 'vo2-proton-budget', 'mos2-h-lubrication']) {
+      const s = preset(id);
+      const labels = editableParams(s, compileRateModel(s)).map((p) => p.label);
+      const named = [...(s.classroom ?? '').matchAll(/(?:slider|switch) "([^"]+)"/g)].map((m) => m[1]);
+      expect(named.length, id).toBeGreaterThan(0);
+      for (const name of named) expect(labels.some((l) => l.startsWith(name)), `${id}: "${name}" among ${labels.join(' | ')}`).toBe(true);
+    }
+  });
 });
 
 describe('URL state', () => {
