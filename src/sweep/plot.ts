@@ -191,7 +191,8 @@ function turnoverSpec(result: SweepResult): TopLevelSpec {
     config: CONFIG,
     data: { values: rows },
     encoding: {
-      x: { field: 'x', type: 'quantitative', title: parameterLabel(axis.path), scale: logX ? { type: 'log', nice: false, padding: 12 } : { type: 'linear', zero: false } },
+      // Padded so the end points do not sit on the frame.
+      x: { field: 'x', type: 'quantitative', title: parameterLabel(axis.path), scale: logX ? { type: 'log', nice: false, padding: 12 } : { type: 'linear', zero: false, nice: false, padding: 16 } },
       y: { field: 't', type: 'quantitative', title: 'turnover (1/s per surface site)', scale: logY ? { type: 'log' } : { type: 'linear', zero: false }, axis: { format: '.1e' } },
     },
     layer: [
