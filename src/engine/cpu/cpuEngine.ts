@@ -12,6 +12,7 @@ import { hopBarrierShift, hopRateAt, interactionShift, reservoirRateAt, type Rat
 import { ruleShift, type LubricationRule } from '../../model/lubrication';
 import { reactionEnergy, reactionRate, reactionRateAt, type WaterDissociation } from '../../model/waterDissociation';
 import { ReactionLedger } from './reactionChannels';
+import { CATALYSED_OFFSET, ReactionBonds, RECOMBINATION_OFFSET } from './reactionBonds';
 import { describeLattice, sameLattice } from '../../model/lattice';
 import { CHANNEL_KINDS } from '../../model/channels';
 import { NonFiniteRateError, type AdvanceLimit, type AdvanceReport, type ChemistryCounts, type Engine, type EngineKind, type IonState, type ReservoirCounts } from '../engine';
@@ -80,6 +81,8 @@ export class CpuEngine implements Engine {
   private reaction: WaterDissociation | null;
   /** First reaction slot: Z + nSpecies after the reservoir slots when the scene has both, else Z. */
   private reactionBase: number;
+  /** The reaction's bonds worked out once per model (host ends, catalyst neighbourhoods, rates without pair energies); null without a reaction. */
+  private reactionBonds: ReactionBonds | null = null;
   /** Set while a reaction places or takes its two ions: one refresh around both afterwards (react). */
   private refreshDeferred = false;
   /** hopsByDirection[s·Z + d]: hops per species and direction slot (the stiffness report's balance index). */
@@ -265,6 +268,7 @@ export class CpuEngine implements Engine {
     this.rng = new AleaStream(seed);
     this.crossingCounts = new Float64Array(model.nRegions * model.nRegions);
     this.speciesEvents = new Float64Array(model.nSpecies);
+    this.buildReactionBonds();
     this.rebuildRates();
   }
 
@@ -874,29 +878,43 @@ export class CpuEngine implements Engine {
     else this.siteRates(i, out);
   }
 
-  /** Rate of the reaction on the bond from site s along slot d: the operations of reactionRateAt. */
+  /**
+   * Rate of the reaction on the bond from site s along slot d: the operations of
+   * reactionRateAt, with the bond's host, catalyst neighbourhood and (without pair
+   * energies) its four possible rates from reactionBonds.
+   */
   private reactionRateOn(s: number, d: number): number {
+    const bonds = this.reactionBonds!;
+    const u = bonds.surfaceIndex[s];
+    if (u < 0) return 0;
+    const bond = u * this.Z + d;
+    const h = bonds.host[bond];
+    if (h < 0) return 0;
     const rx = this.reaction!;
-    const region = this.siteRegion;
-    if (!rx.surfaceRegion[region[s]]) return 0;
-    const h = ((this.faceBits[s >> 5] >>> (s & 31)) & 1) !== 0 ? this.steps.faceNeighbour(s, d) : s + this.step[d];
-    if (h < 0 || !rx.hostRegion[region[h]]) return 0;
     const occupied = this.occupiedBits;
     const onS = ((occupied[s >> 5] >>> (s & 31)) & 1) !== 0 ? this.recI[4 * s + 3] >>> SPECIES_SHIFT : -1;
     const onH = ((occupied[h >> 5] >>> (h & 31)) & 1) !== 0 ? this.recI[4 * h + 3] >>> SPECIES_SHIFT : -1;
     const forward = onS === -1 && onH === -1;
     if (!forward && !(onS === rx.hydroxide && onH === rx.proton)) return 0;
-    const vOH = this.pairs ? this.environment(s, rx.hydroxide, h) : 0;
-    const vH = this.pairs ? this.environment(h, rx.proton, s) : 0;
     let catalysed = false;
     if (rx.catalyst >= 0) {
-      const n = this.collectBondSites(s, h);
-      for (let k = 0; k < n; k++) {
-        const m = this.bondSites[k];
-        if (((occupied[m >> 5] >>> (m & 31)) & 1) !== 0 && this.recI[4 * m + 3] >>> SPECIES_SHIFT === rx.catalyst) catalysed = true;
+      const sites = bonds.neighbourhood;
+      const start = bond * 2 * this.Z;
+      const end = start + bonds.neighbourhoodSize[bond];
+      for (let k = start; k < end; k++) {
+        const m = sites[k];
+        if (((occupied[m >> 5] >>> (m & 31)) & 1) !== 0 && this.recI[4 * m + 3] >>> SPECIES_SHIFT === rx.catalyst) {
+          catalysed = true;
+          break;
+        }
       }
     }
+    const rates = bonds.rates;
+    if (rates !== null) return rates[4 * bond + (forward ? 0 : RECOMBINATION_OFFSET) + (catalysed ? CATALYSED_OFFSET : 0)];
+    const vOH = this.environment(s, rx.hydroxide, h);
+    const vH = this.environment(h, rx.proton, s);
     const model = this.currentModel;
+    const region = this.siteRegion;
     const energy = reactionEnergy(rx, model.siteEnergy, this.pairEnergy, this.nSpecies, this.R, region[s], region[h], vOH, vH);
     return reactionRate(rx, model.nu, this.kT, energy, catalysed, forward);
   }
@@ -975,13 +993,16 @@ export class CpuEngine implements Engine {
       k[Z + s] = res.removal(i, s, this.pairs ? this.environment(i, s, -1) : 0, this.pairs);
       total = hops + k[Z + s];
     }
-    if (this.reaction !== null) {
+    if (this.reactionBonds !== null) {
       const base = this.reactionBase;
-      for (let d = 0; d < Z; d++) {
-        const r = this.reactionRateOn(i, d);
-        k[base + d] = r;
-        total += r;
-      }
+      // Off the surface every reaction slot is 0, and adding +0 leaves the total as it is.
+      if (this.reactionBonds.surfaceIndex[i] < 0) for (let d = 0; d < Z; d++) k[base + d] = 0;
+      else
+        for (let d = 0; d < Z; d++) {
+          const r = this.reactionRateOn(i, d);
+          k[base + d] = r;
+          total += r;
+        }
     }
     return total;
   }
@@ -1190,8 +1211,11 @@ export class CpuEngine implements Engine {
     const recF = this.recF;
     const oldLo = recI[4 * i];
     const oldHi = recI[4 * i + 1];
-    if (this.reservoir !== null) recF[2 * i] = this.siteChannelRates(i, this.channelRates);
-    else if (this.reaction) {
+    if (this.reservoir !== null) {
+      // An empty site off the faces and off the reaction's surface has no channel: its rate is 0 (what siteChannelRates sums to there).
+      if (recI[4 * i + 3] === -1 && this.reservoir.siteFace[i] === 0 && (this.reactionBonds === null || this.reactionBonds.surfaceIndex[i] < 0)) recF[2 * i] = 0;
+      else recF[2 * i] = this.siteChannelRates(i, this.channelRates);
+    } else if (this.reaction) {
       // Empty surface sites carry reaction rates too.
       this.siteRates(i, this.channelRates);
       recF[2 * i] = this.passDouble[1];
@@ -1665,7 +1689,14 @@ export class CpuEngine implements Engine {
     if (this.reaction) this.interacting = true;
     this.reactionBase = this.Z + (this.reservoir !== null ? model.nSpecies : 0);
     this.buildRateSumTable();
+    this.buildReactionBonds();
     this.rebuildRates();
+  }
+
+  /** The reaction's bond tables for the current model, walking the lattice as the engine does (faceNeighbour on face sites). */
+  private buildReactionBonds(): void {
+    const model = this.currentModel;
+    this.reactionBonds = model.waterDissociation ? new ReactionBonds(model, (i, d) => (((this.faceBits[i >> 5] >>> (i & 31)) & 1) !== 0 ? this.steps.faceNeighbour(i, d) : i + this.step[d])) : null;
   }
 
   /** Bytes of every typed array the engine holds (the model's arrays, e.g. siteRegion, not included). */
@@ -1677,7 +1708,7 @@ export class CpuEngine implements Engine {
     n += this.journal.byteLength + this.channelRates.byteLength + this.channelOrder.byteLength + this.ballSites.byteLength + this.ballSlots.byteLength + this.ballHash.byteLength;
     n += this.alive.byteLength + this.kindEvents.byteLength + (this.reservoir?.bytes() ?? 0);
     n += this.hopsByDirection.byteLength + this.lubricatedHopCounts.byteLength + this.bondSites.byteLength + this.lubricated.byteLength;
-    n += this.freeMask.byteLength + this.hopNeighbours.byteLength;
+    n += this.freeMask.byteLength + this.hopNeighbours.byteLength + (this.reactionBonds?.bytes() ?? 0);
     if (this.plainHops !== null) n += this.plainHops.rateSum.byteLength + this.plainHops.positive.byteLength + this.plainHops.thresholds.byteLength + this.plainHops.slots.byteLength;
     return n;
   }
