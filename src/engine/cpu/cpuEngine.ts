@@ -85,6 +85,9 @@ export class CpuEngine implements Engine {
   private reactionBonds: ReactionBonds | null = null;
   /** Set while a reaction places or takes its two ions: one refresh around both afterwards (react). */
   private refreshDeferred = false;
+  /** Per site the stamp of the last markFirstShells that reached it (allocated on first use: reactions without environment terms). */
+  private shellMarks = new Int32Array(0);
+  private shellStamp = 0;
   /** hopsByDirection[s·Z + d]: hops per species and direction slot (the stiffness report's balance index). */
   private readonly hopsByDirection: Float64Array;
   /** Origins of the ions and the reaction counts (reactionChannels.ts). */
@@ -938,7 +941,7 @@ export class CpuEngine implements Engine {
     } finally {
       this.refreshDeferred = false;
     }
-    this.refreshTwoShells(s, h);
+    this.refreshTwoShells(s, h, rx.catalyst === rx.hydroxide || rx.catalyst === rx.proton);
   }
 
   /** Executes channel slot `slot` of the ion on site i. */
@@ -1134,13 +1137,13 @@ export class CpuEngine implements Engine {
       if (ra !== rb) this.crossingCounts[ra * this.R + rb]++;
     }
     if (this.interacting) {
-      this.refreshTwoShells(a, b);
+      this.refreshTwoShells(a, b, this.isCatalyst(v >>> SPECIES_SHIFT));
       return;
     }
     if (nearFace) {
       // a may now take insertions, b had them (transfer below assumes b was in no group).
-      this.refreshAround(a);
-      this.refreshAround(b);
+      this.refreshAround(a, true);
+      this.refreshAround(b, true);
       return;
     }
     const step = this.step;
@@ -1413,9 +1416,14 @@ export class CpuEngine implements Engine {
    * every site within two steps of a or b, each once (a small hash set removes
    * the duplicates that the two overlapping balls and wrap-around give).
    */
-  private refreshTwoShells(a: number, b: number): void {
-    let n = this.collectBall(a, 0);
-    n = this.collectBall(b, n);
+  private refreshTwoShells(a: number, b: number, catalystMoved: boolean): void {
+    // With a reaction but no pair energies or lubrication a rate two steps away changes only through the
+    // catalyst's presence around a bond: when no catalyst came or went, the sites within one step of a or b
+    // are all that can change. They are refreshed in the order of the full balls (the groups' order depends on it).
+    const near = !catalystMoved && this.reaction !== null && !this.currentModel.hasEnvironment;
+    if (near) this.markFirstShells(a, b);
+    let n = this.collectBall(a, 0, near);
+    n = this.collectBall(b, n, near);
     const sites = this.ballSites;
     const hash = this.ballHash;
     const slots = this.ballSlots;
@@ -1430,7 +1438,9 @@ export class CpuEngine implements Engine {
    * With a reaction but no pair energies or lubrication, only the reaction rates (stored on surface sites)
    * reach two steps, so the second shell keeps just its surface sites.
    */
-  private collectBall(c: number, n: number): number {
+  private collectBall(c: number, n: number, onlyMarked: boolean): number {
+    const stamp = onlyMarked ? this.shellStamp : -1;
+    const marks = this.shellMarks;
     const faces = this.faceBits;
     const onlySurface = this.reaction !== null && !this.currentModel.hasEnvironment ? this.reaction.surfaceRegion : null;
     const region = this.siteRegion;
@@ -1443,10 +1453,30 @@ export class CpuEngine implements Engine {
       const fm = ((faces[m >> 5] >>> (m & 31)) & 1) !== 0;
       for (let e = 0; e < this.Z; e++) {
         const q = fm ? this.steps.faceNeighbour(m, e) : m + this.step[e];
-        if (q >= 0 && (onlySurface === null || onlySurface[region[q]] !== 0)) n = this.collect(q, n);
+        if (q >= 0 && (onlySurface === null || onlySurface[region[q]] !== 0) && (stamp === -1 || marks[q] === stamp)) n = this.collect(q, n);
       }
     }
     return n;
+  }
+
+  /** Marks a, b and the sites one step from either with a new stamp in shellMarks. */
+  private markFirstShells(a: number, b: number): void {
+    if (this.shellMarks.length !== this.currentModel.nSites) this.shellMarks = new Int32Array(this.currentModel.nSites);
+    if (this.shellStamp === 0x7fffffff) {
+      this.shellMarks.fill(0);
+      this.shellStamp = 0;
+    }
+    const stamp = ++this.shellStamp;
+    const marks = this.shellMarks;
+    for (let end = 0; end < 2; end++) {
+      const c = end === 0 ? a : b;
+      marks[c] = stamp;
+      const face = ((this.faceBits[c >> 5] >>> (c & 31)) & 1) !== 0;
+      for (let d = 0; d < this.Z; d++) {
+        const m = face ? this.steps.faceNeighbour(c, d) : c + this.step[d];
+        if (m >= 0) marks[m] = stamp;
+      }
+    }
   }
 
   private collect(site: number, n: number): number {
@@ -1512,7 +1542,7 @@ export class CpuEngine implements Engine {
     this.aliveIons++;
     this.occupiedBits[i >> 5] |= 1 << (i & 31);
     this.recI[4 * i + 3] = ion | (s << SPECIES_SHIFT);
-    if (!this.refreshDeferred) this.refreshAround(i);
+    if (!this.refreshDeferred) this.refreshAround(i, this.isCatalyst(s));
     return ion;
   }
 
@@ -1524,18 +1554,24 @@ export class CpuEngine implements Engine {
     this.applyJournal();
     this.freeMaskValid = false;
     const ion = this.recI[4 * i + 3] & ION_MASK;
+    const species = this.recI[4 * i + 3] >>> SPECIES_SHIFT;
     this.occupiedBits[i >> 5] &= ~(1 << (i & 31));
     this.recI[4 * i + 3] = -1;
     this.alive[ion] = 0;
     this.aliveIons--;
-    if (!this.refreshDeferred) this.refreshAround(i);
+    if (!this.refreshDeferred) this.refreshAround(i, this.isCatalyst(species));
     return ion;
   }
 
-  /** Refreshes the rates that a change of occupancy at site i can touch (i itself included). */
-  private refreshAround(i: number): void {
+  /** True when species s is the reaction's catalyst (its coming or going changes reaction rates two steps away). */
+  private isCatalyst(s: number): boolean {
+    return this.reaction !== null && this.reaction.catalyst === s;
+  }
+
+  /** Refreshes the rates that a change of occupancy at site i can touch (i itself included); catalystMoved: the ion that came or went is the reaction's catalyst. */
+  private refreshAround(i: number, catalystMoved: boolean): void {
     if (this.interacting) {
-      this.refreshTwoShells(i, i);
+      this.refreshTwoShells(i, i, catalystMoved);
       return;
     }
     this.refresh(i);
@@ -1708,7 +1744,7 @@ export class CpuEngine implements Engine {
     n += this.journal.byteLength + this.channelRates.byteLength + this.channelOrder.byteLength + this.ballSites.byteLength + this.ballSlots.byteLength + this.ballHash.byteLength;
     n += this.alive.byteLength + this.kindEvents.byteLength + (this.reservoir?.bytes() ?? 0);
     n += this.hopsByDirection.byteLength + this.lubricatedHopCounts.byteLength + this.bondSites.byteLength + this.lubricated.byteLength;
-    n += this.freeMask.byteLength + this.hopNeighbours.byteLength + (this.reactionBonds?.bytes() ?? 0);
+    n += this.freeMask.byteLength + this.hopNeighbours.byteLength + (this.reactionBonds?.bytes() ?? 0) + this.shellMarks.byteLength;
     if (this.plainHops !== null) n += this.plainHops.rateSum.byteLength + this.plainHops.positive.byteLength + this.plainHops.thresholds.byteLength + this.plainHops.slots.byteLength;
     return n;
   }
