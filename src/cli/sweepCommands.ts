@@ -31,7 +31,8 @@ export function registerSweepCommands(program: Command, setExit: (code: number) 
     .option('--zip', 'pair the k-th values of all --set axes instead of taking every combination')
     .option('--replicas <n>', 'replicas per point (with --target-se: to start with)', wholeNumber('--replicas', 1, 1024))
     .addOption(new Option('--engine <kind>', 'engine that runs the scene').choices(ENGINE_KINDS as string[]).default('cpu'))
-    .option('--target-se <fraction>', 'add replicas per point until D* has this relative standard error', positiveFraction('--target-se'))
+    .option('--target-se <fraction>', 'add replicas per point until the watched observable (--observable) has this relative standard error', positiveFraction('--target-se'))
+    .addOption(new Option('--observable <name>', 'what --target-se watches: dstar (D* of --species) or turnover (water turnover per surface site, scenes with a water-dissociation reaction)').choices(['dstar', 'turnover']).default('dstar'))
     .option('--max-replicas <n>', 'cap of --target-se (default 256)', wholeNumber('--max-replicas', 2, 1024))
     .option('--species <name>', 'species whose D* --target-se and the fits use (default: the first in the scene)')
     .option('--jobs <n>', 'worker threads (default: the number of cores); results do not depend on it', wholeNumber('--jobs', 1, 1024))
@@ -39,7 +40,7 @@ export function registerSweepCommands(program: Command, setExit: (code: number) 
     .option('--shard <k/n>', 'run only every n-th point starting at the k-th (1 ≤ k ≤ n); join the shards with ionhop merge')
     .option('--json', 'print one JSON object (points, fits, provenance) instead of the table')
     .option('--csv <dir>', 'write sweep.csv and fits.csv into this directory')
-    .option('--plot <file>', 'write D against the parameter to file (.svg or .png), and MSD(t) and profiles beside it (file.msd.svg, file.profile.svg)')
+    .option('--plot <file>', 'write D against the parameter to file (.svg or .png), and MSD(t) and profiles beside it (file.msd.svg, file.profile.svg); with water dissociation the turnover (log axis) is file and D* file.d.svg')
     .option('--quiet', 'no progress on stderr')
     .action(async (scene: string, opts: Parameters<typeof import('../sweep/commands').sweepCommand>[1]) => {
       const { sweepCommand } = await import('../sweep/commands');
@@ -64,7 +65,7 @@ export function registerSweepCommands(program: Command, setExit: (code: number) 
     .description('draw figures from saved output of ionhop sweep --json or ionhop run --json')
     .argument('<result>', 'result file (.json)')
     .option('-o, --out <file>', 'figure file, .svg or .png (default: the result name with .svg)')
-    .addOption(new Option('--kind <kind>', 'only this figure: D against the parameter, MSD(t), profile, or charge (uptake Q(t) of an open electrode)').choices(['d', 'msd', 'profile', 'charge']))
+    .addOption(new Option('--kind <kind>', 'only this figure: D against the parameter, MSD(t), profile, charge (uptake Q(t) of an open electrode), or turnover (water turnover against the parameter)').choices(['d', 'msd', 'profile', 'charge', 'turnover']))
     .action(async (file: string, opts: { out?: string; kind?: 'd' | 'msd' | 'profile' }) => {
       const { plotCommand } = await import('../sweep/commands');
       setExit(await plotCommand(file, opts));

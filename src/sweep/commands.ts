@@ -7,10 +7,10 @@ import type { EngineKind } from '../engine/engine';
 import { CliError } from '../cli/errors';
 import type { RunResult } from '../run/runScene';
 import { parseAxis } from './axes';
-import { runSweep, type SweepResult } from './sweep';
+import { runSweep, type SweepObservable, type SweepResult } from './sweep';
 import { mergeSweeps } from './merge';
 import { fitsCsv, formatSweepTable, sweepCsv } from './table';
-import { companionPath, FIGURE_KINDS, writeFigure, type FigureKind } from './plot';
+import { companionPath, sweepFigureKinds, writeFigure, type FigureKind } from './plot';
 
 async function readJsonFile(path: string, what: string): Promise<unknown> {
   let text: string;
@@ -48,6 +48,7 @@ export interface SweepCommandOptions {
   jobs?: number;
   shard?: string;
   species?: string;
+  observable?: SweepObservable;
   batch?: 'auto' | 'on' | 'off';
   json?: boolean;
   csv?: string;
@@ -69,8 +70,9 @@ async function writeOutputs(result: SweepResult, options: { json?: boolean; csv?
     }
   }
   if (options.plot !== undefined) {
-    for (const kind of FIGURE_KINDS) {
-      const path = companionPath(options.plot, kind);
+    const kinds = sweepFigureKinds(result);
+    for (const kind of kinds) {
+      const path = companionPath(options.plot, kind, kinds[0]);
       await writeFigure(path, result, kind);
       wrote.push(path);
     }
@@ -95,6 +97,7 @@ export async function sweepCommand(file: string, options: SweepCommandOptions): 
     jobs: options.jobs,
     shard: options.shard !== undefined ? parseShard(options.shard) : undefined,
     species: options.species,
+    observable: options.observable,
     batch: options.batch,
     onPoint: options.quiet
       ? undefined
@@ -121,12 +124,12 @@ export async function plotCommand(file: string, options: { out?: string; kind?: 
   const isRun = !isSweep && typeof (result as RunResult)?.observables === 'object';
   if (!isSweep && !isRun) throw new CliError(`${file} is neither the --json output of ionhop sweep nor of ionhop run`);
   const open = isRun && (result as RunResult).observables.exchange;
-  const kinds: FigureKind[] = options.kind ? [options.kind] : isSweep ? FIGURE_KINDS : open ? ['msd', 'profile', 'charge'] : ['msd', 'profile'];
+  const kinds: FigureKind[] = options.kind ? [options.kind] : isSweep ? sweepFigureKinds(result as SweepResult) : open ? ['msd', 'profile', 'charge'] : ['msd', 'profile'];
   const base = options.out ?? file.replace(/\.json$/i, '') + '.svg';
   const wrote: string[] = [];
   for (const kind of kinds) {
     // A single run has no D figure, so its first figure takes the plain name.
-    const path = options.kind ? base : isSweep ? companionPath(base, kind) : kind === 'msd' ? base : companionPath(base, kind);
+    const path = options.kind ? base : isSweep ? companionPath(base, kind, kinds[0]) : kind === 'msd' ? base : companionPath(base, kind, 'msd');
     await writeFigure(path, result, kind);
     wrote.push(path);
   }

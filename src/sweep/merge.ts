@@ -7,7 +7,7 @@ import { sweepFits } from './fits';
 import type { SweepResult } from './sweep';
 
 /** The fields every shard of one sweep must share. */
-const SHARED = ['ionhop', 'axes', 'zip', 'engine', 'replicas', 'targetSe', 'maxReplicas', 'species', 'totalPoints'] as const;
+const SHARED = ['ionhop', 'axes', 'zip', 'engine', 'replicas', 'targetSe', 'maxReplicas', 'species', 'observable', 'totalPoints'] as const;
 
 export function mergeSweeps(parts: { file: string; result: SweepResult }[]): SweepResult {
   if (parts.length === 0) throw new CliError('ionhop merge needs at least one sweep .json file');

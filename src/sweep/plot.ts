@@ -12,12 +12,24 @@ import type { RunObservables } from '../observe/aggregate';
 import { KB_EV_PER_K } from '../model/rateModel';
 import { num } from '../cli/format';
 import { CliError } from '../cli/errors';
-import type { SweepResult } from './sweep';
+import { turnoverOf, type SweepResult } from './sweep';
 import { pmFit } from './table';
 
-export type FigureKind = 'd' | 'msd' | 'profile' | 'charge';
+export type FigureKind = 'd' | 'msd' | 'profile' | 'charge' | 'turnover';
 /** The figures of a sweep; 'charge' (uptake Q(t), open faces only) is drawn on request or for a run with faces. */
 export const FIGURE_KINDS: FigureKind[] = ['d', 'msd', 'profile'];
+
+/**
+ * The figures `--plot` draws for a sweep, the first under the plain file name: with a
+ * water-dissociation reaction the turnover (the volcano), then D* and MSD(t) where some point
+ * has D* > 0 to draw (a catalyst pinned to the surface has none), and profiles; otherwise D*,
+ * MSD(t) and profiles.
+ */
+export function sweepFigureKinds(result: SweepResult): FigureKind[] {
+  if (!result.points.some((p) => p.chemistry?.water)) return FIGURE_KINDS;
+  const anyD = result.points.some((p) => (p.observables.species.find((s) => s.species === result.species)?.tracer.cm2PerS.value ?? 0) > 0);
+  return anyD ? ['turnover', 'd', 'msd', 'profile'] : ['turnover', 'profile'];
+}
 
 const WIDTH = 480;
 const HEIGHT = 320;
@@ -48,9 +60,9 @@ function isSweep(r: SweepResult | RunResult): r is SweepResult {
 
 /** The vega-lite spec of a figure. */
 export function figureSpec(result: SweepResult | RunResult, kind: FigureKind): TopLevelSpec {
-  if (kind === 'd') {
-    if (!isSweep(result)) throw new CliError('the D figure needs the output of ionhop sweep --json; for ionhop run --json use --kind msd or --kind profile');
-    return diffusivitySpec(result);
+  if (kind === 'd' || kind === 'turnover') {
+    if (!isSweep(result)) throw new CliError(`the ${kind === 'd' ? 'D' : 'turnover'} figure needs the output of ionhop sweep --json; for ionhop run --json use --kind msd or --kind profile`);
+    return kind === 'd' ? diffusivitySpec(result) : turnoverSpec(result);
   }
   const runs: { label: string; o: RunObservables }[] = isSweep(result)
     ? result.points.map((p) => ({ label: p.values.map((v, k) => `${result.axes[k].path} = ${num(v, 4)}`).join(', '), o: p.observables }))
@@ -140,6 +152,54 @@ function diffusivitySpec(result: SweepResult): TopLevelSpec {
       y: { field: 'd', type: 'quantitative', title: `${sp} tracer D* (cm²/s)`, scale: logY ? { type: 'log' } : { type: 'linear', zero: false }, axis: { format: '.1e' } },
     },
     layer: layers,
+  } as TopLevelSpec;
+}
+
+/**
+ * Water turnover per surface site (points ± SE) against the swept field, log y when the
+ * values span decades (a volcano in a binding energy). Points with no net turnover (≤ 0)
+ * cannot sit on a log axis: they are left out and counted in the title.
+ */
+function turnoverSpec(result: SweepResult): TopLevelSpec {
+  const varying = result.axes.map((a, k) => (a.n > 1 ? k : -1)).filter((k) => k >= 0);
+  const xAxis = varying[0] ?? 0;
+  const axis = result.axes[xAxis];
+  let dropped = 0;
+  const rows = result.points.flatMap((p) => {
+    const t = turnoverOf(p.chemistry);
+    if (!t) return [];
+    if (!(t.value > 0)) {
+      dropped++;
+      return [];
+    }
+    const se = Number.isFinite(t.se) ? t.se : 0;
+    const group = varying.filter((k) => k !== xAxis).map((k) => `${result.axes[k].path} = ${num(p.values[k], 4)}`).join(', ') || 'measured';
+    return [{ x: p.values[xAxis], t: t.value, lo: Math.max(t.value - se, t.value * 1e-3), hi: t.value + se, group }];
+  });
+  if (rows.length === 0) throw new CliError('no point of the sweep has a water turnover > 0 to plot (the scene needs a water-dissociation reaction)');
+  const logY = spansDecades(rows.flatMap((r) => [r.lo, r.hi]));
+  const logX = axis.log || spansDecades(rows.map((r) => r.x));
+  const groups = new Set(rows.map((r) => r.group)).size;
+  const color = groups > 1 ? { field: 'group', type: 'nominal', title: null, legend: { labelLimit: 360 } } : { value: '#1f5fa8' };
+  // The scene's name and the left-out points go under the title, where a long name does not cut them off.
+  const subtitle = [result.scene.name, ...(dropped > 0 ? [`${dropped} point${dropped > 1 ? 's' : ''} with no net turnover (≤ 0) left out of the log axis`] : [])];
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: 'water turnover per surface site (points ± SE)', subtitle, fontSize: 13, subtitleFontSize: 11, limit: WIDTH + 120 },
+    width: WIDTH,
+    height: HEIGHT,
+    config: CONFIG,
+    data: { values: rows },
+    encoding: {
+      // Padded so the end points do not sit on the frame.
+      x: { field: 'x', type: 'quantitative', title: parameterLabel(axis.path), scale: logX ? { type: 'log', nice: false, padding: 12 } : { type: 'linear', zero: false, nice: false, padding: 16 } },
+      y: { field: 't', type: 'quantitative', title: 'turnover (1/s per surface site)', scale: logY ? { type: 'log' } : { type: 'linear', zero: false }, axis: { format: '.1e' } },
+    },
+    layer: [
+      { mark: { type: 'rule', strokeWidth: 1.2 }, encoding: { y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: groups > 1 ? { ...color, legend: null } : color } },
+      { mark: { type: 'line', strokeWidth: 1, opacity: 0.6 }, encoding: { color, detail: { field: 'group' } } },
+      { mark: { type: 'point', filled: true, size: 45, opacity: 1 }, encoding: { color } },
+    ],
   } as TopLevelSpec;
 }
 
@@ -265,9 +325,9 @@ export async function writeFigure(path: string, result: SweepResult | RunResult,
   }
 }
 
-/** Companion file names of a sweep's --plot: out.svg → out.msd.svg, out.profile.svg. */
-export function companionPath(path: string, kind: FigureKind): string {
-  if (kind === 'd') return path;
+/** Companion file names of a sweep's --plot: the main kind (default D) takes out.svg, the others out.msd.svg, out.profile.svg, … */
+export function companionPath(path: string, kind: FigureKind, main: FigureKind = 'd'): string {
+  if (kind === main) return path;
   const ext = extname(path);
   return `${path.slice(0, path.length - ext.length)}.${kind}${ext}`;
 }

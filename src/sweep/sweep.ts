@@ -13,7 +13,9 @@ import { compileRateModel, type RateModel } from '../model/rateModel';
 import type { Scene } from '../model/scene/schema';
 import { SceneError, validateScene } from '../model/scene/validate';
 import { aggregateReplicas } from '../observe/aggregate';
-import { checkEstimators, type CheckedObservables } from '../observe/estimatorChecks';
+import { checkEstimators, omitTracerEstimators, type CheckedObservables } from '../observe/estimatorChecks';
+import { chemistryObservables, type ChemistryObservables } from '../observe/chemistry';
+import type { Estimate } from '../observe/stats';
 import { checkRunFits, estimateRun, recordedSamples } from '../run/resourceLimits';
 import type { ReplicaObservables } from '../observe/replicaRecorder';
 import { profileAxisOf } from '../observe/profileAxis';
@@ -42,6 +44,8 @@ export interface SweepOptions {
   shard?: { k: number; n: number };
   /** Species whose D* --target-se watches and the fits use (default: the first one present). */
   species?: string;
+  /** What --target-se watches: the species' D* (default) or the water turnover per surface site (scenes with a water-dissociation reaction). */
+  observable?: SweepObservable;
   /**
    * gpu-walkers only: 'auto' (default) runs all points as groups of one grouped kernel run when the
    * swept fields allow it (walkerBatch.ts) and point by point otherwise; 'on' refuses what cannot be
@@ -54,6 +58,10 @@ export interface SweepOptions {
   walkersPerRun?: number;
   onPoint?: (done: number, total: number, point: SweepPointResult) => void;
 }
+
+/** Observables --target-se can watch. */
+export const SWEEP_OBSERVABLES = ['dstar', 'turnover'] as const;
+export type SweepObservable = (typeof SWEEP_OBSERVABLES)[number];
 
 export interface SweepAxisRecord {
   path: string;
@@ -76,6 +84,8 @@ export interface SweepPointResult {
   wallTimeS: number;
   /** As `ionhop run` reports them: estimators whose assumptions fail are "not defined" with the reason (estimatorChecks.ts). */
   observables: CheckedObservables;
+  /** Lubrication and water-dissociation observables as `ionhop run --json` reports them under "chemistry" (chemistry.ts); null when the scene has neither. */
+  chemistry: ChemistryObservables | null;
   /** Analytic layered-medium D* per species, or why it does not apply. */
   layered: ({ species: string } & LayeredOutcome)[];
 }
@@ -91,6 +101,8 @@ export interface SweepResult {
   targetSe: number | null;
   maxReplicas: number;
   species: string;
+  /** What --target-se watched ('dstar': the species' D*; 'turnover': the water turnover per surface site). */
+  observable: SweepObservable;
   totalPoints: number;
   shard: { k: number; n: number } | null;
   points: SweepPointResult[];
@@ -178,6 +190,10 @@ export async function runSweep(sceneJson: unknown, axes: readonly SweepAxis[], o
   if (options.targetSe !== undefined && startReplicas > maxReplicas)
     throw new CliError(`--replicas ${startReplicas} exceeds --max-replicas ${maxReplicas}`);
   const speciesName = watchedSpecies(base, options.species);
+  const observable = options.observable ?? 'dstar';
+  if (!(SWEEP_OBSERVABLES as readonly string[]).includes(observable)) throw new CliError(`--observable ${observable}: must be one of ${SWEEP_OBSERVABLES.join(', ')}`);
+  if (observable === 'turnover' && (base.reactions ?? []).every((r) => r.kind !== 'water-dissociation'))
+    throw new CliError('--observable turnover: the scene has no water-dissociation reaction (reactions[]), so there is no turnover to watch; use --observable dstar');
   // One GPU device per process: GPU engines run their points one after another here.
   const jobs = options.engine === 'cpu' ? Math.max(1, options.jobs ?? defaultJobs()) : 1;
 
@@ -188,7 +204,7 @@ export async function runSweep(sceneJson: unknown, axes: readonly SweepAxis[], o
   let batchedPoints: SweepPointResult[] | null = null;
   if (options.engine === 'gpu-walkers' && prepared.length > 0) {
     const { runWalkerBatches, walkerBatchRefusal } = await import('./walkerBatch');
-    const reason = options.batch === 'off' ? 'point by point as asked (--batch off)' : walkerBatchRefusal(prepared);
+    const reason = options.batch === 'off' ? 'point by point as asked (--batch off)' : observable !== 'dstar' ? `--observable ${observable} is watched point by point` : walkerBatchRefusal(prepared);
     if (reason !== null && options.batch === 'on') throw new CliError(`--batch on: this sweep cannot run as one grouped gpu-walkers run: ${reason}; use --batch auto to run it point by point`);
     if (reason === null) {
       const out = await runWalkerBatches(prepared, options.targetSe, maxReplicas, speciesName, options.walkersExecutor ?? 'gpu', (r) => options.onPoint?.(++done, prepared.length, r), options.walkersPerRun);
@@ -197,7 +213,7 @@ export async function runSweep(sceneJson: unknown, axes: readonly SweepAxis[], o
     } else walkersBatch = { batched: false, reason };
   }
   const runOne = async (p: PreparedPoint): Promise<SweepPointResult> => {
-    const result = await runPoint(p, options.engine, execute, jobs, options.targetSe, maxReplicas, speciesName);
+    const result = await runPoint(p, options.engine, execute, jobs, options.targetSe, maxReplicas, { species: speciesName, observable });
     options.onPoint?.(++done, prepared.length, result);
     return result;
   };
@@ -224,6 +240,7 @@ export async function runSweep(sceneJson: unknown, axes: readonly SweepAxis[], o
     targetSe: options.targetSe ?? null,
     maxReplicas,
     species: speciesName,
+    observable,
     totalPoints: grid.length,
     shard,
     points,
@@ -250,15 +267,14 @@ async function runPoint(
   jobs: number,
   targetSe: number | undefined,
   maxReplicas: number,
-  speciesName: string,
+  watch: Watched,
 ): Promise<SweepPointResult> {
-  const { scene, model } = p;
-  const fitFrom = scene.observe.fitFrom;
-  const profileAxis = profileAxisOf(scene);
+  const { scene } = p;
   const replicas: ReplicaObservables[] = [];
   let wallTimeS = 0;
   let want = scene.run.replicas;
   let observables: CheckedObservables;
+  let chemistry: ChemistryObservables | null;
   let reachedTarget: boolean | null = null;
   for (;;) {
     // Split the new replicas into one chunk per worker; the split does not change the numbers.
@@ -270,25 +286,63 @@ async function runPoint(
       replicas.push(...t.replicas);
       wallTimeS += t.wallTimeS;
     }
-    observables = checkEstimators(model, aggregateReplicas(model, replicas, fitFrom, profileAxis, scene));
-    const verdict = judgePoint(observables, want, targetSe, maxReplicas, speciesName);
+    ({ observables, chemistry } = summariseReplicas(p, engine, replicas));
+    const verdict = judgePoint(observables, want, targetSe, maxReplicas, watch.species, chemistry, watch.observable);
     reachedTarget = verdict.reachedTarget;
     if (verdict.next === null) break;
     want = verdict.next;
   }
-  return pointResult(p, replicas.length, reachedTarget, wallTimeS, observables);
+  return pointResult(p, replicas.length, reachedTarget, wallTimeS, observables!, chemistry!);
 }
 
-export function pointResult(p: PreparedPoint, replicas: number, reachedTarget: boolean | null, wallTimeS: number, observables: CheckedObservables): SweepPointResult {
+interface Watched {
+  species: string;
+  observable: SweepObservable;
+}
+
+/**
+ * A point's observables and chemistry from its replicas, as runScene (src/run/runScene.ts) derives
+ * them for `ionhop run`: the checked estimators, the MSD-based ones blanked where the engine inserts
+ * untracked ions, and the lubrication/water-dissociation report.
+ */
+function summariseReplicas(p: PreparedPoint, engine: EngineKind, replicas: readonly ReplicaObservables[]): { observables: CheckedObservables; chemistry: ChemistryObservables | null } {
+  const { scene, model } = p;
+  const fitFrom = scene.observe.fitFrom;
+  const checked = checkEstimators(model, aggregateReplicas(model, [...replicas], fitFrom, profileAxisOf(scene), scene));
+  const observables = replicas.some((r) => (r.untrackedIons ?? 0) > 0) ? omitTracerEstimators(checked, engine) : checked;
+  const chemistry = chemistryObservables(model, replicas.flatMap((r) => (r.chemistry ? [r.chemistry] : [])), {
+    series: replicas.flatMap((r) => (r.chemistrySeries ? [r.chemistrySeries] : [])),
+    exchange: replicas.flatMap((r) => (r.exchange ? [r.exchange] : [])),
+    fitFrom,
+  });
+  return { observables, chemistry };
+}
+
+export function pointResult(
+  p: PreparedPoint,
+  replicas: number,
+  reachedTarget: boolean | null,
+  wallTimeS: number,
+  observables: CheckedObservables,
+  chemistry: ChemistryObservables | null = null,
+): SweepPointResult {
   const { scene, model, point } = p;
   const layered = observables.species.map((sp) => ({ species: sp.species as string, ...layeredPrediction(model, sp.index, sp.count) }));
-  return { index: point.index, values: point.values, seed: scene.seed, replicas, reachedTarget, wallTimeS, observables, layered };
+  return { index: point.index, values: point.values, seed: scene.seed, replicas, reachedTarget, wallTimeS, observables, chemistry, layered };
+}
+
+/** The steady-state water turnover per surface site (over the fit window when the samples allow, else the whole run), 1/s; null without the reaction. */
+export function turnoverOf(chemistry: ChemistryObservables | null): Estimate | null {
+  const w = chemistry?.water;
+  return w ? (w.turnoverWindowPerSiteHz ?? w.turnoverPerSiteHz) : null;
 }
 
 /**
  * After a round of replicas: without --target-se the point is done (reachedTarget null); else
- * done when D*'s relative SE reached the target (true) or cannot (false: frozen, or at the cap),
- * or `next` says how many replicas to have after the next round.
+ * done when the watched observable's relative SE reached the target (true) or cannot (false:
+ * frozen, or at the cap), or `next` says how many replicas to have after the next round.
+ * The observable is the species' D* or, with observable 'turnover', the water turnover (its
+ * size: a net recombination counts as well as a net dissociation).
  */
 export function judgePoint(
   observables: CheckedObservables,
@@ -296,13 +350,16 @@ export function judgePoint(
   targetSe: number | undefined,
   maxReplicas: number,
   speciesName: string,
+  chemistry: ChemistryObservables | null = null,
+  observable: SweepObservable = 'dstar',
 ): { reachedTarget: boolean | null; next: number | null } {
   if (targetSe === undefined) return { reachedTarget: null, next: null };
-  const d = observables.species.find((s) => s.species === speciesName)?.tracer.cm2PerS;
-  const relative = d && d.value > 0 ? d.se / d.value : NaN;
+  const watched = observable === 'turnover' ? turnoverOf(chemistry) : observables.species.find((s) => s.species === speciesName)?.tracer.cm2PerS;
+  const size = watched ? Math.abs(watched.value) : NaN;
+  const relative = size > 0 ? watched!.se / size : NaN;
   if (relative <= targetSe) return { reachedTarget: true, next: null };
-  // D* = 0 (a frozen point) or not defined (NaN: confined) has no relative error to reach; the cap bounds the rest.
-  if (!(d && d.value > 0) || want >= maxReplicas) return { reachedTarget: false, next: null };
+  // A zero (a frozen point, no net turnover) or not defined (NaN: confined) has no relative error to reach; the cap bounds the rest.
+  if (!(size > 0) || want >= maxReplicas) return { reachedTarget: false, next: null };
   // SE ∝ 1/√R: ask for the replicas the current estimate says are needed, 10 % more, at least one more;
   // at most 4× per step, because an SE from a handful of replicas can be far too large.
   const needed = Number.isFinite(relative) ? Math.ceil(want * (relative / targetSe) ** 2 * 1.1) : 2 * want;

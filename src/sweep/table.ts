@@ -1,6 +1,6 @@
 // Human-readable and CSV output of a sweep.
 import { num, pm } from '../cli/format';
-import type { SweepPointResult, SweepResult } from './sweep';
+import { turnoverOf, type SweepPointResult, type SweepResult } from './sweep';
 
 /** A fitted value with as many decimals as its SE's two leading digits need, e.g. "1.2995 ± 0.0021 eV". */
 export function pmFit(e: { value: number; se: number }, unit = ''): string {
@@ -14,12 +14,35 @@ function crossingsPerReplica(p: SweepPointResult): number {
   return p.observables.crossings.reduce((s, c) => s + c.perReplica.value, 0);
 }
 
+/** The (face, species) pairs with an open face, in the order of the first open point; empty in a closed scene. */
+function faceSpeciesPairs(result: SweepResult): { face: string; species: string }[] {
+  const x = result.points.find((p) => p.observables.exchange)?.observables.exchange;
+  return x ? x.perFaceSpecies.map(({ face, species }) => ({ face, species })) : [];
+}
+
+/** Species whose population can change (they cross an open face or water makes them), for the table's stored-charge columns. */
+function storingSpecies(result: SweepResult): string[] {
+  const pairs = faceSpeciesPairs(result).map((p) => p.species);
+  const ledger = result.points[0]?.chemistry?.ledger.map((l) => l.species) ?? [];
+  const all = result.points[0]?.observables.exchange?.stored.map((s) => s.species) ?? [];
+  return all.filter((sp) => pairs.includes(sp) || ledger.includes(sp));
+}
+
+const hasWater = (result: SweepResult) => result.points.some((p) => p.chemistry?.water);
+const flux = (p: SweepPointResult, face: string, species: string) => p.observables.exchange?.perFaceSpecies.find((x) => x.face === face && x.species === species)?.netFluxPerS;
+const stored = (p: SweepPointResult, species: string) => p.observables.exchange?.stored.find((s) => s.species === species);
+const coverageOf = (p: SweepPointResult) => {
+  const w = p.chemistry?.water;
+  return w ? (w.hydroxideCoverageTimeAveraged ?? w.hydroxideCoverage) : undefined;
+};
+
 /** The table on stdout: one row per point, then the fits. */
 export function formatSweepTable(result: SweepResult): string {
   const lines: string[] = [];
   const shard = result.shard ? ` · shard ${result.shard.k}/${result.shard.n} (${result.points.length} of ${result.totalPoints} points)` : '';
   lines.push(`ionhop ${result.ionhop} sweep · ${result.scene.name} · scene sha256 ${result.scene.sha256.slice(0, 12)}`);
-  const target = result.targetSe !== null ? ` · target relative SE of ${result.species} D* ${result.targetSe} (cap ${result.maxReplicas} replicas)` : '';
+  const watched = result.observable === 'turnover' ? 'the water turnover' : `${result.species} D*`;
+  const target = result.targetSe !== null ? ` · target relative SE of ${watched} ${result.targetSe} (cap ${result.maxReplicas} replicas)` : '';
   lines.push(`engine ${result.engine} · ${result.jobs} job${result.jobs > 1 ? 's' : ''} · ${result.totalPoints} points${shard}${target} · wall time ${num(result.wallTimeS)} s`);
   lines.push('');
   const species = result.points[0]?.observables.species.map((s) => s.species) ?? [];
@@ -34,6 +57,13 @@ export function formatSweepTable(result: SweepResult): string {
   }
   const hasPrediction = result.fits.layered !== null;
   if (hasPrediction) header.push(`${result.species} D* layered formula (cm²/s)`, 'z');
+  // Open faces: net flux per face and species over the fit window, and what was stored since the start.
+  const pairs = faceSpeciesPairs(result);
+  for (const { face, species } of pairs) header.push(`${species} net flux "${face}" (ions/s)`);
+  const storing = storingSpecies(result);
+  for (const sp of storing) header.push(`${sp} ΔN (ions)`, `${sp} charge fraction`);
+  const water = hasWater(result);
+  if (water) header.push('turnover (1/s per surface site)', 'OH* coverage');
   const rows: string[][] = [header];
   for (const p of result.points) {
     const row = [String(p.index), ...p.values.map((v) => num(v, 4)), `${p.replicas}${p.reachedTarget === false ? '!' : ''}`];
@@ -57,11 +87,24 @@ export function formatSweepTable(result: SweepResult): string {
       const c = result.fits.layered!.points.find((r) => r.index === p.index);
       row.push(c ? num(c.predictedCm2PerS, 4) : '-', c && Number.isFinite(c.z) ? c.z.toFixed(2) : '-');
     }
+    for (const { face, species } of pairs) {
+      const f = flux(p, face, species);
+      row.push(f ? pm(f) : '-');
+    }
+    for (const sp of storing) {
+      const st = stored(p, sp);
+      row.push(st ? pm(st.deltaN) : '-', st ? num(st.chargeFraction) : '-');
+    }
+    if (water) {
+      const t = turnoverOf(p.chemistry);
+      const c = coverageOf(p);
+      row.push(t ? pm(t) : '-', c ? pm(c) : '-');
+    }
     rows.push(row);
   }
   const widths = header.map((_, k) => Math.max(...rows.map((r) => r[k].length)));
   for (const r of rows) lines.push(r.map((c, k) => c.padEnd(widths[k])).join('  ').trimEnd());
-  if (result.points.some((p) => p.reachedTarget === false)) lines.push(`(! the target SE was not reached within ${result.maxReplicas} replicas, or D* is 0 or not defined)`);
+  if (result.points.some((p) => p.reachedTarget === false)) lines.push(`(! the target SE was not reached within ${result.maxReplicas} replicas, or ${result.observable === 'turnover' ? 'the turnover' : 'D*'} is 0 or not defined)`);
   lines.push(...notDefinedLines(result));
   lines.push('');
   lines.push(...formatFits(result));
@@ -122,6 +165,22 @@ export function sweepCsv(result: SweepResult): string {
   header.push('crossings_per_replica', 'events_per_replica', 'simulated_time_s');
   for (const sp of species) header.push(`${sp}_drift_velocity_cm_s`, `${sp}_drift_velocity_se_cm_s`);
   header.push('conductivity_s_cm', 'conductivity_se_s_cm');
+  // Open faces (exchange.ts) and water dissociation (chemistry.ts): present only when the scene has them.
+  const pairs = faceSpeciesPairs(result);
+  const slug = (s: string) => s.replace(/[^A-Za-z0-9+-]+/g, '_').replace(/^_|_$/g, '');
+  for (const { face, species: sp } of pairs) {
+    const k = `${sp}_face_${slug(face)}`;
+    header.push(`${k}_net_flux_ions_s`, `${k}_net_flux_se_ions_s`, `${k}_net_flux_per_site_1_s`, `${k}_net_flux_per_site_se_1_s`);
+  }
+  const open = pairs.length > 0;
+  if (open) for (const sp of species) header.push(`${sp}_stored_delta_n_ions`, `${sp}_stored_delta_n_se_ions`, `${sp}_charge_fraction`);
+  if (open) header.push('charge_entered_e', 'charge_entered_se_e');
+  const water = hasWater(result);
+  if (water)
+    header.push(
+      'turnover_per_site_1_s', 'turnover_per_site_se_1_s', 'turnover_window_per_site_1_s', 'turnover_window_per_site_se_1_s',
+      'oh_coverage_end', 'oh_coverage_end_se', 'oh_coverage_time_averaged', 'oh_coverage_time_averaged_se',
+    );
   const rows = [header.map(quote).join(',')];
   for (const p of result.points) {
     const row = [String(p.index), ...p.values.map(cell), result.ionhop, result.scene.sha256, result.engine, String(p.seed), String(p.replicas), p.reachedTarget === null ? '' : String(p.reachedTarget), cell(p.wallTimeS)];
@@ -143,6 +202,25 @@ export function sweepCsv(result: SweepResult): string {
       row.push(cell(v?.value), cell(v?.se));
     }
     row.push(cell(drift?.conductivity?.measuredSPerCm.value), cell(drift?.conductivity?.measuredSPerCm.se));
+    const x = p.observables.exchange;
+    for (const { face, species: sp } of pairs) {
+      const f = x?.perFaceSpecies.find((q) => q.face === face && q.species === sp);
+      row.push(cell(f?.netFluxPerS.value), cell(f?.netFluxPerS.se), cell(f?.netFluxPerSitePerS.value), cell(f?.netFluxPerSitePerS.se));
+    }
+    if (open) {
+      for (const sp of species) {
+        const st = stored(p, sp);
+        row.push(cell(st?.deltaN.value), cell(st?.deltaN.se), cell(st?.chargeFraction));
+      }
+      row.push(cell(x?.chargeE.mean.at(-1)), cell(x?.chargeE.se.at(-1)));
+    }
+    if (water) {
+      const w = p.chemistry?.water;
+      row.push(
+        cell(w?.turnoverPerSiteHz.value), cell(w?.turnoverPerSiteHz.se), cell(w?.turnoverWindowPerSiteHz?.value), cell(w?.turnoverWindowPerSiteHz?.se),
+        cell(w?.hydroxideCoverage.value), cell(w?.hydroxideCoverage.se), cell(w?.hydroxideCoverageTimeAveraged?.value), cell(w?.hydroxideCoverageTimeAveraged?.se),
+      );
+    }
     rows.push(row.join(','));
   }
   return `${rows.join('\n')}\n`;

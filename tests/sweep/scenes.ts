@@ -62,3 +62,41 @@ export function timedWalkScene(seed = 41, replicas = 16) {
     populations: [{ species: 'Zn2+', count: 32 }],
   };
 }
+
+/**
+ * A small water-dissociation surface (scenes/vn-oh-volcano.json cut down): a
+ * 12-site surface row open to the electrolyte for OH-, above a host row whose
+ * H+ leave into a sink, 3 Zn2+ catalysts; 10 ms: about a hundred net
+ * dissociations per replica near the volcano's top (E_OH ≈ −0.4 eV, ~3e3 per
+ * surface site and second), a few dozen on either side at ±0.1 eV.
+ */
+/** `ohSiteEnergy`: the *OH binding energy E_OH, eV (the volcano's axis). */
+export function smallVolcanoScene(seed = 23, replicas = 3, ohSiteEnergy = -0.4) {
+  return {
+    ionhop: 1,
+    name: 'small water-dissociation surface',
+    lattice: { type: 'square', size: [12, 3], spacing: 2.9, boundary: ['periodic', 'reflecting'] },
+    species: [
+      { name: 'Zn2+', charge: 2 },
+      { name: 'H+', charge: 1 },
+      { name: 'OH-', charge: -1 },
+    ],
+    temperature: 300,
+    attemptFrequency: 1e13,
+    seed,
+    run: { time: 0.01, samples: 20, replicas },
+    regions: [
+      { name: 'surface', slab: { axis: 'y', from: 0, to: 1 }, species: { 'OH-': { siteEnergy: ohSiteEnergy, barrier: 1.2 }, 'Zn2+': { barrier: 1.2 } } },
+      { name: 'host', slab: { axis: 'y', from: 1, to: 2 }, species: { 'H+': { siteEnergy: -0.3, barrier: 0.35 } } },
+      { name: 'bulk', species: {} },
+    ],
+    reactions: [{ kind: 'water-dissociation', surface: ['surface'], host: ['host'], barrier: 0.62, bepSlope: 0.5, pKw: 14, catalyst: { species: 'Zn2+', barrierShift: -0.15 } }],
+    populations: [{ species: 'Zn2+', region: 'surface', count: 3 }],
+    electrolyte: { activity: { 'OH-': 1e-10, 'H+': 0 } },
+    reservoirs: [
+      { name: 'electrolyte', face: 'y-', desolvationBarrier: { 'OH-': 0.1 } },
+      { name: 'H+ sink', region: 'host', desolvationBarrier: { 'H+': 0.05 } },
+    ],
+    observe: { profileAxis: 'y', fitFrom: 0.2 },
+  };
+}

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runSweep, type SweepResult } from '../../src/sweep/sweep';
 import { parseAxis } from '../../src/sweep/axes';
 import { mergeSweeps } from '../../src/sweep/merge';
-import { twoLayerScene } from './scenes';
+import { smallVolcanoScene, twoLayerScene } from './scenes';
 
 /** The result without its provenance timings, as canonical JSON. */
 function numbers(result: SweepResult): string {
@@ -38,5 +38,20 @@ describe('ionhop sweep reproducibility', () => {
 
     // A missing shard is named, not silently dropped.
     expect(() => mergeSweeps(shards.slice(0, 2))).toThrow(/2 of 6 points are missing/);
+  });
+
+  it('a reaction scene with open faces: --jobs 2 equals --jobs 1 and merged shards the whole sweep, with --target-se on the turnover', async () => {
+    // 3 points of E_OH, each growing from 2 replicas until the turnover has 15 % relative SE (cap 8).
+    const volcanoAxes = () => [parseAxis('regions[0].species.OH-.siteEnergy=-0.5:-0.3:3')];
+    const volcanoOptions = { engine: 'cpu' as const, replicas: 2, targetSe: 0.15, maxReplicas: 8, observable: 'turnover' as const };
+    const scene = () => smallVolcanoScene(31, 2);
+    const serial = await runSweep(scene(), volcanoAxes(), { ...volcanoOptions, jobs: 1 });
+    expect(Math.max(...serial.points.map((p) => p.replicas))).toBeGreaterThan(2);
+    expect(serial.points.every((p) => p.chemistry?.water?.turnoverWindowPerSiteHz && p.observables.exchange)).toBe(true);
+    const parallel = await runSweep(scene(), volcanoAxes(), { ...volcanoOptions, jobs: 2 });
+    expect(numbers(parallel)).toBe(numbers(serial));
+    const shards = [];
+    for (const k of [2, 1]) shards.push({ file: `shard-${k}.json`, result: JSON.parse(JSON.stringify(await runSweep(scene(), volcanoAxes(), { ...volcanoOptions, jobs: 1, shard: { k, n: 2 } }))) });
+    expect(numbers(mergeSweeps(shards))).toBe(numbers(JSON.parse(JSON.stringify(serial))));
   });
 });
