@@ -12,6 +12,7 @@ import { hopBarrierShift, hopRateAt, interactionShift, reservoirRateAt, type Rat
 import { ruleShift, type LubricationRule } from '../../model/lubrication';
 import { reactionEnergy, reactionRate, reactionRateAt, type WaterDissociation } from '../../model/waterDissociation';
 import { ReactionLedger } from './reactionChannels';
+import { CATALYSED_OFFSET, ReactionBonds, RECOMBINATION_OFFSET } from './reactionBonds';
 import { describeLattice, sameLattice } from '../../model/lattice';
 import { CHANNEL_KINDS } from '../../model/channels';
 import { NonFiniteRateError, type AdvanceLimit, type AdvanceReport, type ChemistryCounts, type Engine, type EngineKind, type IonState, type ReservoirCounts } from '../engine';
@@ -80,8 +81,13 @@ export class CpuEngine implements Engine {
   private reaction: WaterDissociation | null;
   /** First reaction slot: Z + nSpecies after the reservoir slots when the scene has both, else Z. */
   private reactionBase: number;
+  /** The reaction's bonds worked out once per model (host ends, catalyst neighbourhoods, rates without pair energies); null without a reaction. */
+  private reactionBonds: ReactionBonds | null = null;
   /** Set while a reaction places or takes its two ions: one refresh around both afterwards (react). */
   private refreshDeferred = false;
+  /** Per site the stamp of the last markFirstShells that reached it (allocated on first use: reactions without environment terms). */
+  private shellMarks = new Int32Array(0);
+  private shellStamp = 0;
   /** hopsByDirection[s·Z + d]: hops per species and direction slot (the stiffness report's balance index). */
   private readonly hopsByDirection: Float64Array;
   /** Origins of the ions and the reaction counts (reactionChannels.ts). */
@@ -265,6 +271,7 @@ export class CpuEngine implements Engine {
     this.rng = new AleaStream(seed);
     this.crossingCounts = new Float64Array(model.nRegions * model.nRegions);
     this.speciesEvents = new Float64Array(model.nSpecies);
+    this.buildReactionBonds();
     this.rebuildRates();
   }
 
@@ -874,29 +881,43 @@ export class CpuEngine implements Engine {
     else this.siteRates(i, out);
   }
 
-  /** Rate of the reaction on the bond from site s along slot d: the operations of reactionRateAt. */
+  /**
+   * Rate of the reaction on the bond from site s along slot d: the operations of
+   * reactionRateAt, with the bond's host, catalyst neighbourhood and (without pair
+   * energies) its four possible rates from reactionBonds.
+   */
   private reactionRateOn(s: number, d: number): number {
+    const bonds = this.reactionBonds!;
+    const u = bonds.surfaceIndex[s];
+    if (u < 0) return 0;
+    const bond = u * this.Z + d;
+    const h = bonds.host[bond];
+    if (h < 0) return 0;
     const rx = this.reaction!;
-    const region = this.siteRegion;
-    if (!rx.surfaceRegion[region[s]]) return 0;
-    const h = ((this.faceBits[s >> 5] >>> (s & 31)) & 1) !== 0 ? this.steps.faceNeighbour(s, d) : s + this.step[d];
-    if (h < 0 || !rx.hostRegion[region[h]]) return 0;
     const occupied = this.occupiedBits;
     const onS = ((occupied[s >> 5] >>> (s & 31)) & 1) !== 0 ? this.recI[4 * s + 3] >>> SPECIES_SHIFT : -1;
     const onH = ((occupied[h >> 5] >>> (h & 31)) & 1) !== 0 ? this.recI[4 * h + 3] >>> SPECIES_SHIFT : -1;
     const forward = onS === -1 && onH === -1;
     if (!forward && !(onS === rx.hydroxide && onH === rx.proton)) return 0;
-    const vOH = this.pairs ? this.environment(s, rx.hydroxide, h) : 0;
-    const vH = this.pairs ? this.environment(h, rx.proton, s) : 0;
     let catalysed = false;
     if (rx.catalyst >= 0) {
-      const n = this.collectBondSites(s, h);
-      for (let k = 0; k < n; k++) {
-        const m = this.bondSites[k];
-        if (((occupied[m >> 5] >>> (m & 31)) & 1) !== 0 && this.recI[4 * m + 3] >>> SPECIES_SHIFT === rx.catalyst) catalysed = true;
+      const sites = bonds.neighbourhood;
+      const start = bond * 2 * this.Z;
+      const end = start + bonds.neighbourhoodSize[bond];
+      for (let k = start; k < end; k++) {
+        const m = sites[k];
+        if (((occupied[m >> 5] >>> (m & 31)) & 1) !== 0 && this.recI[4 * m + 3] >>> SPECIES_SHIFT === rx.catalyst) {
+          catalysed = true;
+          break;
+        }
       }
     }
+    const rates = bonds.rates;
+    if (rates !== null) return rates[4 * bond + (forward ? 0 : RECOMBINATION_OFFSET) + (catalysed ? CATALYSED_OFFSET : 0)];
+    const vOH = this.environment(s, rx.hydroxide, h);
+    const vH = this.environment(h, rx.proton, s);
     const model = this.currentModel;
+    const region = this.siteRegion;
     const energy = reactionEnergy(rx, model.siteEnergy, this.pairEnergy, this.nSpecies, this.R, region[s], region[h], vOH, vH);
     return reactionRate(rx, model.nu, this.kT, energy, catalysed, forward);
   }
@@ -920,7 +941,7 @@ export class CpuEngine implements Engine {
     } finally {
       this.refreshDeferred = false;
     }
-    this.refreshTwoShells(s, h);
+    this.refreshTwoShells(s, h, rx.catalyst === rx.hydroxide || rx.catalyst === rx.proton);
   }
 
   /** Executes channel slot `slot` of the ion on site i. */
@@ -975,13 +996,16 @@ export class CpuEngine implements Engine {
       k[Z + s] = res.removal(i, s, this.pairs ? this.environment(i, s, -1) : 0, this.pairs);
       total = hops + k[Z + s];
     }
-    if (this.reaction !== null) {
+    if (this.reactionBonds !== null) {
       const base = this.reactionBase;
-      for (let d = 0; d < Z; d++) {
-        const r = this.reactionRateOn(i, d);
-        k[base + d] = r;
-        total += r;
-      }
+      // Off the surface every reaction slot is 0, and adding +0 leaves the total as it is.
+      if (this.reactionBonds.surfaceIndex[i] < 0) for (let d = 0; d < Z; d++) k[base + d] = 0;
+      else
+        for (let d = 0; d < Z; d++) {
+          const r = this.reactionRateOn(i, d);
+          k[base + d] = r;
+          total += r;
+        }
     }
     return total;
   }
@@ -1113,13 +1137,13 @@ export class CpuEngine implements Engine {
       if (ra !== rb) this.crossingCounts[ra * this.R + rb]++;
     }
     if (this.interacting) {
-      this.refreshTwoShells(a, b);
+      this.refreshTwoShells(a, b, this.isCatalyst(v >>> SPECIES_SHIFT));
       return;
     }
     if (nearFace) {
       // a may now take insertions, b had them (transfer below assumes b was in no group).
-      this.refreshAround(a);
-      this.refreshAround(b);
+      this.refreshAround(a, true);
+      this.refreshAround(b, true);
       return;
     }
     const step = this.step;
@@ -1190,8 +1214,11 @@ export class CpuEngine implements Engine {
     const recF = this.recF;
     const oldLo = recI[4 * i];
     const oldHi = recI[4 * i + 1];
-    if (this.reservoir !== null) recF[2 * i] = this.siteChannelRates(i, this.channelRates);
-    else if (this.reaction) {
+    if (this.reservoir !== null) {
+      // An empty site off the faces and off the reaction's surface has no channel: its rate is 0 (what siteChannelRates sums to there).
+      if (recI[4 * i + 3] === -1 && this.reservoir.siteFace[i] === 0 && (this.reactionBonds === null || this.reactionBonds.surfaceIndex[i] < 0)) recF[2 * i] = 0;
+      else recF[2 * i] = this.siteChannelRates(i, this.channelRates);
+    } else if (this.reaction) {
       // Empty surface sites carry reaction rates too.
       this.siteRates(i, this.channelRates);
       recF[2 * i] = this.passDouble[1];
@@ -1389,9 +1416,14 @@ export class CpuEngine implements Engine {
    * every site within two steps of a or b, each once (a small hash set removes
    * the duplicates that the two overlapping balls and wrap-around give).
    */
-  private refreshTwoShells(a: number, b: number): void {
-    let n = this.collectBall(a, 0);
-    n = this.collectBall(b, n);
+  private refreshTwoShells(a: number, b: number, catalystMoved: boolean): void {
+    // With a reaction but no pair energies or lubrication a rate two steps away changes only through the
+    // catalyst's presence around a bond: when no catalyst came or went, the sites within one step of a or b
+    // are all that can change. They are refreshed in the order of the full balls (the groups' order depends on it).
+    const near = !catalystMoved && this.reaction !== null && !this.currentModel.hasEnvironment;
+    if (near) this.markFirstShells(a, b);
+    let n = this.collectBall(a, 0, near);
+    n = this.collectBall(b, n, near);
     const sites = this.ballSites;
     const hash = this.ballHash;
     const slots = this.ballSlots;
@@ -1406,7 +1438,9 @@ export class CpuEngine implements Engine {
    * With a reaction but no pair energies or lubrication, only the reaction rates (stored on surface sites)
    * reach two steps, so the second shell keeps just its surface sites.
    */
-  private collectBall(c: number, n: number): number {
+  private collectBall(c: number, n: number, onlyMarked: boolean): number {
+    const stamp = onlyMarked ? this.shellStamp : -1;
+    const marks = this.shellMarks;
     const faces = this.faceBits;
     const onlySurface = this.reaction !== null && !this.currentModel.hasEnvironment ? this.reaction.surfaceRegion : null;
     const region = this.siteRegion;
@@ -1419,10 +1453,30 @@ export class CpuEngine implements Engine {
       const fm = ((faces[m >> 5] >>> (m & 31)) & 1) !== 0;
       for (let e = 0; e < this.Z; e++) {
         const q = fm ? this.steps.faceNeighbour(m, e) : m + this.step[e];
-        if (q >= 0 && (onlySurface === null || onlySurface[region[q]] !== 0)) n = this.collect(q, n);
+        if (q >= 0 && (onlySurface === null || onlySurface[region[q]] !== 0) && (stamp === -1 || marks[q] === stamp)) n = this.collect(q, n);
       }
     }
     return n;
+  }
+
+  /** Marks a, b and the sites one step from either with a new stamp in shellMarks. */
+  private markFirstShells(a: number, b: number): void {
+    if (this.shellMarks.length !== this.currentModel.nSites) this.shellMarks = new Int32Array(this.currentModel.nSites);
+    if (this.shellStamp === 0x7fffffff) {
+      this.shellMarks.fill(0);
+      this.shellStamp = 0;
+    }
+    const stamp = ++this.shellStamp;
+    const marks = this.shellMarks;
+    for (let end = 0; end < 2; end++) {
+      const c = end === 0 ? a : b;
+      marks[c] = stamp;
+      const face = ((this.faceBits[c >> 5] >>> (c & 31)) & 1) !== 0;
+      for (let d = 0; d < this.Z; d++) {
+        const m = face ? this.steps.faceNeighbour(c, d) : c + this.step[d];
+        if (m >= 0) marks[m] = stamp;
+      }
+    }
   }
 
   private collect(site: number, n: number): number {
@@ -1488,7 +1542,7 @@ export class CpuEngine implements Engine {
     this.aliveIons++;
     this.occupiedBits[i >> 5] |= 1 << (i & 31);
     this.recI[4 * i + 3] = ion | (s << SPECIES_SHIFT);
-    if (!this.refreshDeferred) this.refreshAround(i);
+    if (!this.refreshDeferred) this.refreshAround(i, this.isCatalyst(s));
     return ion;
   }
 
@@ -1500,18 +1554,24 @@ export class CpuEngine implements Engine {
     this.applyJournal();
     this.freeMaskValid = false;
     const ion = this.recI[4 * i + 3] & ION_MASK;
+    const species = this.recI[4 * i + 3] >>> SPECIES_SHIFT;
     this.occupiedBits[i >> 5] &= ~(1 << (i & 31));
     this.recI[4 * i + 3] = -1;
     this.alive[ion] = 0;
     this.aliveIons--;
-    if (!this.refreshDeferred) this.refreshAround(i);
+    if (!this.refreshDeferred) this.refreshAround(i, this.isCatalyst(species));
     return ion;
   }
 
-  /** Refreshes the rates that a change of occupancy at site i can touch (i itself included). */
-  private refreshAround(i: number): void {
+  /** True when species s is the reaction's catalyst (its coming or going changes reaction rates two steps away). */
+  private isCatalyst(s: number): boolean {
+    return this.reaction !== null && this.reaction.catalyst === s;
+  }
+
+  /** Refreshes the rates that a change of occupancy at site i can touch (i itself included); catalystMoved: the ion that came or went is the reaction's catalyst. */
+  private refreshAround(i: number, catalystMoved: boolean): void {
     if (this.interacting) {
-      this.refreshTwoShells(i, i);
+      this.refreshTwoShells(i, i, catalystMoved);
       return;
     }
     this.refresh(i);
@@ -1665,7 +1725,14 @@ export class CpuEngine implements Engine {
     if (this.reaction) this.interacting = true;
     this.reactionBase = this.Z + (this.reservoir !== null ? model.nSpecies : 0);
     this.buildRateSumTable();
+    this.buildReactionBonds();
     this.rebuildRates();
+  }
+
+  /** The reaction's bond tables for the current model, walking the lattice as the engine does (faceNeighbour on face sites). */
+  private buildReactionBonds(): void {
+    const model = this.currentModel;
+    this.reactionBonds = model.waterDissociation ? new ReactionBonds(model, (i, d) => (((this.faceBits[i >> 5] >>> (i & 31)) & 1) !== 0 ? this.steps.faceNeighbour(i, d) : i + this.step[d])) : null;
   }
 
   /** Bytes of every typed array the engine holds (the model's arrays, e.g. siteRegion, not included). */
@@ -1677,7 +1744,7 @@ export class CpuEngine implements Engine {
     n += this.journal.byteLength + this.channelRates.byteLength + this.channelOrder.byteLength + this.ballSites.byteLength + this.ballSlots.byteLength + this.ballHash.byteLength;
     n += this.alive.byteLength + this.kindEvents.byteLength + (this.reservoir?.bytes() ?? 0);
     n += this.hopsByDirection.byteLength + this.lubricatedHopCounts.byteLength + this.bondSites.byteLength + this.lubricated.byteLength;
-    n += this.freeMask.byteLength + this.hopNeighbours.byteLength;
+    n += this.freeMask.byteLength + this.hopNeighbours.byteLength + (this.reactionBonds?.bytes() ?? 0) + this.shellMarks.byteLength;
     if (this.plainHops !== null) n += this.plainHops.rateSum.byteLength + this.plainHops.positive.byteLength + this.plainHops.thresholds.byteLength + this.plainHops.slots.byteLength;
     return n;
   }
