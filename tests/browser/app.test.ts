@@ -448,7 +448,7 @@ describe('ionhop browser app', () => {
       expect(await page.getAttribute('#engine-badge', 'data-engine'), id).toBe('cpu');
       expect(await page.isVisible('#exchange')).toBe(true);
       const start = Number(await page.getAttribute('#stored-charge', 'data-charge'));
-      await playUntil(page, `Number(document.getElementById('stored-charge')?.dataset.charge) !== ${start}`, 15_000);
+      await playUntil(page, `Number(document.getElementById('stored-charge')?.dataset.charge) !== ${start}`, 30_000);
       const faces = page.locator('.face-species');
       expect(await faces.count(), id).toBeGreaterThan(0);
       // VOx–rGO starts at 20 % filling (its GITT pulse is CLI-only), so its first exchanges may be removals.
@@ -458,7 +458,7 @@ describe('ionhop browser app', () => {
       expect(errors, id).toEqual([]);
       await page.close();
     }
-  }, 90_000);
+  }, 150_000);
 
   it('proton chemistry: OH- appears on the surface within seconds with the split/re-formed counter; MoS2 shows its lubricated hops', async () => {
     const { page, errors } = await open(`?sceneData=${waterScene()}&engine=cpu`);

@@ -55,8 +55,8 @@ describe('live water-dissociation turnover in the worker session', () => {
     const session = await SimulationSession.create('cpu', preset('vn-oh-volcano'), 3);
     let frame = await session.frame();
     expect(Number.isNaN(frame.chemistry!.turnoverPerSiteHz.value)).toBe(true); // one sample: no span yet
-    for (let k = 0; k < 12; k++) {
-      await session.advance({ events: 2000 }, 50);
+    for (let k = 0; k < 16; k++) {
+      await session.advance({ events: 2000 }, 60_000); // a budget this long never cuts a request short: exactly 2000 events
       frame = await session.frame();
     }
     const { turnoverPerSiteHz: t, hydroxideCoverage: cov, surfaceSites } = frame.chemistry!;
