@@ -136,20 +136,7 @@ export interface OpenFaceRatio {
 /** Open faces on both x ends of 1000×1000 (reflecting x, periodic y) against the same lattice closed, chunks interleaved. */
 export function openFaceRatio(chunkEvents: number, chunks: number, warmup: number): OpenFaceRatio {
   const lattice: SceneInput['lattice'] = { type: 'square', size: [1000, 1000], spacing: 3, boundary: ['reflecting', 'periodic'] };
-  const engines = [false, true].map((open) => {
-    const model = latticeGas(lattice, open);
-    const engine = new CpuEngine(model, initialOccupancy(model, 1), 'bench');
-    engine.advanceSync({ events: warmup });
-    return engine;
-  });
-  const best = [0, 0];
-  for (let r = 0; r < chunks; r++)
-    engines.forEach((engine, k) => {
-      const t0 = process.hrtime.bigint();
-      engine.advanceSync({ events: chunkEvents });
-      best[k] = Math.max(best[k], chunkEvents / (Number(process.hrtime.bigint() - t0) / 1e9));
-    });
-  return { closedEventsPerS: best[0], openEventsPerS: best[1], ratio: best[1] / best[0] };
+  return interleavedRatio(latticeGas(lattice, false), latticeGas(lattice, true), chunkEvents, chunks, warmup);
 }
 
 /** The vn-oh-volcano preset with its lattice set to 512×512 (Zn2+ kept at a quarter of the surface row). */
@@ -163,7 +150,12 @@ function volcanoModel(): RateModel {
 /** vn-oh-volcano at 512×512 against the closed half-filled lattice gas of the same size, chunks interleaved in this process. */
 export function volcanoRatio(chunkEvents: number, chunks: number, warmup: number): OpenFaceRatio {
   const lattice: SceneInput['lattice'] = { type: 'square', size: [512, 512], spacing: 3, boundary: ['periodic', 'periodic'] };
-  const engines = [latticeGas(lattice), volcanoModel()].map((model) => {
+  return interleavedRatio(latticeGas(lattice), volcanoModel(), chunkEvents, chunks, warmup);
+}
+
+/** Best-chunk events/s of two models, chunks alternated in this process so load drifts hit both alike. */
+function interleavedRatio(closed: RateModel, open: RateModel, chunkEvents: number, chunks: number, warmup: number): OpenFaceRatio {
+  const engines = [closed, open].map((model) => {
     const engine = new CpuEngine(model, initialOccupancy(model, 1), 'bench');
     engine.advanceSync({ events: warmup });
     return engine;
