@@ -1,5 +1,5 @@
-// The CPU engine's plain-hop loop (one region, no environment terms, closed
-// box) against its general loop on the same seeds: every trajectory must be
+// The CPU engine's plain-hop group loop (one region, no environment terms, closed
+// box; free-pair selection switched off) against its general loop on the same seeds: every trajectory must be
 // the same bit for bit (clock, occupancy, displacements, generator state,
 // counters), whatever the lattice, boundaries, field or species mix, across
 // event- and time-limited advances, ion insertions and removals (which make
@@ -47,8 +47,12 @@ function pair(m: RateModel, keepMasks = true): [CpuEngine, CpuEngine] {
   const occupancy = initialOccupancy(m, 3);
   const plain = new CpuEngine(m, occupancy, 'plain-vs-general');
   plain.keepsFreeMasks = keepMasks;
+  // Free-pair selection draws other events (tests/unit/cpuFreePairs.test.ts); the group loop is the one that matches.
+  plain.useFreePairs(false);
   const general = new CpuEngine(m, occupancy, 'plain-vs-general');
   general.usePlainHopLoop(false);
+  // After setModel the general engine takes the plain loop too (usePlainHopLoop applies until then): the group loop there as well.
+  general.useFreePairs(false);
   return [plain, general];
 }
 

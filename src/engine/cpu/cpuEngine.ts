@@ -23,6 +23,7 @@ import * as rateGroups from './rateGroups';
 import { ReservoirSlots } from './reservoirChannels';
 import { bitsetWords, buildBitsets, LatticeSteps } from './siteTable';
 import { buildPlainHopTables, type PlainHopTables } from './plainHopTables';
+import { ENTER_AT_PROPOSALS, FreePairState, freePairRate, LEAVE_ABOVE_PROPOSALS, MIN_GROUP_EVENTS, proposalWeight } from './freePairs';
 
 const TWO_POW_M32 = 2.3283064365386963e-10;
 const TWO_POW_32 = 4294967296;
@@ -41,6 +42,14 @@ const ION_MASK = 0x0fffffff;
 const SPECIES_SHIFT = 28;
 /** Hops per batch of site/displacement updates. */
 const JOURNAL_LENGTH = 2048;
+/**
+ * Events per call of a plain-model loop. advanceSync calls the loop function
+ * repeatedly instead of once: a function entered rarely runs only as on-stack
+ * replacement code, which V8 did not re-optimize after a new engine
+ * invalidated it (measured: the second engine of a process at half speed);
+ * called often, it is re-optimized like any hot function.
+ */
+const PLAIN_CHUNK = 4096;
 /** Index of the hop kind in eventCountsByKind. */
 const HOP_KIND = CHANNEL_KINDS.indexOf('hop');
 const RESERVOIR_KIND = CHANNEL_KINDS.indexOf('reservoir');
@@ -186,6 +195,8 @@ export class CpuEngine implements Engine {
   private keepFreeMasks: boolean;
   /** Scratch: the neighbours of the two ends of a hop (plain-hop loop). */
   private readonly hopNeighbours: Int32Array;
+  /** Free-pair selection for plain-hop models (freePairs.ts); the group loop runs while it is not active. */
+  private readonly freePairs: FreePairState;
 
   constructor(model: RateModel, occupancy: Uint8Array, seed: string) {
     if (occupancy.length !== model.nSites) {
@@ -235,6 +246,7 @@ export class CpuEngine implements Engine {
     this.channelRates = new Float64Array(2 * this.Z + model.nSpecies);
     this.channelOrder = new Int8Array(2 * this.Z + model.nSpecies);
     this.hopNeighbours = new Int32Array(2 * this.Z);
+    this.freePairs = new FreePairState(model.nSpecies, this.Z);
     // Measured (interleaved, one process): kept masks ×1.11 at 100², ×0.88 at 1000² (the 1 MB mask array
     // adds misses there), ×0.99 at 100³. Kept where the records fit in L2, like the early loads' threshold.
     this.keepFreeMasks = model.nSites <= 65536;
@@ -290,8 +302,32 @@ export class CpuEngine implements Engine {
    * Applies until the next setModel.
    */
   usePlainHopLoop(use: boolean): void {
+    if (this.freePairs.active) this.leaveFreePairs();
     if (!use) this.plainHops = null;
     else this.buildRateSumTable();
+  }
+
+  /**
+   * For tests and benchmarks: false keeps plain-hop models on the group loop
+   * (advancePlainHops, bit for bit the general loop's trajectory); true (the
+   * default) lets them run on free pairs whenever an event takes few proposals.
+   */
+  useFreePairs(use: boolean): void {
+    const fp = this.freePairs;
+    if (!use && fp.active) this.leaveFreePairs();
+    fp.disabled = use ? 0 : 1;
+    fp.groupEventsLeft = 0;
+  }
+
+  /** Whether the next plain-hop events run on free pairs (freePairs.ts). */
+  get freePairsActive(): boolean {
+    return this.freePairs.active === 1;
+  }
+
+  /** Events run on free pairs, the proposals they took, and the switches between free pairs and the group loop. */
+  freePairStats(): { events: number; proposals: number; switches: number } {
+    const fp = this.freePairs;
+    return { events: fp.events, proposals: fp.proposals, switches: fp.switches };
   }
 
   /** For benchmarks: whether the plain-hop loop keeps per-site free masks or reads them from the bitset. */
@@ -326,7 +362,7 @@ export class CpuEngine implements Engine {
     if (!(maxEvents >= 0)) throw new Error(`advance: events must be ≥ 0 (got ${limit.events})`);
     if (Number.isNaN(tEnd)) throw new Error('advance: time must be a number (got NaN)');
     if (tEnd <= this.clock) return { events: 0, time: this.clock, stoppedBy: 'time' };
-    if (this.plainHops !== null) return this.advancePlainHops(maxEvents, tEnd);
+    if (this.plainHops !== null) return this.advancePlain(maxEvents, tEnd);
     // The general loop moves ions without keeping the plain loop's free masks.
     this.freeMaskValid = false;
     const rng = this.rng;
@@ -443,6 +479,323 @@ export class CpuEngine implements Engine {
       this.clock = clock;
       this.eventTotal += done;
     }
+    return { events: done, time: clock, stoppedBy };
+  }
+
+  /**
+   * Plain-hop models: free-pair selection (advanceFreePairs) while an event
+   * takes few proposals, else the group loop (advancePlainHops), in chunks of
+   * PLAIN_CHUNK events. Which one runs is decided from the state alone, so a
+   * run replays bit for bit.
+   */
+  private advancePlain(maxEvents: number, tEnd: number): AdvanceReport {
+    const fp = this.freePairs;
+    let done = 0;
+    for (;;) {
+      const left = maxEvents - done;
+      let report: { events: number; time: number; stoppedBy: AdvanceReport['stoppedBy'] | 'switch' };
+      if (fp.active) {
+        report = this.advanceFreePairs(Math.min(left, PLAIN_CHUNK), tEnd);
+        done += report.events;
+        if (report.stoppedBy === 'switch') {
+          this.leaveFreePairs();
+          continue;
+        }
+      } else {
+        if (fp.groupEventsLeft <= 0) {
+          this.considerFreePairs();
+          if (fp.active) continue;
+        }
+        report = this.advancePlainHops(Math.min(left, PLAIN_CHUNK, fp.groupEventsLeft), tEnd);
+        done += report.events;
+        fp.groupEventsLeft -= report.events;
+      }
+      if (report.stoppedBy !== 'events' || done >= maxEvents) return { events: done, time: report.time, stoppedBy: report.stoppedBy as AdvanceReport['stoppedBy'] };
+    }
+  }
+
+  /** Counts ions per species and free pairs per class from the occupancy (freePairs.ts); the segments' starts too. */
+  private countFreePairs(): void {
+    const fp = this.freePairs;
+    const n = this.currentModel.nSites;
+    const Z = this.Z;
+    const S = this.nSpecies;
+    const occupied = this.occupiedBits;
+    const faces = this.faceBits;
+    const recI = this.recI;
+    fp.pairCount.fill(0);
+    fp.speciesCount.fill(0);
+    for (let i = 0; i < n; i++) {
+      if (((occupied[i >> 5] >>> (i & 31)) & 1) === 0) continue;
+      const s = recI[4 * i + 3] >>> SPECIES_SHIFT;
+      fp.speciesCount[s]++;
+      const face = ((faces[i >> 5] >>> (i & 31)) & 1) !== 0;
+      for (let d = 0; d < Z; d++) {
+        const j = face ? this.steps.faceNeighbour(i, d) : i + this.step[d];
+        if (j >= 0 && ((occupied[j >> 5] >>> (j & 31)) & 1) === 0) fp.pairCount[s * Z + d]++;
+      }
+    }
+    let start = 0;
+    for (let s = 0; s < S; s++) {
+      fp.segmentStart[s] = start;
+      start += fp.speciesCount[s];
+    }
+    fp.segmentStart[S] = start;
+    fp.proposalWeight = proposalWeight(fp, this.hopRate, S, Z, n);
+  }
+
+  /** After the group loop's quota: free pairs when an event would take at most ENTER_AT_PROPOSALS proposals. */
+  private considerFreePairs(): void {
+    const fp = this.freePairs;
+    const n = this.currentModel.nSites;
+    fp.groupEventsLeft = Math.max(MIN_GROUP_EVENTS, n);
+    if (fp.disabled || this.plainHops === null) {
+      fp.groupEventsLeft = Infinity;
+      return;
+    }
+    this.countFreePairs();
+    const total = freePairRate(fp.pairCount, this.hopRate);
+    if (!(total > 0 && total < Infinity) || fp.proposalWeight > ENTER_AT_PROPOSALS * total) return;
+    // Segments: each species' ions in site order, then the empty sites; word 2 of a record is the site's index in `order`.
+    if (fp.order.length !== n) fp.order = new Int32Array(n);
+    const order = fp.order;
+    const recI = this.recI;
+    const occupied = this.occupiedBits;
+    const S = this.nSpecies;
+    const next = Array.from(fp.segmentStart);
+    for (let i = 0; i < n; i++) {
+      const k = ((occupied[i >> 5] >>> (i & 31)) & 1) === 0 ? S : recI[4 * i + 3] >>> SPECIES_SHIFT;
+      const pos = next[k]++;
+      order[pos] = i;
+      recI[4 * i + 2] = pos;
+    }
+    this.freeMaskValid = false;
+    fp.active = 1;
+    fp.switches++;
+  }
+
+  /** Back to the group loop: every rate and group rebuilt from the occupancy, as after setModel. */
+  private leaveFreePairs(): void {
+    const fp = this.freePairs;
+    fp.active = 0;
+    fp.switches++;
+    fp.groupEventsLeft = Math.max(MIN_GROUP_EVENTS, this.currentModel.nSites);
+    this.rebuildRates();
+    this.plainSlotsReserved = false;
+    this.freeMaskValid = false;
+  }
+
+  /**
+   * Free-pair selection (freePairs.ts): R from the class counts, the clock,
+   * a class (s, d) with probability P_sd·k_sd/R, then a uniform pair of that
+   * class by proposals from the ion or the empty-site side. Stops with
+   * 'switch' (before drawing anything) when an event would take more than
+   * LEAVE_ABOVE_PROPOSALS proposals on average.
+   */
+  private advanceFreePairs(maxEvents: number, tEnd: number): { events: number; time: number; stoppedBy: AdvanceReport['stoppedBy'] | 'switch' } {
+    const fp = this.freePairs;
+    const Z = this.Z;
+    const S = this.nSpecies;
+    const classes = S * Z;
+    const pairCount = fp.pairCount;
+    const speciesCount = fp.speciesCount;
+    const segmentStart = fp.segmentStart;
+    const order = fp.order;
+    const nIons = segmentStart[S];
+    const nEmpty = this.currentModel.nSites - nIons;
+    const rate = this.hopRate;
+    const leaveBelow = fp.proposalWeight / LEAVE_ABOVE_PROPOSALS;
+    const recI = this.recI;
+    const occupied = this.occupiedBits;
+    const faces = this.faceBits;
+    const step = this.step;
+    const steps = this.steps;
+    const journal = this.journal;
+    const speciesEvents = this.speciesEvents;
+    const hopsByDirection = this.hopsByDirection;
+    const rng = this.rng;
+    const st = rng.st;
+    let s0 = st[0];
+    let s1 = st[1];
+    let s2 = st[2];
+    let c = st[3];
+    let t = 0;
+    let w = 0;
+    let u = 0;
+    let done = 0;
+    let proposals = 0;
+    let clock = this.clock;
+    let journalLength = this.journalLength;
+    let stoppedBy: AdvanceReport['stoppedBy'] | 'switch' = 'events';
+    let failure: Error | null = null;
+    while (done < maxEvents) {
+      let total = 0;
+      let lastClass = -1;
+      for (let k = 0; k < classes; k++) {
+        const weight = pairCount[k] * rate[k];
+        total += weight;
+        if (weight > 0) lastClass = k;
+      }
+      if (!(total < Infinity)) {
+        failure = new NonFiniteRateError('cpu', `the total hop rate is ${total} Hz at t = ${clock} s after ${this.eventTotal + done} events`);
+        break;
+      }
+      if (total === 0) {
+        if (tEnd !== Infinity) clock = tEnd;
+        stoppedBy = 'frozen';
+        break;
+      }
+      if (total < leaveBelow) {
+        stoppedBy = 'switch';
+        break;
+      }
+      // Clock: U in (0, 1] at full precision, as the group loop draws it.
+      t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c; w = s2 * TWO_POW_32;
+      if (w >= FULL_PRECISION_FIRST_WORD) {
+        t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c;
+        u = (w + (s2 * TWO_POW_32 + 0.5) * TWO_POW_M32) * TWO_POW_M32;
+      } else {
+        st[0] = s0; st[1] = s1; st[2] = s2; st[3] = c;
+        u = rng.uniformFrom(w);
+        s0 = st[0]; s1 = st[1]; s2 = st[2]; c = st[3];
+      }
+      const next = clock - Math.log(u) / total;
+      if (next > tEnd) {
+        clock = tEnd;
+        stoppedBy = 'time';
+        break;
+      }
+      if (!(next < Infinity)) {
+        failure = new NonFiniteRateError('cpu', `the clock reached ${next} s after ${this.eventTotal + done} events (total hop rate ${total} Hz)`);
+        break;
+      }
+      // Class: the first k with U·R < Σ_{j≤k} P_j·k_j, U at full precision. The first word w
+      // bounds U to [w, w+1)·2^-32; rounding is monotone, so when both ends of that cell fall
+      // in one class, every U in it does and no second word is drawn. Else the full U decides.
+      t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c; w = s2 * TWO_POW_32;
+      let x = w * TWO_POW_M32 * total;
+      let cls = lastClass;
+      let cumulative = 0;
+      for (let k = 0; k < lastClass; k++) {
+        cumulative += pairCount[k] * rate[k];
+        if (x < cumulative) {
+          cls = k;
+          break;
+        }
+      }
+      if (cls !== lastClass && !((w + 1) * TWO_POW_M32 * total < cumulative)) {
+        if (w >= FULL_PRECISION_FIRST_WORD) {
+          t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c;
+          u = (w + (s2 * TWO_POW_32 + 0.5) * TWO_POW_M32) * TWO_POW_M32;
+        } else {
+          st[0] = s0; st[1] = s1; st[2] = s2; st[3] = c;
+          u = rng.uniformFrom(w);
+          s0 = st[0]; s1 = st[1]; s2 = st[2]; c = st[3];
+        }
+        x = u * total;
+        cls = lastClass;
+        cumulative = 0;
+        for (let k = 0; k < lastClass; k++) {
+          cumulative += pairCount[k] * rate[k];
+          if (x < cumulative) {
+            cls = k;
+            break;
+          }
+        }
+      }
+      const species = (cls / Z) | 0;
+      const d = cls - species * Z;
+      // A uniform pair of the class, proposed from the side with fewer candidates.
+      const fromIons = speciesCount[species] <= nEmpty;
+      const m = fromIons ? speciesCount[species] : nEmpty;
+      const base = fromIons ? segmentStart[species] : nIons;
+      // Index in [0, m): w·m < 2^53 when m ≤ 2^21, and its high part is uniform once the
+      // low parts below 2^32 mod m are rejected (Lemire); else the top bits, rejected when ≥ m.
+      const small = m <= 2097152;
+      const lowReject = small ? TWO_POW_32 % m : 0;
+      const shift = m > 1 ? Math.clz32(m - 1) : 32;
+      let a = -1;
+      let b = -1;
+      for (;;) {
+        t = 2091639 * s0 + c * TWO_POW_M32; s0 = s1; s1 = s2; c = t | 0; s2 = t - c; w = s2 * TWO_POW_32;
+        proposals++;
+        let idx = 0;
+        if (small) {
+          const product = w * m;
+          idx = Math.floor(product * TWO_POW_M32);
+          if (product - idx * TWO_POW_32 < lowReject) continue;
+        } else {
+          idx = shift === 32 ? 0 : w >>> shift;
+          if (idx >= m) continue;
+        }
+        const i = order[base + idx];
+        if (fromIons) {
+          const j = ((faces[i >> 5] >>> (i & 31)) & 1) !== 0 ? steps.faceNeighbour(i, d) : i + step[d];
+          if (j >= 0 && ((occupied[j >> 5] >>> (j & 31)) & 1) === 0) {
+            a = i;
+            b = j;
+            break;
+          }
+        } else {
+          const j = ((faces[i >> 5] >>> (i & 31)) & 1) !== 0 ? steps.faceNeighbour(i, d ^ 1) : i + step[d ^ 1];
+          if (j >= 0 && ((occupied[j >> 5] >>> (j & 31)) & 1) !== 0 && (S === 1 || recI[4 * j + 3] >>> SPECIES_SHIFT === species)) {
+            a = j;
+            b = i;
+            break;
+          }
+        }
+      }
+      // Hop a → b. Around a (b still free): the ion's pairs leave, occupied neighbours gain a pair towards a.
+      const faceA = ((faces[a >> 5] >>> (a & 31)) & 1) !== 0;
+      const row = species * Z;
+      for (let e = 0; e < Z; e++) {
+        const n = faceA ? steps.faceNeighbour(a, e) : a + step[e];
+        if (n < 0 || n === a) continue;
+        if (((occupied[n >> 5] >>> (n & 31)) & 1) === 0) pairCount[row + e]--;
+        else pairCount[(S === 1 ? 0 : (recI[4 * n + 3] >>> SPECIES_SHIFT) * Z) + (e ^ 1)]++;
+      }
+      occupied[a >> 5] &= ~(1 << (a & 31));
+      occupied[b >> 5] |= 1 << (b & 31);
+      const v = recI[4 * a + 3];
+      recI[4 * a + 3] = -1;
+      recI[4 * b + 3] = v;
+      const posA = recI[4 * a + 2];
+      const posB = recI[4 * b + 2];
+      order[posA] = b;
+      order[posB] = a;
+      recI[4 * a + 2] = posB;
+      recI[4 * b + 2] = posA;
+      // Around b (a now free): the ion's new pairs, occupied neighbours lose their pair towards b.
+      const faceB = ((faces[b >> 5] >>> (b & 31)) & 1) !== 0;
+      for (let e = 0; e < Z; e++) {
+        const n = faceB ? steps.faceNeighbour(b, e) : b + step[e];
+        if (n < 0 || n === b) continue;
+        if (((occupied[n >> 5] >>> (n & 31)) & 1) === 0) pairCount[row + e]++;
+        else pairCount[(S === 1 ? 0 : (recI[4 * n + 3] >>> SPECIES_SHIFT) * Z) + (e ^ 1)]--;
+      }
+      const jk = 3 * journalLength;
+      journal[jk] = v & ION_MASK;
+      journal[jk + 1] = b;
+      journal[jk + 2] = d;
+      if (++journalLength === JOURNAL_LENGTH) {
+        this.journalLength = journalLength;
+        this.applyJournal();
+        journalLength = 0;
+      }
+      speciesEvents[species]++;
+      hopsByDirection[row + d]++;
+      clock = next;
+      done++;
+    }
+    this.journalLength = journalLength;
+    this.applyJournal();
+    st[0] = s0; st[1] = s1; st[2] = s2; st[3] = c;
+    this.clock = clock;
+    this.eventTotal += done;
+    this.kindEvents[HOP_KIND] += done;
+    fp.events += done;
+    fp.proposals += proposals;
+    if (failure !== null) throw failure;
     return { events: done, time: clock, stoppedBy };
   }
 
@@ -1532,6 +1885,8 @@ export class CpuEngine implements Engine {
       throw new Error(`insertIon: ${model.speciesNames[s]} may not sit in region "${model.regionNames[model.siteRegion[i]]}" (site ${i})`);
     }
     if (this.slots >= ION_MASK) throw new Error(`insertIon: the CPU engine numbers at most ${ION_MASK} ions`);
+    // The free-pair segments assume a fixed ion count: back to the rates and groups.
+    if (this.freePairs.active) this.leaveFreePairs();
     this.applyJournal();
     this.freeMaskValid = false;
     if (this.slots === this.species.length) this.growIonSlots();
@@ -1551,6 +1906,7 @@ export class CpuEngine implements Engine {
     const model = this.currentModel;
     if (!(Number.isInteger(i) && i >= 0 && i < model.nSites)) throw new RangeError(`removeIon: site must be a whole number in [0, ${model.nSites - 1}] (got ${i})`);
     if (((this.occupiedBits[i >> 5] >>> (i & 31)) & 1) === 0) throw new Error(`removeIon: site ${i} is empty`);
+    if (this.freePairs.active) this.leaveFreePairs();
     this.applyJournal();
     this.freeMaskValid = false;
     const ion = this.recI[4 * i + 3] & ION_MASK;
@@ -1683,6 +2039,7 @@ export class CpuEngine implements Engine {
 
   /** Total rate of every possible hop now (Hz). */
   totalRate(): number {
+    if (this.freePairs.active) return freePairRate(this.freePairs.pairCount, this.hopRate);
     return this.groups.total();
   }
 
@@ -1707,6 +2064,9 @@ export class CpuEngine implements Engine {
       throw new Error(`setModel needs the same species: running ${old.speciesNames.join(', ')}, got ${model.speciesNames.join(', ')}; start a new run to change the species`);
     }
     checkAllowed(model, this.occupancySync());
+    // The rates and groups are rebuilt below; the next advance decides on free pairs afresh.
+    this.freePairs.active = 0;
+    this.freePairs.groupEventsLeft = 0;
     // Region indices may have a new meaning: crossing counts restart when the region count changes.
     if (model.nRegions !== this.R) this.crossingCounts = new Float64Array(model.nRegions * model.nRegions);
     this.currentModel = model;
@@ -1745,6 +2105,7 @@ export class CpuEngine implements Engine {
     n += this.alive.byteLength + this.kindEvents.byteLength + (this.reservoir?.bytes() ?? 0);
     n += this.hopsByDirection.byteLength + this.lubricatedHopCounts.byteLength + this.bondSites.byteLength + this.lubricated.byteLength;
     n += this.freeMask.byteLength + this.hopNeighbours.byteLength + (this.reactionBonds?.bytes() ?? 0) + this.shellMarks.byteLength;
+    n += this.freePairs.bytes();
     if (this.plainHops !== null) n += this.plainHops.rateSum.byteLength + this.plainHops.positive.byteLength + this.plainHops.thresholds.byteLength + this.plainHops.slots.byteLength;
     return n;
   }
@@ -1754,6 +2115,7 @@ export class CpuEngine implements Engine {
    * the group bookkeeping from scratch; returns the first mismatch, or null.
    */
   checkConsistency(): string | null {
+    if (this.freePairs.active) return this.checkFreePairs();
     const model = this.currentModel;
     const occ = this.occupancySync();
     const nIons = this.slots;
@@ -1861,6 +2223,54 @@ export class CpuEngine implements Engine {
       const kept = this.freeMask.slice();
       this.rebuildFreeMask();
       for (let i = 0; i < model.nSites; i++) if (kept[i] !== this.freeMask[i]) return `site ${i}: free-neighbour mask ${kept[i]}, recomputed ${this.freeMask[i]}`;
+    }
+    return null;
+  }
+
+  /** checkConsistency while free pairs run: occupancy and ion records, the segments, and every count recounted. */
+  private checkFreePairs(): string | null {
+    const model = this.currentModel;
+    const fp = this.freePairs;
+    const n = model.nSites;
+    const occ = this.occupancySync();
+    const recI = this.recI;
+    const seen = new Uint8Array(this.slots);
+    for (let i = 0; i < n; i++) {
+      const v = recI[4 * i + 3];
+      const pos = recI[4 * i + 2];
+      if (pos < 0 || pos >= n || fp.order[pos] !== i) return `site ${i}: at position ${pos} of the free-pair order, which holds ${fp.order[pos]}`;
+      const segment = occ[i] === 0 ? this.nSpecies : occ[i] - 1;
+      if (!(pos >= fp.segmentStart[segment] && pos < (segment === this.nSpecies ? n : fp.segmentStart[segment + 1]))) return `site ${i}: position ${pos} outside the segment of ${occ[i] === 0 ? 'empty sites' : model.speciesNames[segment]}`;
+      if (occ[i] === 0) {
+        if (v !== -1) return `site ${i}: empty but its record holds ${v}`;
+        continue;
+      }
+      const ion = v & ION_MASK;
+      if (v < 0 || ion >= this.slots || seen[ion]) return `site ${i}: ion ${ion} invalid or on two sites`;
+      seen[ion] = 1;
+      if (this.site[ion] !== i) return `site ${i}: ion ${ion} thinks it is on ${this.site[ion]}`;
+      if (this.species[ion] !== v >>> SPECIES_SHIFT) return `site ${i}: species ${v >>> SPECIES_SHIFT} in the record, ${this.species[ion]} for ion ${ion}`;
+    }
+    const kept = { pairs: fp.pairCount.slice(), species: fp.speciesCount.slice(), starts: fp.segmentStart.slice(), weight: fp.proposalWeight };
+    this.countFreePairs();
+    const recounted = { pairs: fp.pairCount.slice(), species: fp.speciesCount.slice(), starts: fp.segmentStart.slice(), weight: fp.proposalWeight };
+    fp.pairCount.set(kept.pairs);
+    fp.speciesCount.set(kept.species);
+    fp.segmentStart.set(kept.starts);
+    fp.proposalWeight = kept.weight;
+    for (const key of ['pairs', 'species', 'starts'] as const) {
+      if (kept[key].join() !== recounted[key].join()) return `free-pair ${key}: kept ${kept[key].join()}, recounted ${recounted[key].join()}`;
+    }
+    if (kept.weight !== recounted.weight) return `free-pair proposal weight: kept ${kept.weight}, recounted ${recounted.weight}`;
+    // Each class's rate is the reference rate of every pair in it.
+    const Z = this.Z;
+    for (let i = 0; i < n; i++) {
+      if (occ[i] === 0) continue;
+      const s = occ[i] - 1;
+      for (let d = 0; d < Z; d++) {
+        const ref = hopRateAt(model, occ, i, d);
+        if (ref !== 0 && ref !== this.hopRate[s * Z + d]) return `ion at site ${i}, direction ${d}: hopRateAt ${ref} Hz, free-pair class rate ${this.hopRate[s * Z + d]} Hz`;
+      }
     }
     return null;
   }
