@@ -149,6 +149,46 @@ describe('ionhop browser app', () => {
     await page.close();
   }, 60_000);
 
+  it('a Play clicked once, right after the page loads, starts the engine as soon as it is ready (two presets and a reload)', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    // The engine worker's script arrives 400 ms late, as on a slow school network: without it a fast machine may finish
+    // starting the engine before the click lands, and the race this test is about would not be run.
+    await page.route('**/engineWorker*', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await route.continue();
+    });
+    let clickedBeforeReady = 0;
+    for (const load of ['?scene=lattice-gas&engine=cpu', '?scene=v2o5-zn-h-costorage', 'reload']) {
+      // 'commit': the click lands while the page is still loading, before the host, worker and engine exist.
+      if (load === 'reload') await page.reload({ waitUntil: 'commit' });
+      else await page.goto(`${app.url}${load}`, { waitUntil: 'commit' });
+      await page.click('#play'); // exactly once: no retry, unlike playUntil
+      if ((await page.getAttribute('#engine-badge', 'data-engine')) === null) clickedBeforeReady++;
+      // From the click on, the button says Pause (pressed) at every poll until the events advance.
+      const seen: { events: number; states: string[] } = await page.evaluate(
+        `new Promise((resolve) => {
+          const states = new Set();
+          const started = performance.now();
+          const poll = setInterval(() => {
+            const play = document.getElementById('play');
+            states.add(play.getAttribute('aria-pressed') + ' ' + play.textContent);
+            const events = Number(document.getElementById('sim-events').dataset.events);
+            if (events > 0 || performance.now() - started > 15000) { clearInterval(poll); resolve({ events, states: [...states] }); }
+          }, 20);
+        })`,
+      );
+      expect(seen.events, `${load}: no event within 15 s of one Play click`).toBeGreaterThan(0);
+      expect(seen.states, load).toEqual(['true Pause']);
+      expect(await page.getAttribute('#run-state', 'data-state'), load).toBe('running');
+    }
+    // The race was exercised: every click came before the engine was ready.
+    expect(clickedBeforeReady).toBe(3);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it('runs a preset on the CPU engine in a worker: the step counter and the plots advance', async () => {
     const { page, errors } = await open('?scene=lattice-gas&engine=cpu');
     expect(await page.getAttribute('#engine-badge', 'data-engine')).toBe('cpu');
