@@ -711,7 +711,13 @@ export class App {
     const stored = ex.storedIons
       .map((dn, s) => (dn !== 0 || ex.insertions.some((v, k) => k % S === s && v > 0) ? `${label(s)} ${dn > 0 ? '+' : ''}${dn}${Number.isFinite(ex.chargeFraction[s]) ? ` (charge fraction ${formatNumber(ex.chargeFraction[s])})` : ''}` : ''))
       .filter(Boolean);
-    host.innerHTML = `<span class="label">open faces</span> ${faces.join(' ')} <span id="stored-charge" class="stored" data-charge="${ex.storedChargeE}" title="Ions gained since the run started and the share of the stored charge each species carries">stored: ${stored.length > 0 ? stored.join(', ') : 'nothing yet'}; Q = ${ex.storedChargeE > 0 ? '+' : ''}${ex.storedChargeE} e</span>`;
+    // An electrode that starts empty (v2o5-zn-h-costorage and other uptake presets) is the lesson, not a fault: say so
+    // first, so an empty lattice after loading reads as "about to fill", with the stored readout right beside it.
+    const startedEmpty = this.info !== null && this.info.ionCounts.every((n) => n === 0);
+    const emptyStart = startedEmpty
+      ? `<span id="empty-start" class="empty-start">The host starts empty: ions enter from the electrolyte through the hatched open face${ex.faceNames.length === 1 ? '' : 's'} and fill it.</span> `
+      : '';
+    host.innerHTML = `${emptyStart}<span class="label">open faces</span> ${faces.join(' ')} <span id="stored-charge" class="stored" data-charge="${ex.storedChargeE}" title="Ions gained since the run started and the share of the stored charge each species carries">stored: ${stored.length > 0 ? stored.join(', ') : 'nothing yet'}; Q = ${ex.storedChargeE > 0 ? '+' : ''}${ex.storedChargeE} e</span>`;
   }
 
   /** Water dissociation and H+ by origin; hidden without proton chemistry. */

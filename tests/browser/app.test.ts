@@ -487,6 +487,12 @@ describe('ionhop browser app', () => {
       // Automatic engine choice: the GPU engines refuse open faces, so the CPU worker runs them.
       expect(await page.getAttribute('#engine-badge', 'data-engine'), id).toBe('cpu');
       expect(await page.isVisible('#exchange')).toBe(true);
+      // An electrode that starts empty says so at once, beside the stored readout; VOx–rGO starts 20 % full and does not.
+      const empty = id !== 'vox-rgo-interfacial-storage';
+      expect(await page.isVisible('#empty-start'), id).toBe(empty);
+      if (empty) expect(await page.textContent('#empty-start'), id).toMatch(/^The host starts empty: ions enter from the electrolyte/);
+      expect(await page.isVisible('#stored-charge'), id).toBe(true);
+      if (id === 'v2o5-zn-h-costorage') expect(await page.textContent('#classroom')).toContain('the host starts empty');
       const start = Number(await page.getAttribute('#stored-charge', 'data-charge'));
       await playUntil(page, `Number(document.getElementById('stored-charge')?.dataset.charge) !== ${start}`, 30_000);
       const faces = page.locator('.face-species');
@@ -522,6 +528,13 @@ describe('ionhop browser app', () => {
     const { page, errors } = await open('?scene=vn-oh-volcano&engine=cpu');
     await playUntil(page, `Number.isFinite(Number(document.getElementById('turnover')?.dataset.se))`, 10_000);
     expect(await page.getAttribute('#chemistry', 'data-oh-binding')).toBe('-0.4');
+    // Its ions hardly hop: MSD and D* have nothing to draw and say why in the plot instead of drawing 0–100 axes.
+    for (const [plot, words] of [['plot-msd', /^no hops yet \(Zn²⁺/], ['plot-dstar', /^D\* not defined: no hops yet \(Zn²⁺/]] as const) {
+      expect(await page.getAttribute(`#${plot}`, 'data-empty'), plot).toBe('true');
+      expect(await page.getAttribute(`#${plot}`, 'data-empty-text'), plot).toMatch(words);
+      expect(await page.locator(`#${plot} .uplot`).isVisible(), plot).toBe(false);
+    }
+    expect(await page.getAttribute('#plot-profile', 'data-empty')).toBe('false');
     const slider = page.locator('input[data-key="reaction.0.ohBinding"]');
     await slider.fill('-0.5'); // one committed change (the barrier test above covers the keyboard path)
     await expect.poll(() => page.url()).toContain('reaction.0.ohBinding=-0.5');
