@@ -61,17 +61,6 @@ export function timeRange([t0, t1]: AxisRange): AxisRange {
   return t1 > 0 ? [0, 2 * t1] : [0, 1];
 }
 
-/**
- * A value axis spans the data with 5 % of its span to spare on either side, so no curve runs along the frame;
- * `fromZero`: it starts at 0 (an MSD, a fraction) unless the data go below. A constant curve gets ±10 % of itself.
- */
-export function valueRange([lo, hi]: AxisRange, fromZero: boolean): AxisRange {
-  const low = fromZero ? Math.min(0, lo) : lo;
-  const span = hi - low;
-  const pad = span > 0 ? 0.05 * span : 0.1 * Math.abs(hi) || 1;
-  return [fromZero && low === 0 ? 0 : low - pad, hi + pad];
-}
-
 /** The plots' content for the history: extents in the history's own units (s, Å², cm²/s, fraction of sites). */
 export function plotContents(h: ObservableHistory): PlotContents {
   const waiting = h.times.length < 2 && !h.previous;

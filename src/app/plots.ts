@@ -11,7 +11,7 @@ import 'uplot/dist/uPlot.min.css';
 import { speciesStyle } from '../view/palette';
 import { withContrast } from '../view/contrast';
 import { plotPoint, type ObservableHistory } from './observableHistory';
-import { plotContents, timeRange, valueRange, type AxisRange, type PlotContent } from './plotContent';
+import { plotContents, timeRange, type AxisRange, type PlotContent } from './plotContent';
 
 const DASHES: number[][] = [[], [7, 4], [2, 3]];
 
@@ -146,9 +146,9 @@ export class LivePlots {
     const prev = h.previous;
     const content = plotContents(h);
     // In plotted units: times scaled to the axis unit, D* to 10^dExponent cm²/s. Set before setData, which ranges the axes.
-    const scaled = (c: PlotContent, yScale: number, fromZero: boolean) =>
-      c.kind === 'data' ? { x: timeRange([c.extent.x[0] * tUnit, c.extent.x[1] * tUnit]), y: valueRange([c.extent.y[0] * yScale, c.extent.y[1] * yScale], fromZero) } : null;
-    this.ranges = { msd: scaled(content.msd, 1, true), dStar: scaled(content.dStar, 1 / unit, false) };
+    const scaled = (c: PlotContent, yScale: number) =>
+      c.kind === 'data' ? { x: timeRange([c.extent.x[0] * tUnit, c.extent.x[1] * tUnit]), y: niceRange(c.extent.y[0] * yScale, c.extent.y[1] * yScale) } : null;
+    this.ranges = { msd: scaled(content.msd, 1), dStar: scaled(content.dStar, 1 / unit) };
     const times = h.times.map((t) => t * tUnit);
     const current: (number | null)[][] = [times];
     const dCurrent: (number | null)[][] = [times];
@@ -354,6 +354,15 @@ function horizontalSpace(fontPx: number, min: number, max: number, plotDim: numb
 
 function lastTime(h: ObservableHistory): number {
   return Math.max(h.times[h.times.length - 1] ?? 0, h.previous?.times[h.previous.times.length - 1] ?? 0);
+}
+
+/**
+ * The data's values, padded by 10 % and widened to round numbers as uPlot pads its own automatic ranges: both ends
+ * then fall on ticks, so even a 100 px tall plot shows three labelled ticks.
+ */
+function niceRange(lo: number, hi: number): AxisRange {
+  const [min, max] = uPlot.rangeNum(lo, hi, 0.1, true);
+  return [min ?? lo, max ?? hi];
 }
 
 function finiteOrNull(v: number): number | null {
