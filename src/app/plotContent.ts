@@ -99,7 +99,7 @@ function msdEmptyText(h: ObservableHistory): string {
   return byReason(
     h.species.map((sp) => ({
       label: sp.label,
-      reason: sp.msd.some(Number.isFinite) ? 'no hops yet' : 'no ion present since the curve began',
+      reason: sp.msd.some(Number.isFinite) ? 'no hops yet' : 'no ion has stayed since the curve began',
     })),
   );
 }

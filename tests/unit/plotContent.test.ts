@@ -36,7 +36,7 @@ describe('plot extents', () => {
     h.add(sample(2, [0, NaN], [0, NaN], ['no-hops', 'converging']));
     h.setProfile([new Float64Array(4), new Float64Array(4)]);
     const c = plotContents(h);
-    expect(c.msd).toEqual({ kind: 'empty', text: 'no hops yet (Zn²⁺) · no ion present since the curve began (H⁺)' });
+    expect(c.msd).toEqual({ kind: 'empty', text: 'no hops yet (Zn²⁺) · no ion has stayed since the curve began (H⁺)' });
     expect(c.dStar).toEqual({ kind: 'empty', text: 'D* not defined: no hops yet (Zn²⁺) · no ion stayed through a whole block pair yet (H⁺)' });
     expect(c.profile).toEqual({ kind: 'empty', text: 'no ions on the lattice yet' });
     // A parameter change: the run before stays drawn (faded), so the plot has data although the new run has none yet.
