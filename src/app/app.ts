@@ -140,6 +140,9 @@ export class App {
 
   async boot(): Promise<void> {
     const { state, problems } = readUrl(location.search);
+    // Listen before anything is awaited: a Play pressed while the scene and the engine are still loading is kept
+    // (setPlaying) and starts the run once the engine is ready, rather than landing on a button with no listener.
+    this.installEvents();
     this.fillPicker();
     this.setProjector(state.projector ?? false, false);
     this.engineChoice = state.engine ?? 'auto';
@@ -178,7 +181,6 @@ export class App {
         problems.push(`URL parameter ${key}=${value}: ${issue}; using the scene's value`);
       }
     }
-    this.installEvents();
     const seed = state.seed ?? base.seed;
     try {
       await this.loadScene(base, edits, seed, state.speed);
@@ -189,6 +191,7 @@ export class App {
     }
     if (problems.length > 0) this.showMessage(`Some settings in the link were not used:\n${problems.map((p) => `• ${p}`).join('\n')}`);
     this.updateUrl();
+    this.runPendingStep();
     requestAnimationFrame(this.tick);
   }
 
@@ -352,11 +355,16 @@ export class App {
       })
       .finally(() => {
         this.advancing = false;
-        if (this.pendingSteps > 0 && !this.playing) {
-          this.pendingSteps--;
-          this.stepOnce();
-        }
+        this.runPendingStep();
       });
+  }
+
+  /** A Step pressed while a frame was being computed, or before the engine was ready, runs now. */
+  private runPendingStep(): void {
+    if (this.pendingSteps > 0 && !this.playing && !this.advancing && this.host) {
+      this.pendingSteps--;
+      this.stepOnce();
+    }
   }
 
   /** Exactly one event (CPU engine) or one sweep (GPU engines). */
@@ -371,10 +379,7 @@ export class App {
       .catch((e) => this.showMessage(`The step failed: ${(e as Error).message}`))
       .finally(() => {
         this.advancing = false;
-        if (this.pendingSteps > 0 && !this.playing) {
-          this.pendingSteps--;
-          this.stepOnce();
-        }
+        this.runPendingStep();
       });
   }
 
@@ -433,6 +438,9 @@ export class App {
 
   private installEvents(): void {
     const ui = this.ui;
+    // index.html disables Play and Step until the page listens, so no early press lands on a dead button.
+    ui.play.disabled = false;
+    ui.step.disabled = false;
     ui.picker.addEventListener('change', () => {
       if (ui.picker.value) void this.selectPreset(ui.picker.value);
     });
@@ -525,8 +533,12 @@ export class App {
     this.ui.picker.innerHTML = `${opts.join('')}<option value="" disabled>(scene from a file)</option>`;
   }
 
+  /**
+   * Play or pause. The wish holds even before the engine exists (the page is still starting it): tick() advances
+   * only once a host is there, so a Play pressed right after the page loads runs the engine as soon as it is ready.
+   */
   private setPlaying(on: boolean): void {
-    this.playing = on && this.host !== null;
+    this.playing = on;
     if (!this.playing) this.host?.interrupt();
     this.ui.play.textContent = this.playing ? 'Pause' : 'Play';
     this.ui.play.setAttribute('aria-pressed', String(this.playing));
@@ -536,8 +548,8 @@ export class App {
 
   private step(): void {
     this.setPlaying(false);
-    // A step pressed while a frame is still being computed runs right after it.
-    if (this.advancing) this.pendingSteps++;
+    // A step pressed while a frame is still being computed, or while the engine is starting, runs right after.
+    if (this.advancing || !this.host) this.pendingSteps++;
     else this.stepOnce();
   }
 
@@ -699,7 +711,13 @@ export class App {
     const stored = ex.storedIons
       .map((dn, s) => (dn !== 0 || ex.insertions.some((v, k) => k % S === s && v > 0) ? `${label(s)} ${dn > 0 ? '+' : ''}${dn}${Number.isFinite(ex.chargeFraction[s]) ? ` (charge fraction ${formatNumber(ex.chargeFraction[s])})` : ''}` : ''))
       .filter(Boolean);
-    host.innerHTML = `<span class="label">open faces</span> ${faces.join(' ')} <span id="stored-charge" class="stored" data-charge="${ex.storedChargeE}" title="Ions gained since the run started and the share of the stored charge each species carries">stored: ${stored.length > 0 ? stored.join(', ') : 'nothing yet'}; Q = ${ex.storedChargeE > 0 ? '+' : ''}${ex.storedChargeE} e</span>`;
+    // An electrode that starts empty (v2o5-zn-h-costorage and other uptake presets) is the lesson, not a fault: say so
+    // first, so an empty lattice after loading reads as "about to fill", with the stored readout right beside it.
+    const startedEmpty = this.info !== null && this.info.ionCounts.every((n) => n === 0);
+    const emptyStart = startedEmpty
+      ? `<span id="empty-start" class="empty-start">The host starts empty: ions enter from the electrolyte through the hatched open face${ex.faceNames.length === 1 ? '' : 's'} and fill it.</span> `
+      : '';
+    host.innerHTML = `${emptyStart}<span class="label">open faces</span> ${faces.join(' ')} <span id="stored-charge" class="stored" data-charge="${ex.storedChargeE}" title="Ions gained since the run started and the share of the stored charge each species carries">stored: ${stored.length > 0 ? stored.join(', ') : 'nothing yet'}; Q = ${ex.storedChargeE > 0 ? '+' : ''}${ex.storedChargeE} e</span>`;
   }
 
   /** Water dissociation and H+ by origin; hidden without proton chemistry. */
@@ -739,7 +757,9 @@ export class App {
   }
 
   private updateRunState(): void {
-    this.ui.runState.textContent = this.frozen ? 'frozen: no hop is possible' : this.playing ? 'running' : 'paused';
+    const starting = this.playing ? 'starting: runs as soon as the engine is ready' : 'starting the engine…';
+    this.ui.runState.textContent = !this.host ? starting : this.frozen ? 'frozen: no hop is possible' : this.playing ? 'running' : 'paused';
+    this.ui.runState.dataset.state = !this.host ? 'starting' : this.frozen ? 'frozen' : this.playing ? 'running' : 'paused';
   }
 
   private setBadge(note: string, reason?: string): void {

@@ -2,13 +2,16 @@
 // and the occupancy profile across the interface with the regions shaded
 // behind it. Species keep the view's colours (brightened on a projector's black)
 // and get distinct dash patterns. After a parameter change the previous run
-// stays on MSD and D* as a faded trace on the same axes. A plot with no data
-// shows no axes at all, rather than an invented 0–100 s range.
+// stays on MSD and D* as a faded trace on the same axes. Axes range over the
+// data (plotContent.ts); a plot with nothing to draw (no samples yet, only
+// zeros, no estimate) shows no axes at all but says why in words, rather than
+// an invented 0–100 range.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { speciesStyle } from '../view/palette';
 import { withContrast } from '../view/contrast';
 import { plotPoint, type ObservableHistory } from './observableHistory';
+import { plotContents, timeRange, type AxisRange, type PlotContent } from './plotContent';
 
 const DASHES: number[][] = [[], [7, 4], [2, 3]];
 
@@ -89,6 +92,8 @@ export class LivePlots {
   /** Profile axis fixed at 0–1 (true) or fitted to the data (false). */
   private profileFullRange = false;
   private speciesColors: readonly (string | undefined)[] = [];
+  /** Axis ranges of MSD and D* in plotted units, from the data (null: the plot has none and is hidden). */
+  private ranges: { msd: { x: AxisRange; y: AxisRange } | null; dStar: { x: AxisRange; y: AxisRange } | null } = { msd: null, dStar: null };
   private readonly observer: ResizeObserver;
 
   constructor(
@@ -139,6 +144,11 @@ export class LivePlots {
     const unit = 10 ** this.dExponent;
     const tUnit = 10 ** -this.timeExponent;
     const prev = h.previous;
+    const content = plotContents(h);
+    // In plotted units: times scaled to the axis unit, D* to 10^dExponent cm²/s. Set before setData, which ranges the axes.
+    const scaled = (c: PlotContent, yScale: number) =>
+      c.kind === 'data' ? { x: timeRange([c.extent.x[0] * tUnit, c.extent.x[1] * tUnit]), y: niceRange(c.extent.y[0] * yScale, c.extent.y[1] * yScale) } : null;
+    this.ranges = { msd: scaled(content.msd, 1), dStar: scaled(content.dStar, 1 / unit) };
     const times = h.times.map((t) => t * tUnit);
     const current: (number | null)[][] = [times];
     const dCurrent: (number | null)[][] = [times];
@@ -169,9 +179,19 @@ export class LivePlots {
     this.hosts.profile.dataset.points = String(layers);
     this.hosts.msd.dataset.previous = String(prev ? prev.times.length : 0);
     this.hosts.dStar.dataset.previous = String(prev ? prev.times.length : 0);
-    this.hosts.msd.dataset.empty = String(points < 2 && !prev);
-    this.hosts.dStar.dataset.empty = String(!h.species.some((sp) => sp.dStar.some(Number.isFinite)) && !prev);
-    this.hosts.profile.dataset.empty = String(layers === 0);
+    for (const [host, c] of [[this.hosts.msd, content.msd], [this.hosts.dStar, content.dStar], [this.hosts.profile, content.profile]] as const) {
+      host.dataset.empty = String(c.kind === 'empty');
+      // Shown in the plot's box by styles.css (content: attr(data-empty-text)) where the axes would be.
+      host.dataset.emptyText = c.kind === 'empty' ? c.text : '';
+    }
+  }
+
+  /** The scale options of a time plot whose axes range over its data (this.ranges, set by update). */
+  private dataScales(plot: 'msd' | 'dStar'): uPlot.Scales {
+    return {
+      x: { time: false, range: (_u, min, max) => this.ranges[plot]?.x ?? [min, max] },
+      y: { range: (_u, min, max) => this.ranges[plot]?.y ?? [min, max] },
+    };
   }
 
   dispose(): void {
@@ -212,7 +232,9 @@ export class LivePlots {
     const msdSeries = h.species.map((sp) => line(sp.s));
     const timeLabel = `simulated time (${timeAxisUnit(10 ** this.timeExponent).symbol})`;
     if (prev) msdSeries.push(...prev.species.map((sp) => before(sp.s)));
-    this.msd = new uPlot(this.options(this.hosts.msd, timeLabel, 'MSD (Å²)', msdSeries, true), [[], ...msdSeries.map(() => [])], this.hosts.msd);
+    const msdOpts = this.options(this.hosts.msd, timeLabel, 'MSD (Å²)', msdSeries, true);
+    msdOpts.scales = this.dataScales('msd');
+    this.msd = new uPlot(msdOpts, [[], ...msdSeries.map(() => [])], this.hosts.msd);
     const dSeries: uPlot.Series[] = [];
     const bands: uPlot.Band[] = [];
     h.species.forEach((sp, k) => {
@@ -225,6 +247,7 @@ export class LivePlots {
     const dUnit = this.dExponent === 0 ? 'cm²/s' : `10${superscript(this.dExponent)} cm²/s`;
     const dOpts = this.options(this.hosts.dStar, timeLabel, `D* (${dUnit})`, dSeries, false);
     dOpts.bands = bands;
+    dOpts.scales = this.dataScales('dStar');
     this.dStar = new uPlot(dOpts, [[], ...dSeries.map(() => [])], this.hosts.dStar);
     const pOpts = this.options(this.hosts.profile, `layer along ${h.profileAxisName}`, 'fraction of sites', h.species.map((sp) => line(sp.s)), true);
     pOpts.scales = {
@@ -331,6 +354,15 @@ function horizontalSpace(fontPx: number, min: number, max: number, plotDim: numb
 
 function lastTime(h: ObservableHistory): number {
   return Math.max(h.times[h.times.length - 1] ?? 0, h.previous?.times[h.previous.times.length - 1] ?? 0);
+}
+
+/**
+ * The data's values, padded by 10 % and widened to round numbers as uPlot pads its own automatic ranges: both ends
+ * then fall on ticks, so even a 100 px tall plot shows three labelled ticks.
+ */
+function niceRange(lo: number, hi: number): AxisRange {
+  const [min, max] = uPlot.rangeNum(lo, hi, 0.1, true);
+  return [min ?? lo, max ?? hi];
 }
 
 function finiteOrNull(v: number): number | null {

@@ -13,51 +13,22 @@ import { editableParams } from '../../src/app/sceneEdits';
 import { validateScene } from '../../src/model/scene/validate';
 import { localPairEnergy, reservoirRateAt } from '../../src/model/rateModel';
 import { initialOccupancy } from '../../src/model/initialState';
-import type { SceneInput } from '../../src/model/scene/schema';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
 import { CHANNEL_KINDS } from '../../src/model/channels';
 import { AVOGADRO_PER_MOL } from '../../src/model/reservoir';
 import { model } from '../helpers/energy';
-
-/** ions of H+ at unit activity in the 1e-22 L electrolyte: n° = N_A·V·(1 mol/L). */
-const VOLUME_L = 1e-22;
-
-function scene(type: 'square' | 'triangular', interactions: boolean, inventory = 25): SceneInput {
-  return {
-    ionhop: 1,
-    name: 'proton budget',
-    lattice: { type, size: [8, 6], spacing: 3, boundary: ['periodic', 'reflecting'] },
-    temperature: 300,
-    attemptFrequency: 1e13,
-    seed: 3,
-    run: { events: 10 },
-    regions: [
-      { name: 'surface', slab: { axis: 'y', from: 0, to: 2 }, species: { 'OH-': { siteEnergy: -0.8, barrier: 0.3 }, 'Zn2+': { barrier: 0.3 } } },
-      { name: 'host', species: { 'H+': { siteEnergy: -0.05, barrier: 0.3 }, 'Zn2+': { barrier: 0.32 } } },
-    ],
-    interactions: interactions ? [{ species: ['OH-', 'H+'], energy: -0.04 }, { species: ['Zn2+', 'H+'], energy: 0.05 }, { species: ['Zn2+', 'OH-'], energy: -0.02 }] : [],
-    reactions: [{ kind: 'water-dissociation', surface: ['surface'], host: ['host'], barrier: 0.3, bepSlope: 0.6, catalyst: { species: 'Zn2+', barrierShift: -0.1 } }],
-    populations: [{ species: 'Zn2+', fraction: 0.1 }, { species: 'H+', count: 4 }, { species: 'OH-', count: 3 }],
-    electrolyte: { activity: { 'Zn2+': 0.5, 'OH-': 0.5 } },
-    reservoirs: [
-      { name: 'surface face', face: 'y-', desolvationBarrier: { 'OH-': 0.25, 'Zn2+': 0.4 } },
-      { name: 'back face', face: 'y+', desolvationBarrier: { 'H+': 0.3 }, inventory: { 'H+': inventory }, volumeL: VOLUME_L },
-    ],
-  };
-}
-
-const count = (engine: CpuEngine, s: number) => engine.occupancySync().filter((o) => o === s + 1).length;
+import { INVENTORY_VOLUME_L, countIons, protonBudgetScene } from './chemistryScenes';
 
 describe('reservoirs and water dissociation in one scene (cpu)', () => {
   for (const [type, interactions] of [['square', true], ['triangular', true], ['square', false]] as const) {
     it(`keeps every rate equal to the references, the ledger and the inventory exact (${type}${interactions ? ', interactions' : ''})`, () => {
-      const m = model(scene(type, interactions));
+      const m = model(protonBudgetScene(type, interactions));
       const rx = m.waterDissociation!;
       const res = m.channels.reservoir!;
       const S = m.nSpecies;
       const engine = new CpuEngine(m, initialOccupancy(m, 2), `budget-${type}`);
       expect(engine.checkConsistency()).toBeNull();
-      const start = Array.from({ length: S }, (_, s) => count(engine, s));
+      const start = Array.from({ length: S }, (_, s) => countIons(engine, s));
       for (let batch = 0; batch < 12; batch++) {
         engine.advanceSync({ events: 61 });
         expect(engine.checkConsistency()).toBeNull();
@@ -67,7 +38,7 @@ describe('reservoirs and water dissociation in one scene (cpu)', () => {
           let exchanged = 0;
           for (let f = 0; f < 2; f++) exchanged += counts.insertions[f * S + s] - counts.removals[f * S + s];
           const fromWater = s === rx.hydroxide || s === rx.proton ? water : 0;
-          expect(count(engine, s) - start[s]).toBe(fromWater + exchanged);
+          expect(countIons(engine, s) - start[s]).toBe(fromWater + exchanged);
         }
         // The back face's H+ inventory lost exactly what entered there.
         const k = 1 * S + rx.proton;
@@ -85,7 +56,7 @@ describe('reservoirs and water dissociation in one scene (cpu)', () => {
 
   it('runs both kinds through runScene with the conservation check at every sample', async () => {
     const { runScene } = await import('../../src/run/runScene');
-    const input = scene('square', true);
+    const input = protonBudgetScene('square', true);
     input.run = { events: 1500, samples: 10, replicas: 2 };
     const result = await runScene(validateScene(input));
     const byKind = result.chemistry!.channels.find((c) => c.channel === 'water-dissociation');
@@ -96,11 +67,11 @@ describe('reservoirs and water dissociation in one scene (cpu)', () => {
   it('gives the finite-inventory insertion detailed balance with the canonical weight λ^(N−n)/(N−n)!', () => {
     // One empty H+ face site, n ions left: k_in(left)/k_out = exp(−(E + V)/kT)·left/n° (U = 0), the ratio of the
     // weights e^{−(E+V)/kT}·λ^{left−1}/(left−1)! and λ^{left}/left! with λ = n°.
-    const m = model(scene('square', true, 7));
+    const m = model(protonBudgetScene('square', true, 7));
     const rx = m.waterDissociation!;
     const res = m.channels.reservoir!;
     const S = m.nSpecies;
-    const unit = AVOGADRO_PER_MOL * VOLUME_L;
+    const unit = AVOGADRO_PER_MOL * INVENTORY_VOLUME_L;
     expect(res.unitActivityIons[1]).toBeCloseTo(unit, 6);
     const occ = new Uint8Array(m.nSites);
     const i = 3 + 8 * 5; // on the back face (y = 5)
@@ -121,7 +92,7 @@ describe('reservoirs and water dissociation in one scene (cpu)', () => {
 
 describe('finite inventory scene checks', () => {
   const withBack = (patch: Record<string, unknown>) => {
-    const s = scene('square', false);
+    const s = protonBudgetScene('square', false);
     s.reservoirs![1] = { ...s.reservoirs![1], ...patch };
     return s;
   };
@@ -132,12 +103,12 @@ describe('finite inventory scene checks', () => {
     expect(() => model(withBack({ inventory: undefined }))).toThrow(/reservoirs\[1\]\.volumeL: a volume only matters with a finite inventory/);
     expect(() => model(withBack({ inventory: { 'OH-': 4 } }))).toThrow(/reservoirs\[1\]\.inventory\.OH-: OH- does not cross this reservoir/);
     expect(() => model(withBack({ activity: { 'H+': 0.1 } }))).toThrow(/reservoirs\[1\]\.inventory\.H\+: the inventory and volumeL set the activity of H\+.*remove reservoirs\[1\]\.activity\.H\+/);
-    const withPH = scene('square', false);
+    const withPH = protonBudgetScene('square', false);
     withPH.electrolyte = { ...withPH.electrolyte!, pH: 4 };
     expect(() => model(withPH)).toThrow(/remove electrolyte\.pH/);
   });
   it('counts reservoir and reaction events by kind', async () => {
-    const m = model(scene('square', false));
+    const m = model(protonBudgetScene('square', false));
     const engine = new CpuEngine(m, initialOccupancy(m, 1), 'kinds');
     engine.advanceSync({ events: 500 });
     const byKind = await engine.eventCountsByKind();

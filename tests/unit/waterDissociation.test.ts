@@ -6,37 +6,18 @@ import { describe, expect, it } from 'vitest';
 import { validateScene } from '../../src/model/scene/validate';
 import { neighbour } from '../../src/model/rateModel';
 import { initialOccupancy } from '../../src/model/initialState';
-import type { SceneInput } from '../../src/model/scene/schema';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine';
 import { AleaStream } from '../../src/engine/cpu/aleaStream';
 import { reactionRateAt } from '../../src/model/waterDissociation';
 import { CHANNEL_KINDS } from '../../src/model/channels';
 import { ION_ORIGINS } from '../../src/engine/cpu/reactionChannels';
 import { configurationEnergy, model } from '../helpers/energy';
-
-function scene(type: 'square' | 'triangular' = 'square', interactions = true): SceneInput {
-  return {
-    ionhop: 1,
-    name: 'water',
-    lattice: { type, size: [8, 6], spacing: 3, boundary: ['periodic', 'reflecting'] },
-    temperature: 300,
-    attemptFrequency: 1e13,
-    seed: 9,
-    run: { events: 10 },
-    regions: [
-      { name: 'surface', slab: { axis: 'y', from: 0, to: 2 }, species: { 'OH-': { siteEnergy: -0.8, barrier: 0.3 }, 'Zn2+': { barrier: 0.3 } } },
-      { name: 'host', species: { 'H+': { siteEnergy: -0.05, barrier: 0.3 }, 'Zn2+': { barrier: 0.32 } } },
-    ],
-    interactions: interactions ? [{ species: ['OH-', 'H+'], energy: -0.04 }, { species: ['Zn2+', 'H+'], energy: 0.05 }, { species: ['Zn2+', 'OH-'], energy: -0.02 }] : [],
-    reactions: [{ kind: 'water-dissociation', surface: ['surface'], host: ['host'], barrier: 0.3, bepSlope: 0.6, catalyst: { species: 'Zn2+', barrierShift: -0.1 } }],
-    populations: [{ species: 'Zn2+', fraction: 0.15 }, { species: 'H+', count: 4 }, { species: 'OH-', count: 3 }],
-  };
-}
+import { countIons, waterSurfaceScene } from './chemistryScenes';
 
 describe('water dissociation: reference rates', () => {
   for (const type of ['square', 'triangular'] as const) {
     it(`k_f/k_b = exp(−(E_after − E_before + ΔG_w)/kT) to 1e-12 over random configurations (${type})`, () => {
-      const m = model(scene(type));
+      const m = model(waterSurfaceScene(type));
       const rx = m.waterDissociation!;
       const rng = new AleaStream(`water-db-${type}`);
       let checked = 0;
@@ -64,13 +45,13 @@ describe('water dissociation: reference rates', () => {
   }
 
   it('uses ΔG_w = kT·ln10·pKw − kT·ln a_w and the BEP barriers, lowered by λ_cat next to a Zn2+', () => {
-    const input = scene('square', false);
+    const input = waterSurfaceScene('square', false);
     input.reactions![0] = { ...input.reactions![0], pKw: 13, waterActivity: 0.5 };
     const m = model(input);
     const rx = m.waterDissociation!;
     expect(rx.waterFreeEnergy).toBeCloseTo(m.kT * Math.log(10) * 13 - m.kT * Math.log(0.5), 14);
     // The electrolyte's water activity when the reaction gives none; both at once is refused by name.
-    const fromElectrolyte = scene('square', false);
+    const fromElectrolyte = waterSurfaceScene('square', false);
     fromElectrolyte.reactions![0] = { ...fromElectrolyte.reactions![0], pKw: 13 };
     fromElectrolyte.electrolyte = { waterActivity: 0.5 };
     expect(model(fromElectrolyte).waterDissociation!.waterFreeEnergy).toBe(rx.waterFreeEnergy);
@@ -94,11 +75,11 @@ describe('water dissociation: reference rates', () => {
 describe('water dissociation on the exact engine', () => {
   for (const [type, interactions] of [['square', true], ['triangular', true], ['square', false]] as const) {
     it(`keeps every hop and reaction rate equal to the reference, and the ledger exact (${type}${interactions ? ', interactions' : ''})`, async () => {
-      const m = model(scene(type, interactions));
+      const m = model(waterSurfaceScene(type, interactions));
       const rx = m.waterDissociation!;
       const engine = new CpuEngine(m, initialOccupancy(m, 4), `water-${type}`);
       expect(engine.checkConsistency()).toBeNull();
-      const count = (s: number) => engine.occupancySync().filter((o) => o === s + 1).length;
+      const count = (s: number) => countIons(engine, s);
       const h0 = count(rx.proton);
       const oh0 = count(rx.hydroxide);
       for (let batch = 0; batch < 15; batch++) {
@@ -123,7 +104,7 @@ describe('water dissociation on the exact engine', () => {
 
 describe('water dissociation scene checks', () => {
   const withReaction = (patch: Record<string, unknown>) => {
-    const s = scene();
+    const s = waterSurfaceScene();
     return { ...s, reactions: [{ ...s.reactions![0], ...patch }] };
   };
   it('names the field, the value and the range', () => {
