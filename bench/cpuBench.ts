@@ -3,9 +3,11 @@
 // filling, all hops at one rate): (a) 1000×1000 periodic square,
 // (b) 100×100×100 periodic cubic, and of issue 11: (c) 32×32 and (d) 100×100
 // periodic square; and (e) a 1000×1000 periodic triangular lattice (6 neighbours,
-// issue 8), which has no target. Scenes are built in code. Then the cost of
-// open faces (issue 9): a 1000×1000 half-filled lattice gas with reservoir
-// faces on both x ends against the same lattice closed, chunks interleaved in
+// issue 8), which has no target. Scenes are built in code; these closed lattice
+// gases run on free pairs (freePairs.ts), and the proposals per event are shown.
+// Then free pairs against the group loop on 100² and 1000², interleaved (issue
+// 11's before/after). Then the cost of open faces (issue 9): a 1000×1000 half-filled lattice gas with reservoir
+// faces on both x ends against the same lattice closed (group loop), chunks interleaved in
 // this one process, reported as a ratio (target ≥ 0.8). And proton chemistry
 // (issue 10): the vn-oh-volcano preset at 512×512 (water dissociation, reservoirs,
 // Zn2+ catalysis) against a closed 512×512 lattice gas, interleaved (target ≥ 0.5).
@@ -61,6 +63,8 @@ export interface BenchResult {
   bytesPerSiteWithModel: number;
   maxBytesPerSite: number;
   meetsTarget: boolean;
+  /** Proposals per event of the free-pair selection over the timed chunks (NaN: it did not run). */
+  proposalsPerEvent: number;
 }
 
 function latticeGas(lattice: SceneInput['lattice'], openFaces = false): RateModel {
@@ -92,6 +96,7 @@ function runWorkload(w: Workload, chunkEvents: number, chunks: number, warmup: n
   const model = latticeGas(w.lattice);
   const engine = new CpuEngine(model, initialOccupancy(model, 1), 'bench');
   engine.advanceSync({ events: warmup });
+  const before = engine.freePairStats();
   const wall: number[] = [];
   const cpu: number[] = [];
   for (let r = 0; r < chunks; r++) {
@@ -105,6 +110,7 @@ function runWorkload(w: Workload, chunkEvents: number, chunks: number, warmup: n
   }
   wall.sort((x, y) => x - y);
   const eventsPerS = wall[wall.length - 1];
+  const after = engine.freePairStats();
   engine.ionStateView(); // the view is part of the footprint a runner sees
   const bytes = engine.memoryBytes();
   return {
@@ -122,8 +128,15 @@ function runWorkload(w: Workload, chunkEvents: number, chunks: number, warmup: n
     bytesPerSite: bytes / model.nSites,
     bytesPerSiteWithModel: (bytes + model.siteRegion.byteLength) / model.nSites,
     maxBytesPerSite: w.maxBytesPerSite ?? MAX_BYTES_PER_SITE,
+    proposalsPerEvent: (after.proposals - before.proposals) / (after.events - before.events),
     meetsTarget: (Number.isNaN(w.targetEventsPerS) || eventsPerS >= w.targetEventsPerS) && bytes / model.nSites <= (w.maxBytesPerSite ?? MAX_BYTES_PER_SITE),
   };
+}
+
+/** Free-pair selection against the group loop on one closed lattice gas, interleaved (issue 11's before/after). */
+export function freePairRatio(lattice: SceneInput['lattice'], chunkEvents: number, chunks: number, warmup: number): OpenFaceRatio {
+  const model = latticeGas(lattice);
+  return interleavedRatio(model, model, chunkEvents, chunks, warmup, [false, true]);
 }
 
 export interface OpenFaceRatio {
@@ -153,10 +166,17 @@ export function volcanoRatio(chunkEvents: number, chunks: number, warmup: number
   return interleavedRatio(latticeGas(lattice), volcanoModel(), chunkEvents, chunks, warmup);
 }
 
+/**
+ * Best-chunk events/s of two models, chunks alternated in this process so load drifts hit both alike.
+ * The closed lattice gas runs the group loop by default (useFreePairs(false)): the open-face and
+ * volcano targets price open faces and chemistry against the same algorithm, not against the
+ * free-pair selection those models cannot take.
+ */
 /** Best-chunk events/s of two models, chunks alternated in this process so load drifts hit both alike. */
-function interleavedRatio(closed: RateModel, open: RateModel, chunkEvents: number, chunks: number, warmup: number): OpenFaceRatio {
-  const engines = [closed, open].map((model) => {
+function interleavedRatio(closed: RateModel, open: RateModel, chunkEvents: number, chunks: number, warmup: number, freePairs: [boolean, boolean] = [false, true]): OpenFaceRatio {
+  const engines = [closed, open].map((model, k) => {
     const engine = new CpuEngine(model, initialOccupancy(model, 1), 'bench');
+    engine.useFreePairs(freePairs[k]);
     engine.advanceSync({ events: warmup });
     return engine;
   });
@@ -171,7 +191,7 @@ function interleavedRatio(closed: RateModel, open: RateModel, chunkEvents: numbe
 }
 
 function table(results: BenchResult[]): string {
-  const head = ['workload', 'sites', 'ions', 'events/s', '(median, cpu)', 'target', 'x SPPARKS', 'bytes/site', 'max', 'ok'];
+  const head = ['workload', 'sites', 'ions', 'events/s', '(median, cpu)', 'target', 'x SPPARKS', 'bytes/site', 'max', 'ok', 'proposals/event'];
   const rows = results.map((r) => [
     r.workload,
     String(r.sites),
@@ -183,6 +203,7 @@ function table(results: BenchResult[]): string {
     `${r.bytesPerSite.toFixed(1)} (+model ${r.bytesPerSiteWithModel.toFixed(1)})`,
     Number.isFinite(r.maxBytesPerSite) ? `<= ${r.maxBytesPerSite}` : '-',
     r.meetsTarget ? 'yes' : 'NO',
+    Number.isFinite(r.proposalsPerEvent) ? r.proposalsPerEvent.toFixed(2) : '(group loop)',
   ]);
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
   const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c])).join('  ');
@@ -202,23 +223,29 @@ export function main(argv: string[]): void {
     return runWorkload(w, chunkEvents, chunks, warmup);
   });
   const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, loadAverage1minBefore: loadBefore, loadAverage1minAfter: os.loadavg()[0] };
+  if (!json) process.stderr.write('bench free pairs vs group loop, 100x100 and 1000x1000 ...\n');
+  const square = (n: number): SceneInput['lattice'] => ({ type: 'square', size: [n, n], spacing: 3, boundary: ['periodic', 'periodic'] });
+  const freePairs = { small: freePairRatio(square(100), chunkEvents, chunks, warmup), large: freePairRatio(square(1000), chunkEvents, chunks, warmup) };
   if (!json) process.stderr.write('bench open faces vs closed, 1000x1000 ...\n');
   const openFaces = openFaceRatio(chunkEvents, chunks, warmup);
   if (!json) process.stderr.write('bench vn-oh-volcano vs closed lattice gas, 512x512 ...\n');
   const volcano = volcanoRatio(chunkEvents, chunks, warmup);
   const timing = `${chunks} timed chunks of ${chunkEvents.toLocaleString('en-US')} events after ${warmup.toLocaleString('en-US')} warm-up events; events/s is the best chunk by wall clock, then the median chunk and the best by CPU time`;
   if (json) {
-    process.stdout.write(`${JSON.stringify({ engine: 'cpu', node: process.version, machine, timing, results, openFaces, volcano }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ engine: 'cpu', node: process.version, machine, timing, results, freePairs, openFaces, volcano }, null, 2)}\n`);
     return;
   }
   process.stdout.write(`ionhop exact CPU engine, non-interacting lattice gas at half filling (node ${process.version}, ${machine.cpu}, ${machine.cores} cores)\n`);
   process.stdout.write(`${table(results)}\n`);
+  for (const [name, r] of [['100x100', freePairs.small], ['1000x1000', freePairs.large]] as const) {
+    process.stdout.write(`free pairs / group loop, ${name} half filled: ${(r.openEventsPerS / 1e6).toFixed(2)} M against ${(r.closedEventsPerS / 1e6).toFixed(2)} M events/s: ratio ${r.ratio.toFixed(2)} (interleaved chunks in this process)\n`);
+  }
   process.stdout.write(
-    `f: open faces on both x ends, 1000x1000 half filled: ${(openFaces.openEventsPerS / 1e6).toFixed(2)} M events/s against ${(openFaces.closedEventsPerS / 1e6).toFixed(2)} M closed: ` +
+    `f: open faces on both x ends, 1000x1000 half filled: ${(openFaces.openEventsPerS / 1e6).toFixed(2)} M events/s against ${(openFaces.closedEventsPerS / 1e6).toFixed(2)} M closed (group loop): ` +
       `ratio ${openFaces.ratio.toFixed(2)} (target >= 0.8; interleaved chunks in this process)\n`,
   );
   process.stdout.write(
-    `g: vn-oh-volcano (water dissociation, reservoirs, Zn2+ catalysis) at 512x512: ${(volcano.openEventsPerS / 1e6).toFixed(2)} M events/s against ${(volcano.closedEventsPerS / 1e6).toFixed(2)} M for the closed lattice gas: ` +
+    `g: vn-oh-volcano (water dissociation, reservoirs, Zn2+ catalysis) at 512x512: ${(volcano.openEventsPerS / 1e6).toFixed(2)} M events/s against ${(volcano.closedEventsPerS / 1e6).toFixed(2)} M for the closed lattice gas (group loop): ` +
       `ratio ${volcano.ratio.toFixed(2)} (target >= 0.5; interleaved chunks in this process)\n`,
   );
   process.stdout.write(`${timing}; bytes/site: engine typed arrays (plus the model's region array)\n`);
