@@ -6,7 +6,10 @@
 // from that ion's ≤ 2·dim rates. After a hop only ions whose rate can have
 // changed are recomputed. Rates and group positions are kept per site, so the
 // ions around a hop are updated without a site→ion look-up; occupancy is a
-// bitset that stays in cache. See docs/cpu-engine.md for the algorithm, the
+// bitset that stays in cache. Plain-hop models (one region, no environment
+// terms, closed box) usually run free-pair selection instead (freePairs.ts,
+// advanceFreePairs): pair counts per (species, direction), no regrouping.
+// See docs/cpu-engine.md for the algorithm, the
 // exactness argument, the memory layout and measured speed.
 import { hopBarrierShift, hopRateAt, interactionShift, reservoirRateAt, type RateModel } from '../../model/rateModel';
 import { ruleShift, type LubricationRule } from '../../model/lubrication';
