@@ -154,6 +154,14 @@ describe('free-pair selection', () => {
     resumed.advanceSync({ events: 13000 });
     expect(fingerprint(resumed)).toBe(fingerprint(whole));
     expect(resumed.checkConsistency()).toBeNull();
+    // A time limit stops exactly at it (the pending event is discarded) and leaves every count right.
+    const tEnd = whole.time + 3e-9;
+    const report = whole.advanceSync({ time: tEnd });
+    expect(report).toEqual({ events: report.events, time: tEnd, stoppedBy: 'time' });
+    expect(report.events).toBeGreaterThan(0);
+    expect(whole.time).toBe(tEnd);
+    expect(whole.freePairsActive).toBe(true);
+    expect(whole.checkConsistency()).toBeNull();
   });
 
   it('leaves free pairs for insertions, removals and a group-loop request, with every rate rebuilt', () => {
