@@ -3,7 +3,7 @@
 // user actions into engine requests. It computes no physics itself.
 import type { Scene } from '../model/scene/schema';
 import { parseSceneText, validateScene, SceneError } from '../model/scene/validate';
-import { compileRateModel, hopIndex, type RateModel } from '../model/rateModel';
+import { compileRateModel, type RateModel } from '../model/rateModel';
 import { initialOccupancy } from '../model/initialState';
 import { LatticeView, LIGHT_THEME, PROJECTOR_THEME, MAX_DRAWN_IONS, type MotionOverlay, type SliceChoice } from '../view/latticeView';
 import { regionColor, speciesStyle } from '../view/palette';
@@ -13,7 +13,7 @@ import type { Frame, SessionInfo } from '../worker/protocol';
 import { PRESETS, findPreset, DEFAULT_PRESET_ID } from './presets';
 import { applyEdits, editableParams, placementChanged, type EditableParam } from './sceneEdits';
 import { readUrl, writeUrl, packSceneText, unpackSceneText, ENGINE_CHOICES, type EngineChoice } from './urlState';
-import { clampSpeed, defaultTimeSpeed, formatDuration, speedRatioText, RateMeter, MAX_EVENTS_PER_FRAME, MAX_FRAME_SECONDS } from './timeSpeed';
+import { clampSpeed, sceneDefaultSpeed, formatDuration, speedRatioText, RateMeter, MAX_EVENTS_PER_FRAME, MAX_FRAME_SECONDS } from './timeSpeed';
 import { openHost } from './engineChoice';
 import type { SimulationHost } from './simulationHost';
 import { ObservableHistory, msdReadout } from './observableHistory';
@@ -564,13 +564,10 @@ export class App {
     if (updateUrl) this.updateUrl();
   }
 
-  /** Each ion hops a few times per real second at the scene's own rates. */
+  /** The scene's own default (sceneDefaultSpeed): its run.time in half a minute when open faces fill it, else a few hops per ion per second. */
   private defaultSpeed(): number {
-    const ions = this.info ? this.info.ionCounts.reduce((a, b) => a + b, 0) : 1;
-    // A scene that starts empty (ions come in through open faces): a lone ion in the largest region hops about
-    // three times per real second, so the filling is slow enough to follow.
-    if (ions === 0 && this.info) return defaultTimeSpeed(loneIonRate(this.model, this.info.possibleSpecies), 1);
-    return defaultTimeSpeed(this.totalRate, ions);
+    if (!this.info) return 0;
+    return sceneDefaultSpeed({ model: this.model, runTimeS: this.scene.run.time, ionCounts: this.info.ionCounts, possibleSpecies: this.info.possibleSpecies, totalRateHz: this.totalRate });
   }
 
   /** Hops per real second on screen, and whether the engine keeps up with the chosen speed. */
@@ -938,21 +935,6 @@ function planeKind(type: string): PlaneKind {
 function axisScale(model: RateModel): [number, number, number] {
   const [lx, ly, lz] = model.lattice.layerSpacing;
   return [1, ly / lx, model.dim === 3 ? lz / lx : 1];
-}
-
-/** Total hop rate (Hz) of one ion alone in the region with the most sites: the fastest of the species that can appear. */
-function loneIonRate(model: RateModel, possible: readonly boolean[]): number {
-  const sites = new Array<number>(model.nRegions).fill(0);
-  for (const r of model.siteRegion) sites[r]++;
-  const r = sites.indexOf(Math.max(...sites));
-  let best = 0;
-  for (let s = 0; s < model.nSpecies; s++) {
-    if (!possible[s]) continue;
-    let total = 0;
-    for (let d = 0; d < model.directions; d++) total += model.hopRate[hopIndex(model, s, r, r, d)];
-    best = Math.max(best, total);
-  }
-  return best;
 }
 
 /** One component of D (an axis, or the ions of one region) with its error bar once converged, as D* is shown. */

@@ -2,6 +2,7 @@
 // higher temperature makes the ions visibly hop faster: the number of events
 // per frame follows from the rates and is only capped for smoothness.
 // No DOM here: the app and the tests use the same arithmetic.
+import { hopIndex, type RateModel } from '../model/rateModel';
 
 /** Slider range: log10 of simulated seconds per real second. Rates in the presets span 1e-9 Hz to 1e13 Hz. */
 export const TIME_SPEED_RANGE = { min: -15, max: 15, step: 0.25 } as const;
@@ -17,6 +18,64 @@ export function defaultTimeSpeed(totalRateHz: number, ions: number): number {
   if (!(totalRateHz > 0) || ions <= 0) return 0;
   const level = Math.log10((DEFAULT_HOPS_PER_ION_PER_SECOND * ions) / totalRateHz);
   return clampSpeed(Math.round(level / TIME_SPEED_RANGE.step) * TIME_SPEED_RANGE.step);
+}
+
+/**
+ * A scene with open faces is about filling (or draining, or turning water over) in time: its default speed shows
+ * the scene's whole `run.time` in at most this many real seconds (at least 30/10^0.25 ≈ 17 s, the slider's step),
+ * so a class sees the uptake without first finding the Time speed control.
+ */
+export const UPTAKE_LESSON_SECONDS = 30;
+
+/** Speed level (log10 s/s) at which `runTimeS` of simulated time takes at most UPTAKE_LESSON_SECONDS of real time. */
+export function lessonTimeSpeed(runTimeS: number): number {
+  if (!(runTimeS > 0)) return 0;
+  const level = Math.log10(runTimeS / UPTAKE_LESSON_SECONDS);
+  // Round up to the slider's step (never slower than the lesson); the 1e-9 keeps an exact step where it is.
+  return clampSpeed(Math.ceil(level / TIME_SPEED_RANGE.step - 1e-9) * TIME_SPEED_RANGE.step);
+}
+
+/** What the default speed is derived from: the scene's model and run length, and the first state of its run. */
+export interface SpeedBasis {
+  model: RateModel;
+  /** The scene's `run.time` (s); undefined when it gives only `run.events`. */
+  runTimeS: number | undefined;
+  /** Ions per species at the start. */
+  ionCounts: readonly number[];
+  /** Species present or able to appear (open faces, reactions). */
+  possibleSpecies: readonly boolean[];
+  /** Total hop rate of the first state (Hz). */
+  totalRateHz: number;
+}
+
+/**
+ * The speed a scene opens at. A scene with open faces and a `run.time` (its lesson is uptake over time) shows that
+ * run in UPTAKE_LESSON_SECONDS; the hop rule would take 40 minutes for v2o5-zn-h-costorage (fast H+ hops, slow
+ * filling) and a simulated year per second for vn-oh-volcano (frozen Zn2+, busy water). Any other scene is about
+ * watching ions hop: each hops about DEFAULT_HOPS_PER_ION_PER_SECOND times per real second; one that starts empty
+ * takes a lone ion in its largest region.
+ */
+export function sceneDefaultSpeed(basis: SpeedBasis): number {
+  const { model, runTimeS, ionCounts, possibleSpecies, totalRateHz } = basis;
+  if (model.channels.reservoir && runTimeS !== undefined && runTimeS > 0) return lessonTimeSpeed(runTimeS);
+  const ions = ionCounts.reduce((a, b) => a + b, 0);
+  if (ions === 0) return defaultTimeSpeed(loneIonRate(model, possibleSpecies), 1);
+  return defaultTimeSpeed(totalRateHz, ions);
+}
+
+/** Total hop rate (Hz) of one ion alone in the region with the most sites: the fastest of the species that can appear. */
+export function loneIonRate(model: RateModel, possible: readonly boolean[]): number {
+  const sites = new Array<number>(model.nRegions).fill(0);
+  for (const r of model.siteRegion) sites[r]++;
+  const r = sites.indexOf(Math.max(...sites));
+  let best = 0;
+  for (let s = 0; s < model.nSpecies; s++) {
+    if (!possible[s]) continue;
+    let total = 0;
+    for (let d = 0; d < model.directions; d++) total += model.hopRate[hopIndex(model, s, r, r, d)];
+    best = Math.max(best, total);
+  }
+  return best;
 }
 
 export function clampSpeed(level: number): number {
