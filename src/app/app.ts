@@ -24,6 +24,7 @@ import { renderParams, setParamValue, formatParam } from './paramControls';
 import { CrossingCounter } from './crossings';
 import { SweepPanel } from './sweepPanel';
 import { installShortcuts } from './keyboard';
+import { canPlay, runState } from './runState';
 import { download, downloadDataUrl, exportStem, observablesCsv, sceneFileText, type RunParameters } from './exports';
 
 type SceneSource = { kind: 'preset'; id: string } | { kind: 'file'; name: string; packed: string };
@@ -107,6 +108,8 @@ export class App {
   private projector = false;
   private playing = false;
   private host: SimulationHost | null = null;
+  /** Why no engine could be started for the page (every attempt failed), or null; cleared when one starts. */
+  private startError: string | null = null;
   private info: SessionInfo | null = null;
   /** Serialises every engine request so a change never interleaves with an advance. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -147,7 +150,18 @@ export class App {
     this.setProjector(state.projector ?? false, false);
     this.engineChoice = state.engine ?? 'auto';
     this.ui.engine.value = this.engineChoice;
+    try {
+      await this.openFromLink(state, problems);
+    } catch (e) {
+      // Not even the scene as written starts (the engine refused it, or its worker did not load): nothing runs,
+      // and the run state and Play must say so rather than wait for an engine that will not come.
+      this.failStart((e as Error).message);
+    }
+    requestAnimationFrame(this.tick);
+  }
 
+  /** Opens the link's scene with its edits, seed and speed, or the scene as written when those cannot start. */
+  private async openFromLink(state: ReturnType<typeof readUrl>['state'], problems: string[]): Promise<void> {
     let base: Scene | null = null;
     if (state.sceneData) {
       try {
@@ -192,7 +206,6 @@ export class App {
     if (problems.length > 0) this.showMessage(`Some settings in the link were not used:\n${problems.map((p) => `• ${p}`).join('\n')}`);
     this.updateUrl();
     this.runPendingStep();
-    requestAnimationFrame(this.tick);
   }
 
   // ---- scene loading ----------------------------------------------------
@@ -270,8 +283,23 @@ export class App {
     return run;
   }
 
+  /** No engine could be started: say so in the message and the run state, and release a Play pressed while starting. */
+  private failStart(reason: string): void {
+    this.startError = reason;
+    this.showMessage(`ionhop could not start: ${reason}\nPick another scene or open a scene file to try again.`);
+    this.setPlaying(false);
+    this.ui.play.disabled = true;
+    this.ui.step.disabled = true;
+    this.pendingSteps = 0;
+  }
+
   private onStarted(info: SessionInfo, frame: Frame): void {
     this.generation++;
+    if (this.startError !== null) {
+      this.startError = null;
+      this.ui.play.disabled = false;
+      this.ui.step.disabled = false;
+    }
     this.info = info;
     this.frozen = false;
     this.population = [...info.ionCounts];
@@ -538,7 +566,8 @@ export class App {
    * only once a host is there, so a Play pressed right after the page loads runs the engine as soon as it is ready.
    */
   private setPlaying(on: boolean): void {
-    this.playing = on;
+    // After a failed start there is nothing to run: Play stays up rather than pretend (Space reaches here too).
+    this.playing = on && canPlay({ startError: this.startError });
     if (!this.playing) this.host?.interrupt();
     this.ui.play.textContent = this.playing ? 'Pause' : 'Play';
     this.ui.play.setAttribute('aria-pressed', String(this.playing));
@@ -548,6 +577,7 @@ export class App {
 
   private step(): void {
     this.setPlaying(false);
+    if (!canPlay({ startError: this.startError })) return;
     // A step pressed while a frame is still being computed, or while the engine is starting, runs right after.
     if (this.advancing || !this.host) this.pendingSteps++;
     else this.stepOnce();
@@ -754,9 +784,9 @@ export class App {
   }
 
   private updateRunState(): void {
-    const starting = this.playing ? 'starting: runs as soon as the engine is ready' : 'starting the engine…';
-    this.ui.runState.textContent = !this.host ? starting : this.frozen ? 'frozen: no hop is possible' : this.playing ? 'running' : 'paused';
-    this.ui.runState.dataset.state = !this.host ? 'starting' : this.frozen ? 'frozen' : this.playing ? 'running' : 'paused';
+    const { kind, text } = runState({ ready: this.host !== null, startError: this.startError, frozen: this.frozen, playing: this.playing });
+    this.ui.runState.textContent = text;
+    this.ui.runState.dataset.state = kind;
   }
 
   private setBadge(note: string, reason?: string): void {

@@ -186,6 +186,29 @@ describe('ionhop browser app', () => {
     // The race was exercised: every click came before the engine was ready.
     expect(clickedBeforeReady).toBe(3);
     expect(errors).toEqual([]);
+    // The engine worker never loads: a Play pressed while starting is released, the run state says the start failed
+    // (not 'starting…' under the error message), and neither Play, Step nor Space pretends to run.
+    await page.unroute('**/engineWorker*');
+    // Refused 400 ms late, so the Play click lands while the page still waits for it.
+    await page.route('**/engineWorker*', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await route.abort();
+    });
+    await page.goto(`${app.url}?scene=lattice-gas&engine=cpu`, { waitUntil: 'commit' });
+    await page.click('#play');
+    expect(await page.getAttribute('#run-state', 'data-state')).toBe('starting');
+    await page.waitForFunction(() => document.getElementById('run-state')?.dataset.state !== 'starting', null, { timeout: 15_000 });
+    expect(await page.getAttribute('#run-state', 'data-state')).toBe('failed');
+    expect(await page.textContent('#run-state')).toMatch(/^could not start/);
+    expect(await page.isVisible('#message')).toBe(true);
+    expect(await page.textContent('#message-text')).toMatch(/^ionhop could not start: .*engine worker/);
+    expect(await page.getAttribute('#play', 'aria-pressed')).toBe('false');
+    expect(await page.textContent('#play')).toBe('Play');
+    expect(await page.isDisabled('#play')).toBe(true);
+    expect(await page.isDisabled('#step')).toBe(true);
+    await page.keyboard.press('Space');
+    expect(await page.getAttribute('#run-state', 'data-state')).toBe('failed');
+    expect(await page.getAttribute('#play', 'aria-pressed')).toBe('false');
     await page.close();
   }, 60_000);
 
