@@ -25,6 +25,7 @@ import { CrossingCounter } from './crossings';
 import { SweepPanel } from './sweepPanel';
 import { installShortcuts } from './keyboard';
 import { canPlay, runState } from './runState';
+import { storedChargeReadout } from './storedCharge';
 import { download, downloadDataUrl, exportStem, observablesCsv, sceneFileText, type RunParameters } from './exports';
 
 type SceneSource = { kind: 'preset'; id: string } | { kind: 'file'; name: string; packed: string };
@@ -735,8 +736,10 @@ export class App {
       }
       return `<span class="face"><span class="face-mark" aria-hidden="true"></span><strong>${escapeHtml(face)}</strong> ${rows.join(' ')}</span>`;
     });
+    // Shares of Q only where every species moved charge the way Q points; else each one's own z·ΔN (storedCharge.ts).
+    const charge = storedChargeReadout(ex.storedIons, this.model.charge);
     const stored = ex.storedIons
-      .map((dn, s) => (dn !== 0 || ex.insertions.some((v, k) => k % S === s && v > 0) ? `${label(s)} ${dn > 0 ? '+' : ''}${dn}${Number.isFinite(ex.chargeFraction[s]) ? ` (charge fraction ${formatNumber(ex.chargeFraction[s])})` : ''}` : ''))
+      .map((dn, s) => (dn !== 0 || ex.insertions.some((v, k) => k % S === s && v > 0) ? `${label(s)} ${dn > 0 ? '+' : ''}${dn}${charge.details[s] ? ` (${charge.details[s]})` : ''}` : ''))
       .filter(Boolean);
     // An electrode that starts empty (v2o5-zn-h-costorage and other uptake presets) is the lesson, not a fault: say so
     // first, so an empty lattice after loading reads as "about to fill", with the stored readout right beside it.
@@ -744,7 +747,7 @@ export class App {
     const emptyStart = startedEmpty
       ? `<span id="empty-start" class="empty-start">The host starts empty: ions enter from the electrolyte through the hatched open face${ex.faceNames.length === 1 ? '' : 's'} and fill it.</span> `
       : '';
-    host.innerHTML = `${emptyStart}<span class="label">open faces</span> ${faces.join(' ')} <span id="stored-charge" class="stored" data-charge="${ex.storedChargeE}" title="Ions gained since the run started and the share of the stored charge each species carries">stored: ${stored.length > 0 ? stored.join(', ') : 'nothing yet'}; Q = ${ex.storedChargeE > 0 ? '+' : ''}${ex.storedChargeE} e</span>`;
+    host.innerHTML = `${emptyStart}<span class="label">open faces</span> ${faces.join(' ')} <span id="stored-charge" class="stored" data-charge="${ex.storedChargeE}" data-charge-mode="${charge.mode}" title="${escapeHtml(charge.title)}">stored: ${stored.length > 0 ? stored.join(', ') : 'nothing yet'}; Q = ${ex.storedChargeE > 0 ? '+' : ''}${ex.storedChargeE} e</span>`;
   }
 
   /** Water dissociation and H+ by origin; hidden without proton chemistry. */

@@ -10,8 +10,12 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { speciesStyle } from '../view/palette';
 import { withContrast } from '../view/contrast';
+import { formatNumber } from './numberFormat';
 import { plotPoint, type ObservableHistory } from './observableHistory';
 import { plotContents, timeRange, type AxisRange, type PlotContent } from './plotContent';
+
+/** Compact numbers for axes spanning 1e-12 to 1e12 (re-exported: the page's readouts use the same form). */
+export { formatNumber };
 
 const DASHES: number[][] = [[], [7, 4], [2, 3]];
 
@@ -45,15 +49,6 @@ export function formatTicks(values: readonly number[]): string[] {
     if (new Set(labels).size === labels.length) return labels;
   }
   return values.map((v) => (v == null ? '' : formatNumber(v)));
-}
-
-/** Compact numbers for axes spanning 1e-12 to 1e12. */
-export function formatNumber(v: number): string {
-  if (v === 0) return '0';
-  if (!Number.isFinite(v)) return '–';
-  const a = Math.abs(v);
-  if (a >= 0.01 && a < 1e4) return String(Number(v.toPrecision(3)));
-  return v.toExponential(1).replace('e+', 'e');
 }
 
 /** SI prefixes of a time axis: seconds scaled by 10^exponent. */
