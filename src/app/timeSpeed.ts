@@ -31,8 +31,8 @@ export const UPTAKE_LESSON_SECONDS = 30;
 export function lessonTimeSpeed(runTimeS: number): number {
   if (!(runTimeS > 0)) return 0;
   const level = Math.log10(runTimeS / UPTAKE_LESSON_SECONDS);
-  // Round up to the slider's step (never slower than the lesson); the 1e-9 keeps an exact step where it is.
-  return clampSpeed(Math.ceil(level / TIME_SPEED_RANGE.step - 1e-9) * TIME_SPEED_RANGE.step);
+  // Round up to the slider's step (never slower than the lesson); the 1e-6 keeps a level a rounding error above a step on it.
+  return clampSpeed(Math.ceil(level / TIME_SPEED_RANGE.step - 1e-6) * TIME_SPEED_RANGE.step);
 }
 
 /** What the default speed is derived from: the scene's model and run length, and the first state of its run. */

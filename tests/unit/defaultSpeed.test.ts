@@ -18,7 +18,7 @@ const FRAMES_PER_SECOND = 60;
 const LESSON_HOPS_SECONDS = 20;
 /**
  * Most events one frame may need: a hundredth of the app's hard cap MAX_EVENTS_PER_FRAME. The CPU engine ran these
- * presets at 1.5e5 (vn-oh-volcano, water chemistry) to 1.5e6 events/s here, so a frame of this many takes at most
+ * presets at about 1.5e5 (vn-oh-volcano, water chemistry) to 1.5e6 events/s on this machine (whole runs, set-up included), so a frame of this many takes at most
  * ~65 ms, and the presets' measured peaks lie far below it.
  */
 const FRAME_EVENT_BUDGET = MAX_EVENTS_PER_FRAME / 100;
@@ -26,7 +26,7 @@ const FRAME_EVENT_BUDGET = MAX_EVENTS_PER_FRAME / 100;
 describe('lesson speed', () => {
   it('shows run.time within UPTAKE_LESSON_SECONDS, on the slider’s steps, never slower', () => {
     expect(lessonTimeSpeed(8e-6)).toBe(-6.5); // 8 µs in 25 s
-    expect(lessonTimeSpeed(3e-6 * UPTAKE_LESSON_SECONDS)).toBe(-5.5); // an exact step stays
+    expect(lessonTimeSpeed(10 ** -5.5 * UPTAKE_LESSON_SECONDS)).toBe(-5.5); // a run of exactly 30 s at a step stays on it
     for (const t of [2e-6, 4.4e-6, 4e-5, 5e-3, 0.02, 1e3]) {
       const wall = t / 10 ** lessonTimeSpeed(t);
       expect(wall).toBeLessThanOrEqual(UPTAKE_LESSON_SECONDS);
