@@ -20,9 +20,14 @@ export function formatExchange(result: RunResult): string[] {
   }
   lines.push(`  charge that entered: ${pm({ value: x.chargeE.mean.at(-1) ?? NaN, se: x.chargeE.se.at(-1) ?? NaN }, 'e')} per replica`);
   lines.push('  stored since the start (per replica):');
+  if (x.stored.length > 1 && x.stored.some((s) => s.chargeE.value !== 0) && !x.stored[0].fractionIsShare) {
+    lines.push('    (species moved charge against the net, so no shares of it are given; exchange.csv keeps z·ΔN/Q as charge_fraction)');
+  }
   for (const s of x.stored) {
     const fu = s.perFormulaUnit ? `, ${pm(s.perFormulaUnit)} per formula unit` : '';
-    lines.push(`    ${s.species}: ΔN ${pm(s.deltaN)}${fu}, charge fraction ${num(s.chargeFraction)}`);
+    // A share of Q only where every species moved charge the way Q points; else z·ΔN/Q falls outside 0–1 and says nothing.
+    const share = s.fractionIsShare ? `, share of the stored charge ${num(s.chargeFraction)}` : '';
+    lines.push(`    ${s.species}: ΔN ${pm(s.deltaN)}${fu}, charge z·ΔN ${pm(s.chargeE, 'e')}${share}`);
   }
   if (x.massPerChargeGPerMolE !== null) lines.push(`  mass per charge Δm/Δq·F ${num(x.massPerChargeGPerMolE)} g/mol per e (EQCM)`);
   if (x.protocol) {
@@ -105,6 +110,7 @@ export function exchangeCsv(result: RunResult): string | null {
   }
   for (const s of x.stored) {
     add('stored_delta_n', 'all', s.species, s.deltaN, 'ions');
+    add('stored_charge', 'all', s.species, s.chargeE, 'e');
     add('charge_fraction', 'all', s.species, { value: s.chargeFraction, se: NaN }, '');
     add('stored_per_formula_unit', 'all', s.species, s.perFormulaUnit, 'ions/f.u.');
   }

@@ -164,6 +164,13 @@ export interface StoredCharge {
   deltaN: Estimate;
   /** z_s·ΔN_s / Σ_t z_t·ΔN_t (of the replica means); NaN when no net charge was stored. */
   chargeFraction: number;
+  /** z_s·ΔN_s, the charge this species moved into the host (e per replica). */
+  chargeE: Estimate;
+  /**
+   * Whether chargeFraction is a share of the stored charge: every species' z·ΔN has the sign of the
+   * total (or is 0). False when some species moved charge against the net (fractions outside 0–1).
+   */
+  fractionIsShare: boolean;
   /** ΔN_s per formula unit (sitesPerFormulaUnit/sites · ΔN), or null when the scene gives no sitesPerFormulaUnit. */
   perFormulaUnit: Estimate | null;
 }
@@ -253,10 +260,13 @@ export function exchangeObservables(model: RateModel, replicas: readonly Replica
   let totalCharge = 0;
   for (let s = 0; s < S; s++) totalCharge += model.charge[s] * deltaN[s].value;
   const formulaUnits = res.sitesPerFormulaUnit === null ? null : model.nSites / res.sitesPerFormulaUnit;
+  const isShare = totalCharge !== 0 && deltaN.every((d, s) => model.charge[s] * d.value === 0 || Math.sign(model.charge[s] * d.value) === Math.sign(totalCharge));
   const stored: StoredCharge[] = deltaN.map((d, s) => ({
     species: model.speciesNames[s],
     deltaN: d,
     chargeFraction: totalCharge !== 0 ? (model.charge[s] * d.value) / totalCharge : NaN,
+    chargeE: { value: model.charge[s] * d.value, se: Math.abs(model.charge[s]) * d.se },
+    fractionIsShare: isShare,
     perFormulaUnit: formulaUnits === null ? null : { value: d.value / formulaUnits, se: d.se / formulaUnits },
   }));
   let mass = 0;
