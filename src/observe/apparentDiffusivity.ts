@@ -286,7 +286,7 @@ function timeLagOf(
   const base = { upstream: faceNames[up], downstream: faceNames[down], thicknessA, factor, assumption: TIME_LAG_ASSUMPTION };
   const held = replicas.map((x) => x.population[s][0]);
   // The fit uses the downstream outflow only, so its face's verdict decides (asking both faces
-  // would double the false alarms of a 2-SE test, ≈ 5 % each, for no information the fit uses).
+  // would double the false alarms of the 95 % t-test, 5 % each, for no information the fit uses).
   const steady = steadyReached(down, s);
   const notDefined =
     held.some((n) => n !== 0) ? `the slab did not start empty (${Math.max(...held)} ions at t = 0 in some replica): the time lag needs an empty interior at the start (give this species a population of count 0)`

@@ -155,6 +155,8 @@ export interface SteadyStateVerdict {
   firstHalfPerS: number;
   secondHalfPerS: number;
   differenceSePerS: number;
+  /** Slope of the batch fluxes against batch index over its SE: the statistic the verdict tests (t, 6 degrees of freedom). */
+  trendT: number;
   statement: string;
 }
 
@@ -210,8 +212,15 @@ export interface ProtocolSteps {
 
 /** Batches of the window for the steady-state test. */
 const STEADY_BATCHES = 8;
-/** |first half − second half| within this many SE counts as steady (≈ 95 % two-sided for a normal difference). */
-const STEADY_Z = 2;
+/**
+ * The verdict fits a line to the 8 batch fluxes and calls the flux steady when the slope is within
+ * this many of its SE: the two-sided 95 % quantile of Student's t with 8 − 2 = 6 degrees of freedom
+ * (the residual scatter estimates the SE), so a steady flux is rejected 5 % of the time. The
+ * earlier first-half-against-second-half test at 2 SE rejected 9.2 % of steady runs (its SE has the
+ * same 6 degrees of freedom, the normal quantile does not), and at the right quantile it missed
+ * trends the slope catches: a line uses every batch, not two averages.
+ */
+export const STEADY_T = 2.4469;
 
 export function exchangeObservables(model: RateModel, replicas: readonly ReplicaExchange[], fitFrom: number, scene: Scene | null = null): ExchangeObservables {
   const protocolPotentials = scene?.protocol?.potentials ?? null;
@@ -291,15 +300,15 @@ export function exchangeObservables(model: RateModel, replicas: readonly Replica
     chemicalD: scene ? crossingSpecies(model).map((s) => chemicalDiffusivity(model, scene, s)) : [],
     method:
       `counts, ΔN and fluxes: mean ± standard error over ${replicas.length} independent replicas; fluxes over the window ${meanTimes[k0]} to ${meanTimes[k1]} s (observe.fitFrom); ` +
-      `steady state: the window cut into ${STEADY_BATCHES} batches, replicas pooled, steady when the net flux of the first and second half differ by at most ${STEADY_Z} standard errors of the batch means (about 95 % confidence)`,
+      `steady state: the window cut into ${STEADY_BATCHES} batches, replicas pooled, steady when the slope of a line through the batch fluxes is within ${STEADY_T} of its standard errors (a two-sided t-test at 95 %, 6 degrees of freedom)`,
   };
 }
 
-/** Batch-means test of a trend in the net flux across the window. */
-function steadyVerdict(replicas: readonly ReplicaExchange[], net: (r: ReplicaExchange, k: number) => number, window: readonly number[]): SteadyStateVerdict {
+/** Batch-means test of a trend in the net flux across the window (exported for tests). */
+export function steadyVerdict(replicas: readonly ReplicaExchange[], net: (r: ReplicaExchange, k: number) => number, window: readonly number[]): SteadyStateVerdict {
   const n = window.length - 1;
   if (n < STEADY_BATCHES) {
-    return { reached: null, firstHalfPerS: NaN, secondHalfPerS: NaN, differenceSePerS: NaN, statement: `not judged: ${n} sample intervals in the window, ${STEADY_BATCHES} needed (raise run.samples)` };
+    return { reached: null, firstHalfPerS: NaN, secondHalfPerS: NaN, differenceSePerS: NaN, trendT: NaN, statement: `not judged: ${n} sample intervals in the window, ${STEADY_BATCHES} needed (raise run.samples)` };
   }
   const batch = new Float64Array(STEADY_BATCHES);
   for (let b = 0; b < STEADY_BATCHES; b++) {
@@ -317,11 +326,27 @@ function steadyVerdict(replicas: readonly ReplicaExchange[], net: (r: ReplicaExc
   const a = meanWithError(batch.subarray(0, half));
   const b = meanWithError(batch.subarray(half));
   const se = Math.hypot(a.se, b.se);
-  const reached = Math.abs(b.value - a.value) <= STEADY_Z * se || a.value === b.value;
+  // Least-squares line through the batch fluxes at x = b − (B − 1)/2.
+  let mean = 0;
+  for (let k = 0; k < STEADY_BATCHES; k++) mean += batch[k] / STEADY_BATCHES;
+  let sxx = 0;
+  let sxy = 0;
+  for (let k = 0; k < STEADY_BATCHES; k++) {
+    const x = k - (STEADY_BATCHES - 1) / 2;
+    sxx += x * x;
+    sxy += x * (batch[k] - mean);
+  }
+  const slope = sxy / sxx;
+  let residual = 0;
+  for (let k = 0; k < STEADY_BATCHES; k++) residual += (batch[k] - mean - slope * (k - (STEADY_BATCHES - 1) / 2)) ** 2;
+  const slopeSe = Math.sqrt(residual / (STEADY_BATCHES - 2) / sxx);
+  const trendT = slope === 0 ? 0 : slope / slopeSe;
+  const reached = Math.abs(trendT) <= STEADY_T;
+  const halves = `net flux ${a.value.toPrecision(3)} then ${b.value.toPrecision(3)} ions/s (halves of the window)`;
   const statement = reached
-    ? `reached: net flux ${a.value.toPrecision(3)} then ${b.value.toPrecision(3)} ions/s, difference within ${STEADY_Z} SE (${se.toPrecision(3)})`
-    : `NOT reached: net flux ${a.value.toPrecision(3)} then ${b.value.toPrecision(3)} ions/s, a trend beyond ${STEADY_Z} SE (${se.toPrecision(3)}); run longer or raise observe.fitFrom`;
-  return { reached, firstHalfPerS: a.value, secondHalfPerS: b.value, differenceSePerS: se, statement };
+    ? `reached: ${halves}; trend across ${STEADY_BATCHES} batches t = ${trendT.toFixed(2)}, within ±${STEADY_T}`
+    : `NOT reached: ${halves}; trend across ${STEADY_BATCHES} batches t = ${trendT.toFixed(2)}, beyond ±${STEADY_T}; run longer or raise observe.fitFrom`;
+  return { reached, firstHalfPerS: a.value, secondHalfPerS: b.value, differenceSePerS: se, trendT, statement };
 }
 
 /** Step-end values of a protocol; step k ends at sample (k + 1)·perStep of the common grid. */
