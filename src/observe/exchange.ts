@@ -274,7 +274,8 @@ export function exchangeObservables(model: RateModel, replicas: readonly Replica
     species: model.speciesNames[s],
     deltaN: d,
     chargeFraction: totalCharge !== 0 ? (model.charge[s] * d.value) / totalCharge : NaN,
-    chargeE: { value: model.charge[s] * d.value, se: Math.abs(model.charge[s]) * d.se },
+    // + 0: no −0 for a species that stored nothing (z < 0).
+    chargeE: { value: model.charge[s] * d.value + 0, se: Math.abs(model.charge[s]) * d.se },
     fractionIsShare: isShare,
     perFormulaUnit: formulaUnits === null ? null : { value: d.value / formulaUnits, se: d.se / formulaUnits },
   }));

@@ -61,7 +61,8 @@ export function formatSweepTable(result: SweepResult): string {
   const pairs = faceSpeciesPairs(result);
   for (const { face, species } of pairs) header.push(`${species} net flux "${face}" (ions/s)`);
   const storing = storingSpecies(result);
-  for (const sp of storing) header.push(`${sp} ΔN (ions)`, `${sp} charge fraction`);
+  // z·ΔN, not z·ΔN/Q: where species move charge against the net (H+ in, OH- out) the fraction leaves 0–1 and means nothing; the CSV keeps it.
+  for (const sp of storing) header.push(`${sp} ΔN (ions)`, `${sp} z·ΔN (e)`);
   const water = hasWater(result);
   if (water) header.push('turnover (1/s per surface site)', 'OH* coverage');
   const rows: string[][] = [header];
@@ -93,7 +94,7 @@ export function formatSweepTable(result: SweepResult): string {
     }
     for (const sp of storing) {
       const st = stored(p, sp);
-      row.push(st ? pm(st.deltaN) : '-', st ? num(st.chargeFraction) : '-');
+      row.push(st ? pm(st.deltaN) : '-', st?.chargeE ? pm(st.chargeE) : '-');
     }
     if (water) {
       const t = turnoverOf(p.chemistry);
@@ -173,7 +174,7 @@ export function sweepCsv(result: SweepResult): string {
     header.push(`${k}_net_flux_ions_s`, `${k}_net_flux_se_ions_s`, `${k}_net_flux_per_site_1_s`, `${k}_net_flux_per_site_se_1_s`);
   }
   const open = pairs.length > 0;
-  if (open) for (const sp of species) header.push(`${sp}_stored_delta_n_ions`, `${sp}_stored_delta_n_se_ions`, `${sp}_charge_fraction`);
+  if (open) for (const sp of species) header.push(`${sp}_stored_delta_n_ions`, `${sp}_stored_delta_n_se_ions`, `${sp}_stored_charge_e`, `${sp}_stored_charge_se_e`, `${sp}_charge_fraction`);
   if (open) header.push('charge_entered_e', 'charge_entered_se_e');
   const water = hasWater(result);
   if (water)
@@ -210,7 +211,7 @@ export function sweepCsv(result: SweepResult): string {
     if (open) {
       for (const sp of species) {
         const st = stored(p, sp);
-        row.push(cell(st?.deltaN.value), cell(st?.deltaN.se), cell(st?.chargeFraction));
+        row.push(cell(st?.deltaN.value), cell(st?.deltaN.se), cell(st?.chargeE?.value), cell(st?.chargeE?.se), cell(st?.chargeFraction));
       }
       row.push(cell(x?.chargeE.mean.at(-1)), cell(x?.chargeE.se.at(-1)));
     }

@@ -56,6 +56,9 @@ describe('ionhop sweep of a reaction scene', () => {
       expect(column('H+_face_H+_sink_net_flux_ions_s')[p.index]).toBe(x.perFaceSpecies.find((f) => f.face === 'H+ sink' && f.species === 'H+')!.netFluxPerS.value);
       const oh = x.stored.find((s) => s.species === 'OH-')!;
       expect(column('OH-_stored_delta_n_ions')[p.index]).toBe(oh.deltaN.value);
+      // OH- carries z = −1: the charge it stored is −ΔN.
+      expect(column('OH-_stored_charge_e')[p.index]).toBe(-oh.deltaN.value + 0);
+      expect(column('OH-_stored_charge_se_e')[p.index]).toBe(oh.deltaN.se);
     }
     // The volcano's top is in the middle: moderate binding turns over fastest (at these
     // seeds 424 ± 19, 3087 ± 333, 444 ± 76 Hz: the top stands 7.9 and 7.6 combined SE above its sides).
